@@ -1,0 +1,177 @@
+import path from 'node:path';
+import cron from 'node-cron';
+import { ChannelRegistry } from './channels/channel';
+import { TelegramBot } from './channels/telegram/telegram-bot';
+import { TelegramChannel } from './channels/telegram/telegram-channel';
+import { WebchatChannel } from './channels/webchat/webchat-channel';
+import { registerWebchatRoutes } from './channels/webchat/webchat-routes';
+import { loadCatalog } from './config/catalog';
+import type { Env } from './config/env';
+import { resolveSecrets } from './config/local-secrets';
+import { ConversationEngine } from './conversation/engine';
+import type { Flow } from './conversation/flow';
+import { createLookupFlow } from './conversation/flows/lookup-flow';
+import { createTipFlow } from './conversation/flows/tip-flow';
+import { sweepIdleConversations } from './conversation/idle-sweeper';
+import { InboundPipeline } from './conversation/inbound-pipeline';
+import { ConversationStateStore } from './conversation/state-store';
+import { buildDeskCard } from './domain/desks/desk-card';
+import { DeskDeliveryWorker } from './domain/desks/desk-delivery-worker';
+import { DeskService } from './domain/desks/desk-service';
+import { EvidenceStore } from './domain/evidence/evidence-store';
+import type { ReceiptGenerator } from './domain/reports/receipt-code';
+import { ReportService } from './domain/reports/report-service';
+import { ResidentService } from './domain/residents/resident-service';
+import { createHttpServer } from './http/server';
+import { DEFAULT_LANGUAGE, createI18n } from './i18n';
+import { moduleLogger, setLogLevel } from './shared/logger';
+import { createPiiCipher, parseKey } from './shared/pii-cipher';
+import { projectRoot } from './shared/project-root';
+import { VIETNAM_TZ } from './shared/vietnam-time';
+import { type Database, openDatabase } from './storage/database';
+import { ensureFerretdbBinary } from './storage/embedded/ferretdb-binary';
+import { type EmbeddedFerretdb, startEmbeddedFerretdb } from './storage/embedded/ferretdb-process';
+
+const log = moduleLogger('app');
+
+export interface RunningApp {
+  url: string;
+  database: Database;
+  officerInviteCode: string;
+  secretsFile: string | null;
+  embeddedDatabase: boolean;
+  deliveries: DeskDeliveryWorker;
+  pipeline: InboundPipeline;
+  stop(): Promise<void>;
+}
+
+export interface AppOverrides {
+  clock?: () => Date;
+  receiptCodes?: ReceiptGenerator;
+}
+
+/** Wires storage → domain services → conversation engine → channels, and starts them. */
+export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<RunningApp> {
+  setLogLevel(env.LOG_LEVEL);
+  const clock = overrides.clock ?? (() => new Date());
+  const root = projectRoot();
+  const catalog = loadCatalog(path.resolve(root, env.CONFIG_DIR));
+  const i18n = createI18n(path.join(root, 'locales'));
+  const secrets = resolveSecrets(env);
+  const cipher = createPiiCipher(parseKey(secrets.dataEncryptionKey));
+
+  let embedded: EmbeddedFerretdb | null = null;
+  let uri = env.MONGODB_URI;
+  if (!uri) {
+    embedded = await startEmbeddedFerretdb({ binary: ensureFerretdbBinary(env.FERRETDB_BIN), dataDir: path.resolve(env.DATA_DIR, 'ferretdb') });
+    uri = `${embedded.uri}tinbao`;
+  }
+  const database = await openDatabase(uri);
+  const { models } = database;
+
+  const evidence = new EvidenceStore(path.resolve(env.DATA_DIR, 'evidence'), cipher);
+  const residents = new ResidentService(models.residents, models.reports, cipher);
+  const reports = new ReportService(models.reports, catalog, cipher, overrides.receiptCodes);
+  const desks = new DeskService(models.desks, secrets.officerInviteCode);
+  const store = new ConversationStateStore(models.conversationStates, cipher);
+  const channels = new ChannelRegistry();
+  const deskT = i18n.forLanguage(DEFAULT_LANGUAGE);
+
+  const deliveries = new DeskDeliveryWorker(
+    { reports: models.reports, deliveries: models.deskDeliveries, claims: models.deliveryClaims },
+    desks,
+    (report) => buildDeskCard(report, reports.contactOf(report), { catalog, t: deskT, evidence }),
+    (address, message) => channels.send(address, [message]),
+    { intervalMs: env.DESK_DELIVERY_INTERVAL_MS },
+    clock,
+  );
+
+  const limits = { maxTextLength: env.MAX_TEXT_LENGTH, maxEvidenceFiles: env.MAX_EVIDENCE_FILES, maxEvidenceBytes: env.MAX_EVIDENCE_BYTES };
+  const idleTimeoutMs = env.CONVERSATION_TTL_HOURS * 3_600_000;
+  const flows = [
+    createTipFlow({ reports, evidence, onTipFiled: () => deliveries.poke() }),
+    createLookupFlow(reports),
+  ] as unknown as Flow<unknown>[];
+  const engine = new ConversationEngine({
+    store,
+    cipher,
+    translate: (lang) => i18n.forLanguage(lang),
+    catalog,
+    limits,
+    idleTimeoutMs,
+    retentionMonths: env.PRIVACY_RETENTION_MONTHS,
+    residents,
+    reports,
+    desks,
+    evidence,
+    flows,
+    onDeskRegistered: () => deliveries.poke(),
+    forgetChannelData: (address) => channels.forgetChat(address),
+    clock,
+  });
+  const pipeline = new InboundPipeline(models.inbox, engine, channels, deskT, clock);
+
+  const http = createHttpServer();
+  if (env.WEBCHAT_ENABLED) {
+    const webchat = new WebchatChannel(models.webchatMessages, cipher);
+    channels.register(webchat);
+    registerWebchatRoutes(http, {
+      pipeline,
+      channel: webchat,
+      desks,
+      reports,
+      evidence,
+      cipher,
+      translate: (lang) => i18n.forLanguage(lang),
+      maxUploadBytes: env.MAX_EVIDENCE_BYTES,
+    });
+  }
+
+  let telegram: TelegramBot | null = null;
+  if (env.TELEGRAM_BOT_TOKEN) {
+    telegram = new TelegramBot(
+      {
+        token: env.TELEGRAM_BOT_TOKEN,
+        apiRoot: env.TELEGRAM_API_ROOT,
+        webhook: env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET ? { url: env.TELEGRAM_WEBHOOK_URL, secret: env.TELEGRAM_WEBHOOK_SECRET } : null,
+        polling: env.TELEGRAM_POLLING,
+      },
+      pipeline,
+    );
+    channels.register(new TelegramChannel(telegram.bot.telegram));
+    telegram.registerWebhookRoute(http);
+  }
+
+  const address = await http.listen({ host: env.HOST, port: env.PORT });
+  if (telegram) await telegram.start();
+  deliveries.start();
+  const sweep = cron.schedule(
+    '*/15 * * * *',
+    () => sweepIdleConversations({ store, runner: engine.runner, evidence, idleTimeoutMs, now: clock() }),
+    { timezone: VIETNAM_TZ, name: 'idle-conversation-sweep', noOverlap: true },
+  );
+
+  log.info({ url: address, telegram: Boolean(telegram), webchat: env.WEBCHAT_ENABLED, embedded: Boolean(embedded) }, 'service started');
+
+  let stopped = false;
+  return {
+    url: address,
+    database,
+    officerInviteCode: secrets.officerInviteCode,
+    secretsFile: secrets.generatedFile,
+    embeddedDatabase: Boolean(embedded),
+    deliveries,
+    pipeline,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await sweep.stop();
+      telegram?.stop();
+      await http.close();
+      await pipeline.drain();
+      await deliveries.stop();
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import type { InboundPipeline } from '../../conversation/inbound-pipeline';
+import { moduleLogger } from '../../shared/logger';
+import { sameSecret } from '../../shared/secrets';
+import { telegramUpdateToEvent } from './telegram-inbound';
+
+const log = moduleLogger('telegram');
+
+export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
+
+export interface TelegramBotOptions {
+  token: string;
+  apiRoot: string;
+  webhook: { url: string; secret: string } | null;
+  polling: boolean;
+}
+
+/**
+ * The Telegram transport: long polling by default, or a webhook checked
+ * against TELEGRAM_WEBHOOK_SECRET. Every update goes through the inbound
+ * pipeline; a pressed button is acknowledged and its keyboard removed so
+ * old buttons cannot be pressed again by mistake.
+ */
+export class TelegramBot {
+  readonly bot: Telegraf;
+
+  constructor(
+    private readonly options: TelegramBotOptions,
+    private readonly pipeline: InboundPipeline,
+  ) {
+    this.bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot, webhookReply: false } });
+    this.bot.use(async (ctx) => {
+      const event = telegramUpdateToEvent(ctx.update, ctx.telegram);
+      const query = ctx.callbackQuery;
+      if (query) {
+        await ctx.answerCbQuery().catch((error: unknown) => log.warn({ err: error }, 'answerCallbackQuery failed'));
+      }
+      if (!event) return;
+      const result = await this.pipeline.process(event);
+      if (query && result === 'processed' && query.message) {
+        await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
+      }
+    });
+    this.bot.catch((error) => log.error({ err: error }, 'update handling failed'));
+  }
+
+  /** Starts polling or registers the webhook. Resolves once the bot is receiving updates. */
+  async start(): Promise<void> {
+    if (this.options.webhook) {
+      this.bot.botInfo ??= await this.bot.telegram.getMe();
+      await this.bot.telegram.setWebhook(this.options.webhook.url, {
+        secret_token: this.options.webhook.secret,
+        allowed_updates: ['message', 'callback_query'],
+      });
+      log.info({ url: this.options.webhook.url }, 'telegram webhook set');
+      return;
+    }
+    if (!this.options.polling) return;
+    await new Promise<void>((resolve, reject) => {
+      this.bot
+        .launch({ allowedUpdates: ['message', 'callback_query'] }, () => resolve())
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'telegram polling stopped with an error');
+          reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+    log.info({ username: this.bot.botInfo?.username }, 'telegram polling started');
+  }
+
+  stop(): void {
+    try {
+      this.bot.stop('shutdown');
+    } catch {
+      // Not polling (webhook mode): nothing to stop.
+    }
+  }
+
+  /** POST /webhooks/telegram: 401 for a wrong secret, 400 for a body that is not an update. */
+  registerWebhookRoute(app: FastifyInstance): void {
+    const secret = this.options.webhook?.secret;
+    if (!secret) return;
+    app.post(TELEGRAM_WEBHOOK_PATH, async (request, reply) => {
+      const header = request.headers['x-telegram-bot-api-secret-token'];
+      if (typeof header !== 'string' || !sameSecret(header, secret)) {
+        return reply.code(401).send({ error: 'unauthorized' });
+      }
+      if (!isUpdate(request.body)) return reply.code(400).send({ error: 'not_an_update' });
+      await this.bot.handleUpdate(request.body);
+      return reply.code(200).send({ ok: true });
+    });
+  }
+}
+
+function isUpdate(body: unknown): body is Update {
+  return typeof body === 'object' && body !== null && Number.isSafeInteger((body as { update_id?: unknown }).update_id);
+}

@@ -1,0 +1,84 @@
+import type { Telegram } from 'telegraf';
+import type { InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove } from 'telegraf/types';
+import type { OutboundAttachment, OutboundMessage } from '../../conversation/events';
+import type { Channel } from '../channel';
+
+/** Telegram's limit for one message's text. */
+const MAX_TEXT = 4096;
+
+/** Renders channel-neutral messages with the Bot API: inline keyboards for choices, a reply keyboard for sharing a phone number. */
+export class TelegramChannel implements Channel {
+  readonly name = 'telegram' as const;
+
+  constructor(private readonly telegram: Telegram) {}
+
+  async send(chatId: string, message: OutboundMessage): Promise<void> {
+    const parts = splitText(message.text, MAX_TEXT);
+    for (let i = 0; i < parts.length; i += 1) {
+      const last = i === parts.length - 1;
+      await this.telegram.sendMessage(chatId, parts[i], last ? { reply_markup: markup(message) } : {});
+    }
+    if (message.location) await this.telegram.sendLocation(chatId, message.location.lat, message.location.lon);
+    for (const attachment of message.attachments ?? []) await this.sendAttachment(chatId, attachment);
+  }
+
+  private async sendAttachment(chatId: string, attachment: OutboundAttachment): Promise<void> {
+    const file =
+      attachment.platform?.channel === 'telegram'
+        ? attachment.platform.fileId
+        : { source: await attachment.load(), filename: attachment.fileName ?? `${attachment.evidenceId}${extension(attachment.mime)}` };
+    switch (attachment.kind) {
+      case 'photo':
+        await this.telegram.sendPhoto(chatId, file);
+        return;
+      case 'video':
+        await this.telegram.sendVideo(chatId, file);
+        return;
+      case 'voice':
+        await this.telegram.sendVoice(chatId, file);
+        return;
+      case 'audio':
+        await this.telegram.sendAudio(chatId, file);
+        return;
+      case 'document':
+        await this.telegram.sendDocument(chatId, file);
+        return;
+    }
+  }
+}
+
+function markup(message: OutboundMessage): InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | undefined {
+  if (message.buttons && message.buttons.length > 0) {
+    return { inline_keyboard: message.buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: b.payload }))) };
+  }
+  if (message.requestContact) {
+    return {
+      keyboard: [[{ text: message.requestContact.label, request_contact: true }], [{ text: message.requestContact.alternative }]],
+      one_time_keyboard: true,
+      resize_keyboard: true,
+    };
+  }
+  if (message.removeKeyboard) return { remove_keyboard: true };
+  return undefined;
+}
+
+/** Splits on line breaks where possible so no part exceeds the platform limit. */
+export function splitText(text: string, max: number): string[] {
+  if (text.length <= max) return [text];
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf('\n', max);
+    if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
+    if (cut < max / 2) cut = max;
+    parts.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^[\n ]/, '');
+  }
+  if (rest) parts.push(rest);
+  return parts;
+}
+
+function extension(mime: string): string {
+  const known: Record<string, string> = { 'image/jpeg': '.jpg', 'image/png': '.png', 'video/mp4': '.mp4', 'audio/ogg': '.ogg', 'application/pdf': '.pdf' };
+  return known[mime] ?? '';
+}

@@ -1,0 +1,89 @@
+import type { Telegram } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import type { InboundEvent, InboundMedia } from '../../conversation/events';
+
+/**
+ * Translates a Telegram update into a channel-neutral event, or null for
+ * updates the bot does not act on (edits, membership changes, …).
+ */
+export function telegramUpdateToEvent(update: Update, telegram: Telegram): InboundEvent | null {
+  const key = `telegram:${update.update_id}`;
+
+  if ('callback_query' in update) {
+    const query = update.callback_query;
+    const chat = query.message?.chat;
+    if (!chat || !('data' in query) || typeof query.data !== 'string') return null;
+    return {
+      key,
+      address: { channel: 'telegram', chatId: String(chat.id) },
+      isGroup: chat.type !== 'private',
+      senderName: displayName(query.from),
+      kind: 'button',
+      payload: query.data,
+    };
+  }
+
+  if (!('message' in update)) return null;
+  const message = update.message;
+  const base = {
+    key,
+    address: { channel: 'telegram' as const, chatId: String(message.chat.id) },
+    isGroup: message.chat.type !== 'private',
+    senderName: 'from' in message && message.from ? displayName(message.from) : null,
+  };
+
+  if ('text' in message) {
+    const command = /^\/([\p{L}\p{N}_]{1,64})(?:@[\w]+)?(?:\s+([\s\S]*))?$/u.exec(message.text);
+    if (command) return { ...base, kind: 'command', command: command[1], args: (command[2] ?? '').trim() };
+    return { ...base, kind: 'text', text: message.text };
+  }
+  if ('location' in message) return { ...base, kind: 'location', lat: message.location.latitude, lon: message.location.longitude };
+  if ('contact' in message) {
+    const { contact } = message;
+    const name = [contact.first_name, contact.last_name].filter(Boolean).join(' ') || null;
+    return { ...base, kind: 'contact', phone: contact.phone_number, name, isOwn: contact.user_id !== undefined && contact.user_id === message.from?.id };
+  }
+  if ('sticker' in message) return { ...base, kind: 'unsupported', what: 'sticker' };
+
+  const media = mediaOf(message, telegram);
+  if (media) return { ...base, kind: 'media', media };
+  return { ...base, kind: 'unsupported', what: 'other' };
+}
+
+type AnyMessage = Extract<Update, { message: unknown }>['message'];
+
+function mediaOf(message: AnyMessage, telegram: Telegram): InboundMedia | null {
+  const make = (kind: InboundMedia['kind'], fileId: string, mime: string, size: number | undefined, fileName: string | null): InboundMedia => ({
+    kind,
+    mime,
+    size: size ?? null,
+    fileName,
+    platformFileId: fileId,
+    fetch: () => download(telegram, fileId),
+  });
+  if ('photo' in message) {
+    const largest = message.photo[message.photo.length - 1];
+    return make('photo', largest.file_id, 'image/jpeg', largest.file_size, null);
+  }
+  if ('video' in message) return make('video', message.video.file_id, message.video.mime_type ?? 'video/mp4', message.video.file_size, message.video.file_name ?? null);
+  if ('video_note' in message) return make('video', message.video_note.file_id, 'video/mp4', message.video_note.file_size, null);
+  if ('voice' in message) return make('voice', message.voice.file_id, message.voice.mime_type ?? 'audio/ogg', message.voice.file_size, null);
+  if ('audio' in message) return make('audio', message.audio.file_id, message.audio.mime_type ?? 'audio/mpeg', message.audio.file_size, message.audio.file_name ?? null);
+  if ('document' in message) {
+    const doc = message.document;
+    return make('document', doc.file_id, doc.mime_type ?? 'application/octet-stream', doc.file_size, doc.file_name ?? null);
+  }
+  return null;
+}
+
+/** Downloads a file through the Bot API (file links expire; the evidence store keeps our own copy). */
+async function download(telegram: Telegram, fileId: string): Promise<Buffer> {
+  const link = await telegram.getFileLink(fileId);
+  const response = await fetch(link, { signal: AbortSignal.timeout(60_000) });
+  if (!response.ok) throw new Error(`File download failed with HTTP ${response.status}`);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+function displayName(user: { first_name: string; last_name?: string }): string {
+  return [user.first_name, user.last_name].filter(Boolean).join(' ');
+}

@@ -1,0 +1,154 @@
+// The local web chat page: talks to /api/webchat/*, renders every text with textContent.
+(function () {
+  'use strict';
+  var boot = JSON.parse(document.getElementById('bootstrap').textContent);
+  var S = boot.strings;
+  var log = document.getElementById('log');
+  var statusLine = document.getElementById('status');
+  var form = document.getElementById('composer');
+  var input = document.getElementById('text');
+  var fileInput = document.getElementById('file');
+  var storageKey = 'tinbao.webchat.session';
+  var sessionId = localStorage.getItem(storageKey);
+  var after = 0;
+  var polling = false;
+
+  document.getElementById('switch-language').addEventListener('click', function (e) {
+    e.preventDefault();
+    location.search = '?lang=' + (boot.lang === 'vi' ? 'en' : 'vi');
+  });
+
+  function newId() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+  }
+
+  function api(method, url, body, contentType) {
+    var options = { method: method, headers: {} };
+    if (body !== undefined) {
+      options.headers['Content-Type'] = contentType || 'application/json';
+      options.body = contentType ? body : JSON.stringify(body);
+    }
+    return fetch(url, options).then(function (res) {
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      return res.json();
+    });
+  }
+
+  function showStatus(text) {
+    statusLine.textContent = text || '';
+    statusLine.hidden = !text;
+  }
+
+  function bubble(who, text) {
+    var div = document.createElement('div');
+    div.className = 'msg ' + who;
+    div.textContent = text;
+    log.appendChild(div);
+    log.scrollTop = log.scrollHeight;
+    return div;
+  }
+
+  function disableButtons() {
+    log.querySelectorAll('.buttons button').forEach(function (b) { b.disabled = true; });
+  }
+
+  function render(message) {
+    var div = bubble('bot', message.text);
+    var rows = message.buttons.slice();
+    if (message.quickReplies.length) rows.push(message.quickReplies.map(function (q) { return { label: q, text: q }; }));
+    if (rows.length) {
+      var box = document.createElement('div');
+      box.className = 'buttons';
+      rows.forEach(function (row) {
+        var r = document.createElement('div');
+        r.className = 'row';
+        row.forEach(function (b) {
+          var btn = document.createElement('button');
+          btn.type = 'button';
+          btn.textContent = b.label;
+          btn.addEventListener('click', function () {
+            disableButtons();
+            bubble('me', b.label);
+            send(b.text !== undefined ? { text: b.text } : { button: b.payload });
+          });
+          r.appendChild(btn);
+        });
+        box.appendChild(r);
+      });
+      div.appendChild(box);
+    }
+    if (message.location) {
+      var pin = document.createElement('a');
+      pin.href = 'https://www.openstreetmap.org/?mlat=' + message.location.lat + '&mlon=' + message.location.lon;
+      pin.target = '_blank';
+      pin.rel = 'noopener';
+      pin.textContent = S.map_pin + ' ' + message.location.lat + ', ' + message.location.lon;
+      div.appendChild(pin);
+    }
+    message.attachments.forEach(function (a) {
+      var link = document.createElement('a');
+      link.href = a.url + '?sessionId=' + sessionId;
+      link.target = '_blank';
+      link.textContent = '📎 ' + (a.fileName || a.kind);
+      div.appendChild(link);
+    });
+  }
+
+  function poll() {
+    if (polling || !sessionId) return Promise.resolve();
+    polling = true;
+    return api('GET', '/api/webchat/messages?sessionId=' + sessionId + '&after=' + after)
+      .then(function (res) {
+        showStatus('');
+        res.messages.forEach(function (m) { after = Math.max(after, m.seq); render(m); });
+      })
+      .catch(function () { showStatus(S.connection_lost); })
+      .then(function () { polling = false; });
+  }
+
+  function send(body) {
+    body.sessionId = sessionId;
+    body.id = newId();
+    return api('POST', '/api/webchat/messages', body)
+      .then(poll)
+      .catch(function () { showStatus(S.connection_lost); });
+  }
+
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var text = input.value;
+    if (!text.trim()) return;
+    input.value = '';
+    bubble('me', text);
+    send({ text: text });
+  });
+
+  fileInput.addEventListener('change', function () {
+    var file = fileInput.files && fileInput.files[0];
+    if (!file) return;
+    bubble('me', '📎 ' + file.name);
+    showStatus(S.uploading);
+    var url = '/api/webchat/upload?sessionId=' + sessionId + '&id=' + newId() + '&name=' + encodeURIComponent(file.name);
+    api('POST', url, file, file.type || 'application/octet-stream')
+      .then(function () { showStatus(''); return poll(); })
+      .catch(function () { showStatus(S.connection_lost); });
+    fileInput.value = '';
+  });
+
+  function begin() {
+    after = 0;
+    poll().then(function () {
+      if (after === 0) send({ text: '/start' });
+    });
+    setInterval(poll, 1500);
+  }
+
+  if (sessionId) begin();
+  else api('POST', '/api/webchat/sessions').then(function (res) {
+    sessionId = res.sessionId;
+    localStorage.setItem(storageKey, sessionId);
+    begin();
+  });
+})();

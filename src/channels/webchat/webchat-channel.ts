@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import type { OutboundMessage } from '../../conversation/events';
+import { isDuplicateKeyError } from '../../shared/errors';
+import type { PiiCipher } from '../../shared/pii-cipher';
+import type { WebchatMessageDoc } from '../../storage/models/webchat-message.model';
+import type { Channel } from '../channel';
+
+/** A message as the web chat page renders it. */
+export interface WebchatMessage {
+  seq: number;
+  text: string;
+  buttons: { label: string; payload: string }[][];
+  /** Buttons that send their label as typed text (the web form of Telegram's reply keyboard). */
+  quickReplies: string[];
+  location: { lat: number; lon: number } | null;
+  attachments: { kind: string; mime: string; fileName: string | null; url: string }[];
+}
+
+/**
+ * The local web chat: the bot's messages are stored per chat (in MongoDB, so
+ * a restart loses nothing) and the page fetches those after the last one it
+ * has. Chats are keyed by a pseudonym of the browser's session id.
+ */
+export class WebchatChannel implements Channel {
+  readonly name = 'webchat' as const;
+
+  constructor(
+    private readonly messages: Model<WebchatMessageDoc>,
+    private readonly cipher: PiiCipher,
+  ) {}
+
+  chatKey(sessionId: string): string {
+    return this.cipher.pseudonym(`webchat-transcript:${sessionId}`);
+  }
+
+  async send(chatId: string, message: OutboundMessage): Promise<void> {
+    const chatKey = this.chatKey(chatId);
+    const body: Omit<WebchatMessage, 'seq'> = {
+      text: message.text,
+      buttons: message.buttons ?? [],
+      quickReplies: message.requestContact ? [message.requestContact.alternative] : [],
+      location: message.location ?? null,
+      attachments: (message.attachments ?? []).map((a) => ({
+        kind: a.kind,
+        mime: a.mime,
+        fileName: a.fileName,
+        url: `/api/webchat/evidence/${a.evidenceId}`,
+      })),
+    };
+    const bodyEnc = this.cipher.encrypt(JSON.stringify(body));
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const last = await this.messages.findOne({ chatKey }, { seq: 1 }).sort({ seq: -1 }).lean();
+      try {
+        await this.messages.create({ _id: randomUUID(), chatKey, seq: (last?.seq ?? 0) + 1, body: bodyEnc, createdAt: new Date() });
+        return;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+    }
+    throw new Error('Could not append to the web chat transcript');
+  }
+
+  async since(sessionId: string, after: number): Promise<WebchatMessage[]> {
+    const docs = await this.messages.find({ chatKey: this.chatKey(sessionId), seq: { $gt: after } }).sort({ seq: 1 }).limit(100).lean();
+    return docs.map((doc) => ({ seq: doc.seq, ...(JSON.parse(this.cipher.decrypt(doc.body)) as Omit<WebchatMessage, 'seq'>) }));
+  }
+
+  async forgetChat(chatId: string): Promise<void> {
+    await this.messages.deleteMany({ chatKey: this.chatKey(chatId) });
+  }
+}

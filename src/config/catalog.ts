@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../shared/errors';
+import { foldVietnamese } from '../shared/text';
+
+/**
+ * The domain lists kept in `config/`: tip categories with their reporting
+ * groups, and the wards residents can pick. Loaded and checked once at start.
+ */
+const categoriesSchema = z.object({
+  groups: z.array(z.string().regex(/^[a-z_]+$/)).min(1),
+  categories: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z_]+$/),
+        group: z.string(),
+        keywords: z.array(z.string()).default([]),
+      }),
+    )
+    .min(1),
+});
+
+const wardsSchema = z.object({
+  district: z.string(),
+  wards: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), name: z.string().min(1) })).min(1),
+});
+
+export interface Category {
+  id: string;
+  group: string;
+  keywords: string[];
+}
+
+export interface Ward {
+  id: string;
+  name: string;
+}
+
+export interface Catalog {
+  groups: string[];
+  categories: Category[];
+  district: string;
+  wards: Ward[];
+  categoryById(id: string): Category | undefined;
+  wardById(id: string): Ward | undefined;
+  /** Finds a ward from typed text, ignoring diacritics, case and the "phường"/"xã" prefix. */
+  matchWard(typed: string): Ward | undefined;
+  /** Finds a category from typed text by its keywords. */
+  matchCategory(typed: string): Category | undefined;
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new AppError('catalog_invalid', `Cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, file: string): T {
+  const result = schema.safeParse(readJson(file));
+  if (!result.success) {
+    throw new AppError('catalog_invalid', `${file} is invalid: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return result.data;
+}
+
+const wardPrefix = /^(phuong|xa|thi tran|p\.?|ward)\s*/;
+
+function wardKey(text: string): string {
+  return foldVietnamese(text).replace(wardPrefix, '').trim();
+}
+
+export function loadCatalog(configDir: string): Catalog {
+  const cats = parse(categoriesSchema, path.join(configDir, 'categories.json'));
+  const wards = parse(wardsSchema, path.join(configDir, 'wards.json'));
+
+  for (const category of cats.categories) {
+    if (!cats.groups.includes(category.group)) {
+      throw new AppError('catalog_invalid', `Category ${category.id} names unknown group ${category.group}`);
+    }
+  }
+
+  const wardByKey = new Map(wards.wards.map((w) => [wardKey(w.name), w]));
+
+  return {
+    groups: cats.groups,
+    categories: cats.categories,
+    district: wards.district,
+    wards: wards.wards,
+    categoryById: (id) => cats.categories.find((c) => c.id === id),
+    wardById: (id) => wards.wards.find((w) => w.id === id),
+    matchWard: (typed) => {
+      const key = wardKey(typed);
+      return key ? wardByKey.get(key) : undefined;
+    },
+    matchCategory: (typed) => {
+      const folded = foldVietnamese(typed);
+      return cats.categories.find((c) => c.id === folded || c.keywords.some((k) => foldVietnamese(k) === folded));
+    },
+  };
+}

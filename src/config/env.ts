@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { AppError } from '../shared/errors';
+
+/**
+ * Every environment variable the service reads, declared, parsed and
+ * validated here once at start-up. No other module reads `process.env`.
+ * The README's configuration table mirrors this schema.
+ */
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const envSchema = z
+  .object({
+    APP_MODE: z.enum(['local', 'production']).default('local'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().default('.data'),
+    CONFIG_DIR: z.string().default('config'),
+
+    MONGODB_URI: optionalString,
+    FERRETDB_BIN: optionalString,
+
+    DATA_ENCRYPTION_KEY: optionalString,
+    OFFICER_INVITE_CODE: optionalString,
+
+    TELEGRAM_BOT_TOKEN: optionalString,
+    TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+    TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
+    TELEGRAM_WEBHOOK_SECRET: optionalString,
+    TELEGRAM_POLLING: booleanFlag.default(true),
+
+    WEBCHAT_ENABLED: booleanFlag.default(true),
+
+    MAX_TEXT_LENGTH: z.coerce.number().int().min(50).max(4000).default(2000),
+    MAX_EVIDENCE_FILES: z.coerce.number().int().min(0).max(50).default(10),
+    MAX_EVIDENCE_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+    CONVERSATION_TTL_HOURS: z.coerce.number().positive().default(24),
+    DESK_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
+    PRIVACY_RETENTION_MONTHS: z.coerce.number().int().positive().default(24),
+  })
+  .superRefine((env, ctx) => {
+    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'is required when TELEGRAM_WEBHOOK_URL is set (Telegram sends it back in X-Telegram-Bot-Api-Secret-Token)',
+      });
+    }
+    if (env.TELEGRAM_WEBHOOK_SECRET && !/^[A-Za-z0-9_-]{1,256}$/.test(env.TELEGRAM_WEBHOOK_SECRET)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'may contain only A-Z, a-z, 0-9, _ and - (1 to 256 characters), as Telegram requires',
+      });
+    }
+    if (env.APP_MODE === 'production') {
+      for (const name of ['DATA_ENCRYPTION_KEY', 'OFFICER_INVITE_CODE', 'MONGODB_URI'] as const) {
+        if (!env[name]) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'is required when APP_MODE=production' });
+        }
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`)
+      .join('\n');
+    throw new AppError('config_invalid', `Invalid configuration:\n${problems}\nSee the configuration table in README.md.`);
+  }
+  return result.data;
+}

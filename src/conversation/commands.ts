@@ -1,0 +1,44 @@
+import { foldVietnamese } from '../shared/text';
+
+/** Everything a resident or officer can ask by command, whatever the language they type it in. */
+export type CommandName = 'start' | 'report' | 'cancel' | 'lookup' | 'help' | 'language' | 'forget' | 'desk';
+
+const ALIASES: Record<string, CommandName> = {
+  start: 'start',
+  batdau: 'start',
+  baotin: 'report',
+  report: 'report',
+  huy: 'cancel',
+  cancel: 'cancel',
+  tracuu: 'lookup',
+  status: 'lookup',
+  trogiup: 'help',
+  help: 'help',
+  ngonngu: 'language',
+  language: 'language',
+  xoadulieu: 'forget',
+  forget: 'forget',
+  trucban: 'desk',
+  desk: 'desk',
+};
+
+/** Words that act as commands when typed alone, without a slash ("báo tin", "hủy"). */
+const BARE_WORDS: Record<string, CommandName> = {
+  'bao tin': 'report',
+  'to giac': 'report',
+  huy: 'cancel',
+  'huy bo': 'cancel',
+  cancel: 'cancel',
+  'tra cuu': 'lookup',
+  'tro giup': 'help',
+  help: 'help',
+};
+
+/** "/BaoTin", "/báotin" and "/baotin" are one command. */
+export function resolveCommand(name: string): CommandName | null {
+  return ALIASES[foldVietnamese(name).replace(/[^a-z]/g, '')] ?? null;
+}
+
+export function resolveBareWord(text: string): CommandName | null {
+  return BARE_WORDS[foldVietnamese(text).replace(/[.!?]+$/, '')] ?? null;
+}

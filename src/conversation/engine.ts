@@ -1,0 +1,164 @@
+import type { Catalog } from '../config/catalog';
+import type { DeskService } from '../domain/desks/desk-service';
+import type { EvidenceStore } from '../domain/evidence/evidence-store';
+import type { ReportService } from '../domain/reports/report-service';
+import type { ResidentService } from '../domain/residents/resident-service';
+import type { Language, Translate } from '../i18n';
+import { AppError } from '../shared/errors';
+import type { PiiCipher } from '../shared/pii-cipher';
+import { resolveBareWord, resolveCommand } from './commands';
+import type { ChatAddress, InboundEvent, OutboundMessage } from './events';
+import { parsePayload, type Flow, type Limits, type StepInput } from './flow';
+import { FlowRunner } from './flow-runner';
+import { GlobalActions } from './global-actions';
+import { consentRequest, mainMenu } from './messages';
+import type { ConversationStateStore } from './state-store';
+import { Turn } from './turn';
+
+export interface EngineDeps {
+  store: ConversationStateStore;
+  cipher: PiiCipher;
+  translate(lang: Language): Translate;
+  catalog: Catalog;
+  limits: Limits;
+  idleTimeoutMs: number;
+  retentionMonths: number;
+  residents: ResidentService;
+  reports: ReportService;
+  desks: DeskService;
+  evidence: EvidenceStore;
+  flows: Flow<unknown>[];
+  onDeskRegistered(): void;
+  forgetChannelData(address: ChatAddress): Promise<void>;
+  clock(): Date;
+}
+
+const MAX_CONFLICT_RETRIES = 3;
+
+/**
+ * The conversation engine: takes one channel-neutral event, moves that chat's
+ * conversation one step and returns what to say back. It never imports a
+ * channel. Callers run one event per chat at a time (see ChatQueue); across
+ * instances, the versioned state store turns a race into a retry.
+ */
+export class ConversationEngine {
+  readonly runner: FlowRunner;
+  private readonly actions: GlobalActions;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.runner = new FlowRunner(deps.flows, deps);
+    this.actions = new GlobalActions(deps, this.runner);
+  }
+
+  /** Pseudonymous key of a chat: the only form in which the engine stores who it talks to. */
+  keyOf(address: ChatAddress): string {
+    return this.deps.cipher.pseudonym(`${address.channel}:${address.chatId}`);
+  }
+
+  async handle(event: InboundEvent): Promise<OutboundMessage[]> {
+    const key = this.keyOf(event.address);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.handleOnce(key, event);
+      } catch (error) {
+        const retry = error instanceof AppError && error.code === 'conversation_conflict' && attempt < MAX_CONFLICT_RETRIES;
+        if (!retry) throw error;
+      }
+    }
+  }
+
+  private async handleOnce(key: string, event: InboundEvent): Promise<OutboundMessage[]> {
+    const state = await this.deps.store.load(key);
+    const now = this.deps.clock();
+    const turn = new Turn(key, state, event, now, this.deps.translate);
+
+    if (state.eventKey === event.key) {
+      // Applied already (the process stopped before it could answer): ask the current question again.
+      const prompt = this.runner.currentPrompt(turn);
+      return prompt ? [prompt] : [];
+    }
+
+    await this.noticeExpiry(turn);
+    await this.dispatch(turn);
+
+    if (!turn.skipSave) await this.deps.store.save(state, turn.changes, event.key, now);
+    return turn.replies;
+  }
+
+  private async noticeExpiry(turn: Turn): Promise<void> {
+    if (turn.state.incompatible) {
+      turn.say({ text: turn.t('flow.outdated') });
+      return;
+    }
+    if (turn.state.expiredFlow) {
+      turn.set({ expiredFlow: null });
+      turn.say({ text: turn.t('flow.expired', { flow: turn.t(`${turn.state.expiredFlow}.name`) }) });
+      return;
+    }
+    if (turn.flow && turn.now.getTime() - turn.state.updatedAt.getTime() > this.deps.idleTimeoutMs) {
+      await this.runner.expire(turn);
+    }
+  }
+
+  private async dispatch(turn: Turn): Promise<void> {
+    const { event } = turn;
+    if (event.isGroup) return this.inGroup(turn);
+
+    if (event.kind === 'command') {
+      const command = resolveCommand(event.command);
+      if (command) return this.actions.command(turn, command, event.args);
+      turn.say(mainMenu(turn.t, turn.t('errors.unknown_command', { command: event.command.slice(0, 30) })));
+      return;
+    }
+
+    if (event.kind === 'button') {
+      const payload = parsePayload(event.payload);
+      if (payload?.scope === 'global') return this.actions.button(turn, payload.action, payload.arg);
+      if (payload?.scope === 'step' && turn.flow && payload.step === turn.step) {
+        return this.runner.run(turn, { kind: 'choice', value: payload.value }, () => this.residentKey(turn));
+      }
+      turn.say({ text: turn.t('errors.stale_button') });
+      const prompt = this.runner.currentPrompt(turn);
+      turn.say(prompt ?? mainMenu(turn.t));
+      return;
+    }
+
+    if (event.kind === 'text') {
+      const bare = resolveBareWord(event.text);
+      if (bare === 'cancel' || (bare && !turn.flow)) return this.actions.command(turn, bare, '');
+    }
+
+    if (turn.flow) return this.runner.run(turn, event as StepInput, () => this.residentKey(turn));
+    return this.idle(turn);
+  }
+
+  /** Outside any flow: point the resident at what the bot can do. */
+  private async idle(turn: Turn): Promise<void> {
+    if (!(await this.deps.residents.find(turn.key))) {
+      turn.say(...consentRequest(turn.t, this.deps.retentionMonths));
+      return;
+    }
+    const hint = turn.event.kind === 'media' ? 'idle.media' : 'idle.text';
+    turn.say(mainMenu(turn.t, turn.t(hint)));
+  }
+
+  /**
+   * In a group, tips are never taken (members would see them). Only desk
+   * registration and help answer; other commands say to write privately,
+   * and plain messages are ignored.
+   */
+  private async inGroup(turn: Turn): Promise<void> {
+    const { event } = turn;
+    const command = event.kind === 'command' ? resolveCommand(event.command) : null;
+    if (command === 'desk') return this.actions.command(turn, 'desk', event.kind === 'command' ? event.args : '');
+    if (command) {
+      turn.say({ text: turn.t('group.use_private_chat') });
+      return;
+    }
+    turn.skipSave = true;
+  }
+
+  private async residentKey(turn: Turn): Promise<string | null> {
+    return (await this.deps.residents.find(turn.key)) ? turn.key : null;
+  }
+}

@@ -1,0 +1,70 @@
+import type { EvidenceKind } from '../storage/models/report.model';
+
+/** The channels a conversation can run on. */
+export type ChannelName = 'telegram' | 'webchat';
+
+export interface ChatAddress {
+  channel: ChannelName;
+  chatId: string;
+}
+
+export interface InboundMedia {
+  kind: EvidenceKind;
+  mime: string;
+  /** Known before download on most platforms, so oversized files are refused without fetching them. */
+  size: number | null;
+  fileName: string | null;
+  /** The platform's reusable handle (Telegram file_id), or null. */
+  platformFileId: string | null;
+  fetch(): Promise<Buffer>;
+}
+
+interface EventBase {
+  /** Unique per platform event ("telegram:update:123"): the key of the processed-once ledger. */
+  key: string;
+  address: ChatAddress;
+  /** True for group chats, where resident flows are refused to protect reporters. */
+  isGroup: boolean;
+  senderName: string | null;
+}
+
+/** A message from a chat, stripped of everything channel-specific. */
+export type InboundEvent = EventBase &
+  (
+    | { kind: 'text'; text: string }
+    | { kind: 'command'; command: string; args: string }
+    | { kind: 'button'; payload: string }
+    | { kind: 'location'; lat: number; lon: number }
+    | { kind: 'contact'; phone: string; name: string | null; isOwn: boolean }
+    | { kind: 'media'; media: InboundMedia }
+    | { kind: 'unsupported'; what: 'sticker' | 'other' }
+  );
+
+export interface Button {
+  label: string;
+  payload: string;
+}
+
+export interface OutboundAttachment {
+  kind: EvidenceKind;
+  mime: string;
+  fileName: string | null;
+  evidenceId: string;
+  platform: { channel: string; fileId: string } | null;
+  load(): Promise<Buffer>;
+}
+
+/** What the bot says, for a channel adapter to render in its own way. */
+export interface OutboundMessage {
+  text: string;
+  /** Rows of choice buttons (Telegram inline keyboard, web chat buttons). */
+  buttons?: Button[][];
+  /** Ask the platform for the person's phone number (Telegram contact button). */
+  requestContact?: { label: string; alternative: string };
+  /** Remove a reply keyboard shown earlier. */
+  removeKeyboard?: boolean;
+  /** A map pin shown after the text. */
+  location?: { lat: number; lon: number };
+  /** Files shown after the text (evidence copied into a desk chat). */
+  attachments?: OutboundAttachment[];
+}

@@ -1,0 +1,121 @@
+import type { Catalog } from '../config/catalog';
+import type { EvidenceStore } from '../domain/evidence/evidence-store';
+import { moduleLogger } from '../shared/logger';
+import type { StepInput, Flow, Limits, Step, StepOutcome } from './flow';
+import { nextMainStep } from './flow';
+import { mainMenu } from './messages';
+import type { Turn } from './turn';
+
+const log = moduleLogger('flow-runner');
+
+export interface FlowRunnerDeps {
+  catalog: Catalog;
+  limits: Limits;
+  evidence: EvidenceStore;
+}
+
+/** Starts, advances, cancels and expires flows on a turn. Knows flows only as data. */
+export class FlowRunner {
+  private readonly flows: Map<string, Flow<unknown>>;
+
+  constructor(
+    flows: Flow<unknown>[],
+    private readonly deps: FlowRunnerDeps,
+  ) {
+    this.flows = new Map(flows.map((f) => [f.id, f]));
+  }
+
+  get(id: string | null): Flow<unknown> | undefined {
+    return id ? this.flows.get(id) : undefined;
+  }
+
+  async start(turn: Turn, flowId: string): Promise<void> {
+    const flow = this.flows.get(flowId);
+    if (!flow) throw new Error(`Unknown flow ${flowId}. Known flows are: ${[...this.flows.keys()].join(', ')}`);
+    await this.discardDraft(turn);
+    const first = flow.steps[0];
+    turn.set({ flow: flow.id, step: first.id, draft: flow.newDraft({ now: turn.now }) as Record<string, unknown>, pendingFlow: null });
+    turn.say({ text: turn.t(`${flow.id}.intro`) }, first.prompt(turn.stepContext(flow, this.deps.catalog, this.deps.limits)));
+  }
+
+  async cancel(turn: Turn): Promise<void> {
+    const had = turn.flow !== null;
+    await this.discardDraft(turn);
+    turn.set({ flow: null, step: null, draft: null, pendingFlow: null });
+    turn.say(mainMenu(turn.t, turn.t(had ? 'flow.cancelled' : 'flow.nothing_to_cancel')));
+  }
+
+  /** The question the resident is on, asked again (after an error, a language change, a redelivery). */
+  currentPrompt(turn: Turn): ReturnType<Step<unknown>['prompt']> | null {
+    const flow = this.get(turn.flow);
+    const step = flow?.steps.find((s) => s.id === turn.step);
+    return flow && step ? step.prompt(turn.stepContext(flow, this.deps.catalog, this.deps.limits)) : null;
+  }
+
+  async run(turn: Turn, input: StepInput, residentKey: () => Promise<string | null>): Promise<void> {
+    const flow = this.get(turn.flow);
+    const step = flow?.steps.find((s) => s.id === turn.step);
+    if (!flow || !step) {
+      log.warn({ flow: turn.flow, step: turn.step }, 'conversation pointed at an unknown step; reset');
+      turn.set({ flow: null, step: null, draft: null });
+      turn.say(mainMenu(turn.t, turn.t('flow.lost')));
+      return;
+    }
+    const ctx = turn.stepContext(flow, this.deps.catalog, this.deps.limits);
+    const outcome: StepOutcome<unknown> = await step.handle(ctx, input);
+    switch (outcome.kind) {
+      case 'invalid':
+        turn.say({ text: turn.t(outcome.reason, outcome.vars) }, step.prompt(ctx));
+        return;
+      case 'stay':
+        turn.set({ draft: outcome.draft as Record<string, unknown> });
+        turn.say(...outcome.say);
+        return;
+      case 'advance':
+      case 'goto': {
+        let draft = outcome.draft;
+        let next = outcome.kind === 'goto' ? outcome.step : nextMainStep(flow, step.id);
+        if (outcome.kind === 'advance' && flow.reviewStep && flow.isEditing?.(draft)) {
+          next = flow.reviewStep;
+          draft = flow.doneEditing ? flow.doneEditing(draft) : draft;
+        }
+        const nextStep = flow.steps.find((s) => s.id === next);
+        if (!nextStep) throw new Error(`Flow ${flow.id} has no step ${String(next)} after ${step.id}`);
+        turn.set({ step: nextStep.id, draft: draft as Record<string, unknown> });
+        turn.say(...(outcome.say ?? []), nextStep.prompt({ ...ctx, draft }));
+        return;
+      }
+      case 'submit': {
+        const key = await residentKey();
+        if (!flow.submit || !key) {
+          await this.cancel(turn);
+          return;
+        }
+        const done = await flow.submit({ ...ctx, residentKey: key, channel: turn.event.address.channel });
+        turn.set({ flow: null, step: null, draft: null });
+        turn.say(...done.say);
+        return;
+      }
+      case 'done':
+        turn.set({ flow: null, step: null, draft: null });
+        turn.say(...outcome.say);
+        return;
+      case 'cancel':
+        await this.cancel(turn);
+        return;
+    }
+  }
+
+  /** Drops a draft left idle too long, with its evidence files. */
+  async expire(turn: Turn): Promise<void> {
+    const expired = turn.flow;
+    await this.discardDraft(turn);
+    turn.set({ flow: null, step: null, draft: null, expiredFlow: null });
+    turn.say({ text: turn.t('flow.expired', { flow: turn.t(`${expired ?? 'tip'}.name`) }) });
+  }
+
+  async discardDraft(turn: Turn): Promise<void> {
+    const flow = this.get(turn.flow);
+    if (flow?.evidenceOf && turn.draft) await this.deps.evidence.remove(flow.evidenceOf(turn.draft));
+  }
+}

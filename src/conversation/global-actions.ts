@@ -1,0 +1,141 @@
+import type { DeskService } from '../domain/desks/desk-service';
+import type { ReportService } from '../domain/reports/report-service';
+import type { ResidentService } from '../domain/residents/resident-service';
+import { isLanguage } from '../i18n';
+import type { ChatAddress } from './events';
+import type { CommandName } from './commands';
+import type { FlowRunner } from './flow-runner';
+import type { ConversationStateStore } from './state-store';
+import { consentRequest, forgetConfirmation, languageChoice, mainMenu, statusMessage } from './messages';
+import type { Turn } from './turn';
+
+export interface GlobalActionDeps {
+  store: ConversationStateStore;
+  residents: ResidentService;
+  reports: ReportService;
+  desks: DeskService;
+  retentionMonths: number;
+  onDeskRegistered(): void;
+  /** Lets channels drop what they keep of a chat (the web chat's transcript) when a resident asks to be forgotten. */
+  forgetChannelData(address: ChatAddress): Promise<void>;
+}
+
+/** Commands and buttons that work from anywhere, in or out of a flow. */
+export class GlobalActions {
+  constructor(
+    private readonly deps: GlobalActionDeps,
+    private readonly runner: FlowRunner,
+  ) {}
+
+  async command(turn: Turn, command: CommandName, args: string): Promise<void> {
+    switch (command) {
+      case 'start':
+        return this.start(turn);
+      case 'report':
+        return this.startFlow(turn, 'tip');
+      case 'cancel':
+        return this.runner.cancel(turn);
+      case 'lookup':
+        if (args.trim()) {
+          turn.say(statusMessage(turn.t, turn.lang, await this.deps.reports.statusByCode(args), args.trim()));
+          return;
+        }
+        return this.runner.start(turn, 'lookup');
+      case 'help':
+        turn.say(mainMenu(turn.t, turn.t('help.text')));
+        return;
+      case 'language':
+        turn.say(languageChoice(turn.t));
+        return;
+      case 'forget':
+        turn.say(forgetConfirmation(turn.t));
+        return;
+      case 'desk':
+        return this.registerDesk(turn, args);
+    }
+  }
+
+  async button(turn: Turn, action: string, arg: string | null): Promise<void> {
+    switch (action) {
+      case 'consent':
+        return arg === 'yes' ? this.consent(turn) : this.decline(turn);
+      case 'lang':
+        return this.setLanguage(turn, arg);
+      case 'forget':
+        return arg === 'yes' ? this.forget(turn) : void turn.say(mainMenu(turn.t, turn.t('forget.kept')));
+      case 'menu':
+        if (arg === 'report') return this.startFlow(turn, 'tip');
+        if (arg === 'lookup') return this.command(turn, 'lookup', '');
+        if (arg === 'language') return this.command(turn, 'language', '');
+        return this.command(turn, 'help', '');
+      default:
+        turn.say({ text: turn.t('errors.stale_button') });
+    }
+  }
+
+  /** Starts a flow, asking for consent first when it will store personal data. */
+  async startFlow(turn: Turn, flowId: string): Promise<void> {
+    const flow = this.runner.get(flowId);
+    if (flow?.needsConsent && !(await this.deps.residents.find(turn.key))) {
+      turn.set({ pendingFlow: flowId });
+      turn.say(...consentRequest(turn.t, this.deps.retentionMonths));
+      return;
+    }
+    await this.runner.start(turn, flowId);
+  }
+
+  private async start(turn: Turn): Promise<void> {
+    if (await this.deps.residents.find(turn.key)) {
+      turn.say(mainMenu(turn.t, `${turn.t('start.greeting')}\n\n${turn.t('menu.prompt')}`));
+      return;
+    }
+    turn.say(...consentRequest(turn.t, this.deps.retentionMonths));
+  }
+
+  private async consent(turn: Turn): Promise<void> {
+    await this.deps.residents.recordConsent(turn.key, turn.event.address, turn.lang, turn.now);
+    turn.say({ text: turn.t('privacy.accepted') });
+    const pending = turn.pendingFlow;
+    if (pending) {
+      await this.runner.start(turn, pending);
+      return;
+    }
+    turn.say(mainMenu(turn.t));
+  }
+
+  private async decline(turn: Turn): Promise<void> {
+    turn.set({ pendingFlow: null });
+    turn.say({ text: turn.t('privacy.declined') });
+  }
+
+  private async setLanguage(turn: Turn, lang: string | null): Promise<void> {
+    if (!isLanguage(lang)) {
+      turn.say(languageChoice(turn.t));
+      return;
+    }
+    turn.set({ lang });
+    await this.deps.residents.setLanguage(turn.key, lang);
+    turn.say({ text: turn.t('language.changed') });
+    const prompt = this.runner.currentPrompt(turn);
+    if (prompt) turn.say(prompt);
+  }
+
+  private async forget(turn: Turn): Promise<void> {
+    await this.runner.discardDraft(turn);
+    const detached = await this.deps.residents.forget(turn.key);
+    await this.deps.store.erase(turn.key);
+    await this.deps.forgetChannelData(turn.event.address);
+    turn.skipSave = true;
+    turn.say({ text: turn.t('forget.done', { count: detached }) });
+  }
+
+  private async registerDesk(turn: Turn, code: string): Promise<void> {
+    if (!code.trim()) {
+      turn.say({ text: turn.t('desk.code_missing') });
+      return;
+    }
+    const result = await this.deps.desks.register(turn.event.address, code, turn.event.senderName, turn.now);
+    turn.say({ text: turn.t(`desk.${result}`) });
+    if (result === 'registered') this.deps.onDeskRegistered();
+  }
+}

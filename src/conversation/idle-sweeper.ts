@@ -1,0 +1,41 @@
+import type { EvidenceStore } from '../domain/evidence/evidence-store';
+import { moduleLogger } from '../shared/logger';
+import type { FlowRunner } from './flow-runner';
+import type { ConversationStateStore } from './state-store';
+
+const log = moduleLogger('idle-sweeper');
+
+/**
+ * Drops drafts left idle longer than CONVERSATION_TTL_HOURS, with their
+ * evidence files, so unfinished tips do not linger. The conversation keeps a
+ * note, and the resident's next message is told politely. Run by node-cron;
+ * never throws out of a tick.
+ */
+export async function sweepIdleConversations(deps: {
+  store: ConversationStateStore;
+  runner: FlowRunner;
+  evidence: EvidenceStore;
+  idleTimeoutMs: number;
+  now: Date;
+}): Promise<number> {
+  let swept = 0;
+  try {
+    const cutoff = new Date(deps.now.getTime() - deps.idleTimeoutMs);
+    for (const key of await deps.store.findIdleSince(cutoff, 500)) {
+      const state = await deps.store.load(key);
+      if (!state.flow || state.updatedAt >= cutoff) continue;
+      try {
+        await deps.store.save(state, { flow: null, step: null, draft: null, pendingFlow: null, expiredFlow: state.flow }, null, deps.now);
+      } catch (error) {
+        log.info({ err: error }, 'conversation moved on while sweeping; left as is');
+        continue;
+      }
+      const flow = deps.runner.get(state.flow);
+      if (flow?.evidenceOf && state.draft) await deps.evidence.remove(flow.evidenceOf(state.draft));
+      swept += 1;
+    }
+  } catch (error) {
+    log.error({ err: error }, 'idle sweep failed');
+  }
+  return swept;
+}

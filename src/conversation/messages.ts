@@ -1,0 +1,68 @@
+import type { Translate } from '../i18n';
+import type { StatusView } from '../domain/reports/report-service';
+import { formatVietnamTime } from '../shared/vietnam-time';
+import type { OutboundMessage } from './events';
+import { globalPayload } from './flow';
+
+/** Messages the engine sends outside any flow step. */
+export function mainMenu(t: Translate, text?: string): OutboundMessage {
+  return {
+    text: text ?? t('menu.prompt'),
+    buttons: [
+      [{ label: t('menu.report'), payload: globalPayload('menu', 'report') }],
+      [
+        { label: t('menu.lookup'), payload: globalPayload('menu', 'lookup') },
+        { label: t('menu.help'), payload: globalPayload('menu', 'help') },
+      ],
+      [{ label: t('menu.language'), payload: globalPayload('menu', 'language') }],
+    ],
+  };
+}
+
+export function consentRequest(t: Translate, retentionMonths: number): OutboundMessage[] {
+  return [
+    { text: t('start.greeting') },
+    {
+      text: t('privacy.notice', { months: retentionMonths }),
+      buttons: [
+        [{ label: t('privacy.accept'), payload: globalPayload('consent', 'yes') }],
+        [{ label: t('privacy.decline'), payload: globalPayload('consent', 'no') }],
+      ],
+    },
+  ];
+}
+
+export function languageChoice(t: Translate): OutboundMessage {
+  return {
+    text: t('language.prompt'),
+    buttons: [[
+      { label: 'Tiếng Việt', payload: globalPayload('lang', 'vi') },
+      { label: 'English', payload: globalPayload('lang', 'en') },
+    ]],
+  };
+}
+
+export function forgetConfirmation(t: Translate): OutboundMessage {
+  return {
+    text: t('forget.confirm'),
+    buttons: [
+      [{ label: t('forget.yes'), payload: globalPayload('forget', 'yes') }],
+      [{ label: t('forget.no'), payload: globalPayload('forget', 'no') }],
+    ],
+  };
+}
+
+export function statusMessage(t: Translate, lang: string, view: StatusView | null, typed: string): OutboundMessage {
+  if (!view) return { text: t('lookup.not_found', { code: typed.slice(0, 20) }) };
+  const history = view.history.map((h) => `• ${formatVietnamTime(h.at, lang)}: ${t(`status.${h.status}`)}`).join('\n');
+  return {
+    text: t('lookup.result', {
+      code: view.code,
+      category: t(`category.${view.category}`),
+      received: formatVietnamTime(view.createdAt, lang),
+      status: t(`status.${view.status}`),
+      explanation: t(`status.${view.status}_explained`),
+      history,
+    }),
+  };
+}

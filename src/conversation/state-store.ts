@@ -1,0 +1,114 @@
+import type { Model } from 'mongoose';
+import { AppError, isDuplicateKeyError } from '../shared/errors';
+import type { PiiCipher } from '../shared/pii-cipher';
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../i18n';
+import type { ConversationStateDoc } from '../storage/models/conversation-state.model';
+
+/** Bump when flow definitions change incompatibly; older saved drafts are then dropped with an apology. */
+export const FLOW_VERSION = 1;
+
+export interface ConversationState<Draft = Record<string, unknown>> {
+  key: string;
+  version: number;
+  flow: string | null;
+  step: string | null;
+  draft: Draft | null;
+  lang: Language;
+  pendingFlow: string | null;
+  eventKey: string | null;
+  expiredFlow: string | null;
+  updatedAt: Date;
+  /** True when the stored state was written by another flow version and was reset on load. */
+  incompatible: boolean;
+}
+
+export type StateChanges = Partial<Pick<ConversationState, 'flow' | 'step' | 'draft' | 'lang' | 'pendingFlow' | 'expiredFlow'>>;
+
+/**
+ * Loads and saves versioned conversation state. `save` inserts version n+1;
+ * if another writer got there first it throws `conversation_conflict` and the
+ * caller reloads and retries.
+ */
+export class ConversationStateStore {
+  constructor(
+    private readonly states: Model<ConversationStateDoc>,
+    private readonly cipher: PiiCipher,
+  ) {}
+
+  async load(key: string): Promise<ConversationState> {
+    const doc = await this.states.findOne({ key }).sort({ version: -1 }).lean();
+    if (!doc) return blank(key, 0);
+    const lang = isLanguage(doc.lang) ? doc.lang : DEFAULT_LANGUAGE;
+    if (doc.flowVersion !== FLOW_VERSION) {
+      return { ...blank(key, doc.version), lang, expiredFlow: doc.flow, incompatible: true };
+    }
+    return {
+      key,
+      version: doc.version,
+      flow: doc.flow,
+      step: doc.step,
+      draft: doc.draftEnc ? (JSON.parse(this.cipher.decrypt(doc.draftEnc)) as Record<string, unknown>) : null,
+      lang,
+      pendingFlow: doc.pendingFlow,
+      eventKey: doc.eventKey,
+      expiredFlow: doc.expiredFlow,
+      updatedAt: doc.createdAt,
+      incompatible: false,
+    };
+  }
+
+  async save(current: ConversationState, changes: StateChanges, eventKey: string | null, now: Date): Promise<ConversationState> {
+    const next: ConversationState = { ...current, ...changes, version: current.version + 1, eventKey, updatedAt: now, incompatible: false };
+    try {
+      await this.states.create({
+        _id: `${next.key}#${next.version}`,
+        key: next.key,
+        version: next.version,
+        flowVersion: FLOW_VERSION,
+        flow: next.flow,
+        step: next.step,
+        draftEnc: next.draft ? this.cipher.encrypt(JSON.stringify(next.draft)) : null,
+        lang: next.lang,
+        pendingFlow: next.pendingFlow,
+        eventKey,
+        expiredFlow: next.expiredFlow,
+        createdAt: now,
+      });
+    } catch (error) {
+      if (isDuplicateKeyError(error)) {
+        throw new AppError('conversation_conflict', `Conversation ${next.key} moved on concurrently`);
+      }
+      throw error;
+    }
+    // Older versions are history nobody reads; dropping them keeps drafts from lingering.
+    await this.states.deleteMany({ key: next.key, version: { $lt: next.version } });
+    return next;
+  }
+
+  /** Removes every stored version (used by /xoadulieu). */
+  async erase(key: string): Promise<void> {
+    await this.states.deleteMany({ key });
+  }
+
+  /** Latest states holding a flow that has been idle since before `cutoff`. */
+  async findIdleSince(cutoff: Date, limit: number): Promise<string[]> {
+    const docs = await this.states.find({ flow: { $ne: null }, createdAt: { $lt: cutoff } }, { key: 1 }).limit(limit).lean();
+    return [...new Set(docs.map((d) => d.key))];
+  }
+}
+
+function blank(key: string, version: number): ConversationState {
+  return {
+    key,
+    version,
+    flow: null,
+    step: null,
+    draft: null,
+    lang: DEFAULT_LANGUAGE,
+    pendingFlow: null,
+    eventKey: null,
+    expiredFlow: null,
+    updatedAt: new Date(0),
+    incompatible: false,
+  };
+}

@@ -1,0 +1,67 @@
+import type { Catalog } from '../../config/catalog';
+import type { OutboundMessage } from '../../conversation/events';
+import type { Translate } from '../../i18n';
+import { formatVietnamTime } from '../../shared/vietnam-time';
+import type { ReportDoc } from '../../storage/models/report.model';
+import type { EvidenceStore } from '../evidence/evidence-store';
+
+/**
+ * The message an officer desk receives for a tip. Built only from the report
+ * and, for a named report, its decrypted contact: an anonymous reporter's
+ * chat, pseudonym or name never enters it.
+ */
+export function buildDeskCard(
+  report: ReportDoc,
+  contact: { phone: string; name: string | null } | null,
+  deps: { catalog: Catalog; t: Translate; evidence: EvidenceStore },
+): OutboundMessage {
+  const { catalog, t, evidence } = deps;
+  const lines = [
+    t('desk.card.title', { code: report.code }),
+    t('desk.card.category', { group: t(`group.${report.group}`), category: t(`category.${report.category}`) }),
+    t('desk.card.received', { time: formatVietnamTime(report.createdAt, 'vi') }),
+    t('desk.card.description', { text: report.description }),
+    t('desk.card.place', { place: describePlace(report, catalog, t) }),
+    t('desk.card.occurred', { when: describeOccurred(report, t) }),
+  ];
+  if (report.suspects.text) lines.push(t('desk.card.suspects', { text: report.suspects.text }));
+  if (report.evidence.length > 0) lines.push(t('desk.card.evidence', { count: report.evidence.length }));
+  lines.push(
+    report.anonymous || !contact
+      ? t('desk.card.anonymous')
+      : t('desk.card.named', { name: contact.name ?? t('desk.card.no_name'), phone: contact.phone }),
+  );
+  lines.push(t('desk.card.channel', { channel: t(`channel.${report.channel}`) }));
+
+  const { lat, lon } = report.location;
+  return {
+    text: lines.join('\n'),
+    location: report.location.kind === 'point' && lat !== null && lon !== null ? { lat, lon } : undefined,
+    attachments: report.evidence.map((item) => ({
+      kind: item.kind,
+      mime: item.mime,
+      fileName: item.fileName,
+      evidenceId: item.id,
+      platform: item.platform,
+      load: () => evidence.load(item.id),
+    })),
+  };
+}
+
+export function describePlace(report: Pick<ReportDoc, 'location'>, catalog: Catalog, t: Translate): string {
+  const { location } = report;
+  switch (location.kind) {
+    case 'ward':
+      return catalog.wardById(location.wardId ?? '')?.name ?? t('place.unknown');
+    case 'address':
+      return location.address ?? t('place.unknown');
+    case 'point':
+      return t('place.point', { lat: location.lat?.toFixed(5) ?? '?', lon: location.lon?.toFixed(5) ?? '?' });
+    case 'unknown':
+      return t('place.unknown');
+  }
+}
+
+export function describeOccurred(report: Pick<ReportDoc, 'occurred'>, t: Translate): string {
+  return report.occurred.kind === 'other' && report.occurred.text ? report.occurred.text : t(`occurred.${report.occurred.kind}`);
+}

@@ -1,0 +1,162 @@
+import type { Model } from 'mongoose';
+import type { ChatAddress, ChannelName, OutboundMessage } from '../../conversation/events';
+import { isDuplicateKeyError } from '../../shared/errors';
+import { moduleLogger } from '../../shared/logger';
+import type { DeliveryClaimDoc, DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
+import type { ReportDoc } from '../../storage/models/report.model';
+import type { DeskService } from './desk-service';
+
+const log = moduleLogger('desk-delivery');
+
+export type SendToChat = (address: ChatAddress, message: OutboundMessage) => Promise<void>;
+
+export interface DeskDeliveryOptions {
+  intervalMs: number;
+  /** How long an attempt may stay unfinished before another worker may retry it. */
+  leaseMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * Gets every tip to every desk, durably: each (tip, desk) pair is a record
+ * that is retried with exponential backoff until the desk chat accepts the
+ * card, then marked sent with its time.
+ *
+ * Attempts are claimed by inserting "<delivery>#<attempt>" (unique), so two
+ * instances never send the same attempt. A worker that dies after claiming
+ * leaves the delivery due again once its lease runs out; the desk may then get
+ * the card twice, which is the price of never losing one.
+ */
+export class DeskDeliveryWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly models: { reports: Model<ReportDoc>; deliveries: Model<DeskDeliveryDoc>; claims: Model<DeliveryClaimDoc> },
+    private readonly desks: DeskService,
+    private readonly render: (report: ReportDoc) => OutboundMessage,
+    private readonly send: SendToChat,
+    private readonly options: DeskDeliveryOptions,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.poke(), this.options.intervalMs);
+    this.poke();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Runs a round now (after a tip is filed or a desk registers); rounds never overlap. */
+  poke(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.runRound()
+      .catch((error: unknown) => log.error({ err: error }, 'delivery round failed'))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.poke();
+        }
+      });
+  }
+
+  /** Waits for the current round, if any (used by tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async runRound(): Promise<void> {
+    await this.createMissingDeliveries();
+    const due = await this.models.deliveries
+      .find({ status: 'pending', nextAttemptAt: { $lte: this.clock() } })
+      .sort({ nextAttemptAt: 1 })
+      .limit(this.options.batchSize ?? 20)
+      .lean();
+    for (const delivery of due) await this.attempt(delivery);
+  }
+
+  /** Every undelivered tip gets a delivery record for every desk (there may have been no desk when it was filed). */
+  private async createMissingDeliveries(): Promise<void> {
+    const undelivered = await this.models.reports.find({ deliveredAt: null }, { _id: 1 }).sort({ createdAt: 1 }).limit(100).lean();
+    if (undelivered.length === 0) return;
+    const desks = await this.desks.all();
+    const now = this.clock();
+    for (const report of undelivered) {
+      for (const desk of desks) {
+        try {
+          await this.models.deliveries.create({
+            _id: `${report._id}:${desk._id}`,
+            reportId: report._id,
+            deskId: desk._id,
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: now,
+            lastError: null,
+            sentAt: null,
+            createdAt: now,
+          });
+        } catch (error) {
+          if (!isDuplicateKeyError(error)) throw error;
+        }
+      }
+    }
+  }
+
+  private async attempt(delivery: DeskDeliveryDoc): Promise<void> {
+    const attemptNo = delivery.attempts + 1;
+    const now = this.clock();
+    const leaseMs = this.options.leaseMs ?? 60_000;
+    try {
+      await this.models.claims.create({ _id: `${delivery._id}#${attemptNo}`, claimedAt: now });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const claim = await this.models.claims.findOne({ _id: `${delivery._id}#${attemptNo}` }).lean();
+      if (claim && now.getTime() - claim.claimedAt.getTime() > leaseMs) {
+        // Its claimer died mid-attempt: count that attempt so the next round can claim a fresh one.
+        await this.models.deliveries.updateOne({ _id: delivery._id, attempts: delivery.attempts }, { $set: { attempts: attemptNo } });
+      }
+      return;
+    }
+    await this.models.deliveries.updateOne(
+      { _id: delivery._id },
+      { $set: { attempts: attemptNo, nextAttemptAt: new Date(now.getTime() + leaseMs) } },
+    );
+
+    const [report, desk] = await Promise.all([
+      this.models.reports.findOne({ _id: delivery.reportId }).lean(),
+      this.desks.byId(delivery.deskId),
+    ]);
+    if (!report || !desk) {
+      await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { status: 'sent', sentAt: now, lastError: 'report or desk no longer exists' } });
+      return;
+    }
+
+    try {
+      await this.send({ channel: desk.channel as ChannelName, chatId: desk.chatId }, this.render(report));
+    } catch (error) {
+      const delayMs = Math.min(2 ** (attemptNo - 1) * 5_000, 10 * 60_000);
+      const message = error instanceof Error ? error.message : String(error);
+      log.warn({ delivery: delivery._id, attempt: attemptNo, err: message }, 'desk delivery failed, will retry');
+      await this.models.deliveries.updateOne(
+        { _id: delivery._id },
+        { $set: { nextAttemptAt: new Date(this.clock().getTime() + delayMs), lastError: message.slice(0, 500) } },
+      );
+      return;
+    }
+
+    const sentAt = this.clock();
+    await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { status: 'sent', sentAt, lastError: null } });
+    await this.models.reports.updateOne({ _id: report._id, deliveredAt: null }, { $set: { deliveredAt: sentAt } });
+    log.info({ delivery: delivery._id, attempt: attemptNo }, 'tip delivered to desk');
+  }
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import type { Catalog } from '../../config/catalog';
+import { AppError, isDuplicateKeyError } from '../../shared/errors';
+import type { PiiCipher } from '../../shared/pii-cipher';
+import type { EvidenceRecord, LocationKind, OccurredKind, ReportDoc, ReportStatus } from '../../storage/models/report.model';
+import { type ReceiptGenerator, parseReceiptCode, randomReceiptCode } from './receipt-code';
+import { extractSuspectIdentifiers } from './suspect-identifiers';
+
+export interface TipSubmission {
+  /** Unique per draft: submitting the same draft twice returns the first report. */
+  submissionKey: string;
+  category: string;
+  description: string;
+  location: { kind: LocationKind; wardId: string | null; address: string | null; lat: number | null; lon: number | null };
+  occurred: { kind: OccurredKind; text: string | null };
+  evidence: EvidenceRecord[];
+  suspectsText: string | null;
+  anonymous: boolean;
+  contact: { phone: string; name: string | null } | null;
+  residentKey: string;
+  channel: string;
+  lang: string;
+}
+
+export interface StatusView {
+  code: string;
+  category: string;
+  status: ReportStatus;
+  createdAt: Date;
+  history: { status: ReportStatus; at: Date }[];
+}
+
+const MAX_CODE_ATTEMPTS = 8;
+
+/** Files tips and answers status look-ups. Knows nothing of channels. */
+export class ReportService {
+  constructor(
+    private readonly reports: Model<ReportDoc>,
+    private readonly catalog: Catalog,
+    private readonly cipher: PiiCipher,
+    private readonly nextCode: ReceiptGenerator = randomReceiptCode,
+  ) {}
+
+  /**
+   * Stores the tip and resolves only once the server acknowledged the write
+   * (the driver's default write concern), so the receipt a resident is given
+   * always names a stored tip.
+   */
+  async submitTip(input: TipSubmission, now: Date): Promise<{ id: string; code: string }> {
+    const category = this.catalog.categoryById(input.category);
+    if (!category) throw new AppError('catalog_invalid', `Unknown category ${input.category}`);
+
+    const existing = await this.reports.findOne({ submissionKey: input.submissionKey }, { code: 1 }).lean();
+    if (existing) return { id: existing._id, code: existing.code };
+
+    const doc: Omit<ReportDoc, 'code'> = {
+      _id: randomUUID(),
+      kind: 'tip',
+      category: category.id,
+      group: category.group,
+      description: input.description,
+      location: input.location,
+      occurred: input.occurred,
+      evidence: input.evidence,
+      suspects: { text: input.suspectsText, identifiers: input.suspectsText ? extractSuspectIdentifiers(input.suspectsText) : [] },
+      anonymous: input.anonymous,
+      reporter: {
+        residentKey: input.residentKey,
+        contactEnc: !input.anonymous && input.contact ? this.cipher.encrypt(JSON.stringify(input.contact)) : null,
+      },
+      channel: input.channel,
+      lang: input.lang,
+      status: 'received',
+      statusHistory: [{ status: 'received', at: now }],
+      submissionKey: input.submissionKey,
+      deliveredAt: null,
+      createdAt: now,
+    };
+
+    for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt += 1) {
+      const code = this.nextCode();
+      try {
+        await this.reports.create({ ...doc, code });
+        return { id: doc._id, code };
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        const again = await this.reports.findOne({ submissionKey: input.submissionKey }, { code: 1 }).lean();
+        if (again) return { id: again._id, code: again.code };
+        // The code was taken by another tip: draw another.
+      }
+    }
+    throw new AppError('receipt_exhausted', `No free receipt code after ${MAX_CODE_ATTEMPTS} attempts`);
+  }
+
+  /** What anyone holding the code may see: no personal details, no content. */
+  async statusByCode(typed: string): Promise<StatusView | null> {
+    const code = parseReceiptCode(typed);
+    if (!code) return null;
+    const doc = await this.reports.findOne({ code }, { code: 1, category: 1, status: 1, createdAt: 1, statusHistory: 1 }).lean();
+    if (!doc) return null;
+    return { code: doc.code, category: doc.category, status: doc.status, createdAt: doc.createdAt, history: doc.statusHistory };
+  }
+
+  async findById(id: string): Promise<ReportDoc | null> {
+    return this.reports.findOne({ _id: id }).lean();
+  }
+
+  /** Metadata of one evidence file, if some tip holds it. */
+  async evidenceById(id: string): Promise<EvidenceRecord | null> {
+    const doc = await this.reports.findOne({ 'evidence.id': id }, { evidence: 1 }).lean();
+    return doc?.evidence.find((e) => e.id === id) ?? null;
+  }
+
+  /** The named reporter's contact, decrypted; only for desk cards of named reports. */
+  contactOf(report: ReportDoc): { phone: string; name: string | null } | null {
+    if (report.anonymous || !report.reporter?.contactEnc) return null;
+    return JSON.parse(this.cipher.decrypt(report.reporter.contactEnc)) as { phone: string; name: string | null };
+  }
+}

@@ -1,0 +1,68 @@
+import type { Model } from 'mongoose';
+import type { ChatAddress } from '../../conversation/events';
+import type { Language } from '../../i18n';
+import { isDuplicateKeyError } from '../../shared/errors';
+import type { PiiCipher } from '../../shared/pii-cipher';
+import type { ReportDoc } from '../../storage/models/report.model';
+import type { ResidentDoc } from '../../storage/models/resident.model';
+
+/** Bump when the privacy notice changes materially; residents are then asked again. */
+export const CONSENT_VERSION = 1;
+
+export interface Resident {
+  key: string;
+  lang: Language;
+  consentAt: Date;
+}
+
+/**
+ * Residents exist only from the moment they accept the privacy notice.
+ * Their chat id is kept encrypted so the bot can reach them again (for
+ * follow-ups), and /xoadulieu removes it and detaches their reports.
+ */
+export class ResidentService {
+  constructor(
+    private readonly residents: Model<ResidentDoc>,
+    private readonly reports: Model<ReportDoc>,
+    private readonly cipher: PiiCipher,
+  ) {}
+
+  async find(key: string): Promise<Resident | null> {
+    const doc = await this.residents.findOne({ _id: key }).lean();
+    if (!doc || doc.consentVersion !== CONSENT_VERSION) return null;
+    return { key, lang: doc.lang as Language, consentAt: doc.consentAt };
+  }
+
+  async recordConsent(key: string, address: ChatAddress, lang: Language, now: Date): Promise<void> {
+    const fields = {
+      channel: address.channel,
+      chatRefEnc: this.cipher.encrypt(JSON.stringify(address)),
+      consentAt: now,
+      consentVersion: CONSENT_VERSION,
+      lang,
+    };
+    try {
+      await this.residents.create({ _id: key, ...fields, createdAt: now });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      await this.residents.updateOne({ _id: key }, { $set: fields });
+    }
+  }
+
+  async setLanguage(key: string, lang: Language): Promise<void> {
+    await this.residents.updateOne({ _id: key }, { $set: { lang } });
+  }
+
+  /** Where to reach a resident again, decrypted; null if they never consented or asked to be forgotten. */
+  async address(key: string): Promise<ChatAddress | null> {
+    const doc = await this.residents.findOne({ _id: key }).lean();
+    return doc ? (JSON.parse(this.cipher.decrypt(doc.chatRefEnc)) as ChatAddress) : null;
+  }
+
+  /** Deletes the resident's personal data and detaches it from their reports. Returns how many reports were detached. */
+  async forget(key: string): Promise<number> {
+    const detached = await this.reports.updateMany({ 'reporter.residentKey': key }, { $set: { reporter: null } });
+    await this.residents.deleteOne({ _id: key });
+    return detached.modifiedCount;
+  }
+}

@@ -1,0 +1,28 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { moduleLogger } from '../shared/logger';
+
+const log = moduleLogger('http');
+
+/**
+ * The HTTP server shared by the web chat and webhooks. Bodies that are not
+ * valid JSON get 400 with a plain reason; no handler error crashes the process.
+ */
+export function createHttpServer(): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+
+  // Raw uploads (photos, files) from the web chat arrive as bytes.
+  app.addContentTypeParser([/^image\//, /^video\//, /^audio\//, 'application/pdf', 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) log.error({ err: error, url: request.url }, 'request failed');
+    const reason = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? 'malformed_json' : status === 500 ? 'internal_error' : (error.code ?? 'bad_request');
+    void reply.code(status).send({ error: reason });
+  });
+  app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ error: 'not_found' }));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  return app;
+}

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { startApp } from './app';
+import { parseEnv } from './config/env';
+import { DEFAULT_LANGUAGE, createI18n } from './i18n';
+import { AppError } from './shared/errors';
+import { moduleLogger } from './shared/logger';
+import { projectRoot } from './shared/project-root';
+
+const log = moduleLogger('main');
+
+async function main(): Promise<void> {
+  const env = parseEnv(process.env);
+  const app = await startApp(env);
+  const t = createI18n(path.join(projectRoot(), 'locales')).forLanguage(env.APP_MODE === 'local' ? DEFAULT_LANGUAGE : 'en');
+
+  const host = env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
+  const chatUrl = new URL(app.url);
+  chatUrl.hostname = host;
+  process.stdout.write(
+    `\n${t('cli.ready', {
+      url: chatUrl.toString(),
+      code: app.officerInviteCode,
+      database: app.embeddedDatabase ? t('cli.embedded_database', { dir: path.resolve(env.DATA_DIR, 'ferretdb') }) : 'MongoDB',
+    })}\n\n`,
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof AppError) {
+    process.stderr.write(`\n${error.message}\n\n`);
+  } else {
+    log.fatal({ err: error }, 'start-up failed');
+  }
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+import mongoose, { type Connection } from 'mongoose';
+import { AppError } from '../shared/errors';
+import { moduleLogger } from '../shared/logger';
+import { conversationStateModel } from './models/conversation-state.model';
+import { deliveryClaimModel, deskDeliveryModel } from './models/desk-delivery.model';
+import { deskModel } from './models/desk.model';
+import { inboxModel } from './models/inbox.model';
+import { reportModel } from './models/report.model';
+import { residentModel } from './models/resident.model';
+import { webchatMessageModel } from './models/webchat-message.model';
+
+const log = moduleLogger('database');
+
+export type Models = ReturnType<typeof bindModels>;
+
+function bindModels(connection: Connection) {
+  return {
+    conversationStates: conversationStateModel(connection),
+    inbox: inboxModel(connection),
+    residents: residentModel(connection),
+    reports: reportModel(connection),
+    desks: deskModel(connection),
+    deskDeliveries: deskDeliveryModel(connection),
+    deliveryClaims: deliveryClaimModel(connection),
+    webchatMessages: webchatMessageModel(connection),
+  };
+}
+
+export interface Database {
+  connection: Connection;
+  models: Models;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects, creates every collection and index explicitly (autoIndex is off),
+ * and fails loudly if the server rejects one, rather than running without
+ * the unique indexes that idempotency depends on.
+ */
+export async function openDatabase(uri: string, dbName?: string): Promise<Database> {
+  const connection = mongoose.createConnection(uri, {
+    dbName,
+    serverSelectionTimeoutMS: 10_000,
+    autoIndex: false,
+    autoCreate: false,
+  });
+  try {
+    await connection.asPromise();
+  } catch (error) {
+    throw new AppError('database_unavailable', `Cannot connect to MongoDB at ${redact(uri)}: ${(error as Error).message}`);
+  }
+  const models = bindModels(connection);
+  for (const model of Object.values(models)) {
+    await model.createCollection();
+    await model.createIndexes();
+  }
+  log.info({ uri: redact(uri), db: connection.name }, 'database ready');
+  return { connection, models, close: () => connection.close() };
+}
+
+function redact(uri: string): string {
+  return uri.replace(/\/\/[^@/]*@/, '//***@');
+}

@@ -1,0 +1,60 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/**
+ * One tip to one desk. Created when the tip is stored, retried with backoff
+ * until the desk chat accepts it, and kept as the record of the delivery.
+ */
+export interface DeskDeliveryDoc {
+  _id: string;
+  reportId: string;
+  deskId: string;
+  status: 'pending' | 'sent';
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  sentAt: Date | null;
+  createdAt: Date;
+}
+
+const schema = new Schema<DeskDeliveryDoc>(
+  {
+    _id: { type: String, required: true },
+    reportId: { type: String, required: true },
+    deskId: { type: String, required: true },
+    status: { type: String, required: true, enum: ['pending', 'sent'] },
+    attempts: { type: Number, required: true },
+    nextAttemptAt: { type: Date, required: true },
+    lastError: { type: String, default: null },
+    sentAt: { type: Date, default: null },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, autoIndex: false, collection: 'desk_deliveries' },
+);
+// Serves the delivery worker: pending deliveries that are due.
+schema.index({ status: 1, nextAttemptAt: 1 });
+// Serves "which desks has this tip reached".
+schema.index({ reportId: 1 });
+
+export function deskDeliveryModel(connection: Connection): Model<DeskDeliveryDoc> {
+  return (connection.models.DeskDelivery as Model<DeskDeliveryDoc> | undefined) ?? connection.model<DeskDeliveryDoc>('DeskDelivery', schema);
+}
+
+/**
+ * A claim on one attempt of one delivery. Inserting `<delivery>#<attempt>`
+ * succeeds for exactly one worker across all instances: that is the lock.
+ */
+export interface DeliveryClaimDoc {
+  _id: string;
+  claimedAt: Date;
+}
+
+const claimSchema = new Schema<DeliveryClaimDoc>(
+  { _id: { type: String, required: true }, claimedAt: { type: Date, required: true } },
+  { versionKey: false, autoIndex: false, collection: 'delivery_claims' },
+);
+// Serves housekeeping of old claims.
+claimSchema.index({ claimedAt: 1 });
+
+export function deliveryClaimModel(connection: Connection): Model<DeliveryClaimDoc> {
+  return (connection.models.DeliveryClaim as Model<DeliveryClaimDoc> | undefined) ?? connection.model<DeliveryClaimDoc>('DeliveryClaim', claimSchema);
+}

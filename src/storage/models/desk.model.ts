@@ -1,0 +1,27 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/** An officer desk: a chat (Telegram group or private chat, or a web chat) that receives tips. */
+export interface DeskDoc {
+  _id: string;
+  channel: string;
+  chatId: string;
+  title: string | null;
+  registeredAt: Date;
+}
+
+const schema = new Schema<DeskDoc>(
+  {
+    _id: { type: String, required: true },
+    channel: { type: String, required: true },
+    chatId: { type: String, required: true },
+    title: { type: String, default: null },
+    registeredAt: { type: Date, required: true },
+  },
+  { versionKey: false, autoIndex: false, collection: 'desks' },
+);
+// Serves "is this chat a desk?" on every desk command, and keeps one desk per chat.
+schema.index({ channel: 1, chatId: 1 }, { unique: true });
+
+export function deskModel(connection: Connection): Model<DeskDoc> {
+  return (connection.models.Desk as Model<DeskDoc> | undefined) ?? connection.model<DeskDoc>('Desk', schema);
+}

@@ -1,0 +1,107 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+export type ReportStatus = 'received';
+export type LocationKind = 'ward' | 'address' | 'point' | 'unknown';
+export type OccurredKind = 'now' | 'today' | 'other' | 'unknown';
+export type EvidenceKind = 'photo' | 'video' | 'voice' | 'audio' | 'document';
+
+export interface EvidenceRecord {
+  id: string;
+  kind: EvidenceKind;
+  mime: string;
+  size: number;
+  sha256: string;
+  fileName: string | null;
+  /** The platform's own handle (Telegram file_id), reusable to copy the media into a desk chat. */
+  platform: { channel: string; fileId: string } | null;
+}
+
+export interface ReportDoc {
+  _id: string;
+  code: string;
+  kind: 'tip';
+  category: string;
+  group: string;
+  description: string;
+  location: { kind: LocationKind; wardId: string | null; address: string | null; lat: number | null; lon: number | null };
+  occurred: { kind: OccurredKind; text: string | null };
+  evidence: EvidenceRecord[];
+  suspects: { text: string | null; identifiers: { type: string; value: string }[] };
+  anonymous: boolean;
+  /** Link back to the reporter for follow-up; null once they used /xoadulieu. Never sent to a desk. */
+  reporter: { residentKey: string; contactEnc: string | null } | null;
+  channel: string;
+  lang: string;
+  status: ReportStatus;
+  statusHistory: { status: ReportStatus; at: Date }[];
+  /** Unique per draft, so a double-tapped "send" can never file the same tip twice. */
+  submissionKey: string;
+  /** Set once at least one desk has the tip. */
+  deliveredAt: Date | null;
+  createdAt: Date;
+}
+
+const schema = new Schema<ReportDoc>(
+  {
+    _id: { type: String, required: true },
+    code: { type: String, required: true },
+    kind: { type: String, required: true, enum: ['tip'] },
+    category: { type: String, required: true },
+    group: { type: String, required: true },
+    description: { type: String, required: true },
+    location: {
+      kind: { type: String, required: true, enum: ['ward', 'address', 'point', 'unknown'] },
+      wardId: { type: String, default: null },
+      address: { type: String, default: null },
+      lat: { type: Number, default: null },
+      lon: { type: Number, default: null },
+    },
+    occurred: {
+      kind: { type: String, required: true, enum: ['now', 'today', 'other', 'unknown'] },
+      text: { type: String, default: null },
+    },
+    evidence: [
+      {
+        _id: false,
+        id: String,
+        kind: String,
+        mime: String,
+        size: Number,
+        sha256: String,
+        fileName: { type: String, default: null },
+        platform: { type: new Schema({ channel: String, fileId: String }, { _id: false }), default: null },
+      },
+    ],
+    suspects: {
+      text: { type: String, default: null },
+      identifiers: [{ _id: false, type: { type: String }, value: String }],
+    },
+    anonymous: { type: Boolean, required: true },
+    reporter: {
+      type: new Schema({ residentKey: String, contactEnc: { type: String, default: null } }, { _id: false }),
+      default: null,
+    },
+    channel: { type: String, required: true },
+    lang: { type: String, required: true },
+    status: { type: String, required: true },
+    statusHistory: [{ _id: false, status: String, at: Date }],
+    submissionKey: { type: String, required: true },
+    deliveredAt: { type: Date, default: null },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, autoIndex: false, collection: 'reports' },
+);
+// Serves /tracuu <code> and guarantees receipt codes are unique.
+schema.index({ code: 1 }, { unique: true });
+// Makes a submission idempotent: one report per draft.
+schema.index({ submissionKey: 1 }, { unique: true });
+// Serves /xoadulieu: every report of one resident.
+schema.index({ 'reporter.residentKey': 1 });
+// Serves fetching one evidence file for a desk (web chat link).
+schema.index({ 'evidence.id': 1 });
+// Serves a newly registered desk picking up tips no desk has yet.
+schema.index({ deliveredAt: 1, createdAt: 1 });
+
+export function reportModel(connection: Connection): Model<ReportDoc> {
+  return (connection.models.Report as Model<ReportDoc> | undefined) ?? connection.model<ReportDoc>('Report', schema);
+}
