@@ -82,7 +82,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     desks,
     (report) => buildDeskCard(report, reports.contactOf(report), { catalog, t: deskT, evidence }),
     (address, message) => channels.send(address, [message]),
-    { intervalMs: env.DESK_DELIVERY_INTERVAL_MS },
+    { intervalMs: env.DESK_DELIVERY_INTERVAL_MS, retryBaseMs: env.DESK_RETRY_BASE_MS },
     clock,
   );
 

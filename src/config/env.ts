@@ -43,6 +43,7 @@ const envSchema = z
     MAX_EVIDENCE_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
     CONVERSATION_TTL_HOURS: z.coerce.number().positive().default(24),
     DESK_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
+    DESK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5000),
     PRIVACY_RETENTION_MONTHS: z.coerce.number().int().positive().default(24),
   })
   .superRefine((env, ctx) => {

@@ -10,8 +10,9 @@ const log = moduleLogger('http');
 export function createHttpServer(): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
 
-  // Raw uploads (photos, files) from the web chat arrive as bytes.
-  app.addContentTypeParser([/^image\//, /^video\//, /^audio\//, 'application/pdf', 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) =>
+  // Raw uploads from the web chat arrive as bytes of any type; the flow decides
+  // what it accepts and answers the resident in their language.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) =>
     done(null, body),
   );
 

@@ -50,8 +50,9 @@ export async function openDatabase(uri: string, dbName?: string): Promise<Databa
     throw new AppError('database_unavailable', `Cannot connect to MongoDB at ${redact(uri)}: ${(error as Error).message}`);
   }
   const models = bindModels(connection);
+  const existing = new Set((await connection.listCollections()).map((c) => c.name));
   for (const model of Object.values(models)) {
-    await model.createCollection();
+    if (!existing.has(model.collection.collectionName)) await model.createCollection();
     await model.createIndexes();
   }
   log.info({ uri: redact(uri), db: connection.name }, 'database ready');

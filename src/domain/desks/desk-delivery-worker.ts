@@ -12,6 +12,8 @@ export type SendToChat = (address: ChatAddress, message: OutboundMessage) => Pro
 
 export interface DeskDeliveryOptions {
   intervalMs: number;
+  /** First retry delay; doubles per failed attempt, capped at ten minutes. */
+  retryBaseMs: number;
   /** How long an attempt may stay unfinished before another worker may retry it. */
   leaseMs?: number;
   batchSize?: number;
@@ -144,7 +146,7 @@ export class DeskDeliveryWorker {
     try {
       await this.send({ channel: desk.channel as ChannelName, chatId: desk.chatId }, this.render(report));
     } catch (error) {
-      const delayMs = Math.min(2 ** (attemptNo - 1) * 5_000, 10 * 60_000);
+      const delayMs = Math.min(2 ** (attemptNo - 1) * this.options.retryBaseMs, 10 * 60_000);
       const message = error instanceof Error ? error.message : String(error);
       log.warn({ delivery: delivery._id, attempt: attemptNo, err: message }, 'desk delivery failed, will retry');
       await this.models.deliveries.updateOne(

@@ -16,7 +16,7 @@ export interface EmbeddedFerretdb {
  * even when this process is killed with SIGKILL.
  */
 export function startEmbeddedFerretdb(options: { binary: string; dataDir: string; port?: number }): Promise<EmbeddedFerretdb> {
-  const child = spawn(options.binary, ['-listen', `127.0.0.1:${options.port ?? 0}`, '-dir', options.dataDir], {
+  const child = spawn(options.binary, ['-listen', `127.0.0.1:${options.port ?? 0}`, '-dir', options.dataDir, '-log-level', 'error'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 
@@ -24,7 +24,7 @@ export function startEmbeddedFerretdb(options: { binary: string; dataDir: string
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
-    for (const line of chunk.split('\n').filter(Boolean)) log.warn({ line }, 'ferretdb');
+    for (const line of chunk.split('\n').filter(Boolean)) log.error({ line }, 'ferretdb');
   });
 
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -1,0 +1,147 @@
+import { startApp, type RunningApp } from '../../src/app';
+import type { Env } from '../../src/config/env';
+import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
+import { TelegramUser } from '../support/telegram-user';
+import { TEST_INVITE_CODE, eventually, testEnv } from '../support/test-env';
+
+const DESK_CHAT = -100777;
+
+describe('a resident reports a tip on Telegram (long polling)', () => {
+  let telegram: FakeTelegramServer;
+  let env: Env;
+  let app: RunningApp;
+
+  beforeEach(async () => {
+    telegram = new FakeTelegramServer();
+    const apiRoot = await telegram.start();
+    env = testEnv('tg_tip', { TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN, TELEGRAM_API_ROOT: apiRoot });
+    app = await startApp(env);
+  });
+
+  afterEach(async () => {
+    await app.stop();
+    await telegram.stop();
+  });
+
+  /** Sends an update and waits until the bot has answered it with n more messages. */
+  async function step(user: TelegramUser, act: () => number, expectedReplies = 1): Promise<string[]> {
+    const before = telegram.textsTo(user.id).length;
+    act();
+    return eventually(`reply to chat ${user.id}`, () => {
+      const texts = telegram.textsTo(user.id);
+      return texts.length >= before + expectedReplies ? texts.slice(before) : undefined;
+    });
+  }
+
+  async function registerDesk(): Promise<void> {
+    const officer = new TelegramUser(telegram, DESK_CHAT, 'Trực ban');
+    const replies = await step(officer, () => officer.text(`/trucban ${TEST_INVITE_CODE}`));
+    expect(replies[0]).toContain('bàn trực ban');
+  }
+
+  it('walks from /start to a receipt, stores the tip and delivers it to the desk with its evidence', async () => {
+    await registerDesk();
+    const lan = new TelegramUser(telegram, 4242, 'Lan');
+    telegram.addFile('photo-1', Buffer.from('fake-jpeg-bytes'));
+
+    const greeting = await step(lan, () => lan.text('/start'), 2);
+    expect(greeting[0]).toContain('113');
+    expect(greeting[1]).toContain('dữ liệu cá nhân');
+    expect(telegram.lastButtons(lan.id).map((b) => b.text)).toEqual(['✅ Tôi đồng ý', 'Không đồng ý']);
+
+    await step(lan, () => lan.press('✅ Tôi đồng ý'), 2);
+    await step(lan, () => lan.text('/baotin'), 2);
+    await step(lan, () => lan.press('Ma túy'));
+    await step(lan, () => lan.text('Có nhóm thanh niên tụ tập sử dụng ma túy mỗi tối trong hẻm.'));
+    const when = await step(lan, () => lan.text('phuong 4'));
+    expect(when[0]).toContain('Bước 4/7');
+    await step(lan, () => lan.press('Đang diễn ra'));
+    const received = await step(lan, () => lan.photo('photo-1', 15));
+    expect(received[0]).toContain('1/10');
+    await step(lan, () => lan.press('✅ Xong'));
+    await step(lan, () => lan.text('Biển số 59X1-234.56, SĐT 0912 345 678'));
+    await step(lan, () => lan.press('📞 Để lại số điện thoại'));
+    const review = await step(lan, () => lan.contact('+84912000111'));
+    expect(review[0]).toContain('Phường 4');
+    expect(review[0]).toContain('0912000111');
+
+    const receipt = await step(lan, () => lan.press('📨 Gửi tin báo'));
+    const code = /TB-[2-9A-HJ-NP-Z]{6}/.exec(receipt[0])?.[0];
+    expect(code).toBeDefined();
+
+    const stored = await app.database.models.reports.findOne({ code }).lean();
+    expect(stored).toMatchObject({
+      category: 'drugs',
+      group: 'social_evils',
+      description: 'Có nhóm thanh niên tụ tập sử dụng ma túy mỗi tối trong hẻm.',
+      location: { kind: 'ward', wardId: 'q3-p4' },
+      occurred: { kind: 'now' },
+      anonymous: false,
+      channel: 'telegram',
+      status: 'received',
+    });
+    expect(stored?.evidence).toHaveLength(1);
+    expect(stored?.evidence[0]).toMatchObject({ kind: 'photo', platform: { channel: 'telegram', fileId: 'photo-1' }, size: 15 });
+    expect(stored?.suspects.identifiers).toEqual(
+      expect.arrayContaining([
+        { type: 'plate', value: '59X1-234.56' },
+        { type: 'phone', value: '0912345678' },
+      ]),
+    );
+
+    const card = await eventually('desk card', () => telegram.textsTo(DESK_CHAT).find((t) => t.includes(code ?? '?')));
+    expect(card).toContain('Ma túy');
+    expect(card).toContain('Phường 4');
+    expect(card).toContain('0912000111');
+    await eventually('evidence copied to the desk', () => telegram.callsOf('sendPhoto', DESK_CHAT).length === 1);
+    expect(telegram.callsOf('sendPhoto', DESK_CHAT)[0].params.photo).toBe('photo-1');
+    await eventually('delivery recorded', async () => (await app.database.models.reports.findOne({ code }).lean())?.deliveredAt);
+
+    const status = await step(lan, () => lan.text(`/tracuu ${code?.toLowerCase()}`));
+    expect(status[0]).toContain('Đã tiếp nhận');
+    expect(status[0]).not.toContain('ma túy mỗi tối');
+  });
+
+  it('resumes the same step after the service restarts mid-conversation', async () => {
+    const minh = new TelegramUser(telegram, 5151, 'Minh');
+    await step(minh, () => minh.text('/baotin'), 2);
+    await step(minh, () => minh.press('✅ Tôi đồng ý'), 3);
+    await step(minh, () => minh.press('Lừa đảo (cả qua mạng)'));
+
+    await app.stop();
+    app = await startApp(env);
+
+    const afterRestart = await step(minh, () => minh.text('Kẻ gian gọi điện giả danh công an đòi chuyển tiền.'));
+    expect(afterRestart[0]).toContain('Bước 3/7');
+  });
+
+  it('keeps retrying a desk that is unreachable until the card gets through', async () => {
+    await registerDesk();
+    const an = new TelegramUser(telegram, 6161, 'An');
+    await step(an, () => an.text('/baotin'), 2);
+    await step(an, () => an.press('✅ Tôi đồng ý'), 3);
+    await step(an, () => an.press('Cờ bạc, lô đề'));
+    await step(an, () => an.text('Sòng bạc hoạt động trong nhà số 12.'));
+    await step(an, () => an.press('Không nhớ địa điểm'));
+    await step(an, () => an.press('Không rõ'));
+    await step(an, () => an.press('Bỏ qua'));
+    await step(an, () => an.press('Bỏ qua'));
+    await step(an, () => an.press('🕶 Gửi ẩn danh'));
+    telegram.failCallsTo(DESK_CHAT, 2);
+    const receipt = await step(an, () => an.press('📨 Gửi tin báo'));
+    const code = /TB-\w{6}/.exec(receipt[0])?.[0] ?? '?';
+
+    const delivery = await eventually(
+      'delivered after failures',
+      async () => {
+        await app.deliveries.runRound();
+        const report = await app.database.models.reports.findOne({ code }).lean();
+        return report?.deliveredAt ? app.database.models.deskDeliveries.findOne({ reportId: report._id }).lean() : undefined;
+      },
+      30_000,
+    );
+    expect(delivery?.status).toBe('sent');
+    expect(delivery?.attempts).toBe(3);
+    expect(telegram.textsTo(DESK_CHAT).filter((t) => t.includes(code))).toHaveLength(1);
+  });
+});

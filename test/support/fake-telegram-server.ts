@@ -1,0 +1,221 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One Bot API call the bot made, with its parameters (JSON or multipart, files as byte counts). */
+export interface ApiCall {
+  method: string;
+  params: Record<string, unknown>;
+  /** Names of multipart fields that carried an uploaded file. */
+  uploads: string[];
+  /** True when the fake answered with an error (see failCallsTo). */
+  failed: boolean;
+}
+
+interface Waiter {
+  offset: number;
+  res: ServerResponse;
+  timer: NodeJS.Timeout;
+}
+
+export const FAKE_BOT_TOKEN = '123456:TEST-token';
+export const BOT_USER = { id: 123456, is_bot: true, first_name: 'Tin báo', username: 'tinbao_test_bot' };
+
+/**
+ * A small Bot API server on 127.0.0.1 that speaks enough of Telegram for the
+ * bot: getMe, getUpdates (long polling), setWebhook/deleteWebhook, the send*
+ * methods, editMessage*, answerCallbackQuery, copy/forwardMessage, getFile and
+ * file download. Tests push updates as a resident would produce them and read
+ * back what the bot sent.
+ */
+export class FakeTelegramServer {
+  readonly calls: ApiCall[] = [];
+  private readonly server = http.createServer((req, res) => void this.route(req, res));
+  private updates: Record<string, unknown>[] = [];
+  private waiters: Waiter[] = [];
+  private nextUpdateId = 1000;
+  private nextMessageId = 1;
+  private readonly files = new Map<string, Buffer>();
+  /** Chats whose next N calls fail with a 502, to test retries. */
+  private readonly failNext = new Map<string, number>();
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this.apiRoot;
+  }
+
+  get apiRoot(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const waiter of this.waiters) {
+      clearTimeout(waiter.timer);
+      this.reply(waiter.res, []);
+    }
+    this.waiters = [];
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Queues an update for getUpdates and returns its update_id. */
+  pushUpdate(update: Record<string, unknown>): number {
+    const updateId = this.nextUpdateId++;
+    this.updates.push({ update_id: updateId, ...update });
+    this.flushWaiters();
+    return updateId;
+  }
+
+  /** Makes the next `count` calls addressed to this chat fail, as an unreachable Bot API would. */
+  failCallsTo(chatId: number | string, count: number): void {
+    this.failNext.set(String(chatId), count);
+  }
+
+  addFile(fileId: string, bytes: Buffer): void {
+    this.files.set(fileId, bytes);
+  }
+
+  callsOf(method: string, chatId?: number | string): ApiCall[] {
+    return this.calls.filter((c) => !c.failed && c.method === method && (chatId === undefined || String(c.params.chat_id) === String(chatId)));
+  }
+
+  /** Texts the bot sent to a chat, in order. */
+  textsTo(chatId: number | string): string[] {
+    return this.callsOf('sendMessage', chatId).map((c) => String(c.params.text));
+  }
+
+  /** The inline buttons of the last message to a chat that had any. */
+  lastButtons(chatId: number | string): { text: string; callback_data: string }[] {
+    const withButtons = this.callsOf('sendMessage', chatId).filter((c) => inlineKeyboard(c.params).length > 0);
+    const last = withButtons[withButtons.length - 1];
+    return last ? inlineKeyboard(last.params).flat() : [];
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const file = /^\/file\/bot[^/]+\/(.+)$/.exec(url.pathname);
+    if (file) {
+      const fileId = decodeURIComponent(file[1]).replace(/^files\//, '');
+      const bytes = this.files.get(fileId);
+      res.writeHead(bytes ? 200 : 404).end(bytes ?? 'not found');
+      return;
+    }
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
+    if (!match || match[1] !== FAKE_BOT_TOKEN) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 401, description: 'Unauthorized' }));
+      return;
+    }
+    const method = match[2];
+    const { params, uploads } = await readParams(req);
+    const call: ApiCall = { method, params, uploads, failed: false };
+    this.calls.push(call);
+
+    const chat = String(params.chat_id ?? '');
+    const failures = this.failNext.get(chat) ?? 0;
+    if (failures > 0) {
+      this.failNext.set(chat, failures - 1);
+      call.failed = true;
+      res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 502, description: 'Bad Gateway' }));
+      return;
+    }
+    this.answer(method, params, res);
+  }
+
+  private answer(method: string, params: Record<string, unknown>, res: ServerResponse): void {
+    switch (method) {
+      case 'getMe':
+        return this.reply(res, BOT_USER);
+      case 'getUpdates':
+        return this.getUpdates(params, res);
+      case 'setWebhook':
+      case 'deleteWebhook':
+      case 'answerCallbackQuery':
+        return this.reply(res, true);
+      case 'getFile': {
+        const fileId = String(params.file_id);
+        const bytes = this.files.get(fileId);
+        if (!bytes) return this.error(res, 400, 'Bad Request: invalid file_id');
+        return this.reply(res, { file_id: fileId, file_unique_id: fileId, file_size: bytes.length, file_path: `files/${fileId}` });
+      }
+      case 'copyMessage':
+        return this.reply(res, { message_id: this.nextMessageId++ });
+      case 'sendMessage':
+      case 'sendPhoto':
+      case 'sendVideo':
+      case 'sendVoice':
+      case 'sendAudio':
+      case 'sendDocument':
+      case 'sendLocation':
+      case 'forwardMessage':
+      case 'editMessageText':
+      case 'editMessageReplyMarkup':
+        return this.reply(res, {
+          message_id: method.startsWith('edit') ? Number(params.message_id) : this.nextMessageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(params.chat_id), type: 'private' },
+          from: BOT_USER,
+          text: typeof params.text === 'string' ? params.text : undefined,
+        });
+      default:
+        return this.error(res, 404, `Not Found: method ${method} is not faked`);
+    }
+  }
+
+  private getUpdates(params: Record<string, unknown>, res: ServerResponse): void {
+    const offset = Number(params.offset ?? 0);
+    this.updates = this.updates.filter((u) => Number(u.update_id) >= offset);
+    if (this.updates.length > 0) return this.reply(res, this.updates.slice(0, Number(params.limit ?? 100)));
+    const waitMs = Math.min(Number(params.timeout ?? 0), 2) * 1000;
+    const waiter: Waiter = { offset, res, timer: setTimeout(() => this.release(waiter), waitMs) };
+    this.waiters.push(waiter);
+  }
+
+  private release(waiter: Waiter): void {
+    this.waiters = this.waiters.filter((w) => w !== waiter);
+    this.reply(waiter.res, this.updates.filter((u) => Number(u.update_id) >= waiter.offset));
+  }
+
+  private flushWaiters(): void {
+    for (const waiter of [...this.waiters]) {
+      clearTimeout(waiter.timer);
+      this.release(waiter);
+    }
+  }
+
+  private reply(res: ServerResponse, result: unknown): void {
+    if (res.writableEnded) return;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result }));
+  }
+
+  private error(res: ServerResponse, code: number, description: string): void {
+    res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: code, description }));
+  }
+}
+
+function inlineKeyboard(params: Record<string, unknown>): { text: string; callback_data: string }[][] {
+  const markup = typeof params.reply_markup === 'string' ? (JSON.parse(params.reply_markup) as unknown) : params.reply_markup;
+  const keyboard = (markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard;
+  return keyboard ?? [];
+}
+
+async function readParams(req: IncomingMessage): Promise<{ params: Record<string, unknown>; uploads: string[] }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const type = req.headers['content-type'] ?? '';
+  if (body.length === 0) return { params: {}, uploads: [] };
+  if (type.includes('application/json')) return { params: JSON.parse(body.toString('utf8')) as Record<string, unknown>, uploads: [] };
+  // multipart/form-data (file uploads) or urlencoded: let the platform's own parser read it.
+  const form = await new Response(body, { headers: { 'content-type': type } }).formData();
+  const params: Record<string, unknown> = {};
+  const uploads: string[] = [];
+  form.forEach((value, key) => {
+    if (typeof value === 'string') {
+      params[key] = value;
+    } else {
+      params[key] = { fileName: value.name, size: value.size };
+      uploads.push(key);
+    }
+  });
+  return { params, uploads };
+}
