@@ -1,0 +1,77 @@
+import { startApp, type RunningApp } from '../../src/app';
+import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
+import { eventually, testEnv } from '../support/test-env';
+
+const SECRET = 'hook-secret_42';
+
+describe('Telegram webhook mode', () => {
+  let telegram: FakeTelegramServer;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    telegram = new FakeTelegramServer();
+    const apiRoot = await telegram.start();
+    app = await startApp(
+      testEnv('tg_hook', {
+        TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
+        TELEGRAM_API_ROOT: apiRoot,
+        TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/webhooks/telegram',
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await app.stop();
+    await telegram.stop();
+  });
+
+  function deliver(body: string, secret: string | null = SECRET): Promise<Response> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (secret !== null) headers['x-telegram-bot-api-secret-token'] = secret;
+    return fetch(`${app.url}/webhooks/telegram`, { method: 'POST', headers, body });
+  }
+
+  function textUpdate(updateId: number, chatId: number, text: string): string {
+    return JSON.stringify({
+      update_id: updateId,
+      message: { message_id: updateId, date: 1_700_000_000, chat: { id: chatId, type: 'private' }, from: { id: chatId, is_bot: false, first_name: 'Hà' }, text },
+    });
+  }
+
+  it('registers the webhook with its secret at start', () => {
+    const call = telegram.callsOf('setWebhook')[0];
+    expect(call.params).toMatchObject({ url: 'https://bot.example.org/webhooks/telegram', secret_token: SECRET });
+  });
+
+  it('rejects an update with a wrong or missing secret with 401 and processes nothing', async () => {
+    expect((await deliver(textUpdate(1, 900, '/start'), 'wrong')).status).toBe(401);
+    expect((await deliver(textUpdate(2, 900, '/start'), null)).status).toBe(401);
+    expect((await deliver('{"update_id": ', 'wrong')).status).toBe(401);
+    expect(telegram.textsTo(900)).toEqual([]);
+    expect(await app.database.models.inbox.countDocuments({})).toBe(0);
+  });
+
+  it('answers malformed JSON with 400', async () => {
+    const response = await deliver('{"update_id": 3, "message": ');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'malformed_json' });
+  });
+
+  it('answers a JSON body that is not an update with 400, including operator injection', async () => {
+    expect((await deliver('{"update_id": {"$gt": ""}}')).status).toBe(400);
+    expect((await deliver('[1,2,3]')).status).toBe(400);
+    expect((await deliver('"hello"')).status).toBe(400);
+  });
+
+  it('handles a redelivered update (same update_id) once', async () => {
+    const body = textUpdate(77, 901, '/start');
+    const first = await deliver(body);
+    const second = await deliver(body);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    await eventually('greeting', () => telegram.textsTo(901).length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(telegram.textsTo(901)).toHaveLength(2);
+    expect(await app.database.models.inbox.countDocuments({ _id: 'telegram:77' })).toBe(1);
+  });
+});
