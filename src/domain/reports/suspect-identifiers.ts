@@ -23,7 +23,8 @@ export function extractSuspectIdentifiers(text: string): SuspectIdentifier[] {
   };
 
   let rest = text.replace(urlPattern, (url) => {
-    add('url', url.replace(/^https?:\/\//i, '').replace(/\/+$/, '').toLowerCase());
+    // Punctuation that ends the sentence is not part of the link.
+    add('url', url.replace(/[.,;:!?)\]]+$/, '').replace(/^https?:\/\//i, '').replace(/\/+$/, '').toLowerCase());
     return ' ';
   });
   rest = rest.replace(platePattern, (_m, a: string | undefined, b: string | undefined, c: string | undefined, d: string | undefined, e: string | undefined) => {

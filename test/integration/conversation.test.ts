@@ -1,0 +1,162 @@
+import type { InboundEvent, OutboundMessage } from '../../src/conversation/events';
+import { openServices } from '../support/services';
+
+type Services = Awaited<ReturnType<typeof openServices>>;
+
+let counter = 0;
+function event(chatId: string, body: Omit<InboundEvent, 'key' | 'address' | 'isGroup' | 'senderName'> & Partial<Pick<InboundEvent, 'key' | 'isGroup'>>): InboundEvent {
+  counter += 1;
+  return { key: `test:${counter}`, address: { channel: 'webchat', chatId }, isGroup: false, senderName: null, ...body } as InboundEvent;
+}
+const text = (chatId: string, value: string, key?: string) => event(chatId, { kind: 'text', text: value, ...(key ? { key } : {}) });
+const command = (chatId: string, name: string, args = '') => event(chatId, { kind: 'command', command: name, args });
+const button = (chatId: string, payload: string) => event(chatId, { kind: 'button', payload });
+
+function texts(replies: OutboundMessage[]): string {
+  return replies.map((r) => r.text).join('\n---\n');
+}
+
+describe('the conversation engine on the real database', () => {
+  let s: Services;
+  let now: Date;
+
+  beforeAll(async () => {
+    now = new Date('2026-11-20T03:00:00Z');
+    s = await openServices('conversation', { clock: () => now });
+  });
+
+  afterAll(() => s.database.close());
+
+  async function consentedAtDescription(chatId: string): Promise<void> {
+    await s.engine.handle(command(chatId, 'baotin'));
+    await s.engine.handle(button(chatId, 'g:consent:yes'));
+    await s.engine.handle(button(chatId, 's:category:theft_robbery'));
+  }
+
+  it('asks for consent before a tip and stores nothing personal until it is given', async () => {
+    const replies = await s.engine.handle(command('c1', 'baotin'));
+    expect(texts(replies)).toContain('Thông báo về dữ liệu cá nhân');
+    expect(await s.models.residents.countDocuments({})).toBe(0);
+
+    const declined = await s.engine.handle(button('c1', 'g:consent:no'));
+    expect(texts(declined)).toContain('không lưu thông tin');
+    expect(await s.models.residents.countDocuments({})).toBe(0);
+
+    const accepted = await s.engine.handle(button('c1', 'g:consent:yes'));
+    expect(texts(accepted)).toContain('Cảm ơn');
+    expect(await s.models.residents.countDocuments({})).toBe(1);
+  });
+
+  it('starts the tip the resident asked for as soon as they consent', async () => {
+    await s.engine.handle(command('c2', 'report'));
+    const replies = await s.engine.handle(button('c2', 'g:consent:yes'));
+    expect(texts(replies)).toContain('Bước 1/7');
+  });
+
+  it('applies a redelivered event once: the second delivery only repeats the current question', async () => {
+    await consentedAtDescription('c3');
+    const once = text('c3', 'Kẻ gian bẻ khóa xe đạp điện.', 'redelivered-1');
+    const first = await s.engine.handle(once);
+    expect(texts(first)).toContain('Bước 3/7');
+    const again = await s.engine.handle(once);
+    expect(texts(again)).toContain('Bước 3/7');
+    const state = await s.store.load(s.engine.keyOf(once.address));
+    expect(state.step).toBe('location');
+  });
+
+  it('never skips or repeats a step when two events for one chat race (versioned state)', async () => {
+    await consentedAtDescription('c4');
+    const key = s.engine.keyOf({ channel: 'webchat', chatId: 'c4' });
+    const before = await s.store.load(key);
+    const answers = ['Mất trộm xe máy trong bãi giữ xe.', '25 Trần Quốc Thảo'];
+
+    await Promise.all(answers.map((answer) => s.engine.handle(text('c4', answer))));
+
+    // Whichever came first answered step 2 (what happened) and the other step 3 (where): each used exactly once.
+    const after = await s.store.load(key);
+    const draft = after.draft as { description: string; location: { kind: string; address: string } };
+    expect(after.version).toBe(before.version + 2);
+    expect(after.step).toBe('occurred');
+    expect([draft.description, draft.location.address].sort()).toEqual([...answers].sort());
+    expect(await s.models.conversationStates.countDocuments({ key })).toBe(1);
+  });
+
+  it('matches wards typed without diacritics or case', async () => {
+    await consentedAtDescription('c5');
+    await s.engine.handle(text('c5', 'Có người giật túi xách của tôi.'));
+    const replies = await s.engine.handle(text('c5', 'PHƯỜNG VÕ THỊ SÁU'));
+    expect(texts(replies)).toContain('Bước 4/7');
+    const state = await s.store.load(s.engine.keyOf({ channel: 'webchat', chatId: 'c5' }));
+    expect((state.draft as { location: { wardId: string } }).location.wardId).toBe('q3-vtsau');
+    await s.engine.handle(command('c5', 'huy'));
+  });
+
+  it('keeps the draft encrypted in the stored conversation', async () => {
+    await consentedAtDescription('c6');
+    await s.engine.handle(text('c6', 'Bí mật: người tên Hùng bán hàng cấm ở chợ.'));
+    const raw = await s.database.connection.collection('conversation_states').find({}).toArray();
+    expect(JSON.stringify(raw)).not.toContain('Hùng');
+    expect(JSON.stringify(raw)).not.toContain('"c6"');
+  });
+
+  it('expires an idle draft politely after 24 hours', async () => {
+    await consentedAtDescription('c7');
+    now = new Date(now.getTime() + 25 * 3_600_000);
+    const replies = await s.engine.handle(text('c7', 'Tôi quay lại rồi'));
+    expect(texts(replies)).toContain('quá 24 giờ');
+    const state = await s.store.load(s.engine.keyOf({ channel: 'webchat', chatId: 'c7' }));
+    expect(state.flow).toBeNull();
+  });
+
+  it('/xoadulieu deletes personal data and detaches the resident from their reports', async () => {
+    const chat = 'c8';
+    await consentedAtDescription(chat);
+    await s.engine.handle(text(chat, 'Trộm chó ban đêm bằng xe máy.'));
+    await s.engine.handle(button(chat, 's:location:unknown'));
+    await s.engine.handle(button(chat, 's:occurred:unknown'));
+    await s.engine.handle(button(chat, 's:evidence:done'));
+    await s.engine.handle(button(chat, 's:suspects:skip'));
+    await s.engine.handle(button(chat, 's:anonymity:named'));
+    await s.engine.handle(text(chat, '0903 111 222'));
+    const receipt = await s.engine.handle(button(chat, 's:review:send'));
+    const code = /TB-\w{6}/.exec(texts(receipt))?.[0];
+    const key = s.engine.keyOf({ channel: 'webchat', chatId: chat });
+    expect((await s.models.reports.findOne({ code }).lean())?.reporter?.residentKey).toBe(key);
+
+    const confirm = await s.engine.handle(command(chat, 'xoadulieu'));
+    expect(texts(confirm)).toContain('Xóa dữ liệu cá nhân');
+    const done = await s.engine.handle(button(chat, 'g:forget:yes'));
+    expect(texts(done)).toContain('tách 1 tin báo');
+
+    expect(await s.models.residents.countDocuments({ _id: key })).toBe(0);
+    expect(await s.models.conversationStates.countDocuments({ key })).toBe(0);
+    const report = await s.models.reports.findOne({ code }).lean();
+    expect(report?.reporter).toBeNull();
+    expect(JSON.stringify(report)).not.toContain('0903111222');
+    expect(report?.description).toBe('Trộm chó ban đêm bằng xe máy.');
+  });
+
+  it('refuses to take tips in a group chat', async () => {
+    const replies = await s.engine.handle(event('g1', { kind: 'command', command: 'baotin', args: '', isGroup: true }));
+    expect(texts(replies)).toContain('nhắn riêng');
+    const ignored = await s.engine.handle(event('g1', { kind: 'text', text: 'hello', isGroup: true }));
+    expect(ignored).toEqual([]);
+  });
+
+  it('speaks English after /language, and goes back to Vietnamese', async () => {
+    await s.engine.handle(command('c9', 'ngonngu'));
+    const en = await s.engine.handle(button('c9', 'g:lang:en'));
+    expect(texts(en)).toContain('Switched to English');
+    const help = await s.engine.handle(command('c9', 'help'));
+    expect(texts(help)).toContain('Commands');
+    const vi = await s.engine.handle(button('c9', 'g:lang:vi'));
+    expect(texts(vi)).toContain('tiếng Việt');
+  });
+
+  it('tells a resident that a button from an earlier step no longer works', async () => {
+    await consentedAtDescription('c10');
+    const replies = await s.engine.handle(button('c10', 's:category:drugs'));
+    expect(texts(replies)).toContain('không còn dùng được');
+    expect(texts(replies)).toContain('Bước 2/7');
+  });
+});

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { randomReceiptCode } from '../../src/domain/reports/receipt-code';
+import type { TipSubmission } from '../../src/domain/reports/report-service';
+import { openServices } from '../support/services';
+
+type Services = Awaited<ReturnType<typeof openServices>>;
+
+function submission(overrides: Partial<TipSubmission> = {}): TipSubmission {
+  return {
+    submissionKey: randomUUID(),
+    category: 'fraud',
+    description: 'Giả danh nhân viên ngân hàng gọi điện đòi mã OTP.',
+    location: { kind: 'ward', wardId: 'q3-p4', address: null, lat: null, lon: null },
+    occurred: { kind: 'today', text: null },
+    evidence: [],
+    suspectsText: 'SĐT 0987 654 321, STK 0123456789',
+    anonymous: false,
+    contact: { phone: '0912345678', name: 'Nguyễn Thị Lan' },
+    residentKey: 'resident-key-1',
+    channel: 'telegram',
+    lang: 'vi',
+    ...overrides,
+  };
+}
+
+describe('filing tips in the real database', () => {
+  let s: Services;
+  let codes: string[];
+
+  beforeAll(async () => {
+    // A generator that repeats itself, so concurrent submissions collide on purpose.
+    codes = ['TB-AAAAAA', 'TB-AAAAAA', 'TB-BBBBBB', 'TB-AAAAAA', 'TB-BBBBBB', 'TB-CCCCCC'];
+    let i = 0;
+    s = await openServices('reports', { receiptCodes: () => (i < codes.length ? codes[i++] : randomReceiptCode()) });
+  });
+
+  afterAll(() => s.database.close());
+
+  it('gives every tip a different receipt code, even when codes collide under concurrent submissions', async () => {
+    const results = await Promise.all(Array.from({ length: 12 }, () => s.reports.submitTip(submission(), new Date())));
+    const distinct = new Set(results.map((r) => r.code));
+    expect(distinct.size).toBe(12);
+    expect(await s.models.reports.countDocuments({})).toBe(12);
+  });
+
+  it('files one report for one draft, however often it is submitted', async () => {
+    const input = submission();
+    const [a, b, c] = await Promise.all([s.reports.submitTip(input, new Date()), s.reports.submitTip(input, new Date()), s.reports.submitTip(input, new Date())]);
+    expect(new Set([a.code, b.code, c.code]).size).toBe(1);
+    expect(await s.models.reports.countDocuments({ submissionKey: input.submissionKey })).toBe(1);
+  });
+
+  it('stores the reporter contact only encrypted: the raw collection never shows the phone or name', async () => {
+    const { code } = await s.reports.submitTip(submission(), new Date());
+    const raw = await s.database.connection.collection('reports').findOne({ code });
+    const text = JSON.stringify(raw);
+    expect(text).not.toContain('0912345678');
+    expect(text).not.toContain('Nguyễn Thị Lan');
+    expect(raw?.reporter.contactEnc).toMatch(/^v1:/);
+    const report = await s.models.reports.findOne({ code }).lean();
+    expect(report && s.reports.contactOf(report)).toEqual({ phone: '0912345678', name: 'Nguyễn Thị Lan' });
+  });
+
+  it('keeps no contact at all for an anonymous tip', async () => {
+    const { code } = await s.reports.submitTip(submission({ anonymous: true }), new Date());
+    const report = await s.models.reports.findOne({ code }).lean();
+    expect(report?.reporter?.contactEnc).toBeNull();
+    expect(report && s.reports.contactOf(report)).toBeNull();
+  });
+
+  it('shows status to a code holder without content or identity, and ignores what cannot be a code', async () => {
+    const { code } = await s.reports.submitTip(submission(), new Date());
+    const view = await s.reports.statusByCode(` ${code.toLowerCase().replace('-', ' ')} `);
+    expect(view).toMatchObject({ code, category: 'fraud', status: 'received' });
+    expect(JSON.stringify(view)).not.toContain('OTP');
+    expect(await s.reports.statusByCode('{"$gt": ""}')).toBeNull();
+    expect(await s.reports.statusByCode('TB-000000')).toBeNull();
+  });
+});

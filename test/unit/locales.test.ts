@@ -1,0 +1,71 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { loadCatalog } from '../../src/config/catalog';
+import { ROOT } from '../support/services';
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    if (typeof value === 'string') out.set(prefix + key, value);
+    else for (const [k, v] of flatten(value, `${prefix}${key}.`)) out.set(k, v);
+  }
+  return out;
+}
+
+function load(lang: string): Map<string, string> {
+  return flatten(JSON.parse(readFileSync(path.join(ROOT, 'locales', lang, 'translation.json'), 'utf8')) as Tree);
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? sourceFiles(full) : full.endsWith('.ts') ? [full] : [];
+  });
+}
+
+describe('locales', () => {
+  const vi = load('vi');
+  const en = load('en');
+
+  it('have the same keys in Vietnamese and English, none empty', () => {
+    expect([...vi.keys()].sort()).toEqual([...en.keys()].sort());
+    for (const [key, value] of [...vi, ...en]) expect({ key, empty: value.trim() === '' }).toEqual({ key, empty: false });
+  });
+
+  it('use the same {{placeholders}} in both languages', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    for (const [key, text] of vi) expect({ key, vars: placeholders(en.get(key) ?? '') }).toEqual({ key, vars: placeholders(text) });
+  });
+
+  it('define every literal key the code translates', () => {
+    const literal = /(?:\bt\(|reason: |fallbackText\(|hint = [^;]*?)'([a-z_]+(?:\.[a-z_]+)+)'/g;
+    const missing: string[] = [];
+    for (const file of sourceFiles(path.join(ROOT, 'src'))) {
+      for (const match of readFileSync(file, 'utf8').matchAll(literal)) {
+        if (!vi.has(match[1])) missing.push(`${path.relative(ROOT, file)}: ${match[1]}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('define every key built from data (categories, groups, statuses, flows, desk results)', () => {
+    const catalog = loadCatalog(path.join(ROOT, 'config'));
+    const built = [
+      ...catalog.categories.map((c) => `category.${c.id}`),
+      ...catalog.groups.map((g) => `group.${g}`),
+      ...['now', 'today', 'unknown'].map((k) => `occurred.${k}`),
+      ...['now', 'today', 'other', 'unknown'].map((k) => `occurred.${k}_button`),
+      'status.received',
+      'status.received_explained',
+      ...['tip', 'lookup'].flatMap((f) => [`${f}.intro`, `${f}.name`]),
+      ...['registered', 'already_registered', 'wrong_code'].map((r) => `desk.${r}`),
+      ...['telegram', 'webchat'].map((c) => `channel.${c}`),
+      ...['category', 'description', 'location', 'occurred', 'evidence', 'suspects', 'anonymity'].map((f) => `review.field.${f}`),
+      'idle.text',
+      'idle.media',
+    ];
+    expect(built.filter((key) => !vi.has(key))).toEqual([]);
+  });
+});
