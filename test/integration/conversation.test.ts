@@ -3,8 +3,10 @@ import { openServices } from '../support/services';
 
 type Services = Awaited<ReturnType<typeof openServices>>;
 
+type EventBody = InboundEvent extends infer E ? (E extends InboundEvent ? Omit<E, 'key' | 'address' | 'isGroup' | 'senderName'> : never) : never;
+
 let counter = 0;
-function event(chatId: string, body: Omit<InboundEvent, 'key' | 'address' | 'isGroup' | 'senderName'> & Partial<Pick<InboundEvent, 'key' | 'isGroup'>>): InboundEvent {
+function event(chatId: string, body: EventBody & { key?: string; isGroup?: boolean }): InboundEvent {
   counter += 1;
   return { key: `test:${counter}`, address: { channel: 'webchat', chatId }, isGroup: false, senderName: null, ...body } as InboundEvent;
 }

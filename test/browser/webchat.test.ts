@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startApp, type RunningApp } from '../../src/app';
+import { TEST_INVITE_CODE, testEnv } from '../support/test-env';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * A person opens the local web chat in a real browser and reports a tip, and
+ * a second browser tab registered as a desk receives it: both sides of the
+ * product on one machine, as a newcomer would try it.
+ */
+describe('the local web chat in a browser', () => {
+  let app: RunningApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run "npm test" (its pretest installs Debian's chromium) or set CHROMIUM_PATH`);
+    app = await startApp(testEnv('browser'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  async function clickButton(page: Page, label: string): Promise<void> {
+    await page.locator('.buttons button:not([disabled])', { hasText: label }).last().click();
+  }
+
+  async function type(page: Page, text: string): Promise<void> {
+    await page.fill('#text', text);
+    await page.click('#send');
+  }
+
+  async function botSays(page: Page, text: string): Promise<void> {
+    await page.locator('.msg.bot', { hasText: text }).last().waitFor({ timeout: 10_000 });
+  }
+
+  it('completes a tip from greeting to receipt, and the desk tab receives it', async () => {
+    const desk = await browser.newPage();
+    await desk.goto(app.url);
+    await botSays(desk, 'Tôi đồng ý');
+    await type(desk, `/trucban ${TEST_INVITE_CODE}`);
+    await botSays(desk, 'bàn trực ban');
+
+    const page = await browser.newPage();
+    await page.goto(app.url);
+    await expect(page.title()).resolves.toBe('Tin báo An ninh trật tự');
+    await botSays(page, '113');
+    await clickButton(page, 'Tôi đồng ý');
+    await clickButton(page, 'Báo tin / tố giác');
+    await botSays(page, 'Bước 1/7');
+    await clickButton(page, 'Lừa đảo (cả qua mạng)');
+    await botSays(page, 'Bước 2/7');
+    await type(page, 'Có người nhắn tin giả danh ngân hàng, gửi đường link lạ để lấy mã OTP.');
+    await botSays(page, 'Bước 3/7');
+    await clickButton(page, 'Chọn phường/xã');
+    await clickButton(page, 'Phường 11');
+    await botSays(page, 'Bước 4/7');
+    await clickButton(page, 'Sớm hơn trong hôm nay');
+    await botSays(page, 'Bước 5/7');
+    await page.setInputFiles('#file', { name: 'tin-nhan.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a', 'hex') });
+    await botSays(page, 'Đã nhận tệp 1/10');
+    await clickButton(page, 'Xong');
+    await botSays(page, 'Bước 6/7');
+    await type(page, 'Link https://vietcombank-xacthuc.top, SĐT 0888 123 456');
+    await botSays(page, 'Bước 7/7');
+    await clickButton(page, 'Gửi ẩn danh');
+    await botSays(page, 'Kiểm tra lại tin báo');
+    await clickButton(page, 'Gửi tin báo');
+    await botSays(page, 'Đã tiếp nhận tin báo');
+
+    const receipt = await page.locator('.msg.bot', { hasText: 'Đã tiếp nhận tin báo' }).last().textContent();
+    const code = /TB-\w{6}/.exec(receipt ?? '')?.[0];
+    expect(code).toMatch(/^TB-/);
+    expect(await app.database.models.reports.countDocuments({ code, anonymous: true, category: 'fraud' })).toBe(1);
+
+    await botSays(desk, `TIN BÁO MỚI ${code}`);
+    const card = await desk.locator('.msg.bot', { hasText: `TIN BÁO MỚI ${code}` }).last().textContent();
+    expect(card).toContain('Phường 11');
+    expect(card).toContain('Người báo: Ẩn danh');
+    const evidenceLink = desk.locator('.msg.bot', { hasText: `TIN BÁO MỚI ${code}` }).last().locator('a', { hasText: 'tin-nhan.png' });
+    const href = await evidenceLink.getAttribute('href');
+    const evidence = await desk.request.get(new URL(href ?? '', app.url).toString());
+    expect(evidence.status()).toBe(200);
+    expect((await evidence.body()).toString('hex')).toBe('89504e470d0a1a0a');
+
+    // The resident's own tab is not a desk: it cannot open the evidence.
+    const residentTry = await page.request.get(new URL(href ?? '', app.url).toString().replace(/sessionId=\w+/, `sessionId=${await page.evaluate(() => localStorage.getItem('tinbao.webchat.session'))}`));
+    expect(residentTry.status()).toBe(403);
+
+    await page.screenshot({ path: 'test/browser/webchat-tip.png', fullPage: true });
+  });
+
+  it('switches the page and the bot to English', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/?lang=en`);
+    await expect(page.locator('#send').textContent()).resolves.toBe('Send');
+    await page.click('#switch-language');
+    await page.waitForURL(/lang=vi/);
+    await expect(page.locator('#send').textContent()).resolves.toBe('Gửi');
+  });
+});
