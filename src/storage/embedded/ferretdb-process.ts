@@ -48,17 +48,18 @@ export function startEmbeddedFerretdb(options: { binary: string; dataDir: string
       clearTimeout(timer);
       fail(error.message);
     });
-    child.once('exit', (code) => {
+    const exitedEarly = (code: number | null): void => {
       clearTimeout(timer);
       fail(`exited with code ${code}`);
-    });
+    };
+    child.once('exit', exitedEarly);
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       stdout += chunk;
       const match = /^READY (\S+)$/m.exec(stdout);
       if (!match) return;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
+      child.off('exit', exitedEarly);
       resolve({ uri: match[1], stop });
     });
   });

@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { ensureFerretdbBinary } from '../../src/storage/embedded/ferretdb-binary';
+import { startEmbeddedFerretdb } from '../../src/storage/embedded/ferretdb-process';
+import { eventually } from '../support/test-env';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('the embedded FerretDB (local default)', () => {
+  const binary = ensureFerretdbBinary();
+
+  it('keeps its data in the directory across restarts and stops promptly', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tinbao-fdb-'));
+    const first = await startEmbeddedFerretdb({ binary, dataDir });
+    const connection = await mongoose.createConnection(`${first.uri}persist`).asPromise();
+    await connection.collection('notes').insertOne({ text: 'Phường 4' });
+    await connection.close();
+    const started = Date.now();
+    await first.stop();
+    expect(Date.now() - started).toBeLessThan(3000);
+
+    const second = await startEmbeddedFerretdb({ binary, dataDir });
+    const again = await mongoose.createConnection(`${second.uri}persist`).asPromise();
+    expect(await again.collection('notes').findOne({}, { projection: { _id: 0 } })).toEqual({ text: 'Phường 4' });
+    await again.close();
+    await second.stop();
+  });
+
+  it('exits when the process that started it is killed with SIGKILL', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tinbao-fdb-'));
+    // A parent that starts FerretDB exactly as our launcher does (stdin piped), then prints its pid.
+    const script = `
+      const { spawn } = require('node:child_process');
+      const child = spawn(${JSON.stringify(binary)}, ['-dir', ${JSON.stringify(dataDir)}], { stdio: ['pipe', 'pipe', 'ignore'] });
+      child.stdout.on('data', (d) => { if (String(d).startsWith('READY')) console.log('PID ' + child.pid); });
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve) => parent.stdout.on('data', (chunk: Buffer) => {
+      const match = /PID (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    }));
+    expect(alive(pid)).toBe(true);
+
+    parent.kill('SIGKILL');
+
+    await eventually('ferretdb exited with its parent', () => !alive(pid), 5000);
+  });
+});
