@@ -33,13 +33,18 @@ export class InboundPipeline {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async process(event: InboundEvent): Promise<InboundResult> {
-    if (!(await this.claim(event.key))) {
-      log.info({ event: event.key }, 'duplicate event ignored');
-      return 'duplicate';
-    }
+  /**
+   * Queues the event at once (synchronously), so events of one chat are
+   * handled in the order this method was called, whatever the latency of the
+   * ledger insert that follows.
+   */
+  process(event: InboundEvent): Promise<InboundResult> {
     const chatKey = this.engine.keyOf(event.address);
     return this.queue.run(chatKey, async () => {
+      if (!(await this.claim(event.key))) {
+        log.info({ event: event.key }, 'duplicate event ignored');
+        return 'duplicate';
+      }
       try {
         const replies = await this.engine.handle(event);
         await this.channels.send(event.address, replies);

@@ -117,7 +117,7 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
 
   it('keeps retrying a desk that is unreachable until the card gets through', async () => {
     await registerDesk();
-    const an = new TelegramUser(telegram, 6161, 'An');
+    const an = new TelegramUser(telegram, 6161, 'Thuỷ Tiên');
     await step(an, () => an.text('/baotin'), 2);
     await step(an, () => an.press('✅ Tôi đồng ý'), 3);
     await step(an, () => an.press('Cờ bạc, lô đề'));
@@ -143,5 +143,25 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
     expect(delivery?.status).toBe('sent');
     expect(delivery?.attempts).toBe(3);
     expect(telegram.textsTo(DESK_CHAT).filter((t) => t.includes(code))).toHaveLength(1);
+
+    // Anonymity: nothing that reaches the desk chat names or identifies the reporter.
+    const deskBound = JSON.stringify(telegram.calls.filter((c) => String(c.params.chat_id) === String(DESK_CHAT)));
+    expect(deskBound).toContain('Ẩn danh');
+    expect(deskBound).not.toContain('6161');
+    expect(deskBound).not.toContain('Thuỷ Tiên');
+  });
+
+  it('handles a batch of updates from one chat in the order they were sent', async () => {
+    const hoa = new TelegramUser(telegram, 7171, 'Hoa');
+    // All four arrive in one getUpdates batch, which telegraf handles concurrently.
+    hoa.text('/baotin');
+    hoa.pressData('g:consent:yes');
+    hoa.pressData('s:category:gambling');
+    hoa.text('Đánh bạc ăn tiền tại quán nước đầu hẻm 25.');
+    await eventually('all four answered', () => telegram.textsTo(hoa.id).some((t) => t.includes('Bước 3/7')));
+    const texts = telegram.textsTo(hoa.id);
+    const order = ['dữ liệu cá nhân', 'Bước 1/7', 'Bước 2/7', 'Bước 3/7'].map((needle) => texts.findIndex((t) => t.includes(needle)));
+    expect(order.every((index, i) => index >= 0 && (i === 0 || index > order[i - 1]))).toBe(true);
+    expect(texts.join('\n')).not.toContain('không còn dùng được');
   });
 });

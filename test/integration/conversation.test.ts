@@ -162,3 +162,62 @@ describe('the conversation engine on the real database', () => {
     expect(texts(replies)).toContain('Bước 2/7');
   });
 });
+
+describe('editing and idle drafts', () => {
+  let s: Services;
+  let now: Date;
+
+  beforeAll(async () => {
+    now = new Date('2026-11-20T03:00:00Z');
+    s = await openServices('editing', { clock: () => now });
+  });
+
+  afterAll(() => s.database.close());
+
+  async function toReview(chat: string): Promise<void> {
+    await s.engine.handle(command(chat, 'baotin'));
+    await s.engine.handle(button(chat, 'g:consent:yes'));
+    await s.engine.handle(button(chat, 's:category:traffic'));
+    await s.engine.handle(text(chat, 'Xe tải chở quá tải chạy ban đêm làm hỏng đường.'));
+    await s.engine.handle(button(chat, 's:location:unknown'));
+    await s.engine.handle(button(chat, 's:occurred:today'));
+    await s.engine.handle(button(chat, 's:evidence:done'));
+    await s.engine.handle(button(chat, 's:suspects:skip'));
+    await s.engine.handle(button(chat, 's:anonymity:anonymous'));
+  }
+
+  it('edits one answer from the review and comes straight back to the review', async () => {
+    await toReview('e1');
+    const fields = await s.engine.handle(button('e1', 's:review:edit'));
+    expect(texts(fields)).toContain('Bạn muốn sửa mục nào?');
+    await s.engine.handle(button('e1', 's:edit:location'));
+    await s.engine.handle(button('e1', 's:location:pick_ward'));
+    const review = await s.engine.handle(button('e1', 's:location_ward:q3-p9'));
+    expect(texts(review)).toContain('Kiểm tra lại tin báo');
+    expect(texts(review)).toContain('Địa điểm: Phường 9');
+    expect(texts(review)).toContain('Sự việc: Xe tải chở quá tải');
+  });
+
+  it('cancels from the review, deleting the draft', async () => {
+    await toReview('e2');
+    const cancelled = await s.engine.handle(button('e2', 's:review:cancel'));
+    expect(texts(cancelled)).toContain('Đã hủy');
+    const state = await s.store.load(s.engine.keyOf({ channel: 'webchat', chatId: 'e2' }));
+    expect(state.draft).toBeNull();
+    expect(await s.models.reports.countDocuments({})).toBe(0);
+  });
+
+  it('sweeps drafts idle for a day, and tells the resident on their next message', async () => {
+    const { sweepIdleConversations } = await import('../../src/conversation/idle-sweeper');
+    await toReview('e3');
+    const key = s.engine.keyOf({ channel: 'webchat', chatId: 'e3' });
+    const swept = await sweepIdleConversations({ store: s.store, runner: s.engine.runner, evidence: s.evidence, idleTimeoutMs: 24 * 3_600_000, now: new Date(now.getTime() + 25 * 3_600_000) });
+    expect(swept).toBeGreaterThanOrEqual(1);
+    const raw = await s.models.conversationStates.findOne({ key }).lean();
+    expect(raw).toMatchObject({ flow: null, draftEnc: null, expiredFlow: 'tip' });
+
+    now = new Date(now.getTime() + 26 * 3_600_000);
+    const replies = await s.engine.handle(text('e3', 'xin chào'));
+    expect(texts(replies)).toContain('quá 24 giờ');
+  });
+});

@@ -33,12 +33,13 @@ export class TelegramBot {
     this.bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot, webhookReply: false } });
     this.bot.use(async (ctx) => {
       const event = telegramUpdateToEvent(ctx.update, ctx.telegram);
+      // Hand the event on before any await, so one chat's updates keep their order.
+      const processing = event ? this.pipeline.process(event) : null;
       const query = ctx.callbackQuery;
       if (query) {
         await ctx.answerCbQuery().catch((error: unknown) => log.warn({ err: error }, 'answerCallbackQuery failed'));
       }
-      if (!event) return;
-      const result = await this.pipeline.process(event);
+      const result = await processing;
       if (query && result === 'processed' && query.message) {
         await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
       }
