@@ -9,7 +9,6 @@ import { loadCatalog } from './config/catalog';
 import type { Env } from './config/env';
 import { resolveSecrets } from './config/local-secrets';
 import { ConversationEngine } from './conversation/engine';
-import type { Flow } from './conversation/flow';
 import { createLookupFlow } from './conversation/flows/lookup-flow';
 import { createTipFlow } from './conversation/flows/tip-flow';
 import { sweepIdleConversations } from './conversation/idle-sweeper';
@@ -91,7 +90,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   const flows = [
     createTipFlow({ reports, evidence, onTipFiled: () => deliveries.poke() }),
     createLookupFlow(reports),
-  ] as unknown as Flow<unknown>[];
+  ];
   const engine = new ConversationEngine({
     store,
     cipher,

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadCatalog } from '../../src/config/catalog';
 import { ConversationEngine } from '../../src/conversation/engine';
-import type { Flow } from '../../src/conversation/flow';
 import { createLookupFlow } from '../../src/conversation/flows/lookup-flow';
 import { createTipFlow } from '../../src/conversation/flows/tip-flow';
 import { ConversationStateStore } from '../../src/conversation/state-store';
@@ -43,7 +42,7 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
     reports,
     desks,
     evidence,
-    flows: [createTipFlow({ reports, evidence, onTipFiled: () => undefined }), createLookupFlow(reports)] as unknown as Flow<unknown>[],
+    flows: [createTipFlow({ reports, evidence, onTipFiled: () => undefined }), createLookupFlow(reports)],
     onDeskRegistered: () => undefined,
     forgetChannelData: async () => undefined,
     clock: options.clock ?? (() => new Date()),

@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../../config/catalog';
 import type { Translate } from '../../i18n';
 import { describeOccurred, describePlace } from '../../domain/desks/desk-card';
-import type { EvidenceRecord, LocationKind, OccurredKind } from '../../storage/models/report.model';
+import type { EvidenceRecord, ReportDoc } from '../../storage/models/report.model';
 
 /** A tip being written. Stored encrypted in the conversation state between messages. */
 export interface TipDraft {
   id: string;
   category: string | null;
   description: string | null;
-  location: { kind: LocationKind; wardId: string | null; address: string | null; lat: number | null; lon: number | null } | null;
-  occurred: { kind: OccurredKind; text: string | null } | null;
+  location: ReportDoc['location'] | null;
+  occurred: ReportDoc['occurred'] | null;
   evidence: EvidenceRecord[];
   evidenceDone: boolean;
   suspects: { text: string | null } | null;

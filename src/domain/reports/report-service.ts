@@ -3,7 +3,7 @@ import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
 import { AppError, isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { EvidenceRecord, LocationKind, OccurredKind, ReportDoc, ReportStatus } from '../../storage/models/report.model';
+import type { EvidenceRecord, ReportDoc, ReportStatus } from '../../storage/models/report.model';
 import { type ReceiptGenerator, parseReceiptCode, randomReceiptCode } from './receipt-code';
 import { extractSuspectIdentifiers } from './suspect-identifiers';
 
@@ -12,8 +12,8 @@ export interface TipSubmission {
   submissionKey: string;
   category: string;
   description: string;
-  location: { kind: LocationKind; wardId: string | null; address: string | null; lat: number | null; lon: number | null };
-  occurred: { kind: OccurredKind; text: string | null };
+  location: ReportDoc['location'];
+  occurred: ReportDoc['occurred'];
   evidence: EvidenceRecord[];
   suspectsText: string | null;
   anonymous: boolean;

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { registerModel } from './register-model';
 
 /**
  * One version of one resident chat's conversation state. States are never
@@ -52,8 +53,5 @@ schema.index({ key: 1, version: -1 });
 schema.index({ flow: 1, createdAt: 1 });
 
 export function conversationStateModel(connection: Connection): Model<ConversationStateDoc> {
-  return (
-    (connection.models.ConversationState as Model<ConversationStateDoc> | undefined) ??
-    connection.model<ConversationStateDoc>('ConversationState', schema)
-  );
+  return registerModel<ConversationStateDoc>(connection, 'ConversationState', schema);
 }

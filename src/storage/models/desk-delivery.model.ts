@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { registerModel } from './register-model';
 
 /**
  * One tip to one desk. Created when the tip is stored, retried with backoff
@@ -36,7 +37,7 @@ schema.index({ status: 1, nextAttemptAt: 1 });
 schema.index({ reportId: 1 });
 
 export function deskDeliveryModel(connection: Connection): Model<DeskDeliveryDoc> {
-  return (connection.models.DeskDelivery as Model<DeskDeliveryDoc> | undefined) ?? connection.model<DeskDeliveryDoc>('DeskDelivery', schema);
+  return registerModel<DeskDeliveryDoc>(connection, 'DeskDelivery', schema);
 }
 
 /**
@@ -56,5 +57,5 @@ const claimSchema = new Schema<DeliveryClaimDoc>(
 claimSchema.index({ claimedAt: 1 });
 
 export function deliveryClaimModel(connection: Connection): Model<DeliveryClaimDoc> {
-  return (connection.models.DeliveryClaim as Model<DeliveryClaimDoc> | undefined) ?? connection.model<DeliveryClaimDoc>('DeliveryClaim', claimSchema);
+  return registerModel<DeliveryClaimDoc>(connection, 'DeliveryClaim', claimSchema);
 }

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { registerModel } from './register-model';
 
 /** An officer desk: a chat (Telegram group or private chat, or a web chat) that receives tips. */
 export interface DeskDoc {
@@ -23,5 +24,5 @@ const schema = new Schema<DeskDoc>(
 schema.index({ channel: 1, chatId: 1 }, { unique: true });
 
 export function deskModel(connection: Connection): Model<DeskDoc> {
-  return (connection.models.Desk as Model<DeskDoc> | undefined) ?? connection.model<DeskDoc>('Desk', schema);
+  return registerModel<DeskDoc>(connection, 'Desk', schema);
 }

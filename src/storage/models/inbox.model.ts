@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { registerModel } from './register-model';
 
 /**
  * Ledger of inbound platform events (a Telegram update_id, a web chat message
@@ -25,5 +26,5 @@ const schema = new Schema<InboxDoc>(
 schema.index({ receivedAt: 1 });
 
 export function inboxModel(connection: Connection): Model<InboxDoc> {
-  return (connection.models.Inbox as Model<InboxDoc> | undefined) ?? connection.model<InboxDoc>('Inbox', schema);
+  return registerModel<InboxDoc>(connection, 'Inbox', schema);
 }

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { registerModel } from './register-model';
 
 export type ReportStatus = 'received';
 export type LocationKind = 'ward' | 'address' | 'point' | 'unknown';
@@ -103,5 +104,5 @@ schema.index({ 'evidence.id': 1 });
 schema.index({ deliveredAt: 1, createdAt: 1 });
 
 export function reportModel(connection: Connection): Model<ReportDoc> {
-  return (connection.models.Report as Model<ReportDoc> | undefined) ?? connection.model<ReportDoc>('Report', schema);
+  return registerModel<ReportDoc>(connection, 'Report', schema);
 }

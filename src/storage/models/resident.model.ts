@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { registerModel } from './register-model';
 
 /**
  * A resident who consented to the privacy notice. Created only at consent.
@@ -29,5 +30,5 @@ const schema = new Schema<ResidentDoc>(
 );
 
 export function residentModel(connection: Connection): Model<ResidentDoc> {
-  return (connection.models.Resident as Model<ResidentDoc> | undefined) ?? connection.model<ResidentDoc>('Resident', schema);
+  return registerModel<ResidentDoc>(connection, 'Resident', schema);
 }

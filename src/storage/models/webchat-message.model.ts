@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { registerModel } from './register-model';
 
 /**
  * Messages from the bot to a local web chat session, kept until the page
@@ -28,5 +29,5 @@ const schema = new Schema<WebchatMessageDoc>(
 schema.index({ chatKey: 1, seq: 1 }, { unique: true });
 
 export function webchatMessageModel(connection: Connection): Model<WebchatMessageDoc> {
-  return (connection.models.WebchatMessage as Model<WebchatMessageDoc> | undefined) ?? connection.model<WebchatMessageDoc>('WebchatMessage', schema);
+  return registerModel<WebchatMessageDoc>(connection, 'WebchatMessage', schema);
 }
