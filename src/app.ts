@@ -29,6 +29,7 @@ import { projectRoot } from './shared/project-root';
 import { VIETNAM_TZ } from './shared/vietnam-time';
 import { type Database, openDatabase } from './storage/database';
 import { ensureFerretdbBinary } from './storage/embedded/ferretdb-binary';
+import { pruneLedgers } from './storage/housekeeping';
 import { type EmbeddedFerretdb, startEmbeddedFerretdb } from './storage/embedded/ferretdb-process';
 
 const log = moduleLogger('app');
@@ -150,6 +151,12 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     { timezone: VIETNAM_TZ, name: 'idle-conversation-sweep', noOverlap: true },
   );
 
+  const housekeeping = cron.schedule('17 3 * * *', () => pruneLedgers(models, clock()), {
+    timezone: VIETNAM_TZ,
+    name: 'ledger-housekeeping',
+    noOverlap: true,
+  });
+
   log.info({ url: address, telegram: Boolean(telegram), webchat: env.WEBCHAT_ENABLED, embedded: Boolean(embedded) }, 'service started');
 
   let stopped = false;
@@ -165,6 +172,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       if (stopped) return;
       stopped = true;
       await sweep.stop();
+      await housekeeping.stop();
       telegram?.stop();
       await http.close();
       await pipeline.drain();

@@ -73,15 +73,14 @@ export class ConversationEngine {
     const turn = new Turn(key, state, event, now, this.deps.translate);
 
     if (state.eventKey === event.key) {
-      // Applied already (the process stopped before it could answer): ask the current question again.
-      const prompt = this.runner.currentPrompt(turn);
-      return prompt ? [prompt] : [];
+      // Applied already, but its replies may never have reached the resident: say them again.
+      return state.replies;
     }
 
     await this.noticeExpiry(turn);
     await this.dispatch(turn);
 
-    if (!turn.skipSave) await this.deps.store.save(state, turn.changes, event.key, now);
+    if (!turn.skipSave) await this.deps.store.save(state, turn.changes, event.key, now, turn.replies);
     return turn.replies;
   }
 

@@ -3,6 +3,7 @@ import { AppError, isDuplicateKeyError } from '../shared/errors';
 import type { PiiCipher } from '../shared/pii-cipher';
 import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../i18n';
 import type { ConversationStateDoc } from '../storage/models/conversation-state.model';
+import type { OutboundMessage } from './events';
 
 /** Bump when flow definitions change incompatibly; older saved drafts are then dropped with an apology. */
 export const FLOW_VERSION = 1;
@@ -17,6 +18,8 @@ export interface ConversationState<Draft = Record<string, unknown>> {
   pendingFlow: string | null;
   eventKey: string | null;
   expiredFlow: string | null;
+  /** The replies to `eventKey`, for resending if that event is delivered again. */
+  replies: OutboundMessage[];
   updatedAt: Date;
   /** True when the stored state was written by another flow version and was reset on load. */
   incompatible: boolean;
@@ -52,13 +55,22 @@ export class ConversationStateStore {
       pendingFlow: doc.pendingFlow,
       eventKey: doc.eventKey,
       expiredFlow: doc.expiredFlow,
+      replies: doc.repliesEnc ? (JSON.parse(this.cipher.decrypt(doc.repliesEnc)) as OutboundMessage[]) : [],
       updatedAt: doc.createdAt,
       incompatible: false,
     };
   }
 
-  async save(current: ConversationState, changes: StateChanges, eventKey: string | null, now: Date): Promise<ConversationState> {
-    const next: ConversationState = { ...current, ...changes, version: current.version + 1, eventKey, updatedAt: now, incompatible: false };
+  async save(
+    current: ConversationState,
+    changes: StateChanges,
+    eventKey: string | null,
+    now: Date,
+    replies: OutboundMessage[] = [],
+  ): Promise<ConversationState> {
+    const next: ConversationState = { ...current, ...changes, version: current.version + 1, eventKey, replies, updatedAt: now, incompatible: false };
+    // Only what can be rendered again is kept (attachments carry loaders and appear only on desk cards).
+    const replayable = replies.map(({ attachments: _attachments, ...message }) => message);
     try {
       await this.states.create({
         _id: `${next.key}#${next.version}`,
@@ -72,6 +84,7 @@ export class ConversationStateStore {
         pendingFlow: next.pendingFlow,
         eventKey,
         expiredFlow: next.expiredFlow,
+        repliesEnc: replayable.length > 0 ? this.cipher.encrypt(JSON.stringify(replayable)) : null,
         createdAt: now,
       });
     } catch (error) {
@@ -108,6 +121,7 @@ function blank(key: string, version: number): ConversationState {
     pendingFlow: null,
     eventKey: null,
     expiredFlow: null,
+    replies: [],
     updatedAt: new Date(0),
     incompatible: false,
   };

@@ -74,4 +74,16 @@ describe('Telegram webhook mode', () => {
     expect(telegram.textsTo(901)).toHaveLength(2);
     expect(await app.database.models.inbox.countDocuments({ _id: 'telegram:77' })).toBe(1);
   });
+
+  it('answers 500 when an update could not be handled, so Telegram delivers it again, and the retry succeeds', async () => {
+    const body = textUpdate(88, 902, '/start');
+    telegram.failCallsTo(902, 2); // the reply and the apology both fail: Telegram is unreachable for this chat
+    expect((await deliver(body)).status).toBe(500);
+    expect(telegram.textsTo(902)).toEqual([]);
+
+    const retry = await deliver(body);
+    expect(retry.status).toBe(200);
+    await eventually('greeting after retry', () => telegram.textsTo(902).length >= 2);
+    expect(telegram.textsTo(902)[0]).toContain('113');
+  });
 });

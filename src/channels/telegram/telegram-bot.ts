@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import type { InboundPipeline } from '../../conversation/inbound-pipeline';
+import type { InboundPipeline, InboundResult } from '../../conversation/inbound-pipeline';
 import { moduleLogger } from '../../shared/logger';
 import { sameSecret } from '../../shared/secrets';
 import { telegramUpdateToEvent } from './telegram-inbound';
@@ -25,6 +25,8 @@ export interface TelegramBotOptions {
  */
 export class TelegramBot {
   readonly bot: Telegraf;
+  /** Outcome of updates being handled through the webhook, so a failure can answer 500 and Telegram redelivers. */
+  private readonly outcomes = new Map<number, InboundResult | null>();
 
   constructor(
     private readonly options: TelegramBotOptions,
@@ -40,6 +42,7 @@ export class TelegramBot {
         await ctx.answerCbQuery().catch((error: unknown) => log.warn({ err: error }, 'answerCallbackQuery failed'));
       }
       const result = await processing;
+      if (this.outcomes.has(ctx.update.update_id)) this.outcomes.set(ctx.update.update_id, result);
       if (query && result === 'processed' && query.message) {
         await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
       }
@@ -92,9 +95,16 @@ export class TelegramBot {
         },
       },
       async (request, reply) => {
-        if (!isUpdate(request.body)) return reply.code(400).send({ error: 'not_an_update' });
-        await this.bot.handleUpdate(request.body);
-        return reply.code(200).send({ ok: true });
+        const update = request.body;
+        if (!isUpdate(update)) return reply.code(400).send({ error: 'not_an_update' });
+        this.outcomes.set(update.update_id, null);
+        try {
+          await this.bot.handleUpdate(update);
+          // 500 makes Telegram deliver the update again later; the ledger released it for that.
+          return this.outcomes.get(update.update_id) === 'failed' ? reply.code(500).send({ error: 'retry_later' }) : reply.code(200).send({ ok: true });
+        } finally {
+          this.outcomes.delete(update.update_id);
+        }
       },
     );
   }

@@ -27,6 +27,8 @@ export interface ConversationStateDoc {
   eventKey: string | null;
   /** Set when a draft was dropped for inactivity; the next message says so. */
   expiredFlow: string | null;
+  /** What the bot answered to `eventKey`, encrypted, resent verbatim if that event is redelivered. */
+  repliesEnc: string | null;
   createdAt: Date;
 }
 
@@ -43,6 +45,7 @@ const schema = new Schema<ConversationStateDoc>(
     pendingFlow: { type: String, default: null },
     eventKey: { type: String, default: null },
     expiredFlow: { type: String, default: null },
+    repliesEnc: { type: String, default: null },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, autoIndex: false, collection: 'conversation_states' },

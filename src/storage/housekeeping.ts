@@ -1,0 +1,24 @@
+import { moduleLogger } from '../shared/logger';
+import type { Models } from './database';
+
+const log = moduleLogger('housekeeping');
+
+/** How long processed-event keys and delivery claims are kept: far longer than any platform redelivers. */
+export const LEDGER_RETENTION_MS = 7 * 24 * 3_600_000;
+
+/**
+ * Prunes the idempotency ledgers (`inbox`, `delivery_claims`) of entries old
+ * enough that no redelivery or retry can still refer to them. Run by
+ * node-cron; never throws out of a tick.
+ */
+export async function pruneLedgers(models: Pick<Models, 'inbox' | 'deliveryClaims'>, now: Date): Promise<{ inbox: number; claims: number }> {
+  const cutoff = new Date(now.getTime() - LEDGER_RETENTION_MS);
+  try {
+    const inbox = await models.inbox.deleteMany({ status: 'done', receivedAt: { $lt: cutoff } });
+    const claims = await models.deliveryClaims.deleteMany({ claimedAt: { $lt: cutoff } });
+    return { inbox: inbox.deletedCount, claims: claims.deletedCount };
+  } catch (error) {
+    log.error({ err: error }, 'pruning ledgers failed');
+    return { inbox: 0, claims: 0 };
+  }
+}
