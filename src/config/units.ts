@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../shared/errors';
+import type { Catalog } from './catalog';
+
+/** A unit (đơn vị) and the wards and categories it covers; "*" covers all. */
+export interface Unit {
+  id: string;
+  name: string;
+  kind: 'ward_police' | 'investigation' | 'duty' | 'mediation';
+  wards: string[];
+  categories: string[];
+  fallback: boolean;
+}
+
+const unitsSchema = z.object({
+  units: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z0-9-]{2,40}$/),
+        name: z.string().min(1),
+        kind: z.enum(['ward_police', 'investigation', 'duty', 'mediation']),
+        wards: z.array(z.string()).min(1),
+        categories: z.array(z.string()).min(1),
+        fallback: z.boolean().default(false),
+      }),
+    )
+    .min(1),
+  urgentCategories: z.record(z.string(), z.array(z.string())).default({}),
+});
+
+export interface UnitDirectory {
+  units: Unit[];
+  byId(id: string): Unit | undefined;
+  fallback: Unit;
+  /** Units a tip goes to, by the ward it happened in (null when not known as a ward) and its category. */
+  route(wardId: string | null, category: string): Unit[];
+}
+
+/** Loads config/units.json and checks every ward, category and unit it names exists. */
+export function loadUnits(configDir: string, catalog: Catalog): UnitDirectory {
+  const file = path.join(configDir, 'units.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new AppError('catalog_invalid', `Cannot read ${file}: ${(error as Error).message}`);
+  }
+  const parsed = unitsSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError('catalog_invalid', `${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const { units, urgentCategories } = parsed.data;
+  const problems: string[] = [];
+  for (const unit of units) {
+    for (const ward of unit.wards) if (ward !== '*' && !catalog.wardById(ward)) problems.push(`unit ${unit.id} names unknown ward ${ward}`);
+    for (const cat of unit.categories) if (cat !== '*' && !catalog.categoryById(cat)) problems.push(`unit ${unit.id} names unknown category ${cat}`);
+  }
+  for (const [cat, ids] of Object.entries(urgentCategories)) {
+    if (!catalog.categoryById(cat)) problems.push(`urgentCategories names unknown category ${cat}`);
+    for (const id of ids) if (!units.some((u) => u.id === id)) problems.push(`urgentCategories.${cat} names unknown unit ${id}`);
+  }
+  const fallbacks = units.filter((u) => u.fallback);
+  if (fallbacks.length !== 1) problems.push(`exactly one unit must have "fallback": true (found ${fallbacks.length})`);
+  if (problems.length > 0) throw new AppError('catalog_invalid', `${file}: ${problems.join('; ')}`);
+
+  const covers = (list: string[], id: string | null): boolean => list.includes('*') || (id !== null && list.includes(id));
+  const byId = (id: string): Unit | undefined => units.find((u) => u.id === id);
+
+  return {
+    units,
+    byId,
+    fallback: fallbacks[0],
+    route: (wardId, category) => {
+      const matched = units.filter((u) => !u.fallback && covers(u.categories, category) && (wardId === null ? u.wards.includes('*') : covers(u.wards, wardId)));
+      const chosen = matched.length > 0 ? matched : [fallbacks[0]];
+      for (const id of urgentCategories[category] ?? []) {
+        const unit = byId(id);
+        if (unit && !chosen.includes(unit)) chosen.push(unit);
+      }
+      return chosen;
+    },
+  };
+}
