@@ -6,6 +6,7 @@ import { TelegramChannel } from './channels/telegram/telegram-channel';
 import { WebchatChannel } from './channels/webchat/webchat-channel';
 import { registerWebchatRoutes } from './channels/webchat/webchat-routes';
 import { loadCatalog } from './config/catalog';
+import { loadUnits } from './config/units';
 import type { Env } from './config/env';
 import { resolveSecrets } from './config/local-secrets';
 import { ConversationEngine } from './conversation/engine';
@@ -38,6 +39,8 @@ export interface RunningApp {
   url: string;
   database: Database;
   officerInviteCode: string;
+  /** Each unit with the code its desk registers with (/trucban <code>). */
+  unitInviteCodes: { unitId: string; unitName: string; code: string }[];
   secretsFile: string | null;
   embeddedDatabase: boolean;
   deliveries: DeskDeliveryWorker;
@@ -56,6 +59,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   const clock = overrides.clock ?? (() => new Date());
   const root = projectRoot();
   const catalog = loadCatalog(path.resolve(root, env.CONFIG_DIR));
+  const units = loadUnits(path.resolve(root, env.CONFIG_DIR), catalog);
   const i18n = createI18n(path.join(root, 'locales'));
   const secrets = resolveSecrets(env);
   const cipher = createPiiCipher(parseKey(secrets.dataEncryptionKey));
@@ -71,8 +75,8 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
 
   const evidence = new EvidenceStore(path.resolve(env.DATA_DIR, 'evidence'), cipher);
   const residents = new ResidentService(models.residents, models.reports, cipher);
-  const reports = new ReportService(models.reports, catalog, cipher, overrides.receiptCodes);
-  const desks = new DeskService(models.desks, secrets.officerInviteCode);
+  const reports = new ReportService(models.reports, catalog, units, cipher, overrides.receiptCodes);
+  const desks = new DeskService(models.desks, units, secrets.officerInviteCode);
   const store = new ConversationStateStore(models.conversationStates, cipher);
   const channels = new ChannelRegistry();
   const deskT = i18n.forLanguage(DEFAULT_LANGUAGE);
@@ -164,6 +168,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     url: address,
     database,
     officerInviteCode: secrets.officerInviteCode,
+    unitInviteCodes: units.units.map((unit) => ({ unitId: unit.id, unitName: unit.name, code: desks.inviteCodeFor(unit.id) })),
     secretsFile: secrets.generatedFile,
     embeddedDatabase: Boolean(embedded),
     deliveries,

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\n${t('cli.ready', {
       url: chatUrl.toString(),
-      code: app.officerInviteCode,
+      codes: app.unitInviteCodes.map((u) => t('cli.unit_code', { unit: u.unitName, code: u.code })).join('\n'),
       database: app.embeddedDatabase ? t('cli.embedded_database', { dir: path.resolve(env.DATA_DIR, 'ferretdb') }) : 'MongoDB',
     })}\n\n`,
   );

@@ -134,8 +134,8 @@ export class GlobalActions {
       turn.say({ text: turn.t('desk.code_missing') });
       return;
     }
-    const result = await this.deps.desks.register(turn.event.address, code, turn.event.senderName, turn.now);
-    turn.say({ text: turn.t(`desk.${result}`) });
-    if (result === 'registered') this.deps.onDeskRegistered();
+    const registration = await this.deps.desks.register(turn.event.address, code, turn.event.senderName, turn.now);
+    turn.say({ text: turn.t(`desk.${registration.result}`, registration.result === 'wrong_code' ? {} : { unit: registration.unit.name }) });
+    if (registration.result === 'registered') this.deps.onDeskRegistered();
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../../src/app';
-import { TEST_INVITE_CODE, testEnv } from '../support/test-env';
+import { testEnv } from '../support/test-env';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -45,7 +45,7 @@ describe('the local web chat in a browser', () => {
     const desk = await browser.newPage();
     await desk.goto(app.url);
     await botSays(desk, 'Tôi đồng ý');
-    await type(desk, `/trucban ${TEST_INVITE_CODE}`);
+    await type(desk, `/trucban ${app.unitInviteCodes.find((u) => u.unitId === 'cap-p9')?.code}`);
     await botSays(desk, 'bàn trực ban');
 
     const page = await browser.newPage();

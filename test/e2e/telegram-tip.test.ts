@@ -33,14 +33,16 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
     });
   }
 
-  async function registerDesk(): Promise<void> {
+  /** Registers DESK_CHAT as the desk of a unit (by default the fallback unit, with the master code). */
+  async function registerDesk(unitId?: string): Promise<void> {
     const officer = new TelegramUser(telegram, DESK_CHAT, 'Trực ban');
-    const replies = await step(officer, () => officer.text(`/trucban ${TEST_INVITE_CODE}`));
+    const code = unitId ? app.unitInviteCodes.find((u) => u.unitId === unitId)?.code : TEST_INVITE_CODE;
+    const replies = await step(officer, () => officer.text(`/trucban ${code}`));
     expect(replies[0]).toContain('bàn trực ban');
   }
 
   it('walks from /start to a receipt, stores the tip and delivers it to the desk with its evidence', async () => {
-    await registerDesk();
+    await registerDesk('cap-p4');
     const lan = new TelegramUser(telegram, 4242, 'Lan');
     telegram.addFile('photo-1', Buffer.from('fake-jpeg-bytes'));
 
@@ -78,6 +80,7 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
       occurred: { kind: 'now' },
       anonymous: false,
       channel: 'telegram',
+      unitIds: ['cap-p4', 'q3-drugs'],
       status: 'received',
     });
     expect(stored?.evidence).toHaveLength(1);

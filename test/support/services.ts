@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCatalog } from '../../src/config/catalog';
+import { loadUnits } from '../../src/config/units';
 import { ConversationEngine } from '../../src/conversation/engine';
 import { createLookupFlow } from '../../src/conversation/flows/lookup-flow';
 import { createTipFlow } from '../../src/conversation/flows/tip-flow';
@@ -24,11 +25,12 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
   const { models } = database;
   const cipher = createPiiCipher(Buffer.alloc(32, 9));
   const catalog = loadCatalog(path.join(ROOT, 'config'));
+  const units = loadUnits(path.join(ROOT, 'config'), catalog);
   const i18n = createI18n(path.join(ROOT, 'locales'));
   const evidence = new EvidenceStore(mkdtempSync(path.join(os.tmpdir(), 'tinbao-evidence-')), cipher);
   const residents = new ResidentService(models.residents, models.reports, cipher);
-  const reports = new ReportService(models.reports, catalog, cipher, options.receiptCodes);
-  const desks = new DeskService(models.desks, TEST_INVITE_CODE);
+  const reports = new ReportService(models.reports, catalog, units, cipher, options.receiptCodes);
+  const desks = new DeskService(models.desks, units, TEST_INVITE_CODE);
   const store = new ConversationStateStore(models.conversationStates, cipher);
   const engine = new ConversationEngine({
     store,

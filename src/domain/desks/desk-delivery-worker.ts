@@ -87,14 +87,15 @@ export class DeskDeliveryWorker {
     for (const delivery of due) await this.attempt(delivery);
   }
 
-  /** Every undelivered tip gets a delivery record for every desk (there may have been no desk when it was filed). */
+  /**
+   * Every undelivered tip gets a delivery record for each desk of the units it
+   * was routed to (there may have been no such desk when it was filed).
+   */
   private async createMissingDeliveries(): Promise<void> {
-    const undelivered = await this.models.reports.find({ deliveredAt: null }, { _id: 1 }).sort({ createdAt: 1 }).limit(100).lean();
-    if (undelivered.length === 0) return;
-    const desks = await this.desks.all();
+    const undelivered = await this.models.reports.find({ deliveredAt: null }, { _id: 1, unitIds: 1 }).sort({ createdAt: 1 }).limit(100).lean();
     const now = this.clock();
     for (const report of undelivered) {
-      for (const desk of desks) {
+      for (const desk of await this.desks.forUnits(report.unitIds)) {
         try {
           await this.models.deliveries.create({
             _id: `${report._id}:${desk._id}`,

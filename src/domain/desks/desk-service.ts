@@ -1,35 +1,61 @@
+import { createHmac } from 'node:crypto';
 import type { Model } from 'mongoose';
+import type { Unit, UnitDirectory } from '../../config/units';
 import type { ChatAddress } from '../../conversation/events';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { sameSecret } from '../../shared/secrets';
 import type { DeskDoc } from '../../storage/models/desk.model';
 
-export type DeskRegistration = 'registered' | 'already_registered' | 'wrong_code';
+export type DeskRegistration =
+  | { result: 'registered' | 'already_registered'; unit: Unit }
+  | { result: 'wrong_code' };
 
-/** Officer desks: chats that receive tips, registered with /trucban <invite code>. */
+/**
+ * Officer desks: chats bound to a unit, registered with /trucban <invite code>.
+ * Each unit has its own code, derived from OFFICER_INVITE_CODE so there is
+ * one secret to keep; the master code itself binds the fallback unit.
+ */
 export class DeskService {
   constructor(
     private readonly desks: Model<DeskDoc>,
-    private readonly inviteCode: string,
+    private readonly units: UnitDirectory,
+    private readonly masterCode: string,
   ) {}
 
+  /** The invite code of one unit (shown to whoever sets up its desk). */
+  inviteCodeFor(unitId: string): string {
+    return `${unitId}-${createHmac('sha256', this.masterCode).update(unitId).digest('base64url').replace(/[-_]/g, '').slice(0, 8).toLowerCase()}`;
+  }
+
+  unitForCode(code: string): Unit | null {
+    const typed = code.trim();
+    if (sameSecret(typed, this.masterCode)) return this.units.fallback;
+    return this.units.units.find((unit) => sameSecret(typed, this.inviteCodeFor(unit.id))) ?? null;
+  }
+
   async register(address: ChatAddress, code: string, title: string | null, now: Date): Promise<DeskRegistration> {
-    if (!sameSecret(code.trim(), this.inviteCode)) return 'wrong_code';
+    const unit = this.unitForCode(code);
+    if (!unit) return { result: 'wrong_code' };
     try {
-      await this.desks.create({ _id: `${address.channel}:${address.chatId}`, channel: address.channel, chatId: address.chatId, title, registeredAt: now });
-      return 'registered';
+      await this.desks.create({ _id: `${address.channel}:${address.chatId}`, channel: address.channel, chatId: address.chatId, unitId: unit.id, title, registeredAt: now });
+      return { result: 'registered', unit };
     } catch (error) {
-      if (isDuplicateKeyError(error)) return 'already_registered';
-      throw error;
+      if (!isDuplicateKeyError(error)) throw error;
+      const existing = await this.find(address);
+      return { result: 'already_registered', unit: this.units.byId(existing?.unitId ?? '') ?? unit };
     }
   }
 
-  async isDesk(address: ChatAddress): Promise<boolean> {
-    return (await this.desks.countDocuments({ channel: address.channel, chatId: address.chatId })) > 0;
+  async find(address: ChatAddress): Promise<DeskDoc | null> {
+    return this.desks.findOne({ channel: address.channel, chatId: address.chatId }).lean();
   }
 
-  async all(): Promise<DeskDoc[]> {
-    return this.desks.find({}).sort({ registeredAt: 1 }).lean();
+  async isDesk(address: ChatAddress): Promise<boolean> {
+    return (await this.find(address)) !== null;
+  }
+
+  async forUnits(unitIds: string[]): Promise<DeskDoc[]> {
+    return this.desks.find({ unitId: { $in: unitIds } }).sort({ registeredAt: 1 }).lean();
   }
 
   async byId(id: string): Promise<DeskDoc | null> {

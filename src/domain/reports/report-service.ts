@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
+import type { UnitDirectory } from '../../config/units';
 import { AppError, isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { EvidenceRecord, ReportDoc, ReportStatus } from '../../storage/models/report.model';
@@ -38,6 +39,7 @@ export class ReportService {
   constructor(
     private readonly reports: Model<ReportDoc>,
     private readonly catalog: Catalog,
+    private readonly units: UnitDirectory,
     private readonly cipher: PiiCipher,
     private readonly nextCode: ReceiptGenerator = randomReceiptCode,
   ) {}
@@ -71,6 +73,7 @@ export class ReportService {
       },
       channel: input.channel,
       lang: input.lang,
+      unitIds: this.units.route(input.location.kind === 'ward' ? input.location.wardId : null, category.id).map((u) => u.id),
       status: 'received',
       statusHistory: [{ status: 'received', at: now }],
       submissionKey: input.submissionKey,

@@ -6,6 +6,8 @@ export interface DeskDoc {
   _id: string;
   channel: string;
   chatId: string;
+  /** The unit whose tips this desk receives and may act on. */
+  unitId: string;
   title: string | null;
   registeredAt: Date;
 }
@@ -15,6 +17,7 @@ const schema = new Schema<DeskDoc>(
     _id: { type: String, required: true },
     channel: { type: String, required: true },
     chatId: { type: String, required: true },
+    unitId: { type: String, required: true },
     title: { type: String, default: null },
     registeredAt: { type: Date, required: true },
   },
@@ -22,6 +25,8 @@ const schema = new Schema<DeskDoc>(
 );
 // Serves "is this chat a desk?" on every desk command, and keeps one desk per chat.
 schema.index({ channel: 1, chatId: 1 }, { unique: true });
+// Serves routing: the desks of the units a tip goes to.
+schema.index({ unitId: 1 });
 
 export function deskModel(connection: Connection): Model<DeskDoc> {
   return registerModel<DeskDoc>(connection, 'Desk', schema);

@@ -33,6 +33,8 @@ export interface ReportDoc {
   reporter: { residentKey: string; contactEnc: string | null } | null;
   channel: string;
   lang: string;
+  /** Units the tip was routed to; every officer query is scoped by these. */
+  unitIds: string[];
   status: ReportStatus;
   statusHistory: { status: ReportStatus; at: Date }[];
   /** Unique per draft, so a double-tapped "send" can never file the same tip twice. */
@@ -84,6 +86,7 @@ const schema = new Schema<ReportDoc>(
     },
     channel: { type: String, required: true },
     lang: { type: String, required: true },
+    unitIds: { type: [String], required: true },
     status: { type: String, required: true },
     statusHistory: [{ _id: false, status: String, at: Date }],
     submissionKey: { type: String, required: true },
@@ -96,6 +99,8 @@ const schema = new Schema<ReportDoc>(
 schema.index({ code: 1 }, { unique: true });
 // Makes a submission idempotent: one report per draft.
 schema.index({ submissionKey: 1 }, { unique: true });
+// Serves every officer query, scoped to the officer's unit.
+schema.index({ unitIds: 1, createdAt: -1 });
 // Serves /xoadulieu: every report of one resident.
 schema.index({ 'reporter.residentKey': 1 });
 // Serves fetching one evidence file for a desk (web chat link).
