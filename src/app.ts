@@ -22,6 +22,8 @@ import { EvidenceStore } from './domain/evidence/evidence-store';
 import type { ReceiptGenerator } from './domain/reports/receipt-code';
 import { ReportService } from './domain/reports/report-service';
 import { ResidentService } from './domain/residents/resident-service';
+import { TriageService } from './domain/triage/triage-service';
+import type { ReportDoc } from './storage/models/report.model';
 import { createHttpServer } from './http/server';
 import { DEFAULT_LANGUAGE, createI18n } from './i18n';
 import { moduleLogger, setLogLevel } from './shared/logger';
@@ -81,12 +83,28 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   const channels = new ChannelRegistry();
   const deskT = i18n.forLanguage(DEFAULT_LANGUAGE);
 
+  const renderCard = (report: ReportDoc, options?: { closeMenu?: boolean }) =>
+    buildDeskCard(report, reports.contactOf(report), { catalog, t: deskT, evidence }, options);
   const deliveries = new DeskDeliveryWorker(
     { reports: models.reports, deliveries: models.deskDeliveries, claims: models.deliveryClaims },
     desks,
-    (report) => buildDeskCard(report, reports.contactOf(report), { catalog, t: deskT, evidence }),
-    (address, message) => channels.send(address, [message]),
+    renderCard,
+    async (address, message) => (await channels.send(address, [message]))[0],
     { intervalMs: env.DESK_DELIVERY_INTERVAL_MS, retryBaseMs: env.DESK_RETRY_BASE_MS },
+    clock,
+  );
+
+  const triage = new TriageService(
+    { reports: models.reports, deliveries: models.deskDeliveries, actions: models.reportActions, audit: models.auditLog },
+    desks,
+    units,
+    residents,
+    {
+      renderCard,
+      editCard: (address, messageRef, card) => channels.edit(address, messageRef, card),
+      sendToChat: async (address, messages) => void (await channels.send(address, messages)),
+      translate: (lang) => i18n.forLanguage(lang),
+    },
     clock,
   );
 
@@ -107,6 +125,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     residents,
     reports,
     desks,
+    triage,
     evidence,
     flows,
     onDeskRegistered: () => deliveries.poke(),

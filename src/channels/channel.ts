@@ -8,7 +8,10 @@ import { AppError } from '../shared/errors';
  */
 export interface Channel {
   readonly name: ChannelName;
-  send(chatId: string, message: OutboundMessage): Promise<void>;
+  /** Sends a message; returns the platform's id of the message carrying the text and buttons. */
+  send(chatId: string, message: OutboundMessage): Promise<string | null>;
+  /** Replaces a message sent earlier (a desk card whose status changed). Channels that cannot edit send anew. */
+  edit?(chatId: string, messageRef: string, message: OutboundMessage): Promise<void>;
   /** Drops what the channel keeps of a chat, when its resident asks to be forgotten. */
   forgetChat?(chatId: string): Promise<void>;
 }
@@ -24,12 +27,27 @@ export class ChannelRegistry {
     return this.channels.has(name);
   }
 
-  async send(address: ChatAddress, messages: OutboundMessage[]): Promise<void> {
+  /** Sends messages in order; returns each one's platform message id. */
+  async send(address: ChatAddress, messages: OutboundMessage[]): Promise<(string | null)[]> {
+    const channel = this.get(address);
+    const refs: (string | null)[] = [];
+    for (const message of messages) refs.push(await channel.send(address.chatId, message));
+    return refs;
+  }
+
+  /** Edits a message in place where the channel can, otherwise sends the new version. */
+  async edit(address: ChatAddress, messageRef: string | null, message: OutboundMessage): Promise<void> {
+    const channel = this.get(address);
+    if (channel.edit && messageRef) await channel.edit(address.chatId, messageRef, message);
+    else await channel.send(address.chatId, message);
+  }
+
+  private get(address: ChatAddress): Channel {
     const channel = this.channels.get(address.channel);
     if (!channel) {
       throw new AppError('channel_unavailable', `Channel ${address.channel} is not running. Running channels are: ${[...this.channels.keys()].join(', ') || 'none'}`);
     }
-    for (const message of messages) await channel.send(address.chatId, message);
+    return channel;
   }
 
   async forgetChat(address: ChatAddress): Promise<void> {

@@ -3,6 +3,8 @@ import type { DeskService } from '../domain/desks/desk-service';
 import type { EvidenceStore } from '../domain/evidence/evidence-store';
 import type { ReportService } from '../domain/reports/report-service';
 import type { ResidentService } from '../domain/residents/resident-service';
+import { isTriageAction } from '../domain/triage/triage-buttons';
+import type { TriageService } from '../domain/triage/triage-service';
 import type { Language, Translate } from '../i18n';
 import { AppError } from '../shared/errors';
 import type { PiiCipher } from '../shared/pii-cipher';
@@ -26,6 +28,7 @@ export interface EngineDeps {
   residents: ResidentService;
   reports: ReportService;
   desks: DeskService;
+  triage: Pick<TriageService, 'handle'>;
   evidence: EvidenceStore;
   flows: Flow<unknown>[];
   onDeskRegistered(): void;
@@ -112,6 +115,7 @@ export class ConversationEngine {
 
     if (event.kind === 'button') {
       const payload = parsePayload(event.payload);
+      if (payload?.scope === 'desk') return this.triage(turn, payload.reportId, payload.action);
       if (payload?.scope === 'global') return this.actions.button(turn, payload.action, payload.arg);
       if (payload?.scope === 'step' && turn.flow && payload.step === turn.step) {
         return this.runner.run(turn, { kind: 'choice', value: payload.value }, () => this.residentKey(turn));
@@ -148,6 +152,8 @@ export class ConversationEngine {
    */
   private async inGroup(turn: Turn): Promise<void> {
     const { event } = turn;
+    const payload = event.kind === 'button' ? parsePayload(event.payload) : null;
+    if (payload?.scope === 'desk') return this.triage(turn, payload.reportId, payload.action);
     const command = event.kind === 'command' ? resolveCommand(event.command) : null;
     if (command === 'desk') return this.actions.command(turn, 'desk', event.kind === 'command' ? event.args : '');
     if (command) {
@@ -155,6 +161,18 @@ export class ConversationEngine {
       return;
     }
     turn.skipSave = true;
+  }
+
+  /** A triage button on a desk card: the officer's action, never a conversation step. */
+  private async triage(turn: Turn, reportId: string, action: string): Promise<void> {
+    turn.skipSave = true;
+    const { event } = turn;
+    if (!isTriageAction(action)) {
+      turn.say({ text: turn.t('errors.stale_button') });
+      return;
+    }
+    const actor = { address: event.address, userId: event.senderId ?? event.address.chatId, name: event.senderName };
+    turn.say(...(await this.deps.triage.handle(actor, reportId, action, turn.t)));
   }
 
   private async residentKey(turn: Turn): Promise<string | null> {

@@ -25,6 +25,8 @@ interface EventBase {
   address: ChatAddress;
   /** True for group chats, where resident flows are refused to protect reporters. */
   isGroup: boolean;
+  /** The platform id of the person who sent it (an officer acting in a desk group); never stored for residents. */
+  senderId: string | null;
   senderName: string | null;
 }
 

@@ -98,9 +98,24 @@ export function globalPayload(action: string, arg?: string): string {
   return arg === undefined ? `g:${action}` : `g:${action}:${arg}`;
 }
 
-export type ParsedPayload = { scope: 'step'; step: string; value: string } | { scope: 'global'; action: string; arg: string | null } | null;
+/** A triage button on a desk card: "d:<report id>:<action>". */
+export function deskPayload(reportId: string, action: string): string {
+  return `d:${reportId}:${action}`;
+}
+
+export function isDeskPayload(payload: string): boolean {
+  return payload.startsWith('d:');
+}
+
+export type ParsedPayload =
+  | { scope: 'step'; step: string; value: string }
+  | { scope: 'global'; action: string; arg: string | null }
+  | { scope: 'desk'; reportId: string; action: string }
+  | null;
 
 export function parsePayload(payload: string): ParsedPayload {
+  const desk = /^d:([0-9a-f-]{36}):([a-z_:]{1,24})$/.exec(payload);
+  if (desk) return { scope: 'desk', reportId: desk[1], action: desk[2] };
   const step = /^s:([a-z_]+):(.{1,60})$/.exec(payload);
   if (step) return { scope: 'step', step: step[1], value: step[2] };
   const global = /^g:([a-z_]+)(?::(.{1,60}))?$/.exec(payload);

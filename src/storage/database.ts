@@ -1,6 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import { AppError } from '../shared/errors';
 import { moduleLogger } from '../shared/logger';
+import { auditLogModel, reportActionModel } from './models/audit-log.model';
 import { conversationStateModel } from './models/conversation-state.model';
 import { deliveryClaimModel, deskDeliveryModel } from './models/desk-delivery.model';
 import { deskModel } from './models/desk.model';
@@ -23,6 +24,8 @@ function bindModels(connection: Connection) {
     deskDeliveries: deskDeliveryModel(connection),
     deliveryClaims: deliveryClaimModel(connection),
     webchatMessages: webchatMessageModel(connection),
+    auditLog: auditLogModel(connection),
+    reportActions: reportActionModel(connection),
   };
 }
 

@@ -3,12 +3,12 @@ import { openServices } from '../support/services';
 
 type Services = Awaited<ReturnType<typeof openServices>>;
 
-type EventBody = InboundEvent extends infer E ? (E extends InboundEvent ? Omit<E, 'key' | 'address' | 'isGroup' | 'senderName'> : never) : never;
+type EventBody = InboundEvent extends infer E ? (E extends InboundEvent ? Omit<E, 'key' | 'address' | 'isGroup' | 'senderId' | 'senderName'> : never) : never;
 
 let counter = 0;
 function event(chatId: string, body: EventBody & { key?: string; isGroup?: boolean }): InboundEvent {
   counter += 1;
-  return { key: `test:${counter}`, address: { channel: 'webchat', chatId }, isGroup: false, senderName: null, ...body } as InboundEvent;
+  return { key: `test:${counter}`, address: { channel: 'webchat', chatId }, isGroup: false, senderId: chatId, senderName: null, ...body } as InboundEvent;
 }
 const text = (chatId: string, value: string, key?: string) => event(chatId, { kind: 'text', text: value, ...(key ? { key } : {}) });
 const command = (chatId: string, name: string, args = '') => event(chatId, { kind: 'command', command: name, args });

@@ -43,6 +43,7 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
     residents,
     reports,
     desks,
+    triage: { handle: async () => [] },
     evidence,
     flows: [createTipFlow({ reports, evidence, onTipFiled: () => undefined }), createLookupFlow(reports)],
     onDeskRegistered: () => undefined,

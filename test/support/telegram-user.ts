@@ -7,18 +7,28 @@ import type { FakeTelegramServer } from './fake-telegram-server';
 export class TelegramUser {
   private messageId = 500;
 
+  /**
+   * @param id the user's id (also the private chat's id)
+   * @param group set for a member writing in a group chat (an officer in a desk group)
+   */
   constructor(
     private readonly server: FakeTelegramServer,
     readonly id: number,
     readonly firstName = 'Lan',
+    private readonly group: number | null = null,
   ) {}
+
+  /** The chat the user writes in: their private chat, or the group. */
+  get chatId(): number {
+    return this.group ?? this.id;
+  }
 
   private get from() {
     return { id: this.id, is_bot: false, first_name: this.firstName, language_code: 'vi' };
   }
 
   private get chat() {
-    return { id: this.id, type: 'private', first_name: this.firstName };
+    return this.group === null ? { id: this.id, type: 'private', first_name: this.firstName } : { id: this.group, type: 'supergroup', title: 'Trực ban' };
   }
 
   private message(extra: Record<string, unknown>) {
@@ -33,9 +43,9 @@ export class TelegramUser {
 
   /** Presses the button with this label on the bot's latest message that has buttons. */
   press(label: string): number {
-    const button = this.server.lastButtons(this.id).find((b) => b.text === label);
+    const button = this.server.lastButtons(this.chatId).find((b) => b.text === label);
     if (!button) {
-      throw new Error(`No button "${label}". Buttons now: ${this.server.lastButtons(this.id).map((b) => b.text).join(' | ')}`);
+      throw new Error(`No button "${label}". Buttons now: ${this.server.lastButtons(this.chatId).map((b) => b.text).join(' | ')}`);
     }
     return this.pressData(button.callback_data);
   }

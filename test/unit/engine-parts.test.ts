@@ -20,7 +20,7 @@ const ctx: StepContext<Draft> = {
   limits: { maxTextLength: 20, maxEvidenceFiles: 2, maxEvidenceBytes: 1000 },
   now: new Date(),
 };
-const base = { address: { channel: 'webchat' as const, chatId: 'x' }, key: 'k', isGroup: false, senderName: null };
+const base = { address: { channel: 'webchat' as const, chatId: 'x' }, key: 'k', isGroup: false, senderId: null, senderName: null };
 
 describe('choice steps', () => {
   const step = choiceStep<Draft>({

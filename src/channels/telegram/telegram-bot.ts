@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { InboundPipeline, InboundResult } from '../../conversation/inbound-pipeline';
+import { isDeskPayload } from '../../conversation/flow';
 import { moduleLogger } from '../../shared/logger';
 import { sameSecret } from '../../shared/secrets';
 import { telegramUpdateToEvent } from './telegram-inbound';
@@ -43,7 +44,9 @@ export class TelegramBot {
       }
       const result = await processing;
       if (this.outcomes.has(ctx.update.update_id)) this.outcomes.set(ctx.update.update_id, result);
-      if (query && result === 'processed' && query.message) {
+      // Old buttons are removed once answered; desk cards are edited in place by triage instead.
+      const deskCard = event?.kind === 'button' && isDeskPayload(event.payload);
+      if (query && result === 'processed' && query.message && !deskCard) {
         await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
       }
     });

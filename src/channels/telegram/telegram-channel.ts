@@ -12,14 +12,23 @@ export class TelegramChannel implements Channel {
 
   constructor(private readonly telegram: Telegram) {}
 
-  async send(chatId: string, message: OutboundMessage): Promise<void> {
+  async send(chatId: string, message: OutboundMessage): Promise<string | null> {
     const parts = splitText(message.text, MAX_TEXT);
+    let ref: string | null = null;
     for (let i = 0; i < parts.length; i += 1) {
       const last = i === parts.length - 1;
-      await this.telegram.sendMessage(chatId, parts[i], last ? { reply_markup: markup(message) } : {});
+      const sent = await this.telegram.sendMessage(chatId, parts[i], last ? { reply_markup: markup(message) } : {});
+      if (last) ref = String(sent.message_id);
     }
     if (message.location) await this.telegram.sendLocation(chatId, message.location.lat, message.location.lon);
     for (const attachment of message.attachments ?? []) await this.sendAttachment(chatId, attachment);
+    return ref;
+  }
+
+  async edit(chatId: string, messageRef: string, message: OutboundMessage): Promise<void> {
+    const text = splitText(message.text, MAX_TEXT)[0];
+    const replyMarkup = message.buttons && message.buttons.length > 0 ? markup(message) : { inline_keyboard: [] };
+    await this.telegram.editMessageText(chatId, Number(messageRef), undefined, text, { reply_markup: replyMarkup as InlineKeyboardMarkup });
   }
 
   private async sendAttachment(chatId: string, attachment: OutboundAttachment): Promise<void> {

@@ -17,6 +17,7 @@ export function telegramUpdateToEvent(update: Update, telegram: Telegram): Inbou
       key,
       address: { channel: 'telegram', chatId: String(chat.id) },
       isGroup: chat.type !== 'private',
+      senderId: String(query.from.id),
       senderName: displayName(query.from),
       kind: 'button',
       payload: query.data,
@@ -29,6 +30,7 @@ export function telegramUpdateToEvent(update: Update, telegram: Telegram): Inbou
     key,
     address: { channel: 'telegram' as const, chatId: String(message.chat.id) },
     isGroup: message.chat.type !== 'private',
+    senderId: 'from' in message && message.from ? String(message.from.id) : null,
     senderName: 'from' in message && message.from ? displayName(message.from) : null,
   };
 

@@ -34,7 +34,7 @@ export class WebchatChannel implements Channel {
     return this.cipher.pseudonym(`webchat-transcript:${sessionId}`);
   }
 
-  async send(chatId: string, message: OutboundMessage): Promise<void> {
+  async send(chatId: string, message: OutboundMessage): Promise<string | null> {
     const chatKey = this.chatKey(chatId);
     const body: Omit<WebchatMessage, 'seq'> = {
       text: message.text,
@@ -52,8 +52,9 @@ export class WebchatChannel implements Channel {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const last = await this.messages.findOne({ chatKey }, { seq: 1 }).sort({ seq: -1 }).lean();
       try {
-        await this.messages.create({ _id: randomUUID(), chatKey, seq: (last?.seq ?? 0) + 1, body: bodyEnc, createdAt: new Date() });
-        return;
+        const seq = (last?.seq ?? 0) + 1;
+        await this.messages.create({ _id: randomUUID(), chatKey, seq, body: bodyEnc, createdAt: new Date() });
+        return String(seq);
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
       }

@@ -112,6 +112,7 @@ function baseEvent(cipher: PiiCipher, session: string, id: string) {
     key: `webchat:${cipher.pseudonym(session)}:${id}`,
     address: { channel: 'webchat' as const, chatId: session },
     isGroup: false,
+    senderId: session,
     senderName: null,
   };
 }

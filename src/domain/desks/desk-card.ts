@@ -4,6 +4,7 @@ import type { Translate } from '../../i18n';
 import { formatVietnamTime } from '../../shared/vietnam-time';
 import type { ReportDoc } from '../../storage/models/report.model';
 import type { EvidenceStore } from '../evidence/evidence-store';
+import { triageButtons, triageStatusLine } from '../triage/triage-buttons';
 
 /**
  * The message an officer desk receives for a tip. Built only from the report
@@ -14,6 +15,7 @@ export function buildDeskCard(
   report: ReportDoc,
   contact: { phone: string; name: string | null } | null,
   deps: { catalog: Catalog; t: Translate; evidence: EvidenceStore },
+  options: { closeMenu?: boolean } = {},
 ): OutboundMessage {
   const { catalog, t, evidence } = deps;
   const lines = [
@@ -32,10 +34,12 @@ export function buildDeskCard(
       : t('desk.card.named', { name: contact.name ?? t('desk.card.no_name'), phone: contact.phone }),
   );
   lines.push(t('desk.card.channel', { channel: t(`channel.${report.channel}`) }));
+  lines.push(triageStatusLine(report, t));
 
   const { lat, lon } = report.location;
   return {
     text: lines.join('\n'),
+    buttons: triageButtons(report, t, options.closeMenu),
     location: report.location.kind === 'point' && lat !== null && lon !== null ? { lat, lon } : undefined,
     attachments: report.evidence.map((item) => ({
       kind: item.kind,

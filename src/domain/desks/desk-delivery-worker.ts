@@ -8,7 +8,7 @@ import type { DeskService } from './desk-service';
 
 const log = moduleLogger('desk-delivery');
 
-export type SendToChat = (address: ChatAddress, message: OutboundMessage) => Promise<void>;
+export type SendToChat = (address: ChatAddress, message: OutboundMessage) => Promise<string | null>;
 
 export interface DeskDeliveryOptions {
   intervalMs: number;
@@ -106,6 +106,7 @@ export class DeskDeliveryWorker {
             nextAttemptAt: now,
             lastError: null,
             sentAt: null,
+            messageRef: null,
             createdAt: now,
           });
         } catch (error) {
@@ -144,8 +145,9 @@ export class DeskDeliveryWorker {
       return;
     }
 
+    let messageRef: string | null;
     try {
-      await this.send({ channel: desk.channel as ChannelName, chatId: desk.chatId }, this.render(report));
+      messageRef = await this.send({ channel: desk.channel as ChannelName, chatId: desk.chatId }, this.render(report));
     } catch (error) {
       const delayMs = Math.min(2 ** (attemptNo - 1) * this.options.retryBaseMs, 10 * 60_000);
       const message = error instanceof Error ? error.message : String(error);
@@ -158,7 +160,7 @@ export class DeskDeliveryWorker {
     }
 
     const sentAt = this.clock();
-    await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { status: 'sent', sentAt, lastError: null } });
+    await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { status: 'sent', sentAt, lastError: null, messageRef } });
     await this.models.reports.updateOne({ _id: report._id, deliveredAt: null }, { $set: { deliveredAt: sentAt } });
     log.info({ delivery: delivery._id, attempt: attemptNo }, 'tip delivered to desk');
   }

@@ -14,6 +14,8 @@ export interface DeskDeliveryDoc {
   nextAttemptAt: Date;
   lastError: string | null;
   sentAt: Date | null;
+  /** The platform id of the card in the desk chat, so it can be edited as the tip's status changes. */
+  messageRef: string | null;
   createdAt: Date;
 }
 
@@ -27,6 +29,7 @@ const schema = new Schema<DeskDeliveryDoc>(
     nextAttemptAt: { type: Date, required: true },
     lastError: { type: String, default: null },
     sentAt: { type: Date, default: null },
+    messageRef: { type: String, default: null },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, autoIndex: false, collection: 'desk_deliveries' },

@@ -1,7 +1,11 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
 
-export type ReportStatus = 'received';
+export type ReportStatus = 'received' | 'accepted' | 'closed';
+export type Assessment = 'valuable' | 'not_valuable';
+/** How a tip ended, as officers choose it (the reporter is told the same words). */
+export const OUTCOMES = ['handled', 'prosecuted', 'not_prosecuted', 'no_basis', 'duplicate'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 export type LocationKind = 'ward' | 'address' | 'point' | 'unknown';
 export type OccurredKind = 'now' | 'today' | 'other' | 'unknown';
 export type EvidenceKind = 'photo' | 'video' | 'voice' | 'audio' | 'document';
@@ -37,6 +41,11 @@ export interface ReportDoc {
   unitIds: string[];
   status: ReportStatus;
   statusHistory: { status: ReportStatus; at: Date }[];
+  /** Valuable or not (có giá trị): the figure every period report counts. */
+  assessment: Assessment | null;
+  /** The officer who accepted the tip, and their unit. */
+  assignee: { unitId: string; name: string } | null;
+  outcome: Outcome | null;
   /** Unique per draft, so a double-tapped "send" can never file the same tip twice. */
   submissionKey: string;
   /** Set once at least one desk has the tip. */
@@ -89,6 +98,9 @@ const schema = new Schema<ReportDoc>(
     unitIds: { type: [String], required: true },
     status: { type: String, required: true },
     statusHistory: [{ _id: false, status: String, at: Date }],
+    assessment: { type: String, default: null },
+    assignee: { type: new Schema({ unitId: String, name: String }, { _id: false }), default: null },
+    outcome: { type: String, default: null },
     submissionKey: { type: String, required: true },
     deliveredAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },

@@ -1,0 +1,37 @@
+import { deskPayload } from '../../conversation/flow';
+import type { Button } from '../../conversation/events';
+import type { Translate } from '../../i18n';
+import { OUTCOMES, type ReportDoc } from '../../storage/models/report.model';
+
+/** Triage actions an officer can press on a desk card. */
+export type TriageAction = 'accept' | 'valuable' | 'not_valuable' | 'close_menu' | 'close_back' | `close:${(typeof OUTCOMES)[number]}`;
+
+export function isTriageAction(value: string): value is TriageAction {
+  return ['accept', 'valuable', 'not_valuable', 'close_menu', 'close_back'].includes(value) || OUTCOMES.some((o) => value === `close:${o}`);
+}
+
+/** The buttons a card shows for the tip's current state; none once it is closed. */
+export function triageButtons(report: Pick<ReportDoc, '_id' | 'status' | 'assessment'>, t: Translate, closeMenu = false): Button[][] {
+  const button = (action: TriageAction, key: string): Button => ({ label: t(key), payload: deskPayload(report._id, action) });
+  if (report.status === 'closed') return [];
+  if (report.status === 'received') return [[button('accept', 'triage.accept')]];
+  if (closeMenu) {
+    return [
+      ...OUTCOMES.map((outcome) => [button(`close:${outcome}`, `outcome.${outcome}`)]),
+      [button('close_back', 'common.back')],
+    ];
+  }
+  const rows: Button[][] = [];
+  if (!report.assessment) rows.push([button('valuable', 'triage.valuable'), button('not_valuable', 'triage.not_valuable')]);
+  rows.push([button('close_menu', 'triage.close')]);
+  return rows;
+}
+
+/** One line on the card that says where the tip stands. */
+export function triageStatusLine(report: Pick<ReportDoc, 'status' | 'assessment' | 'assignee' | 'outcome'>, t: Translate): string {
+  const parts = [t(`status.${report.status}`)];
+  if (report.assignee) parts.push(t('triage.assigned_to', { name: report.assignee.name }));
+  if (report.assessment) parts.push(t(`triage.${report.assessment}`));
+  if (report.outcome) parts.push(t(`outcome.${report.outcome}`));
+  return t('triage.status_line', { status: parts.join(' · ') });
+}

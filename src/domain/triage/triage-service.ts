@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import type { UnitDirectory } from '../../config/units';
+import type { ChatAddress, ChannelName, OutboundMessage } from '../../conversation/events';
+import type { Language, Translate } from '../../i18n';
+import { isDuplicateKeyError } from '../../shared/errors';
+import { moduleLogger } from '../../shared/logger';
+import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
+import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
+import type { Outcome, ReportDoc } from '../../storage/models/report.model';
+import type { DeskService } from '../desks/desk-service';
+import type { ResidentService } from '../residents/resident-service';
+import type { TriageAction } from './triage-buttons';
+
+const log = moduleLogger('triage');
+
+export interface Actor {
+  address: ChatAddress;
+  userId: string;
+  name: string | null;
+}
+
+export interface TriagePorts {
+  /** Renders a tip's desk card (optionally with the outcome menu open). */
+  renderCard(report: ReportDoc, options?: { closeMenu?: boolean }): OutboundMessage;
+  editCard(address: ChatAddress, messageRef: string | null, card: OutboundMessage): Promise<void>;
+  sendToChat(address: ChatAddress, messages: OutboundMessage[]): Promise<void>;
+  translate(lang: Language): Translate;
+}
+
+/** What the pressing officer is told; an empty list when the card itself shows the change. */
+export type TriageReply = OutboundMessage[];
+
+/**
+ * Officers' actions on a tip, from the buttons of its desk card. Each action
+ * is checked against the officer's unit, made once (unique-insert claims, so
+ * two officers pressing together cannot both win), written to the append-only
+ * audit log, shown by editing every desk's card in place, and told to the
+ * reporter in their language.
+ */
+export class TriageService {
+  constructor(
+    private readonly models: {
+      reports: Model<ReportDoc>;
+      deliveries: Model<DeskDeliveryDoc>;
+      actions: Model<ReportActionDoc>;
+      audit: Model<AuditEntryDoc>;
+    },
+    private readonly desks: DeskService,
+    private readonly units: UnitDirectory,
+    private readonly residents: ResidentService,
+    private readonly ports: TriagePorts,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async handle(actor: Actor, reportId: string, action: TriageAction, t: Translate): Promise<TriageReply> {
+    const desk = await this.desks.find(actor.address);
+    if (!desk) return [{ text: t('triage.not_a_desk') }];
+    const report = await this.models.reports.findOne({ _id: reportId }).lean();
+    if (!report) return [{ text: t('triage.unknown_report') }];
+    if (!report.unitIds.includes(desk.unitId)) {
+      await this.audit(report, desk.unitId, actor, 'refused_out_of_unit', {}, {});
+      return [{ text: t('triage.not_your_unit') }];
+    }
+
+    if (action === 'close_menu' || action === 'close_back') {
+      if (report.status !== 'accepted') return [{ text: t('triage.accept_first') }];
+      const delivery = await this.models.deliveries.findOne({ reportId, deskId: desk._id }).lean();
+      await this.ports.editCard(actor.address, delivery?.messageRef ?? null, this.ports.renderCard(report, { closeMenu: action === 'close_menu' }));
+      return [];
+    }
+
+    const name = actor.name ?? t('triage.unnamed_officer');
+    const before = { status: report.status, assessment: report.assessment, outcome: report.outcome };
+    const now = this.clock();
+
+    if (action === 'accept') {
+      if (report.status !== 'received' || !(await this.claim(`${reportId}:accept`, name, now))) return this.alreadyDone(reportId, 'accept', t);
+      await this.models.reports.updateOne(
+        { _id: reportId },
+        { $set: { status: 'accepted', assignee: { unitId: desk.unitId, name } }, $push: { statusHistory: { status: 'accepted', at: now } } },
+      );
+    } else if (action === 'valuable' || action === 'not_valuable') {
+      if (report.status === 'received') return [{ text: t('triage.accept_first') }];
+      if (!(await this.claim(`${reportId}:assess`, name, now))) return this.alreadyDone(reportId, 'assess', t);
+      await this.models.reports.updateOne({ _id: reportId }, { $set: { assessment: action } });
+    } else {
+      const outcome = action.slice('close:'.length) as Outcome;
+      if (report.status !== 'accepted') return [{ text: t('triage.accept_first') }];
+      if (!(await this.claim(`${reportId}:close`, name, now))) return this.alreadyDone(reportId, 'close', t);
+      await this.models.reports.updateOne(
+        { _id: reportId },
+        { $set: { status: 'closed', outcome }, $push: { statusHistory: { status: 'closed', at: now } } },
+      );
+    }
+
+    const updated = await this.models.reports.findOne({ _id: reportId }).lean();
+    if (!updated) return [];
+    await this.audit(updated, desk.unitId, actor, action, before, { status: updated.status, assessment: updated.assessment, outcome: updated.outcome });
+    await this.refreshCards(updated);
+    if (action === 'accept' || action.startsWith('close:')) await this.tellReporter(updated, desk.unitId);
+    return [];
+  }
+
+  /** Claims a one-time action; false when another officer already made it. */
+  private async claim(id: string, actorName: string, at: Date): Promise<boolean> {
+    try {
+      await this.models.actions.create({ _id: id, actorName, at });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  private async alreadyDone(reportId: string, slot: string, t: Translate): Promise<TriageReply> {
+    const claim = await this.models.actions.findOne({ _id: `${reportId}:${slot}` }).lean();
+    return [{ text: t('triage.already_done', { name: claim?.actorName ?? t('triage.unnamed_officer') }) }];
+  }
+
+  private async audit(report: ReportDoc, unitId: string, actor: Actor, action: string, before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
+    await this.models.audit.create({
+      _id: randomUUID(),
+      reportId: report._id,
+      unitId,
+      actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name },
+      action,
+      before,
+      after,
+      at: this.clock(),
+    });
+  }
+
+  /** Every desk that has the card sees the new state on the same message. */
+  private async refreshCards(report: ReportDoc): Promise<void> {
+    const deliveries = await this.models.deliveries.find({ reportId: report._id, status: 'sent' }).lean();
+    const card = this.ports.renderCard(report);
+    for (const delivery of deliveries) {
+      const desk = await this.desks.byId(delivery.deskId);
+      if (!desk) continue;
+      await this.ports
+        .editCard({ channel: desk.channel as ChannelName, chatId: desk.chatId }, delivery.messageRef, { text: card.text, buttons: card.buttons })
+        .catch((error: unknown) => log.warn({ err: error, delivery: delivery._id }, 'card refresh failed'));
+    }
+  }
+
+  /** The reporter hears of acceptance and closing in their own language, with the unit's name and never an officer's. */
+  private async tellReporter(report: ReportDoc, unitId: string): Promise<void> {
+    if (!report.reporter) return;
+    const [resident, address] = await Promise.all([this.residents.find(report.reporter.residentKey), this.residents.address(report.reporter.residentKey)]);
+    if (!resident || !address) return;
+    const t = this.ports.translate(resident.lang);
+    const unit = this.units.byId(unitId)?.name ?? '';
+    const text =
+      report.status === 'closed'
+        ? t('reporter.closed', { code: report.code, unit, outcome: t(`outcome.${report.outcome ?? 'handled'}`) })
+        : t('reporter.accepted', { code: report.code, unit });
+    await this.ports.sendToChat(address, [{ text }]).catch((error: unknown) => log.warn({ err: error, report: report._id }, 'reporter notification failed'));
+  }
+}

@@ -1,0 +1,58 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { registerModel } from './register-model';
+
+/**
+ * Append-only record of every officer action: who, when, what, and the
+ * report's state before and after. Nothing in the service updates or deletes
+ * these documents.
+ */
+export interface AuditEntryDoc {
+  _id: string;
+  reportId: string;
+  unitId: string;
+  actor: { channel: string; userId: string; name: string | null };
+  action: string;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  at: Date;
+}
+
+const schema = new Schema<AuditEntryDoc>(
+  {
+    _id: { type: String, required: true },
+    reportId: { type: String, required: true },
+    unitId: { type: String, required: true },
+    actor: { type: new Schema({ channel: String, userId: String, name: { type: String, default: null } }, { _id: false }), required: true },
+    action: { type: String, required: true },
+    before: { type: Schema.Types.Mixed, required: true },
+    after: { type: Schema.Types.Mixed, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, autoIndex: false, collection: 'audit_log', minimize: false },
+);
+// Serves a report's history, in order.
+schema.index({ reportId: 1, at: 1 });
+
+export function auditLogModel(connection: Connection): Model<AuditEntryDoc> {
+  return registerModel<AuditEntryDoc>(connection, 'AuditEntry', schema);
+}
+
+/**
+ * One-time actions on a report ("<report>:accept", "<report>:assess",
+ * "<report>:close"). The unique `_id` insert decides which of two officers
+ * pressing at once wins; the loser is told who was first.
+ */
+export interface ReportActionDoc {
+  _id: string;
+  actorName: string | null;
+  at: Date;
+}
+
+const actionSchema = new Schema<ReportActionDoc>(
+  { _id: { type: String, required: true }, actorName: { type: String, default: null }, at: { type: Date, required: true } },
+  { versionKey: false, autoIndex: false, collection: 'report_actions' },
+);
+
+export function reportActionModel(connection: Connection): Model<ReportActionDoc> {
+  return registerModel<ReportActionDoc>(connection, 'ReportAction', actionSchema);
+}

@@ -1,0 +1,144 @@
+import { startApp, type RunningApp } from '../../src/app';
+import { deskPayload } from '../../src/conversation/flow';
+import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
+import { TelegramUser } from '../support/telegram-user';
+import { eventually, testEnv } from '../support/test-env';
+
+const P4_DESK = -1004;
+const P4_SECOND_DESK = -1005;
+const P9_DESK = -1009;
+
+describe('officer desks: routing, triage in the chat, reporter follow-up', () => {
+  let telegram: FakeTelegramServer;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    telegram = new FakeTelegramServer();
+    const apiRoot = await telegram.start();
+    app = await startApp(testEnv('officer_desk', { TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN, TELEGRAM_API_ROOT: apiRoot }));
+    for (const [chat, unit] of [[P4_DESK, 'cap-p4'], [P4_SECOND_DESK, 'cap-p4'], [P9_DESK, 'cap-p9']] as const) {
+      const officer = new TelegramUser(telegram, 9000 + Math.abs(chat), 'Cán bộ', chat);
+      officer.text(`/trucban ${app.unitInviteCodes.find((u) => u.unitId === unit)?.code}`);
+      await eventually(`desk ${chat} registered`, () => telegram.textsTo(chat).some((t) => t.includes('bàn trực ban')));
+    }
+  });
+
+  afterAll(async () => {
+    await app.stop();
+    await telegram.stop();
+  });
+
+  /** A resident files an anonymous theft tip in the given ward; returns the stored report. */
+  async function fileTip(user: TelegramUser, wardLabel: string) {
+    const waitFor = (needle: string) => eventually(needle, () => telegram.textsTo(user.id).some((t) => t.includes(needle)));
+    user.text('/baotin');
+    await waitFor('dữ liệu cá nhân');
+    user.press('✅ Tôi đồng ý');
+    await waitFor('Bước 1/7');
+    user.press('Trộm cắp, cướp giật');
+    await waitFor('Bước 2/7');
+    user.text('Trộm đột nhập nhà số 8 lấy xe máy lúc rạng sáng.');
+    await waitFor('Bước 3/7');
+    user.press('🏘 Chọn phường/xã');
+    await waitFor('Chọn phường/xã (');
+    user.press(wardLabel);
+    await waitFor('Bước 4/7');
+    user.press('Không rõ');
+    await waitFor('Bước 5/7');
+    user.press('Bỏ qua');
+    await waitFor('Bước 6/7');
+    user.press('Bỏ qua');
+    await waitFor('Bước 7/7');
+    user.press('🕶 Gửi ẩn danh');
+    await waitFor('Kiểm tra lại');
+    user.press('📨 Gửi tin báo');
+    await waitFor('Mã biên nhận');
+    const code = /TB-\w{6}/.exec(telegram.textsTo(user.id).find((t) => t.includes('Mã biên nhận')) ?? '')?.[0];
+    const report = await app.database.models.reports.findOne({ code }).lean();
+    if (!report) throw new Error('tip not stored');
+    await eventually('card delivered', () => telegram.textsTo(P4_DESK).some((t) => t.includes(report.code)) || telegram.textsTo(P9_DESK).some((t) => t.includes(report.code)));
+    return report;
+  }
+
+  function cardEdits(chat: number, code: string): string[] {
+    return telegram.callsOf('editMessageText', chat).map((c) => String(c.params.text)).filter((t) => t.includes(code));
+  }
+
+  it('routes by ward, keeps other units out, and runs accept → valuable → close with the reporter told at each step', async () => {
+    const resident = new TelegramUser(telegram, 3131, 'Mai');
+    const report = await fileTip(resident, 'Phường 4');
+    expect(report.unitIds).toEqual(['cap-p4']);
+    await eventually('both cap-p4 desks have the card', () => telegram.textsTo(P4_SECOND_DESK).some((t) => t.includes(report.code)));
+    expect(telegram.textsTo(P9_DESK).some((t) => t.includes(report.code))).toBe(false);
+    const card = telegram.callsOf('sendMessage', P4_DESK).find((c) => String(c.params.text).includes(report.code));
+    expect(JSON.stringify(card?.params.reply_markup)).toContain('Tiếp nhận');
+
+    // An officer of another unit cannot act on it, even with a forged button.
+    const outsider = new TelegramUser(telegram, 9901, 'Ngoài', P9_DESK);
+    outsider.pressData(deskPayload(report._id, 'accept'));
+    await eventually('outsider refused', () => telegram.textsTo(P9_DESK).some((t) => t.includes('không thuộc phạm vi')));
+    expect((await app.database.models.reports.findOne({ _id: report._id }).lean())?.status).toBe('received');
+
+    const officer = new TelegramUser(telegram, 9401, 'Tuấn', P4_DESK);
+    officer.pressData(deskPayload(report._id, 'accept'));
+    await eventually('card edited to accepted', () => cardEdits(P4_DESK, report.code).some((t) => t.includes('cán bộ Tuấn')));
+    expect(cardEdits(P4_SECOND_DESK, report.code).some((t) => t.includes('cán bộ Tuấn'))).toBe(true);
+    await eventually('reporter told of acceptance', () => telegram.textsTo(resident.id).some((t) => t.includes('Công an Phường 4 tiếp nhận')));
+
+    officer.pressData(deskPayload(report._id, 'valuable'));
+    await eventually('assessed', () => cardEdits(P4_DESK, report.code).some((t) => t.includes('Có giá trị')));
+
+    officer.pressData(deskPayload(report._id, 'close_menu'));
+    await eventually('outcome menu', () => telegram.callsOf('editMessageText', P4_DESK).some((c) => JSON.stringify(c.params.reply_markup).includes('Đã khởi tố')));
+    officer.pressData(deskPayload(report._id, 'close:prosecuted'));
+    await eventually('reporter told of the outcome', () => telegram.textsTo(resident.id).some((t) => t.includes('Kết quả: Đã khởi tố')));
+    expect(telegram.textsTo(resident.id).find((t) => t.includes('Kết quả'))).toContain('khiếu nại');
+
+    const closed = await app.database.models.reports.findOne({ _id: report._id }).lean();
+    expect(closed).toMatchObject({ status: 'closed', assessment: 'valuable', outcome: 'prosecuted', assignee: { unitId: 'cap-p4', name: 'Tuấn' } });
+    expect(closed?.statusHistory.map((h) => h.status)).toEqual(['received', 'accepted', 'closed']);
+
+    const audit = await app.database.models.auditLog.find({ reportId: report._id }).sort({ at: 1 }).lean();
+    expect(audit.map((a) => a.action)).toEqual(['refused_out_of_unit', 'accept', 'valuable', 'close:prosecuted']);
+    expect(audit[1]).toMatchObject({ unitId: 'cap-p4', actor: { channel: 'telegram', userId: '9401', name: 'Tuấn' }, before: { status: 'received' }, after: { status: 'accepted' } });
+
+    // The reporter never learns which officer handled it, and the desk never learns who the reporter is.
+    expect(telegram.textsTo(resident.id).join('\n')).not.toContain('Tuấn');
+    const deskBound = JSON.stringify(telegram.calls.filter((c) => [P4_DESK, P4_SECOND_DESK].includes(Number(c.params.chat_id))));
+    expect(deskBound).not.toContain('3131');
+    expect(deskBound).not.toContain('Mai');
+
+    resident.text(`/tracuu ${report.code}`);
+    const status = await eventually('status', () => telegram.textsTo(resident.id).find((t) => t.includes('Tình trạng: Đã kết thúc')));
+    expect(status).not.toContain('Đã khởi tố');
+  });
+
+  it('lets exactly one of two officers win when they press at the same moment', async () => {
+    const resident = new TelegramUser(telegram, 3232, 'Hùng');
+    const report = await fileTip(resident, 'Phường 5');
+    await eventually('second desk has the card', () => telegram.textsTo(P4_SECOND_DESK).some((t) => t.includes(report.code)));
+
+    const a = new TelegramUser(telegram, 9411, 'Anh', P4_DESK);
+    const b = new TelegramUser(telegram, 9511, 'Bảo', P4_SECOND_DESK);
+    a.pressData(deskPayload(report._id, 'accept'));
+    b.pressData(deskPayload(report._id, 'accept'));
+
+    await eventually('loser told who was first', () =>
+      [...telegram.textsTo(P4_DESK), ...telegram.textsTo(P4_SECOND_DESK)].some((t) => t.includes('đã được') && t.includes('thực hiện trước')),
+    );
+    const stored = await app.database.models.reports.findOne({ _id: report._id }).lean();
+    expect(['Anh', 'Bảo']).toContain(stored?.assignee?.name);
+    expect(stored?.statusHistory.filter((h) => h.status === 'accepted')).toHaveLength(1);
+    expect(await app.database.models.auditLog.countDocuments({ reportId: report._id, action: 'accept' })).toBe(1);
+    expect(telegram.textsTo(resident.id).filter((t) => t.includes('tiếp nhận và đang xác minh'))).toHaveLength(1);
+  });
+
+  it('asks for acceptance before an assessment or a close', async () => {
+    const resident = new TelegramUser(telegram, 3333, 'Lộc');
+    const report = await fileTip(resident, 'Phường 4');
+    const officer = new TelegramUser(telegram, 9421, 'Tâm', P4_DESK);
+    officer.pressData(deskPayload(report._id, 'not_valuable'));
+    await eventually('told to accept first', () => telegram.textsTo(P4_DESK).some((t) => t.includes('Hãy bấm Tiếp nhận trước')));
+    expect((await app.database.models.reports.findOne({ _id: report._id }).lean())?.assessment).toBeNull();
+  });
+});
