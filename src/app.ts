@@ -23,6 +23,10 @@ import type { ReceiptGenerator } from './domain/reports/receipt-code';
 import { ReportService } from './domain/reports/report-service';
 import { ResidentService } from './domain/residents/resident-service';
 import { TriageService } from './domain/triage/triage-service';
+import { FollowupService } from './domain/followup/followup-service';
+import { createDeskReplyFlow } from './conversation/flows/desk-reply-flow';
+import { createFollowupFlow } from './conversation/flows/followup-flow';
+import { chatKey } from './conversation/chat-key';
 import type { ReportDoc } from './storage/models/report.model';
 import { createHttpServer } from './http/server';
 import { DEFAULT_LANGUAGE, createI18n } from './i18n';
@@ -108,11 +112,27 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     clock,
   );
 
+  const followups = new FollowupService(
+    { reports: models.reports, deliveries: models.deskDeliveries, messages: models.reportMessages, audit: models.auditLog },
+    desks,
+    units,
+    residents,
+    evidence,
+    {
+      sendToChat: async (address, messages) => void (await channels.send(address, messages)),
+      translate: (lang) => i18n.forLanguage(lang),
+      deskT,
+    },
+    clock,
+  );
+
   const limits = { maxTextLength: env.MAX_TEXT_LENGTH, maxEvidenceFiles: env.MAX_EVIDENCE_FILES, maxEvidenceBytes: env.MAX_EVIDENCE_BYTES };
   const idleTimeoutMs = env.CONVERSATION_TTL_HOURS * 3_600_000;
   const flows = [
     createTipFlow({ reports, evidence, onTipFiled: () => deliveries.poke() }),
     createLookupFlow(reports),
+    createDeskReplyFlow(followups),
+    createFollowupFlow({ followups, evidence, keyOf: (address) => chatKey(cipher, address) }),
   ];
   const engine = new ConversationEngine({
     store,
@@ -126,6 +146,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     reports,
     desks,
     triage,
+    followups,
     evidence,
     flows,
     onDeskRegistered: () => deliveries.poke(),

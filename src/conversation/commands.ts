@@ -1,7 +1,7 @@
 import { foldVietnamese } from '../shared/text';
 
 /** Everything a resident or officer can ask by command, whatever the language they type it in. */
-export type CommandName = 'start' | 'report' | 'cancel' | 'lookup' | 'help' | 'language' | 'forget' | 'desk';
+export type CommandName = 'start' | 'report' | 'cancel' | 'lookup' | 'help' | 'language' | 'forget' | 'desk' | 'followup';
 
 const ALIASES: Record<string, CommandName> = {
   start: 'start',
@@ -20,6 +20,9 @@ const ALIASES: Record<string, CommandName> = {
   forget: 'forget',
   trucban: 'desk',
   desk: 'desk',
+  bosung: 'followup',
+  followup: 'followup',
+  add: 'followup',
 };
 
 /** Words that act as commands when typed alone, without a slash ("báo tin", "hủy"). */

@@ -5,9 +5,11 @@ import type { ReportService } from '../domain/reports/report-service';
 import type { ResidentService } from '../domain/residents/resident-service';
 import { isTriageAction } from '../domain/triage/triage-buttons';
 import type { TriageService } from '../domain/triage/triage-service';
+import type { FollowupService } from '../domain/followup/followup-service';
 import type { Language, Translate } from '../i18n';
 import { AppError } from '../shared/errors';
 import type { PiiCipher } from '../shared/pii-cipher';
+import { chatKey } from './chat-key';
 import { resolveBareWord, resolveCommand } from './commands';
 import type { ChatAddress, InboundEvent, OutboundMessage } from './events';
 import { parsePayload, type Flow, type Limits, type StepInput } from './flow';
@@ -28,7 +30,8 @@ export interface EngineDeps {
   residents: ResidentService;
   reports: ReportService;
   desks: DeskService;
-  triage: Pick<TriageService, 'handle'>;
+  triage: Pick<TriageService, 'handle' | 'authorize'>;
+  followups: Pick<FollowupService, 'addFromReporter'>;
   evidence: EvidenceStore;
   flows: Flow<unknown>[];
   onDeskRegistered(): void;
@@ -55,7 +58,7 @@ export class ConversationEngine {
 
   /** Pseudonymous key of a chat: the only form in which the engine stores who it talks to. */
   keyOf(address: ChatAddress): string {
-    return this.deps.cipher.pseudonym(`${address.channel}:${address.chatId}`);
+    return chatKey(this.deps.cipher, address);
   }
 
   async handle(event: InboundEvent): Promise<OutboundMessage[]> {
@@ -154,6 +157,12 @@ export class ConversationEngine {
     const { event } = turn;
     const payload = event.kind === 'button' ? parsePayload(event.payload) : null;
     if (payload?.scope === 'desk') return this.triage(turn, payload.reportId, payload.action);
+    // An officer typing a reply to a reporter in a desk group.
+    if (turn.flow === 'desk_reply') {
+      const cancel = event.kind === 'command' ? resolveCommand(event.command) === 'cancel' : event.kind === 'text' && resolveBareWord(event.text) === 'cancel';
+      if (cancel) return this.runner.cancel(turn);
+      if (event.kind === 'text') return this.runner.run(turn, event, () => this.residentKey(turn));
+    }
     const command = event.kind === 'command' ? resolveCommand(event.command) : null;
     if (command === 'desk') return this.actions.command(turn, 'desk', event.kind === 'command' ? event.args : '');
     if (command) {
@@ -165,13 +174,23 @@ export class ConversationEngine {
 
   /** A triage button on a desk card: the officer's action, never a conversation step. */
   private async triage(turn: Turn, reportId: string, action: string): Promise<void> {
-    turn.skipSave = true;
     const { event } = turn;
+    const actor = { address: event.address, userId: event.senderId ?? event.address.chatId, name: event.senderName };
+    if (action === 'reply') {
+      const allowed = await this.deps.triage.authorize(actor, reportId, turn.t);
+      if ('refusal' in allowed) {
+        turn.skipSave = true;
+        turn.say(...allowed.refusal);
+        return;
+      }
+      await this.runner.start(turn, 'desk_reply', { reportId, code: allowed.report.code });
+      return;
+    }
+    turn.skipSave = true;
     if (!isTriageAction(action)) {
       turn.say({ text: turn.t('errors.stale_button') });
       return;
     }
-    const actor = { address: event.address, userId: event.senderId ?? event.address.chatId, name: event.senderName };
     turn.say(...(await this.deps.triage.handle(actor, reportId, action, turn.t)));
   }
 

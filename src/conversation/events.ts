@@ -69,4 +69,6 @@ export interface OutboundMessage {
   location?: { lat: number; lon: number };
   /** Files shown after the text (evidence copied into a desk chat). */
   attachments?: OutboundAttachment[];
+  /** Platform id of an earlier message this one answers (keeps a tip's thread together in a desk chat). */
+  replyTo?: string;
 }

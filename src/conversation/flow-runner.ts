@@ -29,12 +29,12 @@ export class FlowRunner {
     return id ? this.flows.get(id) : undefined;
   }
 
-  async start(turn: Turn, flowId: string): Promise<void> {
+  async start(turn: Turn, flowId: string, draft?: Record<string, unknown>): Promise<void> {
     const flow = this.flows.get(flowId);
     if (!flow) throw new Error(`Unknown flow ${flowId}. Known flows are: ${[...this.flows.keys()].join(', ')}`);
     await this.discardDraft(turn);
     const first = flow.steps[0];
-    turn.set({ flow: flow.id, step: first.id, draft: flow.newDraft({ now: turn.now }) as Record<string, unknown>, pendingFlow: null });
+    turn.set({ flow: flow.id, step: first.id, draft: draft ?? (flow.newDraft({ now: turn.now }) as Record<string, unknown>), pendingFlow: null });
     turn.say({ text: turn.t(`${flow.id}.intro`) }, first.prompt(turn.stepContext(flow, this.deps.catalog, this.deps.limits)));
   }
 

@@ -1,4 +1,5 @@
 import type { DeskService } from '../domain/desks/desk-service';
+import type { FollowupService } from '../domain/followup/followup-service';
 import type { ReportService } from '../domain/reports/report-service';
 import type { ResidentService } from '../domain/residents/resident-service';
 import { isLanguage } from '../i18n';
@@ -14,6 +15,7 @@ export interface GlobalActionDeps {
   residents: ResidentService;
   reports: ReportService;
   desks: DeskService;
+  followups: Pick<FollowupService, 'addFromReporter'>;
   retentionMonths: number;
   onDeskRegistered(): void;
   /** Lets channels drop what they keep of a chat (the web chat's transcript) when a resident asks to be forgotten. */
@@ -52,6 +54,8 @@ export class GlobalActions {
         return;
       case 'desk':
         return this.registerDesk(turn, args);
+      case 'followup':
+        return this.followup(turn, args);
     }
   }
 
@@ -63,6 +67,8 @@ export class GlobalActions {
         return this.setLanguage(turn, arg);
       case 'forget':
         return arg === 'yes' ? this.forget(turn) : void turn.say(mainMenu(turn.t, turn.t('forget.kept')));
+      case 'followup':
+        return arg ? this.startFlow(turn, 'followup', { code: arg }) : this.followup(turn, '');
       case 'menu':
         if (arg === 'report') return this.startFlow(turn, 'tip');
         if (arg === 'lookup') return this.command(turn, 'lookup', '');
@@ -74,14 +80,27 @@ export class GlobalActions {
   }
 
   /** Starts a flow, asking for consent first when it will store personal data. */
-  async startFlow(turn: Turn, flowId: string): Promise<void> {
+  async startFlow(turn: Turn, flowId: string, draft?: Record<string, unknown>): Promise<void> {
     const flow = this.runner.get(flowId);
     if (flow?.needsConsent && !(await this.deps.residents.find(turn.key))) {
       turn.set({ pendingFlow: flowId });
       turn.say(...consentRequest(turn.t, this.deps.retentionMonths));
       return;
     }
-    await this.runner.start(turn, flowId);
+    await this.runner.start(turn, flowId, draft);
+  }
+
+  /** /bosung <mã> [nội dung]: adds to one's own tip at once, or asks for what to add. */
+  private async followup(turn: Turn, args: string): Promise<void> {
+    const [code, ...rest] = args.trim().split(/\s+/);
+    if (!code) {
+      turn.say({ text: turn.t('followup.usage') });
+      return;
+    }
+    const text = rest.join(' ').trim();
+    if (!text) return this.startFlow(turn, 'followup', { code });
+    const result = await this.deps.followups.addFromReporter(turn.key, code, { text: text.slice(0, 4000), evidence: null });
+    turn.say({ text: turn.t(`followup.${result}`, { code }) });
   }
 
   private async start(turn: Turn): Promise<void> {

@@ -6,6 +6,7 @@ import { conversationStateModel } from './models/conversation-state.model';
 import { deliveryClaimModel, deskDeliveryModel } from './models/desk-delivery.model';
 import { deskModel } from './models/desk.model';
 import { inboxModel } from './models/inbox.model';
+import { reportMessageModel } from './models/report-message.model';
 import { reportModel } from './models/report.model';
 import { residentModel } from './models/resident.model';
 import { webchatMessageModel } from './models/webchat-message.model';
@@ -26,6 +27,7 @@ function bindModels(connection: Connection) {
     webchatMessages: webchatMessageModel(connection),
     auditLog: auditLogModel(connection),
     reportActions: reportActionModel(connection),
+    reportMessages: reportMessageModel(connection),
   };
 }
 

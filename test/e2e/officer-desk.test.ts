@@ -141,4 +141,53 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
     await eventually('told to accept first', () => telegram.textsTo(P4_DESK).some((t) => t.includes('Hãy bấm Tiếp nhận trước')));
     expect((await app.database.models.reports.findOne({ _id: report._id }).lean())?.assessment).toBeNull();
   });
+
+  it('relays an officer reply to the reporter and the reporter answer back into the tip thread, both anonymous', async () => {
+    const resident = new TelegramUser(telegram, 3434, 'Nga');
+    const report = await fileTip(resident, 'Phường 4');
+    const officer = new TelegramUser(telegram, 9431, 'Phong', P4_DESK);
+    officer.pressData(deskPayload(report._id, 'accept'));
+    await eventually('accepted', () => telegram.textsTo(resident.id).some((t) => t.includes('tiếp nhận và đang xác minh')));
+
+    officer.pressData(deskPayload(report._id, 'reply'));
+    await eventually('desk asked for the message', () => telegram.textsTo(P4_DESK).some((t) => t.includes(`Người báo tin #${report.code}`)));
+    officer.text('Anh/chị có nhớ biển số xe của đối tượng không?');
+    await eventually('relayed to the reporter', () => telegram.textsTo(resident.id).some((t) => t.includes('Anh/chị có nhớ biển số')));
+    const relayed = telegram.textsTo(resident.id).find((t) => t.includes('Anh/chị có nhớ biển số')) ?? '';
+    expect(relayed).toContain('Công an Phường 4');
+    expect(relayed).not.toContain('Phong');
+    await eventually('officer told it was sent', () => telegram.textsTo(P4_DESK).some((t) => t.includes(`Đã chuyển tới Người báo tin #${report.code}`)));
+
+    resident.press('✍️ Trả lời / bổ sung');
+    await eventually('asked what to add', () => telegram.textsTo(resident.id).some((t) => t.includes('Gửi nội dung bổ sung')));
+    resident.text('Biển số 59C1-888.99, xe Wave màu đỏ.');
+    await eventually('answer reached the desk', () => telegram.textsTo(P4_DESK).some((t) => t.includes('59C1-888.99')));
+    const answer = telegram.callsOf('sendMessage', P4_DESK).find((c) => String(c.params.text).includes('59C1-888.99'));
+    expect(String(answer?.params.text)).toContain(`Người báo tin #${report.code}`);
+    const card = await app.database.models.deskDeliveries.findOne({ reportId: report._id, deskId: `telegram:${P4_DESK}` }).lean();
+    expect(JSON.stringify(answer?.params.reply_parameters)).toContain(`"message_id":${card?.messageRef}`);
+
+    // Later evidence through /bosung: a photo reaches the desk and is kept with the tip.
+    telegram.addFile('later-photo', Buffer.from('later-jpeg'));
+    resident.text(`/bosung ${report.code}`);
+    await eventually('asked again', () => telegram.textsTo(resident.id).filter((t) => t.includes('Gửi nội dung bổ sung')).length === 2);
+    resident.photo('later-photo', 10);
+    await eventually('photo at the desk', () => telegram.callsOf('sendPhoto', P4_DESK).some((c) => c.params.photo === 'later-photo'));
+    expect((await app.database.models.reports.findOne({ _id: report._id }).lean())?.evidence.map((e) => e.platform?.fileId)).toEqual(['later-photo']);
+
+    // Someone else holding the code cannot write into the thread.
+    const stranger = new TelegramUser(telegram, 3535, 'Lạ');
+    stranger.text('/start');
+    await eventually('stranger greeted', () => telegram.lastButtons(stranger.id).length > 0);
+    stranger.press('✅ Tôi đồng ý');
+    await eventually('stranger consented', () => telegram.textsTo(stranger.id).some((t) => t.includes('Cảm ơn bạn')));
+    stranger.text(`/bosung ${report.code} tin giả mạo`);
+    await eventually('stranger refused', () => telegram.textsTo(stranger.id).some((t) => t.includes('chỉ bổ sung được cho tin báo do chính bạn gửi')));
+
+    const deskBound = JSON.stringify(telegram.calls.filter((c) => Number(c.params.chat_id) === P4_DESK));
+    expect(deskBound).not.toContain('3434');
+    expect(deskBound).not.toContain('Nga');
+    const thread = await app.database.models.reportMessages.find({ reportId: report._id }).sort({ at: 1 }).lean();
+    expect(thread.map((m) => m.direction)).toEqual(['to_reporter', 'from_reporter', 'from_reporter']);
+  });
 });

@@ -4,7 +4,15 @@ import path from 'node:path';
 import { loadCatalog } from '../../src/config/catalog';
 import { loadUnits } from '../../src/config/units';
 import { ConversationEngine } from '../../src/conversation/engine';
+import { chatKey } from '../../src/conversation/chat-key';
+import type { ChatAddress, OutboundMessage } from '../../src/conversation/events';
+import { createDeskReplyFlow } from '../../src/conversation/flows/desk-reply-flow';
+import { createFollowupFlow } from '../../src/conversation/flows/followup-flow';
 import { createLookupFlow } from '../../src/conversation/flows/lookup-flow';
+import { buildDeskCard } from '../../src/domain/desks/desk-card';
+import { FollowupService } from '../../src/domain/followup/followup-service';
+import { TriageService } from '../../src/domain/triage/triage-service';
+import type { ReportDoc } from '../../src/storage/models/report.model';
 import { createTipFlow } from '../../src/conversation/flows/tip-flow';
 import { ConversationStateStore } from '../../src/conversation/state-store';
 import { DeskService } from '../../src/domain/desks/desk-service';
@@ -32,6 +40,26 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
   const reports = new ReportService(models.reports, catalog, units, cipher, options.receiptCodes);
   const desks = new DeskService(models.desks, units, TEST_INVITE_CODE);
   const store = new ConversationStateStore(models.conversationStates, cipher);
+  /** What the services sent to other chats (desks, reporters), in order. */
+  const outbox: { address: ChatAddress; messages: OutboundMessage[] }[] = [];
+  const sendToChat = async (address: ChatAddress, messages: OutboundMessage[]) => void outbox.push({ address, messages });
+  const deskT = i18n.forLanguage('vi');
+  const renderCard = (report: ReportDoc, options?: { closeMenu?: boolean }) => buildDeskCard(report, reports.contactOf(report), { catalog, t: deskT, evidence }, options);
+  const triage = new TriageService(
+    { reports: models.reports, deliveries: models.deskDeliveries, actions: models.reportActions, audit: models.auditLog },
+    desks,
+    units,
+    residents,
+    { renderCard, editCard: (address, _ref, card) => sendToChat(address, [card]), sendToChat, translate: (lang) => i18n.forLanguage(lang) },
+  );
+  const followups = new FollowupService(
+    { reports: models.reports, deliveries: models.deskDeliveries, messages: models.reportMessages, audit: models.auditLog },
+    desks,
+    units,
+    residents,
+    evidence,
+    { sendToChat, translate: (lang) => i18n.forLanguage(lang), deskT },
+  );
   const engine = new ConversationEngine({
     store,
     cipher,
@@ -43,12 +71,18 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
     residents,
     reports,
     desks,
-    triage: { handle: async () => [] },
+    triage,
+    followups,
     evidence,
-    flows: [createTipFlow({ reports, evidence, onTipFiled: () => undefined }), createLookupFlow(reports)],
+    flows: [
+      createTipFlow({ reports, evidence, onTipFiled: () => undefined }),
+      createLookupFlow(reports),
+      createDeskReplyFlow(followups),
+      createFollowupFlow({ followups, evidence, keyOf: (address) => chatKey(cipher, address) }),
+    ],
     onDeskRegistered: () => undefined,
     forgetChannelData: async () => undefined,
     clock: options.clock ?? (() => new Date()),
   });
-  return { database, models, cipher, catalog, i18n, evidence, residents, reports, desks, store, engine };
+  return { database, models, cipher, catalog, units, i18n, evidence, residents, reports, desks, triage, followups, store, engine, outbox };
 }

@@ -17,7 +17,8 @@ export class TelegramChannel implements Channel {
     let ref: string | null = null;
     for (let i = 0; i < parts.length; i += 1) {
       const last = i === parts.length - 1;
-      const sent = await this.telegram.sendMessage(chatId, parts[i], last ? { reply_markup: markup(message) } : {});
+      const thread = i === 0 && message.replyTo ? { reply_parameters: { message_id: Number(message.replyTo), allow_sending_without_reply: true } } : {};
+      const sent = await this.telegram.sendMessage(chatId, parts[i], last ? { ...thread, reply_markup: markup(message) } : thread);
       if (last) ref = String(sent.message_id);
     }
     if (message.location) await this.telegram.sendLocation(chatId, message.location.lat, message.location.lon);

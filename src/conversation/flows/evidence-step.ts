@@ -1,7 +1,7 @@
 import type { EvidenceStore } from '../../domain/evidence/evidence-store';
 import { foldVietnamese } from '../../shared/text';
-import type { EvidenceKind } from '../../storage/models/report.model';
-import { stepPayload, type Step, type StepContext, type StepOutcome } from '../flow';
+import type { EvidenceKind, EvidenceRecord } from '../../storage/models/report.model';
+import { stepPayload, type Limits, type Step, type StepContext, type StepInput, type StepOutcome } from '../flow';
 import type { TipDraft } from './tip-draft';
 
 /** Kinds of file a resident may send as evidence, by MIME type. Anything else is refused with a clear message. */
@@ -31,28 +31,12 @@ export function evidenceStep(store: EvidenceStore): Step<TipDraft> {
       if (input.kind === 'unsupported') return { kind: 'invalid', reason: 'errors.unsupported_media' };
       if (input.kind !== 'media') return { kind: 'invalid', reason: 'tip.evidence.text_instead' };
 
-      const { media } = input;
       if (ctx.draft.evidence.length >= ctx.limits.maxEvidenceFiles) {
         return { kind: 'invalid', reason: 'tip.evidence.too_many', vars: { max: ctx.limits.maxEvidenceFiles } };
       }
-      if (!ALLOWED_MIME.some((pattern) => pattern.test(media.mime))) return { kind: 'invalid', reason: 'errors.unsupported_media' };
-      const maxMb = Math.floor(ctx.limits.maxEvidenceBytes / (1024 * 1024));
-      if (media.size !== null && media.size > ctx.limits.maxEvidenceBytes) return { kind: 'invalid', reason: 'tip.evidence.too_large', vars: { max: maxMb } };
-
-      let bytes: Buffer;
-      try {
-        bytes = await media.fetch();
-      } catch {
-        return { kind: 'invalid', reason: 'tip.evidence.download_failed' };
-      }
-      if (bytes.length > ctx.limits.maxEvidenceBytes) return { kind: 'invalid', reason: 'tip.evidence.too_large', vars: { max: maxMb } };
-
-      const record = await store.save(bytes, {
-        kind: media.kind as EvidenceKind,
-        mime: media.mime,
-        fileName: media.fileName,
-        platform: media.platformFileId ? { channel: input.address.channel, fileId: media.platformFileId } : null,
-      });
+      const saved = await saveEvidence(store, ctx.limits, input);
+      if ('reason' in saved) return { kind: 'invalid', ...saved };
+      const record = saved.record;
       const draft = { ...ctx.draft, evidence: [...ctx.draft.evidence, record] };
       return {
         kind: 'stay',
@@ -70,4 +54,33 @@ export function evidenceStep(store: EvidenceStore): Step<TipDraft> {
 
 function finish(ctx: StepContext<TipDraft>): StepOutcome<TipDraft> {
   return { kind: 'advance', draft: { ...ctx.draft, evidenceDone: true } };
+}
+
+/**
+ * Checks a file a resident sent (type, size) and keeps the service's own
+ * encrypted copy. Shared by every flow that accepts evidence.
+ */
+export async function saveEvidence(
+  store: EvidenceStore,
+  limits: Limits,
+  input: Extract<StepInput, { kind: 'media' }>,
+): Promise<{ record: EvidenceRecord } | { reason: string; vars?: Record<string, string | number> }> {
+  const { media } = input;
+  if (!ALLOWED_MIME.some((pattern) => pattern.test(media.mime))) return { reason: 'errors.unsupported_media' };
+  const maxMb = Math.floor(limits.maxEvidenceBytes / (1024 * 1024));
+  if (media.size !== null && media.size > limits.maxEvidenceBytes) return { reason: 'tip.evidence.too_large', vars: { max: maxMb } };
+  let bytes: Buffer;
+  try {
+    bytes = await media.fetch();
+  } catch {
+    return { reason: 'tip.evidence.download_failed' };
+  }
+  if (bytes.length > limits.maxEvidenceBytes) return { reason: 'tip.evidence.too_large', vars: { max: maxMb } };
+  const record = await store.save(bytes, {
+    kind: media.kind as EvidenceKind,
+    mime: media.mime,
+    fileName: media.fileName,
+    platform: media.platformFileId ? { channel: input.address.channel, fileId: media.platformFileId } : null,
+  });
+  return { record };
 }

@@ -6,13 +6,16 @@ import { OUTCOMES, type ReportDoc } from '../../storage/models/report.model';
 /** Triage actions an officer can press on a desk card. */
 export type TriageAction = 'accept' | 'valuable' | 'not_valuable' | 'close_menu' | 'close_back' | `close:${(typeof OUTCOMES)[number]}`;
 
+/** "reply" opens a reply to the reporter in the desk chat (a conversation, not a state change). */
+export type DeskButtonAction = TriageAction | 'reply';
+
 export function isTriageAction(value: string): value is TriageAction {
   return ['accept', 'valuable', 'not_valuable', 'close_menu', 'close_back'].includes(value) || OUTCOMES.some((o) => value === `close:${o}`);
 }
 
 /** The buttons a card shows for the tip's current state; none once it is closed. */
 export function triageButtons(report: Pick<ReportDoc, '_id' | 'status' | 'assessment'>, t: Translate, closeMenu = false): Button[][] {
-  const button = (action: TriageAction, key: string): Button => ({ label: t(key), payload: deskPayload(report._id, action) });
+  const button = (action: DeskButtonAction, key: string): Button => ({ label: t(key), payload: deskPayload(report._id, action) });
   if (report.status === 'closed') return [];
   if (report.status === 'received') return [[button('accept', 'triage.accept')]];
   if (closeMenu) {
@@ -23,6 +26,7 @@ export function triageButtons(report: Pick<ReportDoc, '_id' | 'status' | 'assess
   }
   const rows: Button[][] = [];
   if (!report.assessment) rows.push([button('valuable', 'triage.valuable'), button('not_valuable', 'triage.not_valuable')]);
+  rows.push([button('reply', 'triage.reply')]);
   rows.push([button('close_menu', 'triage.close')]);
   return rows;
 }

@@ -7,6 +7,7 @@ import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
 import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
+import type { DeskDoc } from '../../storage/models/desk.model';
 import type { Outcome, ReportDoc } from '../../storage/models/report.model';
 import type { DeskService } from '../desks/desk-service';
 import type { ResidentService } from '../residents/resident-service';
@@ -53,15 +54,23 @@ export class TriageService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async handle(actor: Actor, reportId: string, action: TriageAction, t: Translate): Promise<TriageReply> {
+  /** The desk and report for an officer's action, or why they may not act (an out-of-unit attempt is audited). */
+  async authorize(actor: Actor, reportId: string, t: Translate): Promise<{ desk: DeskDoc; report: ReportDoc } | { refusal: TriageReply }> {
     const desk = await this.desks.find(actor.address);
-    if (!desk) return [{ text: t('triage.not_a_desk') }];
+    if (!desk) return { refusal: [{ text: t('triage.not_a_desk') }] };
     const report = await this.models.reports.findOne({ _id: reportId }).lean();
-    if (!report) return [{ text: t('triage.unknown_report') }];
+    if (!report) return { refusal: [{ text: t('triage.unknown_report') }] };
     if (!report.unitIds.includes(desk.unitId)) {
       await this.audit(report, desk.unitId, actor, 'refused_out_of_unit', {}, {});
-      return [{ text: t('triage.not_your_unit') }];
+      return { refusal: [{ text: t('triage.not_your_unit') }] };
     }
+    return { desk, report };
+  }
+
+  async handle(actor: Actor, reportId: string, action: TriageAction, t: Translate): Promise<TriageReply> {
+    const allowed = await this.authorize(actor, reportId, t);
+    if ('refusal' in allowed) return allowed.refusal;
+    const { desk, report } = allowed;
 
     if (action === 'close_menu' || action === 'close_back') {
       if (report.status !== 'accepted') return [{ text: t('triage.accept_first') }];

@@ -1,0 +1,7 @@
+import type { PiiCipher } from '../shared/pii-cipher';
+import type { ChatAddress } from './events';
+
+/** The pseudonymous key of a chat: the only form in which conversations and residents are stored. */
+export function chatKey(cipher: PiiCipher, address: ChatAddress): string {
+  return cipher.pseudonym(`${address.channel}:${address.chatId}`);
+}

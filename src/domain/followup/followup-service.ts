@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import type { UnitDirectory } from '../../config/units';
+import { globalPayload } from '../../conversation/flow';
+import type { ChatAddress, ChannelName, OutboundMessage } from '../../conversation/events';
+import type { Language, Translate } from '../../i18n';
+import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
+import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
+import type { ReportMessageDoc } from '../../storage/models/report-message.model';
+import type { EvidenceRecord, ReportDoc } from '../../storage/models/report.model';
+import type { DeskService } from '../desks/desk-service';
+import type { EvidenceStore } from '../evidence/evidence-store';
+import { parseReceiptCode } from '../reports/receipt-code';
+import type { ResidentService } from '../residents/resident-service';
+
+export type RelayResult = 'sent' | 'not_a_desk' | 'unknown_report' | 'not_your_unit' | 'reporter_gone';
+export type AdditionResult = 'sent' | 'not_found' | 'not_yours';
+
+export interface FollowupPorts {
+  sendToChat(address: ChatAddress, messages: OutboundMessage[]): Promise<void>;
+  translate(lang: Language): Translate;
+  /** Language of desk chats. */
+  deskT: Translate;
+}
+
+/**
+ * The anonymous two-way thread of a tip. An officer's reply reaches the
+ * reporter under the unit's name; what the reporter adds reaches the desk as
+ * "Người báo tin #CODE". The bot knows how to reach both; neither side learns
+ * the other's account.
+ */
+export class FollowupService {
+  constructor(
+    private readonly models: { reports: Model<ReportDoc>; deliveries: Model<DeskDeliveryDoc>; messages: Model<ReportMessageDoc>; audit: Model<AuditEntryDoc> },
+    private readonly desks: DeskService,
+    private readonly units: UnitDirectory,
+    private readonly residents: ResidentService,
+    private readonly evidence: EvidenceStore,
+    private readonly ports: FollowupPorts,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** An officer's message to the reporter of a tip their unit holds. */
+  async relayToReporter(actor: { address: ChatAddress; userId: string; name: string | null }, reportId: string, text: string): Promise<RelayResult> {
+    const desk = await this.desks.find(actor.address);
+    if (!desk) return 'not_a_desk';
+    const report = await this.models.reports.findOne({ _id: reportId }).lean();
+    if (!report) return 'unknown_report';
+    if (!report.unitIds.includes(desk.unitId)) return 'not_your_unit';
+    const residentKey = report.reporter?.residentKey;
+    const [resident, address] = residentKey ? await Promise.all([this.residents.find(residentKey), this.residents.address(residentKey)]) : [null, null];
+    if (!resident || !address) return 'reporter_gone';
+
+    const now = this.clock();
+    await this.models.messages.create({ _id: randomUUID(), reportId, direction: 'to_reporter', unitId: desk.unitId, text, evidenceId: null, at: now });
+    await this.models.audit.create({
+      _id: randomUUID(),
+      reportId,
+      unitId: desk.unitId,
+      actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name },
+      action: 'reply_to_reporter',
+      before: {},
+      after: { text },
+      at: now,
+    });
+    const t = this.ports.translate(resident.lang);
+    await this.ports.sendToChat(address, [
+      {
+        text: t('reporter.message', { unit: this.units.byId(desk.unitId)?.name ?? '', code: report.code, text }),
+        buttons: [[{ label: t('reporter.answer_button'), payload: globalPayload('followup', report.code) }]],
+      },
+    ]);
+    return 'sent';
+  }
+
+  /** Something the reporter adds to their own tip (text or a file), delivered into each desk's thread of it. */
+  async addFromReporter(residentKey: string, typedCode: string, content: { text: string | null; evidence: EvidenceRecord | null }): Promise<AdditionResult> {
+    const code = parseReceiptCode(typedCode);
+    const report = code ? await this.models.reports.findOne({ code }).lean() : null;
+    if (!report) return 'not_found';
+    if (report.reporter?.residentKey !== residentKey) return 'not_yours';
+
+    const now = this.clock();
+    await this.models.messages.create({
+      _id: randomUUID(),
+      reportId: report._id,
+      direction: 'from_reporter',
+      unitId: null,
+      text: content.text,
+      evidenceId: content.evidence?.id ?? null,
+      at: now,
+    });
+    if (content.evidence) await this.models.reports.updateOne({ _id: report._id }, { $push: { evidence: content.evidence } });
+
+    const t = this.ports.deskT;
+    const text = content.text ? t('desk.followup_text', { code: report.code, text: content.text }) : t('desk.followup_file', { code: report.code });
+    const attachment = content.evidence;
+    for (const delivery of await this.models.deliveries.find({ reportId: report._id, status: 'sent' }).lean()) {
+      const desk = await this.desks.byId(delivery.deskId);
+      if (!desk) continue;
+      await this.ports.sendToChat({ channel: desk.channel as ChannelName, chatId: desk.chatId }, [
+        {
+          text,
+          replyTo: delivery.messageRef ?? undefined,
+          attachments: attachment
+            ? [{ kind: attachment.kind, mime: attachment.mime, fileName: attachment.fileName, evidenceId: attachment.id, platform: attachment.platform, load: () => this.evidence.load(attachment.id) }]
+            : undefined,
+        },
+      ]);
+    }
+    return 'sent';
+  }
+}
