@@ -24,6 +24,7 @@ import { ReportService } from './domain/reports/report-service';
 import { ResidentService } from './domain/residents/resident-service';
 import { TriageService } from './domain/triage/triage-service';
 import { FollowupService } from './domain/followup/followup-service';
+import { DeadlineService } from './domain/deadlines/deadline-service';
 import { createDeskReplyFlow } from './conversation/flows/desk-reply-flow';
 import { createFollowupFlow } from './conversation/flows/followup-flow';
 import { chatKey } from './conversation/chat-key';
@@ -50,6 +51,7 @@ export interface RunningApp {
   secretsFile: string | null;
   embeddedDatabase: boolean;
   deliveries: DeskDeliveryWorker;
+  deadlines: DeadlineService;
   pipeline: InboundPipeline;
   stop(): Promise<void>;
 }
@@ -126,6 +128,13 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     clock,
   );
 
+  const deadlines = new DeadlineService(
+    { reports: models.reports, deliveries: models.deskDeliveries, reminders: models.reminders, audit: models.auditLog },
+    desks,
+    catalog,
+    { sendToChat: async (address, messages) => void (await channels.send(address, messages)), deskT },
+  );
+
   const limits = { maxTextLength: env.MAX_TEXT_LENGTH, maxEvidenceFiles: env.MAX_EVIDENCE_FILES, maxEvidenceBytes: env.MAX_EVIDENCE_BYTES };
   const idleTimeoutMs = env.CONVERSATION_TTL_HOURS * 3_600_000;
   const flows = [
@@ -147,6 +156,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     desks,
     triage,
     followups,
+    deadlines,
     evidence,
     flows,
     onDeskRegistered: () => deliveries.poke(),
@@ -195,6 +205,11 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     { timezone: VIETNAM_TZ, name: 'idle-conversation-sweep', noOverlap: true },
   );
 
+  const reminders = cron.schedule('*/10 * * * *', () => deadlines.remind(clock()), {
+    timezone: VIETNAM_TZ,
+    name: 'deadline-reminders',
+    noOverlap: true,
+  });
   const housekeeping = cron.schedule('17 3 * * *', () => pruneLedgers(models, clock()), {
     timezone: VIETNAM_TZ,
     name: 'ledger-housekeeping',
@@ -212,12 +227,14 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     secretsFile: secrets.generatedFile,
     embeddedDatabase: Boolean(embedded),
     deliveries,
+    deadlines,
     pipeline,
     stop: async () => {
       if (stopped) return;
       stopped = true;
       await sweep.stop();
       await housekeeping.stop();
+      await reminders.stop();
       telegram?.stop();
       await http.close();
       await pipeline.drain();

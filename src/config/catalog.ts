@@ -8,6 +8,16 @@ import { foldVietnamese } from '../shared/text';
  * The domain lists kept in `config/`: tip categories with their reporting
  * groups, and the wards residents can pick. Loaded and checked once at start.
  */
+const deadlineSchema = z.object({ ackHours: z.number().positive().optional(), outcomeDays: z.number().positive().optional() });
+
+const deadlinesSchema = z
+  .object({
+    default: z.object({ ackHours: z.number().positive(), outcomeDays: z.number().positive() }),
+    byCategory: z.record(z.string(), deadlineSchema).default({}),
+    remindBeforeHours: z.object({ ack: z.number().nonnegative(), outcome: z.number().nonnegative() }),
+  })
+  .default({ default: { ackHours: 24, outcomeDays: 20 }, byCategory: {}, remindBeforeHours: { ack: 2, outcome: 48 } });
+
 const categoriesSchema = z.object({
   groups: z.array(z.string().regex(/^[a-z_]+$/)).min(1),
   categories: z
@@ -19,6 +29,7 @@ const categoriesSchema = z.object({
       }),
     )
     .min(1),
+  deadlines: deadlinesSchema,
 });
 
 const wardsSchema = z.object({
@@ -37,8 +48,17 @@ export interface Ward {
   name: string;
 }
 
+export interface Deadlines {
+  ackHours: number;
+  outcomeDays: number;
+}
+
 export interface Catalog {
   groups: string[];
+  /** How long a tip of this category may wait for acceptance and for an outcome. */
+  deadlinesFor(categoryId: string): Deadlines;
+  /** How long before a deadline the desks are reminded. */
+  remindBeforeHours: { ack: number; outcome: number };
   categories: Category[];
   district: string;
   wards: Ward[];
@@ -81,11 +101,16 @@ export function loadCatalog(configDir: string): Catalog {
       throw new AppError('catalog_invalid', `Category ${category.id} names unknown group ${category.group}`);
     }
   }
+  for (const id of Object.keys(cats.deadlines.byCategory)) {
+    if (!cats.categories.some((c) => c.id === id)) throw new AppError('catalog_invalid', `deadlines.byCategory names unknown category ${id}`);
+  }
 
   const wardByKey = new Map(wards.wards.map((w) => [wardKey(w.name), w]));
 
   return {
     groups: cats.groups,
+    deadlinesFor: (id) => ({ ...cats.deadlines.default, ...cats.deadlines.byCategory[id] }),
+    remindBeforeHours: cats.deadlines.remindBeforeHours,
     categories: cats.categories,
     district: wards.district,
     wards: wards.wards,

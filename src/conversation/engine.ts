@@ -6,11 +6,12 @@ import type { ResidentService } from '../domain/residents/resident-service';
 import { isTriageAction } from '../domain/triage/triage-buttons';
 import type { TriageService } from '../domain/triage/triage-service';
 import type { FollowupService } from '../domain/followup/followup-service';
+import type { DeadlineService } from '../domain/deadlines/deadline-service';
 import type { Language, Translate } from '../i18n';
 import { AppError } from '../shared/errors';
 import type { PiiCipher } from '../shared/pii-cipher';
 import { chatKey } from './chat-key';
-import { resolveBareWord, resolveCommand } from './commands';
+import { resolveBareWord, resolveCommand, type CommandName } from './commands';
 import type { ChatAddress, InboundEvent, OutboundMessage } from './events';
 import { parsePayload, type Flow, type Limits, type StepInput } from './flow';
 import { FlowRunner } from './flow-runner';
@@ -32,6 +33,7 @@ export interface EngineDeps {
   desks: DeskService;
   triage: Pick<TriageService, 'handle' | 'authorize'>;
   followups: Pick<FollowupService, 'addFromReporter'>;
+  deadlines: Pick<DeadlineService, 'overdueList' | 'extend'>;
   evidence: EvidenceStore;
   flows: Flow<unknown>[];
   onDeskRegistered(): void;
@@ -40,6 +42,9 @@ export interface EngineDeps {
 }
 
 const MAX_CONFLICT_RETRIES = 3;
+
+/** Commands that work in a group chat: the officers' own. */
+const DESK_COMMANDS: CommandName[] = ['desk', 'overdue', 'extend'];
 
 /**
  * The conversation engine: takes one channel-neutral event, moves that chat's
@@ -149,9 +154,9 @@ export class ConversationEngine {
   }
 
   /**
-   * In a group, tips are never taken (members would see them). Only desk
-   * registration and help answer; other commands say to write privately,
-   * and plain messages are ignored.
+   * In a group, tips are never taken (members would see them). Only the
+   * officers' commands and desk buttons answer; other commands say to write
+   * privately, and plain messages are ignored.
    */
   private async inGroup(turn: Turn): Promise<void> {
     const { event } = turn;
@@ -164,7 +169,7 @@ export class ConversationEngine {
       if (event.kind === 'text') return this.runner.run(turn, event, () => this.residentKey(turn));
     }
     const command = event.kind === 'command' ? resolveCommand(event.command) : null;
-    if (command === 'desk') return this.actions.command(turn, 'desk', event.kind === 'command' ? event.args : '');
+    if (command && DESK_COMMANDS.includes(command)) return this.actions.command(turn, command, event.kind === 'command' ? event.args : '');
     if (command) {
       turn.say({ text: turn.t('group.use_private_chat') });
       return;

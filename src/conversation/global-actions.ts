@@ -1,5 +1,6 @@
 import type { DeskService } from '../domain/desks/desk-service';
 import type { FollowupService } from '../domain/followup/followup-service';
+import type { DeadlineService } from '../domain/deadlines/deadline-service';
 import type { ReportService } from '../domain/reports/report-service';
 import type { ResidentService } from '../domain/residents/resident-service';
 import { isLanguage } from '../i18n';
@@ -16,6 +17,7 @@ export interface GlobalActionDeps {
   reports: ReportService;
   desks: DeskService;
   followups: Pick<FollowupService, 'addFromReporter'>;
+  deadlines: Pick<DeadlineService, 'overdueList' | 'extend'>;
   retentionMonths: number;
   onDeskRegistered(): void;
   /** Lets channels drop what they keep of a chat (the web chat's transcript) when a resident asks to be forgotten. */
@@ -56,6 +58,15 @@ export class GlobalActions {
         return this.registerDesk(turn, args);
       case 'followup':
         return this.followup(turn, args);
+      case 'overdue':
+        turn.say(await this.deps.deadlines.overdueList(turn.event.address, turn.now, turn.t));
+        return;
+      case 'extend': {
+        const { event } = turn;
+        const actor = { address: event.address, userId: event.senderId ?? event.address.chatId, name: event.senderName };
+        turn.say({ text: turn.t(`deadline.extend_${await this.deps.deadlines.extend(actor, args, turn.now)}`) });
+        return;
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import { deskModel } from './models/desk.model';
 import { inboxModel } from './models/inbox.model';
 import { reportMessageModel } from './models/report-message.model';
 import { reportModel } from './models/report.model';
+import { reminderModel } from './models/reminder.model';
 import { residentModel } from './models/resident.model';
 import { webchatMessageModel } from './models/webchat-message.model';
 
@@ -28,6 +29,7 @@ function bindModels(connection: Connection) {
     auditLog: auditLogModel(connection),
     reportActions: reportActionModel(connection),
     reportMessages: reportMessageModel(connection),
+    reminders: reminderModel(connection),
   };
 }
 

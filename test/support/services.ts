@@ -11,6 +11,7 @@ import { createFollowupFlow } from '../../src/conversation/flows/followup-flow';
 import { createLookupFlow } from '../../src/conversation/flows/lookup-flow';
 import { buildDeskCard } from '../../src/domain/desks/desk-card';
 import { FollowupService } from '../../src/domain/followup/followup-service';
+import { DeadlineService } from '../../src/domain/deadlines/deadline-service';
 import { TriageService } from '../../src/domain/triage/triage-service';
 import type { ReportDoc } from '../../src/storage/models/report.model';
 import { createTipFlow } from '../../src/conversation/flows/tip-flow';
@@ -60,6 +61,12 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
     evidence,
     { sendToChat, translate: (lang) => i18n.forLanguage(lang), deskT },
   );
+  const deadlines = new DeadlineService(
+    { reports: models.reports, deliveries: models.deskDeliveries, reminders: models.reminders, audit: models.auditLog },
+    desks,
+    catalog,
+    { sendToChat, deskT },
+  );
   const engine = new ConversationEngine({
     store,
     cipher,
@@ -73,6 +80,7 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
     desks,
     triage,
     followups,
+    deadlines,
     evidence,
     flows: [
       createTipFlow({ reports, evidence, onTipFiled: () => undefined }),
@@ -84,5 +92,5 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
     forgetChannelData: async () => undefined,
     clock: options.clock ?? (() => new Date()),
   });
-  return { database, models, cipher, catalog, units, i18n, evidence, residents, reports, desks, triage, followups, store, engine, outbox };
+  return { database, models, cipher, catalog, units, i18n, evidence, residents, reports, desks, triage, followups, deadlines, store, engine, outbox };
 }

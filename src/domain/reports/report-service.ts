@@ -79,6 +79,7 @@ export class ReportService {
       assessment: null,
       assignee: null,
       outcome: null,
+      deadlines: dueDates(now, this.catalog.deadlinesFor(category.id)),
       submissionKey: input.submissionKey,
       deliveredAt: null,
       createdAt: now,
@@ -123,4 +124,14 @@ export class ReportService {
     if (report.anonymous || !report.reporter?.contactEnc) return null;
     return JSON.parse(this.cipher.decrypt(report.reporter.contactEnc)) as { phone: string; name: string | null };
   }
+}
+
+const HOUR_MS = 3_600_000;
+
+function dueDates(now: Date, deadlines: { ackHours: number; outcomeDays: number }): ReportDoc['deadlines'] {
+  return {
+    ackDueAt: new Date(now.getTime() + deadlines.ackHours * HOUR_MS),
+    outcomeDueAt: new Date(now.getTime() + deadlines.outcomeDays * 24 * HOUR_MS),
+    extensions: [],
+  };
 }

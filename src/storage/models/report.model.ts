@@ -46,6 +46,8 @@ export interface ReportDoc {
   /** The officer who accepted the tip, and their unit. */
   assignee: { unitId: string; name: string } | null;
   outcome: Outcome | null;
+  /** When the tip must be accepted, and when it must have an outcome (extendable, with a reason). */
+  deadlines: { ackDueAt: Date; outcomeDueAt: Date; extensions: { days: number; reason: string; by: string; at: Date }[] };
   /** Unique per draft, so a double-tapped "send" can never file the same tip twice. */
   submissionKey: string;
   /** Set once at least one desk has the tip. */
@@ -101,6 +103,11 @@ const schema = new Schema<ReportDoc>(
     assessment: { type: String, default: null },
     assignee: { type: new Schema({ unitId: String, name: String }, { _id: false }), default: null },
     outcome: { type: String, default: null },
+    deadlines: {
+      ackDueAt: { type: Date, required: true },
+      outcomeDueAt: { type: Date, required: true },
+      extensions: [{ _id: false, days: Number, reason: String, by: String, at: Date }],
+    },
     submissionKey: { type: String, required: true },
     deliveredAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
@@ -113,6 +120,8 @@ schema.index({ code: 1 }, { unique: true });
 schema.index({ submissionKey: 1 }, { unique: true });
 // Serves every officer query, scoped to the officer's unit.
 schema.index({ unitIds: 1, createdAt: -1 });
+// Serves the reminder job and /quahan: open tips by due date.
+schema.index({ status: 1, 'deadlines.outcomeDueAt': 1 });
 // Serves /xoadulieu: every report of one resident.
 schema.index({ 'reporter.residentKey': 1 });
 // Serves fetching one evidence file for a desk (web chat link).

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import type { Catalog } from '../../config/catalog';
+import type { ChatAddress, ChannelName, OutboundMessage } from '../../conversation/events';
+import type { Translate } from '../../i18n';
+import { isDuplicateKeyError } from '../../shared/errors';
+import { moduleLogger } from '../../shared/logger';
+import { formatVietnamTime } from '../../shared/vietnam-time';
+import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
+import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
+import type { ReminderDoc } from '../../storage/models/reminder.model';
+import type { ReportDoc } from '../../storage/models/report.model';
+import type { DeskService } from '../desks/desk-service';
+import { parseReceiptCode } from '../reports/receipt-code';
+
+const log = moduleLogger('deadlines');
+const HOUR_MS = 3_600_000;
+const MAX_EXTENSION_DAYS = 60;
+
+export type ReminderKind = 'ack_soon' | 'ack_overdue' | 'outcome_soon' | 'outcome_overdue';
+export type ExtensionResult = 'extended' | 'not_a_desk' | 'not_found' | 'not_your_unit' | 'closed' | 'bad_request';
+
+interface Due {
+  report: ReportDoc;
+  kind: ReminderKind;
+  dueAt: Date;
+}
+
+/**
+ * Deadlines of open tips: reminders to the desks before and after each
+ * deadline (once, across instances), the overdue list (/quahan) and
+ * extensions with a reason (/giahan).
+ */
+export class DeadlineService {
+  constructor(
+    private readonly models: { reports: Model<ReportDoc>; deliveries: Model<DeskDeliveryDoc>; reminders: Model<ReminderDoc>; audit: Model<AuditEntryDoc> },
+    private readonly desks: DeskService,
+    private readonly catalog: Catalog,
+    private readonly ports: { sendToChat(address: ChatAddress, messages: OutboundMessage[]): Promise<void>; deskT: Translate },
+  ) {}
+
+  /** Sends every reminder that is due and not yet sent. Run by node-cron; never throws. Returns how many were sent. */
+  async remind(now: Date): Promise<number> {
+    let sent = 0;
+    try {
+      for (const due of await this.dueReminders(now)) {
+        if (!(await this.claim(due, now))) continue;
+        await this.sendReminder(due, now);
+        sent += 1;
+      }
+    } catch (error) {
+      log.error({ err: error }, 'reminder run failed');
+    }
+    return sent;
+  }
+
+  /** The unit's open tips near or past a deadline, most urgent first, as one message. */
+  async overdueList(address: ChatAddress, now: Date, t: Translate): Promise<OutboundMessage> {
+    const desk = await this.desks.find(address);
+    if (!desk) return { text: t('triage.not_a_desk') };
+    const due = (await this.dueReminders(now)).filter((d) => d.report.unitIds.includes(desk.unitId));
+    if (due.length === 0) return { text: t('deadline.none') };
+    const lines = due
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+      .map((d) => t('deadline.line', { code: d.report.code, category: t(`category.${d.report.category}`), what: t(`deadline.${d.kind}`), due: formatVietnamTime(d.dueAt, 'vi') }));
+    return { text: [t('deadline.title', { count: due.length }), ...lines].join('\n') };
+  }
+
+  /** /giahan <mã> <số ngày> <lý do>: moves the outcome deadline, with the reason on record. */
+  async extend(actor: { address: ChatAddress; userId: string; name: string | null }, args: string, now: Date): Promise<ExtensionResult> {
+    const match = /^(\S+)\s+(\d{1,2})\s+(.{3,300})$/s.exec(args.trim());
+    const code = match ? parseReceiptCode(match[1]) : null;
+    const days = match ? Number(match[2]) : 0;
+    if (!match || !code || days < 1 || days > MAX_EXTENSION_DAYS) return 'bad_request';
+    const desk = await this.desks.find(actor.address);
+    if (!desk) return 'not_a_desk';
+    const report = await this.models.reports.findOne({ code }).lean();
+    if (!report) return 'not_found';
+    if (!report.unitIds.includes(desk.unitId)) return 'not_your_unit';
+    if (report.status === 'closed') return 'closed';
+    const reason = match[3].trim();
+    const outcomeDueAt = new Date(report.deadlines.outcomeDueAt.getTime() + days * 24 * HOUR_MS);
+    const by = actor.name ?? actor.userId;
+    await this.models.reports.updateOne(
+      { _id: report._id },
+      { $set: { 'deadlines.outcomeDueAt': outcomeDueAt }, $push: { 'deadlines.extensions': { days, reason, by, at: now } } },
+    );
+    await this.models.audit.create({
+      _id: randomUUID(),
+      reportId: report._id,
+      unitId: desk.unitId,
+      actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name },
+      action: 'extend_deadline',
+      before: { outcomeDueAt: report.deadlines.outcomeDueAt },
+      after: { outcomeDueAt, days, reason },
+      at: now,
+    });
+    return 'extended';
+  }
+
+  private async dueReminders(now: Date): Promise<Due[]> {
+    const { ack, outcome } = this.catalog.remindBeforeHours;
+    const ackHorizon = new Date(now.getTime() + ack * HOUR_MS);
+    const outcomeHorizon = new Date(now.getTime() + outcome * HOUR_MS);
+    const [waiting, open] = await Promise.all([
+      this.models.reports.find({ status: 'received', 'deadlines.ackDueAt': { $lte: ackHorizon } }).limit(500).lean(),
+      this.models.reports.find({ status: { $in: ['received', 'accepted'] }, 'deadlines.outcomeDueAt': { $lte: outcomeHorizon } }).limit(500).lean(),
+    ]);
+    const due: Due[] = [];
+    for (const report of waiting) {
+      const dueAt = report.deadlines.ackDueAt;
+      due.push({ report, kind: dueAt <= now ? 'ack_overdue' : 'ack_soon', dueAt });
+    }
+    for (const report of open) {
+      const dueAt = report.deadlines.outcomeDueAt;
+      due.push({ report, kind: dueAt <= now ? 'outcome_overdue' : 'outcome_soon', dueAt });
+    }
+    return due;
+  }
+
+  private async claim(due: Due, now: Date): Promise<boolean> {
+    try {
+      await this.models.reminders.create({ _id: `${due.report._id}:${due.kind}:${due.dueAt.getTime()}`, reportId: due.report._id, sentAt: now });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  private async sendReminder(due: Due, now: Date): Promise<void> {
+    const t = this.ports.deskT;
+    const hours = Math.max(1, Math.round(Math.abs(due.dueAt.getTime() - now.getTime()) / HOUR_MS));
+    const text = t(`deadline.reminder_${due.kind}`, { code: due.report.code, hours, due: formatVietnamTime(due.dueAt, 'vi') });
+    for (const delivery of await this.models.deliveries.find({ reportId: due.report._id, status: 'sent' }).lean()) {
+      const desk = await this.desks.byId(delivery.deskId);
+      if (!desk) continue;
+      await this.ports
+        .sendToChat({ channel: desk.channel as ChannelName, chatId: desk.chatId }, [{ text, replyTo: delivery.messageRef ?? undefined }])
+        .catch((error: unknown) => log.warn({ err: error, report: due.report._id }, 'reminder not delivered'));
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { startApp, type RunningApp } from '../../src/app';
+import { deskPayload } from '../../src/conversation/flow';
+import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
+import { TelegramUser } from '../support/telegram-user';
+import { eventually, testEnv } from '../support/test-env';
+
+const DESK = -2004;
+const HOUR = 3_600_000;
+
+describe('deadlines and reminders, with two service instances', () => {
+  let telegram: FakeTelegramServer;
+  let first: RunningApp;
+  let second: RunningApp;
+  let now: Date;
+
+  beforeAll(async () => {
+    telegram = new FakeTelegramServer();
+    const apiRoot = await telegram.start();
+    now = new Date('2026-11-23T02:00:00Z');
+    const env = testEnv('deadlines', { TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN, TELEGRAM_API_ROOT: apiRoot });
+    first = await startApp(env, { clock: () => now });
+    // A second instance on the same database; only one may poll Telegram.
+    second = await startApp({ ...env, TELEGRAM_POLLING: false }, { clock: () => now });
+    const officer = new TelegramUser(telegram, 7001, 'Trực ban', DESK);
+    officer.text(`/trucban ${first.unitInviteCodes.find((u) => u.unitId === 'cap-p4')?.code}`);
+    await eventually('desk registered', () => telegram.textsTo(DESK).some((t) => t.includes('bàn trực ban')));
+  });
+
+  afterAll(async () => {
+    await second.stop();
+    await first.stop();
+    await telegram.stop();
+  });
+
+  async function fileTip(user: TelegramUser): Promise<string> {
+    const next = async (act: () => number, needle: string) => {
+      act();
+      await eventually(needle, () => telegram.textsTo(user.id).some((t) => t.includes(needle)));
+    };
+    await next(() => user.text('/baotin'), 'dữ liệu cá nhân');
+    await next(() => user.press('✅ Tôi đồng ý'), 'Bước 1/7');
+    await next(() => user.press('Tín dụng đen'), 'Bước 2/7');
+    await next(() => user.text('Nhóm cho vay nặng lãi đến đập phá nhà dân.'), 'Bước 3/7');
+    await next(() => user.text('phuong 4'), 'Bước 4/7');
+    await next(() => user.press('Không rõ'), 'Bước 5/7');
+    await next(() => user.press('Bỏ qua'), 'Bước 6/7');
+    await next(() => user.press('Bỏ qua'), 'Bước 7/7');
+    await next(() => user.press('🕶 Gửi ẩn danh'), 'Kiểm tra lại');
+    await next(() => user.press('📨 Gửi tin báo'), 'Mã biên nhận');
+    const code = /TB-\w{6}/.exec(telegram.textsTo(user.id).find((t) => t.includes('Mã biên nhận')) ?? '')?.[0] ?? '';
+    await eventually('card at the desk', () => telegram.textsTo(DESK).some((t) => t.includes(code)));
+    return code;
+  }
+
+  const remindersAbout = (code: string, needle: string) => telegram.textsTo(DESK).filter((t) => t.includes(code) && t.includes(needle));
+
+  it('reminds the desk once before and once after the acceptance deadline, even with two instances running the job', async () => {
+    const code = await fileTip(new TelegramUser(telegram, 6101, 'Khánh'));
+
+    now = new Date(now.getTime() + 23 * HOUR);
+    await Promise.all([first.deadlines.remind(now), second.deadlines.remind(now), first.deadlines.remind(now)]);
+    expect(remindersAbout(code, 'để tiếp nhận')).toHaveLength(1);
+
+    now = new Date(now.getTime() + 2 * HOUR);
+    await Promise.all([first.deadlines.remind(now), second.deadlines.remind(now)]);
+    expect(remindersAbout(code, 'quá hạn tiếp nhận')).toHaveLength(1);
+    const reminder = telegram.callsOf('sendMessage', DESK).find((c) => String(c.params.text).includes('quá hạn tiếp nhận'));
+    expect(reminder?.params.reply_parameters).toBeDefined();
+
+    const officer = new TelegramUser(telegram, 7002, 'Quang', DESK);
+    officer.text('/quahan');
+    await eventually('overdue list', () => telegram.textsTo(DESK).some((t) => t.includes('sắp hoặc đã quá hạn') && t.includes(code)));
+  });
+
+  it('extends the outcome deadline with a reason, on record, and stops reminding until the new one nears', async () => {
+    const code = await fileTip(new TelegramUser(telegram, 6102, 'Vy'));
+    const report = await first.database.models.reports.findOne({ code }).lean();
+    const officer = new TelegramUser(telegram, 7003, 'Sơn', DESK);
+    officer.pressData(deskPayload(report?._id ?? '', 'accept'));
+    await eventually('accepted', async () => (await first.database.models.reports.findOne({ code }).lean())?.status === 'accepted');
+
+    now = new Date(now.getTime() + 19 * 24 * HOUR);
+    await first.deadlines.remind(now);
+    expect(remindersAbout(code, 'để có kết quả xử lý')).toHaveLength(1);
+
+    officer.text(`/giahan ${code} 10 Chờ kết quả giám định tài liệu`);
+    await eventually('extended', () => telegram.textsTo(DESK).some((t) => t.includes('Đã gia hạn')));
+    const extended = await first.database.models.reports.findOne({ code }).lean();
+    expect(extended?.deadlines.outcomeDueAt.getTime()).toBe((report?.deadlines.outcomeDueAt.getTime() ?? 0) + 10 * 24 * HOUR);
+    expect(extended?.deadlines.extensions).toEqual([expect.objectContaining({ days: 10, reason: 'Chờ kết quả giám định tài liệu', by: 'Sơn' })]);
+    expect(await first.database.models.auditLog.countDocuments({ reportId: report?._id, action: 'extend_deadline' })).toBe(1);
+
+    now = new Date(now.getTime() + 2 * 24 * HOUR);
+    await first.deadlines.remind(now);
+    expect(remindersAbout(code, 'quá hạn xử lý')).toHaveLength(0);
+
+    officer.text(`/giahan ${code} mười ngày`);
+    await eventually('usage shown', () => telegram.textsTo(DESK).some((t) => t.includes('Cú pháp: /giahan')));
+  });
+});
