@@ -82,7 +82,7 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
     const officer = new TelegramUser(telegram, 9401, 'Tuấn', P4_DESK);
     officer.pressData(deskPayload(report._id, 'accept'));
     await eventually('card edited to accepted', () => cardEdits(P4_DESK, report.code).some((t) => t.includes('cán bộ Tuấn')));
-    expect(cardEdits(P4_SECOND_DESK, report.code).some((t) => t.includes('cán bộ Tuấn'))).toBe(true);
+    await eventually('the other desk of the unit sees it too', () => cardEdits(P4_SECOND_DESK, report.code).some((t) => t.includes('cán bộ Tuấn')));
     await eventually('reporter told of acceptance', () => telegram.textsTo(resident.id).some((t) => t.includes('Công an Phường 4 tiếp nhận')));
 
     officer.pressData(deskPayload(report._id, 'valuable'));
@@ -130,6 +130,8 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
     expect(['Anh', 'Bảo']).toContain(stored?.assignee?.name);
     expect(stored?.statusHistory.filter((h) => h.status === 'accepted')).toHaveLength(1);
     expect(await app.database.models.auditLog.countDocuments({ reportId: report._id, action: 'accept' })).toBe(1);
+    await eventually('reporter told', () => telegram.textsTo(resident.id).some((t) => t.includes('tiếp nhận và đang xác minh')));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(telegram.textsTo(resident.id).filter((t) => t.includes('tiếp nhận và đang xác minh'))).toHaveLength(1);
   });
 
