@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { buildDeskCard } from '../../src/domain/desks/desk-card';
 import { randomReceiptCode } from '../../src/domain/reports/receipt-code';
+import type { ReportDoc } from '../../src/storage/models/report.model';
 import type { TipSubmission } from '../../src/domain/reports/report-service';
 import { openServices } from '../support/services';
 
@@ -75,5 +77,34 @@ describe('filing tips in the real database', () => {
     expect(JSON.stringify(view)).not.toContain('OTP');
     expect(await s.reports.statusByCode('{"$gt": ""}')).toBeNull();
     expect(await s.reports.statusByCode('TB-000000')).toBeNull();
+  });
+});
+
+describe('linking tips that share a suspect identifier', () => {
+  let s: Services;
+
+  beforeAll(async () => {
+    s = await openServices('linking');
+  });
+
+  afterAll(() => s.database.close());
+
+  it('links a new tip to earlier tips of the same unit sharing a phone number, account, link or plate, newest first', async () => {
+    const p4 = { kind: 'ward' as const, wardId: 'q3-p4', address: null, lat: null, lon: null };
+    const first = await s.reports.submitTip(submission({ location: p4, suspectsText: 'Gọi từ số 0987.654.321' }), new Date('2026-11-01T01:00:00Z'));
+    const second = await s.reports.submitTip(submission({ location: p4, suspectsText: 'STK 19035555888 chủ TK Nguyen Van B' }), new Date('2026-11-02T01:00:00Z'));
+    const elsewhere = await s.reports.submitTip(
+      submission({ location: { ...p4, wardId: 'q3-p9' }, suspectsText: '+84 987 654 321' }),
+      new Date('2026-11-03T01:00:00Z'),
+    );
+    const third = await s.reports.submitTip(submission({ location: p4, suspectsText: '+84987654321 và tài khoản 19035555888' }), new Date('2026-11-04T01:00:00Z'));
+
+    const linked = await s.models.reports.findOne({ code: third.code }).lean();
+    expect(linked?.relatedCodes).toEqual([second.code, first.code]);
+    expect(linked?.relatedCodes).not.toContain(elsewhere.code);
+    expect((await s.models.reports.findOne({ code: first.code }).lean())?.relatedCodes).toEqual([]);
+
+    const card = buildDeskCard(linked as ReportDoc, null, { catalog: s.catalog, t: s.i18n.forLanguage('vi'), evidence: s.evidence });
+    expect(card.text).toContain(`Liên quan: ${second.code}, ${first.code}`);
   });
 });

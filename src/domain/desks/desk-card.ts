@@ -27,6 +27,7 @@ export function buildDeskCard(
     t('desk.card.occurred', { when: describeOccurred(report, t) }),
   ];
   if (report.suspects.text) lines.push(t('desk.card.suspects', { text: report.suspects.text }));
+  if (report.relatedCodes.length > 0) lines.push(t('desk.card.related', { codes: report.relatedCodes.join(', ') }));
   if (report.evidence.length > 0) lines.push(t('desk.card.evidence', { count: report.evidence.length }));
   lines.push(
     report.anonymous || !contact

@@ -6,7 +6,7 @@ import { AppError, isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { EvidenceRecord, ReportDoc, ReportStatus } from '../../storage/models/report.model';
 import { type ReceiptGenerator, parseReceiptCode, randomReceiptCode } from './receipt-code';
-import { extractSuspectIdentifiers } from './suspect-identifiers';
+import { extractSuspectIdentifiers, type SuspectIdentifier } from './suspect-identifiers';
 
 export interface TipSubmission {
   /** Unique per draft: submitting the same draft twice returns the first report. */
@@ -33,6 +33,7 @@ export interface StatusView {
 }
 
 const MAX_CODE_ATTEMPTS = 8;
+const MAX_RELATED = 5;
 
 /** Files tips and answers status look-ups. Knows nothing of channels. */
 export class ReportService {
@@ -56,6 +57,8 @@ export class ReportService {
     const existing = await this.reports.findOne({ submissionKey: input.submissionKey }, { code: 1 }).lean();
     if (existing) return { id: existing._id, code: existing.code };
 
+    const identifiers = input.suspectsText ? extractSuspectIdentifiers(input.suspectsText) : [];
+    const unitIds = this.units.route(input.location.kind === 'ward' ? input.location.wardId : null, category.id).map((u) => u.id);
     const doc: Omit<ReportDoc, 'code'> = {
       _id: randomUUID(),
       kind: 'tip',
@@ -65,7 +68,7 @@ export class ReportService {
       location: input.location,
       occurred: input.occurred,
       evidence: input.evidence,
-      suspects: { text: input.suspectsText, identifiers: input.suspectsText ? extractSuspectIdentifiers(input.suspectsText) : [] },
+      suspects: { text: input.suspectsText, identifiers },
       anonymous: input.anonymous,
       reporter: {
         residentKey: input.residentKey,
@@ -73,9 +76,10 @@ export class ReportService {
       },
       channel: input.channel,
       lang: input.lang,
-      unitIds: this.units.route(input.location.kind === 'ward' ? input.location.wardId : null, category.id).map((u) => u.id),
+      unitIds,
       status: 'received',
       statusHistory: [{ status: 'received', at: now }],
+      relatedCodes: await this.relatedCodes(identifiers, unitIds),
       assessment: null,
       assignee: null,
       outcome: null,
@@ -98,6 +102,25 @@ export class ReportService {
       }
     }
     throw new AppError('receipt_exhausted', `No free receipt code after ${MAX_CODE_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * Codes of the most recent earlier tips, of the same units, that share an
+   * identifier with this one: what lets a desk see that five residents are
+   * reporting the same scam phone number.
+   */
+  private async relatedCodes(identifiers: SuspectIdentifier[], unitIds: string[]): Promise<string[]> {
+    if (identifiers.length === 0) return [];
+    const candidates = await this.reports
+      .find({ 'suspects.identifiers.value': { $in: identifiers.map((i) => i.value) }, unitIds: { $in: unitIds } }, { code: 1, suspects: 1 })
+      .sort({ createdAt: -1 })
+      .limit(50)
+      .lean();
+    const wanted = new Set(identifiers.map((i) => `${i.type}:${i.value}`));
+    return candidates
+      .filter((r) => r.suspects.identifiers.some((i) => wanted.has(`${i.type}:${i.value}`)))
+      .slice(0, MAX_RELATED)
+      .map((r) => r.code);
   }
 
   /** What anyone holding the code may see: no personal details, no content. */

@@ -41,6 +41,8 @@ export interface ReportDoc {
   unitIds: string[];
   status: ReportStatus;
   statusHistory: { status: ReportStatus; at: Date }[];
+  /** Earlier tips of the same units that share a suspect identifier (phone, account, link, plate). */
+  relatedCodes: string[];
   /** Valuable or not (có giá trị): the figure every period report counts. */
   assessment: Assessment | null;
   /** The officer who accepted the tip, and their unit. */
@@ -100,6 +102,7 @@ const schema = new Schema<ReportDoc>(
     unitIds: { type: [String], required: true },
     status: { type: String, required: true },
     statusHistory: [{ _id: false, status: String, at: Date }],
+    relatedCodes: { type: [String], default: [] },
     assessment: { type: String, default: null },
     assignee: { type: new Schema({ unitId: String, name: String }, { _id: false }), default: null },
     outcome: { type: String, default: null },
@@ -122,6 +125,8 @@ schema.index({ submissionKey: 1 }, { unique: true });
 schema.index({ unitIds: 1, createdAt: -1 });
 // Serves the reminder job and /quahan: open tips by due date.
 schema.index({ status: 1, 'deadlines.outcomeDueAt': 1 });
+// Serves linking a new tip to earlier ones that share a suspect identifier.
+schema.index({ 'suspects.identifiers.value': 1 });
 // Serves /xoadulieu: every report of one resident.
 schema.index({ 'reporter.residentKey': 1 });
 // Serves fetching one evidence file for a desk (web chat link).
