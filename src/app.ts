@@ -15,7 +15,7 @@ import { createTipFlow } from './conversation/flows/tip-flow';
 import { sweepIdleConversations } from './conversation/idle-sweeper';
 import { InboundPipeline } from './conversation/inbound-pipeline';
 import { ConversationStateStore } from './conversation/state-store';
-import { buildDeskCard } from './domain/desks/desk-card';
+import { buildDeskCard, type CardOptions } from './domain/desks/desk-card';
 import { DeskDeliveryWorker } from './domain/desks/desk-delivery-worker';
 import { DeskService } from './domain/desks/desk-service';
 import { EvidenceStore } from './domain/evidence/evidence-store';
@@ -27,6 +27,7 @@ import { FollowupService } from './domain/followup/followup-service';
 import { DeadlineService } from './domain/deadlines/deadline-service';
 import { createDeskReplyFlow } from './conversation/flows/desk-reply-flow';
 import { createFollowupFlow } from './conversation/flows/followup-flow';
+import { createForwardReasonFlow } from './conversation/flows/forward-reason-flow';
 import { chatKey } from './conversation/chat-key';
 import type { ReportDoc } from './storage/models/report.model';
 import { createHttpServer } from './http/server';
@@ -89,8 +90,8 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   const channels = new ChannelRegistry();
   const deskT = i18n.forLanguage(DEFAULT_LANGUAGE);
 
-  const renderCard = (report: ReportDoc, options?: { closeMenu?: boolean }) =>
-    buildDeskCard(report, reports.contactOf(report), { catalog, t: deskT, evidence }, options);
+  const renderCard = (report: ReportDoc, options?: CardOptions) =>
+    buildDeskCard(report, reports.contactOf(report), { catalog, units, t: deskT, evidence }, options);
   const deliveries = new DeskDeliveryWorker(
     { reports: models.reports, deliveries: models.deskDeliveries, claims: models.deliveryClaims },
     desks,
@@ -108,6 +109,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     {
       renderCard,
       editCard: (address, messageRef, card) => channels.edit(address, messageRef, card),
+      onForwarded: () => deliveries.poke(),
       sendToChat: async (address, messages) => void (await channels.send(address, messages)),
       translate: (lang) => i18n.forLanguage(lang),
     },
@@ -141,6 +143,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     createTipFlow({ reports, evidence, onTipFiled: () => deliveries.poke() }),
     createLookupFlow(reports),
     createDeskReplyFlow(followups),
+    createForwardReasonFlow(triage, units),
     createFollowupFlow({ followups, evidence, keyOf: (address) => chatKey(cipher, address) }),
   ];
   const engine = new ConversationEngine({

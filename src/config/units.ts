@@ -18,7 +18,8 @@ const unitsSchema = z.object({
   units: z
     .array(
       z.object({
-        id: z.string().regex(/^[a-z0-9-]{2,40}$/),
+        // Short: it travels in Telegram button data (64 bytes) with a report id.
+        id: z.string().regex(/^[a-z0-9-]{2,20}$/),
         name: z.string().min(1),
         kind: z.enum(['ward_police', 'investigation', 'duty', 'mediation']),
         wards: z.array(z.string()).min(1),

@@ -162,8 +162,8 @@ export class ConversationEngine {
     const { event } = turn;
     const payload = event.kind === 'button' ? parsePayload(event.payload) : null;
     if (payload?.scope === 'desk') return this.triage(turn, payload.reportId, payload.action);
-    // An officer typing a reply to a reporter in a desk group.
-    if (turn.flow === 'desk_reply') {
+    // An officer typing a reply to a reporter, or a reason to forward, in a desk group.
+    if (turn.flow === 'desk_reply' || turn.flow === 'forward_reason') {
       const cancel = event.kind === 'command' ? resolveCommand(event.command) === 'cancel' : event.kind === 'text' && resolveBareWord(event.text) === 'cancel';
       if (cancel) return this.runner.cancel(turn);
       if (event.kind === 'text') return this.runner.run(turn, event, () => this.residentKey(turn));
@@ -181,14 +181,18 @@ export class ConversationEngine {
   private async triage(turn: Turn, reportId: string, action: string): Promise<void> {
     const { event } = turn;
     const actor = { address: event.address, userId: event.senderId ?? event.address.chatId, name: event.senderName };
-    if (action === 'reply') {
+    // These two ask the officer for a text in the desk chat: a message to the reporter, or a reason to forward.
+    const forwardTo = /^fwd:([a-z0-9-]{2,20})$/.exec(action)?.[1];
+    if (action === 'reply' || forwardTo) {
       const allowed = await this.deps.triage.authorize(actor, reportId, turn.t);
       if ('refusal' in allowed) {
         turn.skipSave = true;
         turn.say(...allowed.refusal);
         return;
       }
-      await this.runner.start(turn, 'desk_reply', { reportId, code: allowed.report.code });
+      const { code } = allowed.report;
+      if (forwardTo) await this.runner.start(turn, 'forward_reason', { reportId, code, toUnitId: forwardTo });
+      else await this.runner.start(turn, 'desk_reply', { reportId, code });
       return;
     }
     turn.skipSave = true;

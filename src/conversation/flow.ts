@@ -114,7 +114,7 @@ export type ParsedPayload =
   | null;
 
 export function parsePayload(payload: string): ParsedPayload {
-  const desk = /^d:([0-9a-f-]{36}):([a-z_:]{1,24})$/.exec(payload);
+  const desk = /^d:([0-9a-f-]{36}):([a-z0-9_:-]{1,24})$/.exec(payload);
   if (desk) return { scope: 'desk', reportId: desk[1], action: desk[2] };
   const step = /^s:([a-z_]+):(.{1,60})$/.exec(payload);
   if (step) return { scope: 'step', step: step[1], value: step[2] };

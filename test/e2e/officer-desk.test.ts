@@ -192,4 +192,35 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
     const thread = await app.database.models.reportMessages.find({ reportId: report._id }).sort({ at: 1 }).lean();
     expect(thread.map((m) => m.direction)).toEqual(['to_reporter', 'from_reporter', 'from_reporter']);
   });
+
+  it('forwards a tip to another unit with a reason: the new desk accepts it afresh, the old one keeps a closed card', async () => {
+    const resident = new TelegramUser(telegram, 3636, 'Thảo');
+    const report = await fileTip(resident, 'Phường 4');
+    const p4 = new TelegramUser(telegram, 9441, 'Hải', P4_DESK);
+
+    p4.pressData(deskPayload(report._id, 'forward_menu'));
+    await eventually('units offered', () => telegram.callsOf('editMessageText', P4_DESK).some((c) => JSON.stringify(c.params.reply_markup).includes('Công an Phường 9')));
+    p4.pressData(deskPayload(report._id, 'fwd:cap-p9'));
+    await eventually('reason asked', () => telegram.textsTo(P4_DESK).some((t) => t.includes(`Nhập lý do chuyển tin báo ${report.code}`)));
+    p4.text('Địa chỉ thực tế thuộc Phường 9 quản lý');
+    await eventually('forwarded', () => telegram.textsTo(P4_DESK).some((t) => t.includes(`Đã chuyển tin báo ${report.code} cho Công an Phường 9`)));
+
+    await eventually('new unit has the card', () => telegram.textsTo(P9_DESK).some((t) => t.includes(report.code)));
+    const oldCard = telegram.callsOf('editMessageText', P4_DESK).filter((c) => String(c.params.text).includes('Đã chuyển cho Công an Phường 9')).pop();
+    expect(String(oldCard?.params.text)).toContain('Lý do: Địa chỉ thực tế thuộc Phường 9 quản lý');
+    expect(JSON.stringify(oldCard?.params.reply_markup)).toBe('{"inline_keyboard":[]}');
+    await eventually('reporter told', () => telegram.textsTo(resident.id).some((t) => t.includes('chuyển đến Công an Phường 9')));
+
+    p4.pressData(deskPayload(report._id, 'accept'));
+    await eventually('old unit refused', () => telegram.textsTo(P4_DESK).filter((t) => t.includes('không thuộc phạm vi')).length > 0);
+    const p9 = new TelegramUser(telegram, 9941, 'Kiên', P9_DESK);
+    p9.pressData(deskPayload(report._id, 'accept'));
+    await eventually('new unit accepted', async () => (await app.database.models.reports.findOne({ _id: report._id }).lean())?.assignee?.name === 'Kiên');
+
+    const stored = await app.database.models.reports.findOne({ _id: report._id }).lean();
+    expect(stored).toMatchObject({ unitIds: ['cap-p9'], status: 'accepted', forwards: [expect.objectContaining({ fromUnitId: 'cap-p4', toUnitId: 'cap-p9', by: 'Hải' })] });
+    expect(stored?.statusHistory.map((h) => h.status)).toEqual(['received', 'forwarded', 'accepted']);
+    const actions = (await app.database.models.auditLog.find({ reportId: report._id }).sort({ at: 1 }).lean()).map((a) => a.action);
+    expect(actions).toEqual(['forward', 'refused_out_of_unit', 'accept']);
+  });
 });

@@ -104,7 +104,7 @@ describe('linking tips that share a suspect identifier', () => {
     expect(linked?.relatedCodes).not.toContain(elsewhere.code);
     expect((await s.models.reports.findOne({ code: first.code }).lean())?.relatedCodes).toEqual([]);
 
-    const card = buildDeskCard(linked as ReportDoc, null, { catalog: s.catalog, t: s.i18n.forLanguage('vi'), evidence: s.evidence });
+    const card = buildDeskCard(linked as ReportDoc, null, { catalog: s.catalog, units: s.units, t: s.i18n.forLanguage('vi'), evidence: s.evidence });
     expect(card.text).toContain(`Liên quan: ${second.code}, ${first.code}`);
   });
 });

@@ -8,8 +8,9 @@ import { chatKey } from '../../src/conversation/chat-key';
 import type { ChatAddress, OutboundMessage } from '../../src/conversation/events';
 import { createDeskReplyFlow } from '../../src/conversation/flows/desk-reply-flow';
 import { createFollowupFlow } from '../../src/conversation/flows/followup-flow';
+import { createForwardReasonFlow } from '../../src/conversation/flows/forward-reason-flow';
 import { createLookupFlow } from '../../src/conversation/flows/lookup-flow';
-import { buildDeskCard } from '../../src/domain/desks/desk-card';
+import { buildDeskCard, type CardOptions } from '../../src/domain/desks/desk-card';
 import { FollowupService } from '../../src/domain/followup/followup-service';
 import { DeadlineService } from '../../src/domain/deadlines/deadline-service';
 import { TriageService } from '../../src/domain/triage/triage-service';
@@ -45,13 +46,13 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
   const outbox: { address: ChatAddress; messages: OutboundMessage[] }[] = [];
   const sendToChat = async (address: ChatAddress, messages: OutboundMessage[]) => void outbox.push({ address, messages });
   const deskT = i18n.forLanguage('vi');
-  const renderCard = (report: ReportDoc, options?: { closeMenu?: boolean }) => buildDeskCard(report, reports.contactOf(report), { catalog, t: deskT, evidence }, options);
+  const renderCard = (report: ReportDoc, options?: CardOptions) => buildDeskCard(report, reports.contactOf(report), { catalog, units, t: deskT, evidence }, options);
   const triage = new TriageService(
     { reports: models.reports, deliveries: models.deskDeliveries, actions: models.reportActions, audit: models.auditLog },
     desks,
     units,
     residents,
-    { renderCard, editCard: (address, _ref, card) => sendToChat(address, [card]), sendToChat, translate: (lang) => i18n.forLanguage(lang) },
+    { renderCard, editCard: (address, _ref, card) => sendToChat(address, [card]), onForwarded: () => undefined, sendToChat, translate: (lang) => i18n.forLanguage(lang) },
   );
   const followups = new FollowupService(
     { reports: models.reports, deliveries: models.deskDeliveries, messages: models.reportMessages, audit: models.auditLog },
@@ -86,6 +87,7 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
       createTipFlow({ reports, evidence, onTipFiled: () => undefined }),
       createLookupFlow(reports),
       createDeskReplyFlow(followups),
+      createForwardReasonFlow(triage, units),
       createFollowupFlow({ followups, evidence, keyOf: (address) => chatKey(cipher, address) }),
     ],
     onDeskRegistered: () => undefined,

@@ -1,10 +1,18 @@
 import type { Catalog } from '../../config/catalog';
+import type { UnitDirectory } from '../../config/units';
 import type { OutboundMessage } from '../../conversation/events';
 import type { Translate } from '../../i18n';
 import { formatVietnamTime } from '../../shared/vietnam-time';
 import type { ReportDoc } from '../../storage/models/report.model';
 import type { EvidenceStore } from '../evidence/evidence-store';
-import { triageButtons, triageStatusLine } from '../triage/triage-buttons';
+import { triageButtons, triageStatusLine, type CardMenu } from '../triage/triage-buttons';
+
+export interface CardOptions {
+  /** A menu opened from the card (outcomes to close with, units to forward to). */
+  menu?: CardMenu;
+  /** The unit of the desk that will see this card. */
+  viewerUnitId?: string;
+}
 
 /**
  * The message an officer desk receives for a tip. Built only from the report
@@ -14,8 +22,8 @@ import { triageButtons, triageStatusLine } from '../triage/triage-buttons';
 export function buildDeskCard(
   report: ReportDoc,
   contact: { phone: string; name: string | null } | null,
-  deps: { catalog: Catalog; t: Translate; evidence: EvidenceStore },
-  options: { closeMenu?: boolean } = {},
+  deps: { catalog: Catalog; units: UnitDirectory; t: Translate; evidence: EvidenceStore },
+  options: CardOptions = {},
 ): OutboundMessage {
   const { catalog, t, evidence } = deps;
   const lines = [
@@ -36,11 +44,17 @@ export function buildDeskCard(
   );
   lines.push(t('desk.card.channel', { channel: t(`channel.${report.channel}`) }));
   lines.push(triageStatusLine(report, t));
+  // A desk whose unit forwarded the tip keeps the card, with where it went and no buttons.
+  const forwardedAway = options.viewerUnitId !== undefined && !report.unitIds.includes(options.viewerUnitId);
+  const lastForward = report.forwards[report.forwards.length - 1];
+  if (forwardedAway && lastForward) {
+    lines.push(t('desk.card.forwarded', { unit: deps.units.byId(lastForward.toUnitId)?.name ?? lastForward.toUnitId, reason: lastForward.reason }));
+  }
 
   const { lat, lon } = report.location;
   return {
     text: lines.join('\n'),
-    buttons: triageButtons(report, t, options.closeMenu),
+    buttons: forwardedAway ? [] : triageButtons(report, t, options.menu ?? null, deps.units.units),
     location: report.location.kind === 'point' && lat !== null && lon !== null ? { lat, lon } : undefined,
     attachments: report.evidence.map((item) => ({
       kind: item.kind,

@@ -4,7 +4,7 @@ import type { Catalog } from '../../config/catalog';
 import type { UnitDirectory } from '../../config/units';
 import { AppError, isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { EvidenceRecord, ReportDoc, ReportStatus } from '../../storage/models/report.model';
+import type { EvidenceRecord, HistoryStatus, ReportDoc, ReportStatus } from '../../storage/models/report.model';
 import { type ReceiptGenerator, parseReceiptCode, randomReceiptCode } from './receipt-code';
 import { extractSuspectIdentifiers, type SuspectIdentifier } from './suspect-identifiers';
 
@@ -29,7 +29,7 @@ export interface StatusView {
   category: string;
   status: ReportStatus;
   createdAt: Date;
-  history: { status: ReportStatus; at: Date }[];
+  history: { status: HistoryStatus; at: Date }[];
 }
 
 const MAX_CODE_ATTEMPTS = 8;
@@ -79,6 +79,7 @@ export class ReportService {
       unitIds,
       status: 'received',
       statusHistory: [{ status: 'received', at: now }],
+      forwards: [],
       relatedCodes: await this.relatedCodes(identifiers, unitIds),
       assessment: null,
       assignee: null,

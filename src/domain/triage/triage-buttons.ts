@@ -4,21 +4,42 @@ import type { Translate } from '../../i18n';
 import { OUTCOMES, type ReportDoc } from '../../storage/models/report.model';
 
 /** Triage actions an officer can press on a desk card. */
-export type TriageAction = 'accept' | 'valuable' | 'not_valuable' | 'close_menu' | 'close_back' | `close:${(typeof OUTCOMES)[number]}`;
+export type TriageAction = 'accept' | 'valuable' | 'not_valuable' | 'close_menu' | 'close_back' | 'forward_menu' | `close:${(typeof OUTCOMES)[number]}`;
 
-/** "reply" opens a reply to the reporter in the desk chat (a conversation, not a state change). */
-export type DeskButtonAction = TriageAction | 'reply';
+/**
+ * Buttons that open a question in the desk chat rather than change the tip:
+ * "reply" (a message to the reporter) and "fwd:<unit>" (the reason for
+ * forwarding to that unit).
+ */
+export type DeskButtonAction = TriageAction | 'reply' | 'forward_menu' | `fwd:${string}`;
 
 export function isTriageAction(value: string): value is TriageAction {
-  return ['accept', 'valuable', 'not_valuable', 'close_menu', 'close_back'].includes(value) || OUTCOMES.some((o) => value === `close:${o}`);
+  return ['accept', 'valuable', 'not_valuable', 'close_menu', 'close_back', 'forward_menu'].includes(value) || OUTCOMES.some((o) => value === `close:${o}`);
 }
 
-/** The buttons a card shows for the tip's current state; none once it is closed. */
-export function triageButtons(report: Pick<ReportDoc, '_id' | 'status' | 'assessment'>, t: Translate, closeMenu = false): Button[][] {
+export type CardMenu = 'close' | 'forward' | null;
+
+/**
+ * The buttons a card shows for the tip's current state: none once it is
+ * closed, or in a desk whose unit no longer holds it. The forward menu lists
+ * the other units (`units`: id and name).
+ */
+export function triageButtons(
+  report: Pick<ReportDoc, '_id' | 'status' | 'assessment' | 'unitIds'>,
+  t: Translate,
+  menu: CardMenu = null,
+  units: { id: string; name: string }[] = [],
+): Button[][] {
   const button = (action: DeskButtonAction, key: string): Button => ({ label: t(key), payload: deskPayload(report._id, action) });
   if (report.status === 'closed') return [];
-  if (report.status === 'received') return [[button('accept', 'triage.accept')]];
-  if (closeMenu) {
+  if (menu === 'forward') {
+    return [
+      ...units.filter((u) => !report.unitIds.includes(u.id)).map((u) => [{ label: u.name, payload: deskPayload(report._id, `fwd:${u.id}`) }]),
+      [button('close_back', 'common.back')],
+    ];
+  }
+  if (report.status === 'received') return [[button('accept', 'triage.accept')], [button('forward_menu', 'triage.forward')]];
+  if (menu === 'close') {
     return [
       ...OUTCOMES.map((outcome) => [button(`close:${outcome}`, `outcome.${outcome}`)]),
       [button('close_back', 'common.back')],
@@ -27,7 +48,7 @@ export function triageButtons(report: Pick<ReportDoc, '_id' | 'status' | 'assess
   const rows: Button[][] = [];
   if (!report.assessment) rows.push([button('valuable', 'triage.valuable'), button('not_valuable', 'triage.not_valuable')]);
   rows.push([button('reply', 'triage.reply')]);
-  rows.push([button('close_menu', 'triage.close')]);
+  rows.push([button('forward_menu', 'triage.forward'), button('close_menu', 'triage.close')]);
   return rows;
 }
 

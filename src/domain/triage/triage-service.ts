@@ -9,6 +9,7 @@ import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { DeskDoc } from '../../storage/models/desk.model';
 import type { Outcome, ReportDoc } from '../../storage/models/report.model';
+import type { CardOptions } from '../desks/desk-card';
 import type { DeskService } from '../desks/desk-service';
 import type { ResidentService } from '../residents/resident-service';
 import type { TriageAction } from './triage-buttons';
@@ -22,8 +23,10 @@ export interface Actor {
 }
 
 export interface TriagePorts {
-  /** Renders a tip's desk card (optionally with the outcome menu open). */
-  renderCard(report: ReportDoc, options?: { closeMenu?: boolean }): OutboundMessage;
+  /** Renders a tip's desk card (optionally with a menu open, as seen by one unit's desk). */
+  renderCard(report: ReportDoc, options?: CardOptions): OutboundMessage;
+  /** Called when a tip moved to another unit, so its desks get the card. */
+  onForwarded(): void;
   editCard(address: ChatAddress, messageRef: string | null, card: OutboundMessage): Promise<void>;
   sendToChat(address: ChatAddress, messages: OutboundMessage[]): Promise<void>;
   translate(lang: Language): Translate;
@@ -72,31 +75,34 @@ export class TriageService {
     if ('refusal' in allowed) return allowed.refusal;
     const { desk, report } = allowed;
 
-    if (action === 'close_menu' || action === 'close_back') {
-      if (report.status !== 'accepted') return [{ text: t('triage.accept_first') }];
+    if (action === 'close_menu' || action === 'close_back' || action === 'forward_menu') {
+      if (action === 'close_menu' && report.status !== 'accepted') return [{ text: t('triage.accept_first') }];
+      const menu = action === 'close_menu' ? 'close' : action === 'forward_menu' ? 'forward' : null;
       const delivery = await this.models.deliveries.findOne({ reportId, deskId: desk._id }).lean();
-      await this.ports.editCard(actor.address, delivery?.messageRef ?? null, this.ports.renderCard(report, { closeMenu: action === 'close_menu' }));
+      await this.ports.editCard(actor.address, delivery?.messageRef ?? null, this.ports.renderCard(report, { menu, viewerUnitId: desk.unitId }));
       return [];
     }
 
     const name = actor.name ?? t('triage.unnamed_officer');
+    // One-time actions are claimed per routing round: a forwarded tip is accepted afresh by its new unit.
+    const slot = (what: string): string => `${reportId}:${what}:${report.forwards.length}`;
     const before = { status: report.status, assessment: report.assessment, outcome: report.outcome };
     const now = this.clock();
 
     if (action === 'accept') {
-      if (report.status !== 'received' || !(await this.claim(`${reportId}:accept`, name, now))) return this.alreadyDone(reportId, 'accept', t);
+      if (report.status !== 'received' || !(await this.claim(slot('accept'), name, now))) return this.alreadyDone(slot('accept'), t);
       await this.models.reports.updateOne(
         { _id: reportId },
         { $set: { status: 'accepted', assignee: { unitId: desk.unitId, name } }, $push: { statusHistory: { status: 'accepted', at: now } } },
       );
     } else if (action === 'valuable' || action === 'not_valuable') {
       if (report.status === 'received') return [{ text: t('triage.accept_first') }];
-      if (!(await this.claim(`${reportId}:assess`, name, now))) return this.alreadyDone(reportId, 'assess', t);
+      if (!(await this.claim(slot('assess'), name, now))) return this.alreadyDone(slot('assess'), t);
       await this.models.reports.updateOne({ _id: reportId }, { $set: { assessment: action } });
     } else {
       const outcome = action.slice('close:'.length) as Outcome;
       if (report.status !== 'accepted') return [{ text: t('triage.accept_first') }];
-      if (!(await this.claim(`${reportId}:close`, name, now))) return this.alreadyDone(reportId, 'close', t);
+      if (!(await this.claim(slot('close'), name, now))) return this.alreadyDone(slot('close'), t);
       await this.models.reports.updateOne(
         { _id: reportId },
         { $set: { status: 'closed', outcome }, $push: { statusHistory: { status: 'closed', at: now } } },
@@ -111,6 +117,39 @@ export class TriageService {
     return [];
   }
 
+  /**
+   * Moves a tip from the officer's unit to another, with a reason: the new
+   * unit's desks get the card and accept it afresh, the old desks keep a card
+   * saying where it went, and the reporter is told.
+   */
+  async forward(actor: Actor, reportId: string, toUnitId: string, reason: string, t: Translate): Promise<'forwarded' | 'closed' | 'unknown_unit' | TriageReply> {
+    const allowed = await this.authorize(actor, reportId, t);
+    if ('refusal' in allowed) return allowed.refusal;
+    const { desk, report } = allowed;
+    const target = this.units.byId(toUnitId);
+    if (!target || report.unitIds.includes(toUnitId)) return 'unknown_unit';
+    if (report.status === 'closed') return 'closed';
+    const now = this.clock();
+    // Claimed per round, so two officers forwarding at once move the tip once.
+    if (!(await this.claim(`${reportId}:forward:${report.forwards.length}`, actor.name ?? '', now))) return this.alreadyDone(`${reportId}:forward:${report.forwards.length}`, t);
+    const by = actor.name ?? actor.userId;
+    const unitIds = [...report.unitIds.filter((id) => id !== desk.unitId), toUnitId];
+    await this.models.reports.updateOne(
+      { _id: reportId },
+      {
+        $set: { unitIds, status: 'received', assignee: null, assessment: null, deliveredAt: null },
+        $push: { forwards: { fromUnitId: desk.unitId, toUnitId, reason, by, at: now }, statusHistory: { status: 'forwarded', at: now } },
+      },
+    );
+    const updated = await this.models.reports.findOne({ _id: reportId }).lean();
+    if (!updated) return 'forwarded';
+    await this.audit(updated, desk.unitId, actor, 'forward', { unitIds: report.unitIds, status: report.status }, { unitIds, toUnitId, reason });
+    await this.refreshCards(updated);
+    this.ports.onForwarded();
+    await this.tellReporter(updated, toUnitId);
+    return 'forwarded';
+  }
+
   /** Claims a one-time action; false when another officer already made it. */
   private async claim(id: string, actorName: string, at: Date): Promise<boolean> {
     try {
@@ -122,8 +161,8 @@ export class TriageService {
     }
   }
 
-  private async alreadyDone(reportId: string, slot: string, t: Translate): Promise<TriageReply> {
-    const claim = await this.models.actions.findOne({ _id: `${reportId}:${slot}` }).lean();
+  private async alreadyDone(claimId: string, t: Translate): Promise<TriageReply> {
+    const claim = await this.models.actions.findOne({ _id: claimId }).lean();
     return [{ text: t('triage.already_done', { name: claim?.actorName ?? t('triage.unnamed_officer') }) }];
   }
 
@@ -143,10 +182,10 @@ export class TriageService {
   /** Every desk that has the card sees the new state on the same message. */
   private async refreshCards(report: ReportDoc): Promise<void> {
     const deliveries = await this.models.deliveries.find({ reportId: report._id, status: 'sent' }).lean();
-    const card = this.ports.renderCard(report);
     for (const delivery of deliveries) {
       const desk = await this.desks.byId(delivery.deskId);
       if (!desk) continue;
+      const card = this.ports.renderCard(report, { viewerUnitId: desk.unitId });
       await this.ports
         .editCard({ channel: desk.channel as ChannelName, chatId: desk.chatId }, delivery.messageRef, { text: card.text, buttons: card.buttons })
         .catch((error: unknown) => log.warn({ err: error, delivery: delivery._id }, 'card refresh failed'));
@@ -160,10 +199,13 @@ export class TriageService {
     if (!resident || !address) return;
     const t = this.ports.translate(resident.lang);
     const unit = this.units.byId(unitId)?.name ?? '';
+    const forwarded = report.status === 'received' && report.forwards.length > 0;
     const text =
       report.status === 'closed'
         ? t('reporter.closed', { code: report.code, unit, outcome: t(`outcome.${report.outcome ?? 'handled'}`) })
-        : t('reporter.accepted', { code: report.code, unit });
+        : forwarded
+          ? t('reporter.forwarded', { code: report.code, unit })
+          : t('reporter.accepted', { code: report.code, unit });
     await this.ports.sendToChat(address, [{ text }]).catch((error: unknown) => log.warn({ err: error, report: report._id }, 'reporter notification failed'));
   }
 }

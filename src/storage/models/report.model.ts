@@ -2,6 +2,8 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
 
 export type ReportStatus = 'received' | 'accepted' | 'closed';
+/** What a tip's history records: its statuses, and each forwarding to another unit. */
+export type HistoryStatus = ReportStatus | 'forwarded';
 export type Assessment = 'valuable' | 'not_valuable';
 /** How a tip ended, as officers choose it (the reporter is told the same words). */
 export const OUTCOMES = ['handled', 'prosecuted', 'not_prosecuted', 'no_basis', 'duplicate'] as const;
@@ -40,7 +42,9 @@ export interface ReportDoc {
   /** Units the tip was routed to; every officer query is scoped by these. */
   unitIds: string[];
   status: ReportStatus;
-  statusHistory: { status: ReportStatus; at: Date }[];
+  statusHistory: { status: HistoryStatus; at: Date }[];
+  /** Each move to another unit, with its reason; its count is the routing round that one-time actions are claimed in. */
+  forwards: { fromUnitId: string; toUnitId: string; reason: string; by: string; at: Date }[];
   /** Earlier tips of the same units that share a suspect identifier (phone, account, link, plate). */
   relatedCodes: string[];
   /** Valuable or not (có giá trị): the figure every period report counts. */
@@ -102,6 +106,7 @@ const schema = new Schema<ReportDoc>(
     unitIds: { type: [String], required: true },
     status: { type: String, required: true },
     statusHistory: [{ _id: false, status: String, at: Date }],
+    forwards: [{ _id: false, fromUnitId: String, toUnitId: String, reason: String, by: String, at: Date }],
     relatedCodes: { type: [String], default: [] },
     assessment: { type: String, default: null },
     assignee: { type: new Schema({ unitId: String, name: String }, { _id: false }), default: null },
