@@ -28,6 +28,7 @@ import { DeadlineService } from './domain/deadlines/deadline-service';
 import { createDeskReplyFlow } from './conversation/flows/desk-reply-flow';
 import { createFollowupFlow } from './conversation/flows/followup-flow';
 import { createForwardReasonFlow } from './conversation/flows/forward-reason-flow';
+import { createDuplicateOfFlow } from './conversation/flows/duplicate-of-flow';
 import { chatKey } from './conversation/chat-key';
 import type { ReportDoc } from './storage/models/report.model';
 import { createHttpServer } from './http/server';
@@ -144,6 +145,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     createLookupFlow(reports),
     createDeskReplyFlow(followups),
     createForwardReasonFlow(triage, units),
+    createDuplicateOfFlow(triage),
     createFollowupFlow({ followups, evidence, keyOf: (address) => chatKey(cipher, address) }),
   ];
   const engine = new ConversationEngine({

@@ -46,6 +46,9 @@ const MAX_CONFLICT_RETRIES = 3;
 /** Commands that work in a group chat: the officers' own. */
 const DESK_COMMANDS: CommandName[] = ['desk', 'overdue', 'extend'];
 
+/** Flows an officer answers in a desk group (plain text is otherwise ignored in groups). */
+const DESK_FLOWS = ['desk_reply', 'forward_reason', 'duplicate_of'];
+
 /**
  * The conversation engine: takes one channel-neutral event, moves that chat's
  * conversation one step and returns what to say back. It never imports a
@@ -163,7 +166,7 @@ export class ConversationEngine {
     const payload = event.kind === 'button' ? parsePayload(event.payload) : null;
     if (payload?.scope === 'desk') return this.triage(turn, payload.reportId, payload.action);
     // An officer typing a reply to a reporter, or a reason to forward, in a desk group.
-    if (turn.flow === 'desk_reply' || turn.flow === 'forward_reason') {
+    if (turn.flow !== null && DESK_FLOWS.includes(turn.flow)) {
       const cancel = event.kind === 'command' ? resolveCommand(event.command) === 'cancel' : event.kind === 'text' && resolveBareWord(event.text) === 'cancel';
       if (cancel) return this.runner.cancel(turn);
       if (event.kind === 'text') return this.runner.run(turn, event, () => this.residentKey(turn));
@@ -181,9 +184,9 @@ export class ConversationEngine {
   private async triage(turn: Turn, reportId: string, action: string): Promise<void> {
     const { event } = turn;
     const actor = { address: event.address, userId: event.senderId ?? event.address.chatId, name: event.senderName };
-    // These two ask the officer for a text in the desk chat: a message to the reporter, or a reason to forward.
+    // These ask the officer for a text in the desk chat: a message to the reporter, a reason to forward, the code a tip duplicates.
     const forwardTo = /^fwd:([a-z0-9-]{2,20})$/.exec(action)?.[1];
-    if (action === 'reply' || forwardTo) {
+    if (action === 'reply' || forwardTo || action === 'close:duplicate') {
       const allowed = await this.deps.triage.authorize(actor, reportId, turn.t);
       if ('refusal' in allowed) {
         turn.skipSave = true;
@@ -192,6 +195,7 @@ export class ConversationEngine {
       }
       const { code } = allowed.report;
       if (forwardTo) await this.runner.start(turn, 'forward_reason', { reportId, code, toUnitId: forwardTo });
+      else if (action === 'close:duplicate') await this.runner.start(turn, 'duplicate_of', { reportId, code });
       else await this.runner.start(turn, 'desk_reply', { reportId, code });
       return;
     }

@@ -223,4 +223,25 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
     const actions = (await app.database.models.auditLog.find({ reportId: report._id }).sort({ at: 1 }).lean()).map((a) => a.action);
     expect(actions).toEqual(['forward', 'refused_out_of_unit', 'accept']);
   });
+
+  it('closes a tip as a duplicate of an earlier tip of the same unit, by its code', async () => {
+    const first = await fileTip(new TelegramUser(telegram, 3737, 'Yến'), 'Phường 4');
+    const again = await fileTip(new TelegramUser(telegram, 3838, 'Đạt'), 'Phường 5');
+    const officer = new TelegramUser(telegram, 9451, 'Lực', P4_DESK);
+    officer.pressData(deskPayload(again._id, 'accept'));
+    await eventually('accepted', async () => (await app.database.models.reports.findOne({ _id: again._id }).lean())?.status === 'accepted');
+
+    officer.pressData(deskPayload(again._id, 'close:duplicate'));
+    await eventually('asked which tip', () => telegram.textsTo(P4_DESK).some((t) => t.includes(`Tin báo ${again.code} trùng với tin báo nào`)));
+    officer.text('TB-ZZZZZZ');
+    await eventually('unknown code refused', () => telegram.textsTo(P4_DESK).some((t) => t.includes('Không tìm thấy tin báo “TB-ZZZZZZ”')));
+    expect((await app.database.models.reports.findOne({ _id: again._id }).lean())?.status).toBe('accepted');
+
+    officer.pressData(deskPayload(again._id, 'close:duplicate'));
+    await eventually('asked again', () => telegram.textsTo(P4_DESK).filter((t) => t.includes(`Tin báo ${again.code} trùng với tin báo nào`)).length === 2);
+    officer.text(first.code.toLowerCase());
+    await eventually('closed as duplicate', async () => (await app.database.models.reports.findOne({ _id: again._id }).lean())?.status === 'closed');
+    expect(await app.database.models.reports.findOne({ _id: again._id }).lean()).toMatchObject({ outcome: 'duplicate', duplicateOf: first.code });
+    await eventually('card says so', () => cardEdits(P4_DESK, again.code).some((t) => t.includes(`Trùng với ${first.code}`)));
+  });
 });

@@ -9,6 +9,7 @@ import type { ChatAddress, OutboundMessage } from '../../src/conversation/events
 import { createDeskReplyFlow } from '../../src/conversation/flows/desk-reply-flow';
 import { createFollowupFlow } from '../../src/conversation/flows/followup-flow';
 import { createForwardReasonFlow } from '../../src/conversation/flows/forward-reason-flow';
+import { createDuplicateOfFlow } from '../../src/conversation/flows/duplicate-of-flow';
 import { createLookupFlow } from '../../src/conversation/flows/lookup-flow';
 import { buildDeskCard, type CardOptions } from '../../src/domain/desks/desk-card';
 import { FollowupService } from '../../src/domain/followup/followup-service';
@@ -88,6 +89,7 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
       createLookupFlow(reports),
       createDeskReplyFlow(followups),
       createForwardReasonFlow(triage, units),
+      createDuplicateOfFlow(triage),
       createFollowupFlow({ followups, evidence, keyOf: (address) => chatKey(cipher, address) }),
     ],
     onDeskRegistered: () => undefined,

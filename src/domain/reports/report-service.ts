@@ -84,6 +84,7 @@ export class ReportService {
       assessment: null,
       assignee: null,
       outcome: null,
+      duplicateOf: null,
       deadlines: dueDates(now, this.catalog.deadlinesFor(category.id)),
       submissionKey: input.submissionKey,
       deliveredAt: null,

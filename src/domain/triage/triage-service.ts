@@ -11,6 +11,7 @@ import type { DeskDoc } from '../../storage/models/desk.model';
 import type { Outcome, ReportDoc } from '../../storage/models/report.model';
 import type { CardOptions } from '../desks/desk-card';
 import type { DeskService } from '../desks/desk-service';
+import { parseReceiptCode } from '../reports/receipt-code';
 import type { ResidentService } from '../residents/resident-service';
 import type { TriageAction } from './triage-buttons';
 
@@ -70,7 +71,10 @@ export class TriageService {
     return { desk, report };
   }
 
-  async handle(actor: Actor, reportId: string, action: TriageAction, t: Translate): Promise<TriageReply> {
+  /**
+   * @param duplicateOf for "close:duplicate": the code of the earlier tip of the same unit this one repeats.
+   */
+  async handle(actor: Actor, reportId: string, action: TriageAction, t: Translate, duplicateOf?: string): Promise<TriageReply> {
     const allowed = await this.authorize(actor, reportId, t);
     if ('refusal' in allowed) return allowed.refusal;
     const { desk, report } = allowed;
@@ -102,16 +106,28 @@ export class TriageService {
     } else {
       const outcome = action.slice('close:'.length) as Outcome;
       if (report.status !== 'accepted') return [{ text: t('triage.accept_first') }];
+      let original: string | null = null;
+      if (outcome === 'duplicate') {
+        const code = duplicateOf ? parseReceiptCode(duplicateOf) : null;
+        const other = code && code !== report.code ? await this.models.reports.findOne({ code, unitIds: desk.unitId }, { code: 1 }).lean() : null;
+        if (!other) return [{ text: t('triage.duplicate_unknown', { code: duplicateOf ?? '' }) }];
+        original = other.code;
+      }
       if (!(await this.claim(slot('close'), name, now))) return this.alreadyDone(slot('close'), t);
       await this.models.reports.updateOne(
         { _id: reportId },
-        { $set: { status: 'closed', outcome }, $push: { statusHistory: { status: 'closed', at: now } } },
+        { $set: { status: 'closed', outcome, duplicateOf: original }, $push: { statusHistory: { status: 'closed', at: now } } },
       );
     }
 
     const updated = await this.models.reports.findOne({ _id: reportId }).lean();
     if (!updated) return [];
-    await this.audit(updated, desk.unitId, actor, action, before, { status: updated.status, assessment: updated.assessment, outcome: updated.outcome });
+    await this.audit(updated, desk.unitId, actor, action, before, {
+      status: updated.status,
+      assessment: updated.assessment,
+      outcome: updated.outcome,
+      duplicateOf: updated.duplicateOf,
+    });
     await this.refreshCards(updated);
     if (action === 'accept' || action.startsWith('close:')) await this.tellReporter(updated, desk.unitId);
     return [];

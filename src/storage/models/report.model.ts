@@ -52,6 +52,8 @@ export interface ReportDoc {
   /** The officer who accepted the tip, and their unit. */
   assignee: { unitId: string; name: string } | null;
   outcome: Outcome | null;
+  /** Code of the earlier tip this one repeats, when closed as a duplicate. */
+  duplicateOf: string | null;
   /** When the tip must be accepted, and when it must have an outcome (extendable, with a reason). */
   deadlines: { ackDueAt: Date; outcomeDueAt: Date; extensions: { days: number; reason: string; by: string; at: Date }[] };
   /** Unique per draft, so a double-tapped "send" can never file the same tip twice. */
@@ -111,6 +113,7 @@ const schema = new Schema<ReportDoc>(
     assessment: { type: String, default: null },
     assignee: { type: new Schema({ unitId: String, name: String }, { _id: false }), default: null },
     outcome: { type: String, default: null },
+    duplicateOf: { type: String, default: null },
     deadlines: {
       ackDueAt: { type: Date, required: true },
       outcomeDueAt: { type: Date, required: true },
