@@ -25,6 +25,8 @@ import { ResidentService } from './domain/residents/resident-service';
 import { TriageService } from './domain/triage/triage-service';
 import { FollowupService } from './domain/followup/followup-service';
 import { DeadlineService } from './domain/deadlines/deadline-service';
+import { ReporterNotices } from './domain/followup/reporter-notices';
+import type { ChatAddress, OutboundMessage } from './conversation/events';
 import { createDeskReplyFlow } from './conversation/flows/desk-reply-flow';
 import { createFollowupFlow } from './conversation/flows/followup-flow';
 import { createForwardReasonFlow } from './conversation/flows/forward-reason-flow';
@@ -54,6 +56,7 @@ export interface RunningApp {
   embeddedDatabase: boolean;
   deliveries: DeskDeliveryWorker;
   deadlines: DeadlineService;
+  notices: ReporterNotices;
   pipeline: InboundPipeline;
   stop(): Promise<void>;
 }
@@ -102,6 +105,17 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     clock,
   );
 
+  const sendToChat = async (address: ChatAddress, messages: OutboundMessage[]): Promise<void> => void (await channels.send(address, messages));
+  const notices = new ReporterNotices(
+    { notices: models.reporterNotices, claims: models.deliveryClaims },
+    residents,
+    cipher,
+    sendToChat,
+    { retryBaseMs: env.DESK_RETRY_BASE_MS },
+    clock,
+  );
+  const notifyReporter = (residentKey: string, messages: OutboundMessage[]) => notices.enqueue(residentKey, messages);
+
   const triage = new TriageService(
     { reports: models.reports, deliveries: models.deskDeliveries, actions: models.reportActions, audit: models.auditLog },
     desks,
@@ -111,7 +125,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       renderCard,
       editCard: (address, messageRef, card) => channels.edit(address, messageRef, card),
       onForwarded: () => deliveries.poke(),
-      sendToChat: async (address, messages) => void (await channels.send(address, messages)),
+      notifyReporter,
       translate: (lang) => i18n.forLanguage(lang),
     },
     clock,
@@ -123,11 +137,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     units,
     residents,
     evidence,
-    {
-      sendToChat: async (address, messages) => void (await channels.send(address, messages)),
-      translate: (lang) => i18n.forLanguage(lang),
-      deskT,
-    },
+    { sendToChat, notifyReporter, translate: (lang) => i18n.forLanguage(lang), deskT },
     clock,
   );
 
@@ -135,7 +145,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     { reports: models.reports, deliveries: models.deskDeliveries, reminders: models.reminders, audit: models.auditLog },
     desks,
     catalog,
-    { sendToChat: async (address, messages) => void (await channels.send(address, messages)), deskT },
+    { sendToChat, deskT },
   );
 
   const limits = { maxTextLength: env.MAX_TEXT_LENGTH, maxEvidenceFiles: env.MAX_EVIDENCE_FILES, maxEvidenceBytes: env.MAX_EVIDENCE_BYTES };
@@ -210,6 +220,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     { timezone: VIETNAM_TZ, name: 'idle-conversation-sweep', noOverlap: true },
   );
 
+  const noticeRetries = cron.schedule('*/30 * * * * *', () => notices.flush(), { name: 'reporter-notice-retries', noOverlap: true });
   const reminders = cron.schedule('*/10 * * * *', () => deadlines.remind(clock()), {
     timezone: VIETNAM_TZ,
     name: 'deadline-reminders',
@@ -233,6 +244,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     embeddedDatabase: Boolean(embedded),
     deliveries,
     deadlines,
+    notices,
     pipeline,
     stop: async () => {
       if (stopped) return;
@@ -240,6 +252,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       await sweep.stop();
       await housekeeping.stop();
       await reminders.stop();
+      await noticeRetries.stop();
       telegram?.stop();
       await http.close();
       await pipeline.drain();

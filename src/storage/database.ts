@@ -9,6 +9,7 @@ import { inboxModel } from './models/inbox.model';
 import { reportMessageModel } from './models/report-message.model';
 import { reportModel } from './models/report.model';
 import { reminderModel } from './models/reminder.model';
+import { reporterNoticeModel } from './models/reporter-notice.model';
 import { residentModel } from './models/resident.model';
 import { webchatMessageModel } from './models/webchat-message.model';
 
@@ -30,6 +31,7 @@ function bindModels(connection: Connection) {
     reportActions: reportActionModel(connection),
     reportMessages: reportMessageModel(connection),
     reminders: reminderModel(connection),
+    reporterNotices: reporterNoticeModel(connection),
   };
 }
 

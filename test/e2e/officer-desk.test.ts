@@ -244,4 +244,23 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
     expect(await app.database.models.reports.findOne({ _id: again._id }).lean()).toMatchObject({ outcome: 'duplicate', duplicateOf: first.code });
     await eventually('card says so', () => cardEdits(P4_DESK, again.code).some((t) => t.includes(`Trùng với ${first.code}`)));
   });
+
+  it('keeps a notice for the reporter until their chat accepts it', async () => {
+    const resident = new TelegramUser(telegram, 3939, 'Quyên');
+    const report = await fileTip(resident, 'Phường 4');
+    telegram.failCallsTo(resident.id, 2);
+    new TelegramUser(telegram, 9461, 'Nam', P4_DESK).pressData(deskPayload(report._id, 'accept'));
+
+    await eventually(
+      'notice delivered after failures',
+      async () => {
+        await app.notices.flush();
+        return telegram.textsTo(resident.id).some((t) => t.includes('tiếp nhận và đang xác minh'));
+      },
+      15_000,
+    );
+    const notice = await app.database.models.reporterNotices.findOne({ status: 'sent' }).sort({ createdAt: -1 }).lean();
+    expect(notice?.attempts).toBe(3);
+    expect(telegram.textsTo(resident.id).filter((t) => t.includes('tiếp nhận và đang xác minh'))).toHaveLength(1);
+  });
 });

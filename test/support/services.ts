@@ -13,6 +13,7 @@ import { createDuplicateOfFlow } from '../../src/conversation/flows/duplicate-of
 import { createLookupFlow } from '../../src/conversation/flows/lookup-flow';
 import { buildDeskCard, type CardOptions } from '../../src/domain/desks/desk-card';
 import { FollowupService } from '../../src/domain/followup/followup-service';
+import { ReporterNotices } from '../../src/domain/followup/reporter-notices';
 import { DeadlineService } from '../../src/domain/deadlines/deadline-service';
 import { TriageService } from '../../src/domain/triage/triage-service';
 import type { ReportDoc } from '../../src/storage/models/report.model';
@@ -47,13 +48,15 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
   const outbox: { address: ChatAddress; messages: OutboundMessage[] }[] = [];
   const sendToChat = async (address: ChatAddress, messages: OutboundMessage[]) => void outbox.push({ address, messages });
   const deskT = i18n.forLanguage('vi');
+  const notices = new ReporterNotices({ notices: models.reporterNotices, claims: models.deliveryClaims }, residents, cipher, sendToChat, { retryBaseMs: 50 });
+  const notifyReporter = (residentKey: string, messages: OutboundMessage[]) => notices.enqueue(residentKey, messages);
   const renderCard = (report: ReportDoc, options?: CardOptions) => buildDeskCard(report, reports.contactOf(report), { catalog, units, t: deskT, evidence }, options);
   const triage = new TriageService(
     { reports: models.reports, deliveries: models.deskDeliveries, actions: models.reportActions, audit: models.auditLog },
     desks,
     units,
     residents,
-    { renderCard, editCard: (address, _ref, card) => sendToChat(address, [card]), onForwarded: () => undefined, sendToChat, translate: (lang) => i18n.forLanguage(lang) },
+    { renderCard, editCard: (address, _ref, card) => sendToChat(address, [card]), onForwarded: () => undefined, notifyReporter, translate: (lang) => i18n.forLanguage(lang) },
   );
   const followups = new FollowupService(
     { reports: models.reports, deliveries: models.deskDeliveries, messages: models.reportMessages, audit: models.auditLog },
@@ -61,7 +64,7 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
     units,
     residents,
     evidence,
-    { sendToChat, translate: (lang) => i18n.forLanguage(lang), deskT },
+    { sendToChat, notifyReporter, translate: (lang) => i18n.forLanguage(lang), deskT },
   );
   const deadlines = new DeadlineService(
     { reports: models.reports, deliveries: models.deskDeliveries, reminders: models.reminders, audit: models.auditLog },

@@ -1,6 +1,7 @@
 import type { Model } from 'mongoose';
 import type { ChatAddress, ChannelName, OutboundMessage } from '../../conversation/events';
 import { isDuplicateKeyError } from '../../shared/errors';
+import { claimAttempt, retryDelayMs } from '../../storage/attempt-claim';
 import { moduleLogger } from '../../shared/logger';
 import type { DeliveryClaimDoc, DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { ReportDoc } from '../../storage/models/report.model';
@@ -24,10 +25,8 @@ export interface DeskDeliveryOptions {
  * that is retried with exponential backoff until the desk chat accepts the
  * card, then marked sent with its time.
  *
- * Attempts are claimed by inserting "<delivery>#<attempt>" (unique), so two
- * instances never send the same attempt. A worker that dies after claiming
- * leaves the delivery due again once its lease runs out; the desk may then get
- * the card twice, which is the price of never losing one.
+ * Attempts are claimed through `claimAttempt` (a unique insert), so two
+ * instances never send the same attempt.
  */
 export class DeskDeliveryWorker {
   private timer: NodeJS.Timeout | null = null;
@@ -119,22 +118,13 @@ export class DeskDeliveryWorker {
   private async attempt(delivery: DeskDeliveryDoc): Promise<void> {
     const attemptNo = delivery.attempts + 1;
     const now = this.clock();
-    const leaseMs = this.options.leaseMs ?? 60_000;
-    try {
-      await this.models.claims.create({ _id: `${delivery._id}#${attemptNo}`, claimedAt: now });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const claim = await this.models.claims.findOne({ _id: `${delivery._id}#${attemptNo}` }).lean();
-      if (claim && now.getTime() - claim.claimedAt.getTime() > leaseMs) {
-        // Its claimer died mid-attempt: count that attempt so the next round can claim a fresh one.
-        await this.models.deliveries.updateOne({ _id: delivery._id, attempts: delivery.attempts }, { $set: { attempts: attemptNo } });
-      }
-      return;
-    }
-    await this.models.deliveries.updateOne(
-      { _id: delivery._id },
-      { $set: { attempts: attemptNo, nextAttemptAt: new Date(now.getTime() + leaseMs) } },
+    const claimed = await claimAttempt(this.models.claims, delivery._id, delivery.attempts, now, this.options.leaseMs ?? 60_000, (attempts, nextAttemptAt) =>
+      this.models.deliveries.updateOne(
+        { _id: delivery._id, attempts: delivery.attempts },
+        { $set: nextAttemptAt ? { attempts, nextAttemptAt } : { attempts } },
+      ),
     );
+    if (!claimed) return;
 
     const [report, desk] = await Promise.all([
       this.models.reports.findOne({ _id: delivery.reportId }).lean(),
@@ -149,7 +139,7 @@ export class DeskDeliveryWorker {
     try {
       messageRef = await this.send({ channel: desk.channel as ChannelName, chatId: desk.chatId }, this.render(report));
     } catch (error) {
-      const delayMs = Math.min(2 ** (attemptNo - 1) * this.options.retryBaseMs, 10 * 60_000);
+      const delayMs = retryDelayMs(attemptNo, this.options.retryBaseMs);
       const message = error instanceof Error ? error.message : String(error);
       log.warn({ delivery: delivery._id, attempt: attemptNo, err: message }, 'desk delivery failed, will retry');
       await this.models.deliveries.updateOne(

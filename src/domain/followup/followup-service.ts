@@ -17,7 +17,10 @@ export type RelayResult = 'sent' | 'not_a_desk' | 'unknown_report' | 'not_your_u
 export type AdditionResult = 'sent' | 'not_found' | 'not_yours';
 
 export interface FollowupPorts {
+  /** To desk chats. */
   sendToChat(address: ChatAddress, messages: OutboundMessage[]): Promise<void>;
+  /** Durable delivery to a reporter (see ReporterNotices). */
+  notifyReporter(residentKey: string, messages: OutboundMessage[]): Promise<void>;
   translate(lang: Language): Translate;
   /** Language of desk chats. */
   deskT: Translate;
@@ -48,8 +51,8 @@ export class FollowupService {
     if (!report) return 'unknown_report';
     if (!report.unitIds.includes(desk.unitId)) return 'not_your_unit';
     const residentKey = report.reporter?.residentKey;
-    const [resident, address] = residentKey ? await Promise.all([this.residents.find(residentKey), this.residents.address(residentKey)]) : [null, null];
-    if (!resident || !address) return 'reporter_gone';
+    const resident = residentKey ? await this.residents.find(residentKey) : null;
+    if (!resident) return 'reporter_gone';
 
     const now = this.clock();
     await this.models.messages.create({ _id: randomUUID(), reportId, direction: 'to_reporter', unitId: desk.unitId, text, evidenceId: null, at: now });
@@ -64,7 +67,7 @@ export class FollowupService {
       at: now,
     });
     const t = this.ports.translate(resident.lang);
-    await this.ports.sendToChat(address, [
+    await this.ports.notifyReporter(resident.key, [
       {
         text: t('reporter.message', { unit: this.units.byId(desk.unitId)?.name ?? '', code: report.code, text }),
         buttons: [[{ label: t('reporter.answer_button'), payload: globalPayload('followup', report.code) }]],

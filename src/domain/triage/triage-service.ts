@@ -29,7 +29,8 @@ export interface TriagePorts {
   /** Called when a tip moved to another unit, so its desks get the card. */
   onForwarded(): void;
   editCard(address: ChatAddress, messageRef: string | null, card: OutboundMessage): Promise<void>;
-  sendToChat(address: ChatAddress, messages: OutboundMessage[]): Promise<void>;
+  /** Durable delivery to a reporter (see ReporterNotices). */
+  notifyReporter(residentKey: string, messages: OutboundMessage[]): Promise<void>;
   translate(lang: Language): Translate;
 }
 
@@ -211,8 +212,8 @@ export class TriageService {
   /** The reporter hears of acceptance and closing in their own language, with the unit's name and never an officer's. */
   private async tellReporter(report: ReportDoc, unitId: string): Promise<void> {
     if (!report.reporter) return;
-    const [resident, address] = await Promise.all([this.residents.find(report.reporter.residentKey), this.residents.address(report.reporter.residentKey)]);
-    if (!resident || !address) return;
+    const resident = await this.residents.find(report.reporter.residentKey);
+    if (!resident) return;
     const t = this.ports.translate(resident.lang);
     const unit = this.units.byId(unitId)?.name ?? '';
     const forwarded = report.status === 'received' && report.forwards.length > 0;
@@ -222,6 +223,6 @@ export class TriageService {
         : forwarded
           ? t('reporter.forwarded', { code: report.code, unit })
           : t('reporter.accepted', { code: report.code, unit });
-    await this.ports.sendToChat(address, [{ text }]).catch((error: unknown) => log.warn({ err: error, report: report._id }, 'reporter notification failed'));
+    await this.ports.notifyReporter(resident.key, [{ text }]);
   }
 }

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import type { ChatAddress, OutboundMessage } from '../../conversation/events';
+import { moduleLogger } from '../../shared/logger';
+import type { PiiCipher } from '../../shared/pii-cipher';
+import { claimAttempt, retryDelayMs } from '../../storage/attempt-claim';
+import type { DeliveryClaimDoc } from '../../storage/models/desk-delivery.model';
+import type { ReporterNoticeDoc } from '../../storage/models/reporter-notice.model';
+import type { ResidentService } from '../residents/resident-service';
+
+const log = moduleLogger('reporter-notices');
+
+/**
+ * Messages to reporters, delivered durably: stored first, sent at once, and
+ * retried with backoff until their chat accepts them. A reporter who used
+ * /xoadulieu can no longer be reached; their notices are dropped.
+ */
+export class ReporterNotices {
+  constructor(
+    private readonly models: { notices: Model<ReporterNoticeDoc>; claims: Model<DeliveryClaimDoc> },
+    private readonly residents: Pick<ResidentService, 'address'>,
+    private readonly cipher: PiiCipher,
+    private readonly send: (address: ChatAddress, messages: OutboundMessage[]) => Promise<void>,
+    private readonly options: { retryBaseMs: number; leaseMs?: number },
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Stores the notice, then tries to send it right away. */
+  async enqueue(residentKey: string, messages: OutboundMessage[]): Promise<void> {
+    const now = this.clock();
+    const notice: ReporterNoticeDoc = {
+      _id: randomUUID(),
+      residentKey,
+      bodyEnc: this.cipher.encrypt(JSON.stringify(messages)),
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: null,
+      createdAt: now,
+      sentAt: null,
+    };
+    await this.models.notices.create(notice);
+    await this.attempt(notice);
+  }
+
+  /** Retries every due notice. Run on a schedule; never throws. */
+  async flush(): Promise<void> {
+    try {
+      const due = await this.models.notices.find({ status: 'pending', nextAttemptAt: { $lte: this.clock() } }).sort({ nextAttemptAt: 1 }).limit(50).lean();
+      for (const notice of due) await this.attempt(notice);
+    } catch (error) {
+      log.error({ err: error }, 'notice round failed');
+    }
+  }
+
+  private async attempt(notice: ReporterNoticeDoc): Promise<void> {
+    const now = this.clock();
+    const claimed = await claimAttempt(this.models.claims, `notice:${notice._id}`, notice.attempts, now, this.options.leaseMs ?? 60_000, (attempts, nextAttemptAt) =>
+      this.models.notices.updateOne({ _id: notice._id, attempts: notice.attempts }, { $set: nextAttemptAt ? { attempts, nextAttemptAt } : { attempts } }),
+    );
+    if (!claimed) return;
+
+    const address = await this.residents.address(notice.residentKey);
+    if (!address) {
+      await this.models.notices.updateOne({ _id: notice._id }, { $set: { status: 'dropped', bodyEnc: '', lastError: 'reporter asked to be forgotten' } });
+      return;
+    }
+    try {
+      await this.send(address, JSON.parse(this.cipher.decrypt(notice.bodyEnc)) as OutboundMessage[]);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.warn({ notice: notice._id, attempt: notice.attempts + 1, err: message }, 'notice not delivered, will retry');
+      await this.models.notices.updateOne(
+        { _id: notice._id },
+        { $set: { nextAttemptAt: new Date(this.clock().getTime() + retryDelayMs(notice.attempts + 1, this.options.retryBaseMs)), lastError: message.slice(0, 500) } },
+      );
+      return;
+    }
+    await this.models.notices.updateOne({ _id: notice._id }, { $set: { status: 'sent', sentAt: this.clock(), lastError: null } });
+  }
+}
