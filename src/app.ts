@@ -9,32 +9,15 @@ import { loadCatalog } from './config/catalog';
 import { loadUnits } from './config/units';
 import type { Env } from './config/env';
 import { resolveSecrets } from './config/local-secrets';
-import { ConversationEngine } from './conversation/engine';
-import { createLookupFlow } from './conversation/flows/lookup-flow';
-import { createTipFlow } from './conversation/flows/tip-flow';
 import { sweepIdleConversations } from './conversation/idle-sweeper';
 import { InboundPipeline } from './conversation/inbound-pipeline';
-import { ConversationStateStore } from './conversation/state-store';
-import { buildDeskCard, type CardOptions } from './domain/desks/desk-card';
-import { DeskDeliveryWorker } from './domain/desks/desk-delivery-worker';
-import { DeskService } from './domain/desks/desk-service';
-import { EvidenceStore } from './domain/evidence/evidence-store';
+import type { DeadlineService } from './domain/deadlines/deadline-service';
+import type { DeskDeliveryWorker } from './domain/desks/desk-delivery-worker';
+import type { ReporterNotices } from './domain/followup/reporter-notices';
 import type { ReceiptGenerator } from './domain/reports/receipt-code';
-import { ReportService } from './domain/reports/report-service';
-import { ResidentService } from './domain/residents/resident-service';
-import { TriageService } from './domain/triage/triage-service';
-import { FollowupService } from './domain/followup/followup-service';
-import { DeadlineService } from './domain/deadlines/deadline-service';
-import { ReporterNotices } from './domain/followup/reporter-notices';
-import type { ChatAddress, OutboundMessage } from './conversation/events';
-import { createDeskReplyFlow } from './conversation/flows/desk-reply-flow';
-import { createFollowupFlow } from './conversation/flows/followup-flow';
-import { createForwardReasonFlow } from './conversation/flows/forward-reason-flow';
-import { createDuplicateOfFlow } from './conversation/flows/duplicate-of-flow';
-import { chatKey } from './conversation/chat-key';
-import type { ReportDoc } from './storage/models/report.model';
 import { createHttpServer } from './http/server';
-import { DEFAULT_LANGUAGE, createI18n } from './i18n';
+import { buildServices } from './services';
+import { createI18n } from './i18n';
 import { moduleLogger, setLogLevel } from './shared/logger';
 import { createPiiCipher, parseKey } from './shared/pii-cipher';
 import { projectRoot } from './shared/project-root';
@@ -86,98 +69,26 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   const database = await openDatabase(uri);
   const { models } = database;
 
-  const evidence = new EvidenceStore(path.resolve(env.DATA_DIR, 'evidence'), cipher);
-  const residents = new ResidentService(models.residents, models.reports, cipher);
-  const reports = new ReportService(models.reports, catalog, units, cipher, overrides.receiptCodes);
-  const desks = new DeskService(models.desks, units, secrets.officerInviteCode);
-  const store = new ConversationStateStore(models.conversationStates, cipher);
   const channels = new ChannelRegistry();
-  const deskT = i18n.forLanguage(DEFAULT_LANGUAGE);
-
-  const renderCard = (report: ReportDoc, options?: CardOptions) =>
-    buildDeskCard(report, reports.contactOf(report), { catalog, units, t: deskT, evidence }, options);
-  const deliveries = new DeskDeliveryWorker(
-    { reports: models.reports, deliveries: models.deskDeliveries, claims: models.deliveryClaims },
-    desks,
-    renderCard,
-    async (address, message) => (await channels.send(address, [message]))[0],
-    { intervalMs: env.DESK_DELIVERY_INTERVAL_MS, retryBaseMs: env.DESK_RETRY_BASE_MS },
-    clock,
-  );
-
-  const sendToChat = async (address: ChatAddress, messages: OutboundMessage[]): Promise<void> => void (await channels.send(address, messages));
-  const notices = new ReporterNotices(
-    { notices: models.reporterNotices, claims: models.deliveryClaims },
-    residents,
-    cipher,
-    sendToChat,
-    { retryBaseMs: env.DESK_RETRY_BASE_MS },
-    clock,
-  );
-  const notifyReporter = (residentKey: string, messages: OutboundMessage[]) => notices.enqueue(residentKey, messages);
-
-  const triage = new TriageService(
-    { reports: models.reports, deliveries: models.deskDeliveries, actions: models.reportActions, audit: models.auditLog },
-    desks,
-    units,
-    residents,
-    {
-      renderCard,
-      editCard: (address, messageRef, card) => channels.edit(address, messageRef, card),
-      onForwarded: () => deliveries.poke(),
-      notifyReporter,
-      translate: (lang) => i18n.forLanguage(lang),
-    },
-    clock,
-  );
-
-  const followups = new FollowupService(
-    { reports: models.reports, deliveries: models.deskDeliveries, messages: models.reportMessages, audit: models.auditLog },
-    desks,
-    units,
-    residents,
-    evidence,
-    { sendToChat, notifyReporter, translate: (lang) => i18n.forLanguage(lang), deskT },
-    clock,
-  );
-
-  const deadlines = new DeadlineService(
-    { reports: models.reports, deliveries: models.deskDeliveries, reminders: models.reminders, audit: models.auditLog },
-    desks,
+  const services = buildServices({
+    models,
     catalog,
-    { sendToChat, deskT },
-  );
-
-  const limits = { maxTextLength: env.MAX_TEXT_LENGTH, maxEvidenceFiles: env.MAX_EVIDENCE_FILES, maxEvidenceBytes: env.MAX_EVIDENCE_BYTES };
-  const idleTimeoutMs = env.CONVERSATION_TTL_HOURS * 3_600_000;
-  const flows = [
-    createTipFlow({ reports, evidence, onTipFiled: () => deliveries.poke() }),
-    createLookupFlow(reports),
-    createDeskReplyFlow(followups),
-    createForwardReasonFlow(triage, units),
-    createDuplicateOfFlow(triage),
-    createFollowupFlow({ followups, evidence, keyOf: (address) => chatKey(cipher, address) }),
-  ];
-  const engine = new ConversationEngine({
-    store,
-    cipher,
+    units,
     translate: (lang) => i18n.forLanguage(lang),
-    catalog,
-    limits,
-    idleTimeoutMs,
+    cipher,
+    chats: channels,
+    evidenceDir: path.resolve(env.DATA_DIR, 'evidence'),
+    officerInviteCode: secrets.officerInviteCode,
+    limits: { maxTextLength: env.MAX_TEXT_LENGTH, maxEvidenceFiles: env.MAX_EVIDENCE_FILES, maxEvidenceBytes: env.MAX_EVIDENCE_BYTES },
+    idleTimeoutMs: env.CONVERSATION_TTL_HOURS * 3_600_000,
     retentionMonths: env.PRIVACY_RETENTION_MONTHS,
-    residents,
-    reports,
-    desks,
-    triage,
-    followups,
-    deadlines,
-    evidence,
-    flows,
-    onDeskRegistered: () => deliveries.poke(),
-    forgetChannelData: (address) => channels.forgetChat(address),
+    deliveryIntervalMs: env.DESK_DELIVERY_INTERVAL_MS,
+    retryBaseMs: env.DESK_RETRY_BASE_MS,
     clock,
+    receiptCodes: overrides.receiptCodes,
   });
+  const { deskT, evidence, reports, desks, store, deliveries, notices, deadlines, engine } = services;
+  const idleTimeoutMs = env.CONVERSATION_TTL_HOURS * 3_600_000;
   const pipeline = new InboundPipeline(models.inbox, engine, channels, deskT, clock);
 
   const http = createHttpServer();

@@ -1,0 +1,152 @@
+import type { Catalog } from './config/catalog';
+import type { UnitDirectory } from './config/units';
+import { chatKey } from './conversation/chat-key';
+import { ConversationEngine } from './conversation/engine';
+import type { ChatAddress, OutboundMessage } from './conversation/events';
+import type { Limits } from './conversation/flow';
+import { createDeskReplyFlow } from './conversation/flows/desk-reply-flow';
+import { createDuplicateOfFlow } from './conversation/flows/duplicate-of-flow';
+import { createFollowupFlow } from './conversation/flows/followup-flow';
+import { createForwardReasonFlow } from './conversation/flows/forward-reason-flow';
+import { createLookupFlow } from './conversation/flows/lookup-flow';
+import { createTipFlow } from './conversation/flows/tip-flow';
+import { ConversationStateStore } from './conversation/state-store';
+import { DeadlineService } from './domain/deadlines/deadline-service';
+import { buildDeskCard, type CardOptions } from './domain/desks/desk-card';
+import { DeskDeliveryWorker } from './domain/desks/desk-delivery-worker';
+import { DeskService } from './domain/desks/desk-service';
+import { EvidenceStore } from './domain/evidence/evidence-store';
+import { FollowupService } from './domain/followup/followup-service';
+import { ReporterNotices } from './domain/followup/reporter-notices';
+import type { ReceiptGenerator } from './domain/reports/receipt-code';
+import { ReportService } from './domain/reports/report-service';
+import { ResidentService } from './domain/residents/resident-service';
+import { TriageService } from './domain/triage/triage-service';
+import { DEFAULT_LANGUAGE, type Language, type Translate } from './i18n';
+import type { PiiCipher } from './shared/pii-cipher';
+import type { Models } from './storage/database';
+import type { ReportDoc } from './storage/models/report.model';
+
+/** How the services reach chats: the channel registry in the service, a recorder in some tests. */
+export interface ChatPort {
+  send(address: ChatAddress, messages: OutboundMessage[]): Promise<(string | null)[]>;
+  edit(address: ChatAddress, messageRef: string | null, message: OutboundMessage): Promise<void>;
+  forgetChat(address: ChatAddress): Promise<void>;
+}
+
+export interface ServiceOptions {
+  models: Models;
+  catalog: Catalog;
+  units: UnitDirectory;
+  translate(lang: Language): Translate;
+  cipher: PiiCipher;
+  chats: ChatPort;
+  evidenceDir: string;
+  officerInviteCode: string;
+  limits: Limits;
+  idleTimeoutMs: number;
+  retentionMonths: number;
+  deliveryIntervalMs: number;
+  retryBaseMs: number;
+  clock: () => Date;
+  receiptCodes?: ReceiptGenerator;
+}
+
+export type Services = ReturnType<typeof buildServices>;
+
+/**
+ * Builds the domain services, the flows and the conversation engine on a
+ * database and a way to reach chats: the whole product below the channels,
+ * wired in one place for the service and the tests alike.
+ */
+export function buildServices(o: ServiceOptions) {
+  const { models, catalog, units, cipher, chats, clock } = o;
+  const deskT = o.translate(DEFAULT_LANGUAGE);
+  const sendToChat = async (address: ChatAddress, messages: OutboundMessage[]): Promise<void> => void (await chats.send(address, messages));
+
+  const evidence = new EvidenceStore(o.evidenceDir, cipher);
+  const residents = new ResidentService(models.residents, models.reports, cipher);
+  const reports = new ReportService(models.reports, catalog, units, cipher, o.receiptCodes);
+  const desks = new DeskService(models.desks, units, o.officerInviteCode);
+  const store = new ConversationStateStore(models.conversationStates, cipher);
+
+  const renderCard = (report: ReportDoc, options?: CardOptions) =>
+    buildDeskCard(report, reports.contactOf(report), { catalog, units, t: deskT, evidence }, options);
+  const deliveries = new DeskDeliveryWorker(
+    { reports: models.reports, deliveries: models.deskDeliveries, claims: models.deliveryClaims },
+    desks,
+    renderCard,
+    async (address, message) => (await chats.send(address, [message]))[0],
+    { intervalMs: o.deliveryIntervalMs, retryBaseMs: o.retryBaseMs },
+    clock,
+  );
+  const notices = new ReporterNotices(
+    { notices: models.reporterNotices, claims: models.deliveryClaims },
+    residents,
+    cipher,
+    sendToChat,
+    { retryBaseMs: o.retryBaseMs },
+    clock,
+  );
+  const notifyReporter = (residentKey: string, messages: OutboundMessage[]) => notices.enqueue(residentKey, messages);
+
+  const triage = new TriageService(
+    { reports: models.reports, deliveries: models.deskDeliveries, actions: models.reportActions, audit: models.auditLog },
+    desks,
+    units,
+    residents,
+    {
+      renderCard,
+      editCard: (address, messageRef, card) => chats.edit(address, messageRef, card),
+      onForwarded: () => deliveries.poke(),
+      notifyReporter,
+      translate: o.translate,
+    },
+    clock,
+  );
+  const followups = new FollowupService(
+    { reports: models.reports, deliveries: models.deskDeliveries, messages: models.reportMessages, audit: models.auditLog },
+    desks,
+    units,
+    residents,
+    evidence,
+    { sendToChat, notifyReporter, translate: o.translate, deskT },
+    clock,
+  );
+  const deadlines = new DeadlineService(
+    { reports: models.reports, deliveries: models.deskDeliveries, reminders: models.reminders, audit: models.auditLog },
+    desks,
+    catalog,
+    { sendToChat, deskT },
+  );
+
+  const engine = new ConversationEngine({
+    store,
+    cipher,
+    translate: o.translate,
+    catalog,
+    limits: o.limits,
+    idleTimeoutMs: o.idleTimeoutMs,
+    retentionMonths: o.retentionMonths,
+    residents,
+    reports,
+    desks,
+    triage,
+    followups,
+    deadlines,
+    evidence,
+    flows: [
+      createTipFlow({ reports, evidence, onTipFiled: () => deliveries.poke() }),
+      createLookupFlow(reports),
+      createDeskReplyFlow(followups),
+      createForwardReasonFlow(triage, units),
+      createDuplicateOfFlow(triage),
+      createFollowupFlow({ followups, evidence, keyOf: (address) => chatKey(cipher, address) }),
+    ],
+    onDeskRegistered: () => deliveries.poke(),
+    forgetChannelData: (address) => chats.forgetChat(address),
+    clock,
+  });
+
+  return { deskT, evidence, residents, reports, desks, store, deliveries, notices, triage, followups, deadlines, engine };
+}
