@@ -37,6 +37,8 @@ async function main(): Promise<void> {
       },
     );
   };
+  // A safety net: a promise rejected without a handler is logged, not allowed to stop the service.
+  process.on('unhandledRejection', (reason: unknown) => log.error({ err: reason }, 'unhandled rejection'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }

@@ -1,4 +1,4 @@
-import type { Translate } from '../i18n';
+import { LANGUAGES, type Translate } from '../i18n';
 import type { StatusView } from '../domain/reports/report-service';
 import { formatVietnamTime } from '../shared/vietnam-time';
 import type { OutboundMessage } from './events';
@@ -35,10 +35,8 @@ export function consentRequest(t: Translate, retentionMonths: number): OutboundM
 export function languageChoice(t: Translate): OutboundMessage {
   return {
     text: t('language.prompt'),
-    buttons: [[
-      { label: 'Tiếng Việt', payload: globalPayload('lang', 'vi') },
-      { label: 'English', payload: globalPayload('lang', 'en') },
-    ]],
+    // Each language is named in itself, so a resident can find theirs whatever the current one is.
+    buttons: [LANGUAGES.map((lang) => ({ label: t(`language.name_${lang}`), payload: globalPayload('lang', lang) }))],
   };
 }
 
