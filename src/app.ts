@@ -79,6 +79,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     chats: channels,
     evidenceDir: path.resolve(env.DATA_DIR, 'evidence'),
     officerInviteCode: secrets.officerInviteCode,
+    systemAdmins: env.ADMIN_TELEGRAM_IDS,
     limits: { maxTextLength: env.MAX_TEXT_LENGTH, maxEvidenceFiles: env.MAX_EVIDENCE_FILES, maxEvidenceBytes: env.MAX_EVIDENCE_BYTES },
     idleTimeoutMs: env.CONVERSATION_TTL_HOURS * 3_600_000,
     retentionMonths: env.PRIVACY_RETENTION_MONTHS,

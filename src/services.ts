@@ -22,6 +22,7 @@ import type { ReceiptGenerator } from './domain/reports/receipt-code';
 import { ReportService } from './domain/reports/report-service';
 import { ResidentService } from './domain/residents/resident-service';
 import { TriageService } from './domain/triage/triage-service';
+import { UnitAdminService } from './domain/units/unit-admin-service';
 import { DEFAULT_LANGUAGE, type Language, type Translate } from './i18n';
 import type { PiiCipher } from './shared/pii-cipher';
 import type { Models } from './storage/database';
@@ -43,6 +44,8 @@ export interface ServiceOptions {
   chats: ChatPort;
   evidenceDir: string;
   officerInviteCode: string;
+  /** Telegram user ids of system admins (ADMIN_TELEGRAM_IDS). */
+  systemAdmins: string[];
   limits: Limits;
   idleTimeoutMs: number;
   retentionMonths: number;
@@ -66,8 +69,9 @@ export function buildServices(o: ServiceOptions) {
 
   const evidence = new EvidenceStore(o.evidenceDir, cipher);
   const residents = new ResidentService(models.residents, models.reports, cipher);
-  const reports = new ReportService(models.reports, catalog, units, cipher, o.receiptCodes);
   const desks = new DeskService(models.desks, units, o.officerInviteCode);
+  const unitAdmin = new UnitAdminService({ coverage: models.unitCoverage, audit: models.auditLog }, units, catalog, desks, new Set(o.systemAdmins));
+  const reports = new ReportService(models.reports, catalog, units, cipher, () => unitAdmin.coverage(), o.receiptCodes);
   const store = new ConversationStateStore(models.conversationStates, cipher);
 
   const renderCard = (report: ReportDoc, options?: CardOptions) =>
@@ -134,6 +138,7 @@ export function buildServices(o: ServiceOptions) {
     triage,
     followups,
     deadlines,
+    unitAdmin,
     evidence,
     flows: [
       createTipFlow({ reports, evidence, onTipFiled: () => deliveries.poke() }),
@@ -148,5 +153,5 @@ export function buildServices(o: ServiceOptions) {
     clock,
   });
 
-  return { deskT, evidence, residents, reports, desks, store, deliveries, notices, triage, followups, deadlines, engine };
+  return { deskT, evidence, residents, reports, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, engine };
 }

@@ -35,6 +35,11 @@ const envSchema = z
     TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
     TELEGRAM_WEBHOOK_SECRET: optionalString,
     TELEGRAM_POLLING: booleanFlag.default(true),
+    ADMIN_TELEGRAM_IDS: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^\d{1,20}$/, 'must be Telegram user ids (digits), separated by commas'))),
 
     WEBCHAT_ENABLED: booleanFlag.default(true),
 

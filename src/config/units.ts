@@ -12,6 +12,8 @@ export interface Unit {
   wards: string[];
   categories: string[];
   fallback: boolean;
+  /** Telegram user ids of the unit's admins, who may change its coverage. */
+  adminTelegramIds: string[];
 }
 
 const unitsSchema = z.object({
@@ -25,6 +27,7 @@ const unitsSchema = z.object({
         wards: z.array(z.string()).min(1),
         categories: z.array(z.string()).min(1),
         fallback: z.boolean().default(false),
+        adminTelegramIds: z.array(z.string().regex(/^\d{1,20}$/)).default([]),
       }),
     )
     .min(1),
@@ -35,8 +38,12 @@ export interface UnitDirectory {
   units: Unit[];
   byId(id: string): Unit | undefined;
   fallback: Unit;
-  /** Units a tip goes to, by the ward it happened in (null when not known as a ward) and its category. */
-  route(wardId: string | null, category: string): Unit[];
+  /**
+   * Units a tip goes to, by the ward it happened in (null when not known as
+   * a ward) and its category. `coverage` replaces a unit's wards and
+   * categories (changes made by admins in the chat).
+   */
+  route(wardId: string | null, category: string, coverage?: Map<string, { wards: string[]; categories: string[] }>): Unit[];
 }
 
 /** Loads config/units.json and checks every ward, category and unit it names exists. */
@@ -73,8 +80,11 @@ export function loadUnits(configDir: string, catalog: Catalog): UnitDirectory {
     units,
     byId,
     fallback: fallbacks[0],
-    route: (wardId, category) => {
-      const matched = units.filter((u) => !u.fallback && covers(u.categories, category) && (wardId === null ? u.wards.includes('*') : covers(u.wards, wardId)));
+    route: (wardId, category, coverage) => {
+      const matched = units.filter((u) => {
+        const { wards, categories } = coverage?.get(u.id) ?? u;
+        return !u.fallback && covers(categories, category) && (wardId === null ? wards.includes('*') : covers(wards, wardId));
+      });
       const chosen = matched.length > 0 ? matched : [fallbacks[0]];
       for (const id of urgentCategories[category] ?? []) {
         const unit = byId(id);

@@ -7,6 +7,7 @@ import { isTriageAction } from '../domain/triage/triage-buttons';
 import type { TriageService } from '../domain/triage/triage-service';
 import type { FollowupService } from '../domain/followup/followup-service';
 import type { DeadlineService } from '../domain/deadlines/deadline-service';
+import type { UnitAdminService } from '../domain/units/unit-admin-service';
 import type { Language, Translate } from '../i18n';
 import { AppError } from '../shared/errors';
 import type { PiiCipher } from '../shared/pii-cipher';
@@ -34,6 +35,7 @@ export interface EngineDeps {
   triage: Pick<TriageService, 'handle' | 'authorize'>;
   followups: Pick<FollowupService, 'addFromReporter'>;
   deadlines: Pick<DeadlineService, 'overdueList' | 'extend'>;
+  unitAdmin: Pick<UnitAdminService, 'listUnits' | 'setCoverage'>;
   evidence: EvidenceStore;
   flows: Flow<unknown>[];
   onDeskRegistered(): void;

@@ -1,6 +1,7 @@
 import type { DeskService } from '../domain/desks/desk-service';
 import type { FollowupService } from '../domain/followup/followup-service';
 import type { DeadlineService } from '../domain/deadlines/deadline-service';
+import type { UnitAdminService } from '../domain/units/unit-admin-service';
 import type { ReportService } from '../domain/reports/report-service';
 import type { ResidentService } from '../domain/residents/resident-service';
 import { isLanguage } from '../i18n';
@@ -18,6 +19,7 @@ export interface GlobalActionDeps {
   desks: DeskService;
   followups: Pick<FollowupService, 'addFromReporter'>;
   deadlines: Pick<DeadlineService, 'overdueList' | 'extend'>;
+  unitAdmin: Pick<UnitAdminService, 'listUnits' | 'setCoverage'>;
   retentionMonths: number;
   onDeskRegistered(): void;
   /** Lets channels drop what they keep of a chat (the web chat's transcript) when a resident asks to be forgotten. */
@@ -58,6 +60,12 @@ export class GlobalActions {
         return this.registerDesk(turn, args);
       case 'followup':
         return this.followup(turn, args);
+      case 'units':
+        turn.say(await this.deps.unitAdmin.listUnits(turn.event, turn.t));
+        return;
+      case 'coverage':
+        turn.say({ text: turn.t(`admin.coverage_${await this.deps.unitAdmin.setCoverage(turn.event, args, turn.now)}`) });
+        return;
       case 'overdue':
         turn.say(await this.deps.deadlines.overdueList(turn.event.address, turn.now, turn.t));
         return;

@@ -10,6 +10,7 @@ import { reportMessageModel } from './models/report-message.model';
 import { reportModel } from './models/report.model';
 import { reminderModel } from './models/reminder.model';
 import { reporterNoticeModel } from './models/reporter-notice.model';
+import { unitCoverageModel } from './models/unit-coverage.model';
 import { residentModel } from './models/resident.model';
 import { webchatMessageModel } from './models/webchat-message.model';
 
@@ -32,6 +33,7 @@ function bindModels(connection: Connection) {
     reportMessages: reportMessageModel(connection),
     reminders: reminderModel(connection),
     reporterNotices: reporterNoticeModel(connection),
+    unitCoverage: unitCoverageModel(connection),
   };
 }
 

@@ -43,6 +43,7 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
     },
     evidenceDir: mkdtempSync(path.join(os.tmpdir(), 'tinbao-evidence-')),
     officerInviteCode: TEST_INVITE_CODE,
+    systemAdmins: [],
     limits: { maxTextLength: 2000, maxEvidenceFiles: 3, maxEvidenceBytes: 1024 * 1024 },
     idleTimeoutMs: 24 * 3_600_000,
     retentionMonths: 24,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
 import type { UnitDirectory } from '../../config/units';
+import type { Coverage } from '../units/unit-admin-service';
 import { AppError, isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { EvidenceRecord, HistoryStatus, ReportDoc, ReportStatus } from '../../storage/models/report.model';
@@ -42,6 +43,8 @@ export class ReportService {
     private readonly catalog: Catalog,
     private readonly units: UnitDirectory,
     private readonly cipher: PiiCipher,
+    /** Coverage changed by admins (see UnitAdminService), applied when routing. */
+    private readonly coverage: () => Promise<Coverage>,
     private readonly nextCode: ReceiptGenerator = randomReceiptCode,
   ) {}
 
@@ -58,7 +61,7 @@ export class ReportService {
     if (existing) return { id: existing._id, code: existing.code };
 
     const identifiers = input.suspectsText ? extractSuspectIdentifiers(input.suspectsText) : [];
-    const unitIds = this.units.route(input.location.kind === 'ward' ? input.location.wardId : null, category.id).map((u) => u.id);
+    const unitIds = this.units.route(input.location.kind === 'ward' ? input.location.wardId : null, category.id, await this.coverage()).map((u) => u.id);
     const doc: Omit<ReportDoc, 'code'> = {
       _id: randomUUID(),
       kind: 'tip',

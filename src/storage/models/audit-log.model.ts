@@ -8,7 +8,8 @@ import { registerModel } from './register-model';
  */
 export interface AuditEntryDoc {
   _id: string;
-  reportId: string;
+  /** The tip acted on; null for administrative actions (a unit's coverage changed). */
+  reportId: string | null;
   unitId: string;
   actor: { channel: string; userId: string; name: string | null };
   action: string;
@@ -20,7 +21,7 @@ export interface AuditEntryDoc {
 const schema = new Schema<AuditEntryDoc>(
   {
     _id: { type: String, required: true },
-    reportId: { type: String, required: true },
+    reportId: { type: String, default: null },
     unitId: { type: String, required: true },
     actor: { type: new Schema({ channel: String, userId: String, name: { type: String, default: null } }, { _id: false }), required: true },
     action: { type: String, required: true },

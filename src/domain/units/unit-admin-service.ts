@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import type { Catalog } from '../../config/catalog';
+import type { Unit, UnitDirectory } from '../../config/units';
+import type { InboundEvent, OutboundMessage } from '../../conversation/events';
+import type { Translate } from '../../i18n';
+import { isDuplicateKeyError } from '../../shared/errors';
+import { foldVietnamese } from '../../shared/text';
+import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
+import type { UnitCoverageDoc } from '../../storage/models/unit-coverage.model';
+import type { DeskService } from '../desks/desk-service';
+
+export type Coverage = Map<string, { wards: string[]; categories: string[] }>;
+export type CoverageResult = 'updated' | 'not_admin' | 'bad_request' | 'unknown_unit' | 'unknown_ids';
+
+/** The word after the unit id in /phutrach, in Vietnamese (with or without diacritics) or English. */
+const COVERAGE_FIELDS: Record<string, 'wards' | 'categories' | undefined> = {
+  phuong: 'wards',
+  ward: 'wards',
+  wards: 'wards',
+  loai: 'categories',
+  category: 'categories',
+  categories: 'categories',
+};
+
+/**
+ * Roles above the desk: system admins (ADMIN_TELEGRAM_IDS) for every unit,
+ * unit admins (config/units.json) for their own. They list units with their
+ * desk invite codes (/donvi) and change what a unit covers (/phutrach), which
+ * routing uses from the next tip on. Every change is audited.
+ */
+export class UnitAdminService {
+  constructor(
+    private readonly models: { coverage: Model<UnitCoverageDoc>; audit: Model<AuditEntryDoc> },
+    private readonly units: UnitDirectory,
+    private readonly catalog: Catalog,
+    private readonly desks: DeskService,
+    private readonly systemAdmins: ReadonlySet<string>,
+  ) {}
+
+  /** Coverage changed by admins, by unit id (read at each routing, so every instance sees changes at once). */
+  async coverage(): Promise<Coverage> {
+    const docs = await this.models.coverage.find({}).lean();
+    return new Map(docs.map((d) => [d._id, { wards: d.wards, categories: d.categories }]));
+  }
+
+  /** /donvi: units this person administers, with coverage and desk invite codes. */
+  async listUnits(event: InboundEvent, t: Translate): Promise<OutboundMessage> {
+    const managed = this.managedUnits(event);
+    if (managed.length === 0) return { text: t('admin.not_admin') };
+    const coverage = await this.coverage();
+    const lines = managed.map((unit) => {
+      const { wards, categories } = coverage.get(unit.id) ?? unit;
+      return t('admin.unit_line', {
+        name: unit.name,
+        id: unit.id,
+        code: this.desks.inviteCodeFor(unit.id),
+        wards: wards.includes('*') ? t('admin.all') : wards.map((w) => this.catalog.wardById(w)?.name ?? w).join(', '),
+        categories: categories.includes('*') ? t('admin.all') : categories.map((c) => t(`category.${c}`)).join(', '),
+      });
+    });
+    return { text: [t('admin.units_title'), ...lines, t('admin.coverage_usage')].join('\n\n') };
+  }
+
+  /** /phutrach <unit> phuong|loai <id…|*>: sets the wards or the categories a unit covers. */
+  async setCoverage(event: InboundEvent, args: string, now: Date): Promise<CoverageResult> {
+    const [unitId, what, ...ids] = args.trim().split(/\s+/);
+    const field = COVERAGE_FIELDS[foldVietnamese(what ?? '')];
+    if (!unitId || !field || ids.length === 0) return 'bad_request';
+    const unit = this.units.byId(unitId);
+    if (!unit) return 'unknown_unit';
+    if (!this.managedUnits(event).includes(unit)) return 'not_admin';
+    const exists = field === 'wards' ? (id: string) => Boolean(this.catalog.wardById(id)) : (id: string) => Boolean(this.catalog.categoryById(id));
+    if (!ids.every((id) => id === '*' || exists(id))) return 'unknown_ids';
+
+    const current = (await this.coverage()).get(unit.id) ?? { wards: unit.wards, categories: unit.categories };
+    const next = { ...current, [field]: ids.includes('*') ? ['*'] : [...new Set(ids)] };
+    const by = event.senderName ?? event.senderId ?? 'admin';
+    try {
+      await this.models.coverage.create({ _id: unit.id, ...next, updatedBy: by, updatedAt: now });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      await this.models.coverage.updateOne({ _id: unit.id }, { $set: { ...next, updatedBy: by, updatedAt: now } });
+    }
+    await this.models.audit.create({
+      _id: randomUUID(),
+      reportId: null,
+      unitId: unit.id,
+      actor: { channel: event.address.channel, userId: event.senderId ?? '', name: event.senderName },
+      action: 'set_coverage',
+      before: current,
+      after: next,
+      at: now,
+    });
+    return 'updated';
+  }
+
+  /** Units the sender may administer; roles come only from Telegram user ids, never from a chat. */
+  private managedUnits(event: InboundEvent): Unit[] {
+    if (event.address.channel !== 'telegram' || !event.senderId) return [];
+    if (this.systemAdmins.has(event.senderId)) return this.units.units;
+    const sender = event.senderId;
+    return this.units.units.filter((u) => u.adminTelegramIds.includes(sender));
+  }
+}
