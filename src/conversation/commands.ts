@@ -1,7 +1,7 @@
 import { foldVietnamese } from '../shared/text';
 
 /** Everything a resident or officer can ask by command, whatever the language they type it in. */
-export type CommandName = 'start' | 'report' | 'cancel' | 'lookup' | 'help' | 'language' | 'forget' | 'desk' | 'followup' | 'overdue' | 'extend' | 'units' | 'coverage';
+export type CommandName = 'start' | 'report' | 'cancel' | 'lookup' | 'help' | 'language' | 'forget' | 'desk' | 'followup' | 'overdue' | 'extend' | 'units' | 'coverage' | 'topic';
 
 const ALIASES: Record<string, CommandName> = {
   start: 'start',
@@ -20,6 +20,8 @@ const ALIASES: Record<string, CommandName> = {
   forget: 'forget',
   trucban: 'desk',
   desk: 'desk',
+  chude: 'topic',
+  topic: 'topic',
   donvi: 'units',
   units: 'units',
   phutrach: 'coverage',

@@ -46,7 +46,7 @@ export interface EngineDeps {
 const MAX_CONFLICT_RETRIES = 3;
 
 /** Commands that work in a group chat: the officers' own. */
-const DESK_COMMANDS: CommandName[] = ['desk', 'overdue', 'extend'];
+const DESK_COMMANDS: CommandName[] = ['desk', 'topic', 'overdue', 'extend'];
 
 /** Flows an officer answers in a desk group (plain text is otherwise ignored in groups). */
 const DESK_FLOWS = ['desk_reply', 'forward_reason', 'duplicate_of'];

@@ -25,6 +25,8 @@ interface EventBase {
   address: ChatAddress;
   /** True for group chats, where resident flows are refused to protect reporters. */
   isGroup: boolean;
+  /** The forum topic it was written in (Telegram message_thread_id), if any: replies go back there. */
+  threadId?: string;
   /** The platform id of the person who sent it (an officer acting in a desk group); never stored for residents. */
   senderId: string | null;
   senderName: string | null;
@@ -71,4 +73,6 @@ export interface OutboundMessage {
   attachments?: OutboundAttachment[];
   /** Platform id of an earlier message this one answers (keeps a tip's thread together in a desk chat). */
   replyTo?: string;
+  /** The forum topic to post in (a desk group with one topic per category). */
+  threadId?: string;
 }

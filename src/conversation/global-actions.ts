@@ -1,3 +1,4 @@
+import type { Catalog } from '../config/catalog';
 import type { DeskService } from '../domain/desks/desk-service';
 import type { FollowupService } from '../domain/followup/followup-service';
 import type { DeadlineService } from '../domain/deadlines/deadline-service';
@@ -13,6 +14,7 @@ import { consentRequest, forgetConfirmation, languageChoice, mainMenu, statusMes
 import type { Turn } from './turn';
 
 export interface GlobalActionDeps {
+  catalog: Catalog;
   store: ConversationStateStore;
   residents: ResidentService;
   reports: ReportService;
@@ -60,6 +62,16 @@ export class GlobalActions {
         return this.registerDesk(turn, args);
       case 'followup':
         return this.followup(turn, args);
+      case 'topic': {
+        const category = this.deps.catalog.categoryById(args.trim()) ?? this.deps.catalog.matchCategory(args);
+        if (!category) {
+          turn.say({ text: turn.t('desk.topic_usage', { ids: this.deps.catalog.categories.map((c) => c.id).join(', ') }) });
+          return;
+        }
+        const bound = await this.deps.desks.bindTopic(turn.event.address, turn.event.threadId, category.id);
+        turn.say({ text: turn.t(`desk.topic_${bound}`, { category: turn.t(`category.${category.id}`) }) });
+        return;
+      }
       case 'units':
         turn.say(await this.deps.unitAdmin.listUnits(turn.event, turn.t));
         return;

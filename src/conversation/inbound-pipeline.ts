@@ -46,7 +46,8 @@ export class InboundPipeline {
         return 'duplicate';
       }
       try {
-        const replies = await this.engine.handle(event);
+        // Answers stay in the forum topic the message came from.
+        const replies = (await this.engine.handle(event)).map((reply) => (event.threadId && !reply.threadId ? { ...reply, threadId: event.threadId } : reply));
         await this.channels.send(event.address, replies);
         await this.inbox.updateOne({ _id: event.key }, { $set: { status: 'done', doneAt: this.clock() } });
         return 'processed';

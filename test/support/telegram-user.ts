@@ -35,10 +35,11 @@ export class TelegramUser {
     return { message: { message_id: this.messageId++, date: Math.floor(Date.now() / 1000), chat: this.chat, from: this.from, ...extra } };
   }
 
-  /** A text message; a leading slash makes it a bot command, as Telegram marks it. */
-  text(text: string): number {
+  /** A text message; a leading slash makes it a bot command, as Telegram marks it. `topic`: a forum topic's thread id. */
+  text(text: string, topic?: number): number {
     const entities = text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: text.split(/\s/)[0].length }] : undefined;
-    return this.server.pushUpdate(this.message({ text, entities }));
+    const thread = topic === undefined ? {} : { message_thread_id: topic, is_topic_message: true };
+    return this.server.pushUpdate(this.message({ text, entities, ...thread }));
   }
 
   /** Presses the button with this label on the bot's latest message that has buttons. */
@@ -50,14 +51,16 @@ export class TelegramUser {
     return this.pressData(button.callback_data);
   }
 
-  pressData(data: string): number {
+  /** Presses a button whose data is known; `topic`: the forum topic the message with the button is in. */
+  pressData(data: string, topic?: number): number {
+    const thread = topic === undefined ? {} : { message_thread_id: topic, is_topic_message: true };
     return this.server.pushUpdate({
       callback_query: {
         id: `cb${this.messageId++}`,
         from: this.from,
         chat_instance: 'ci',
         data,
-        message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: this.chat, from: { id: 123456, is_bot: true, first_name: 'bot' }, text: '…' },
+        message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: this.chat, from: { id: 123456, is_bot: true, first_name: 'bot' }, text: '…', ...thread },
       },
     });
   }

@@ -14,15 +14,16 @@ export class TelegramChannel implements Channel {
 
   async send(chatId: string, message: OutboundMessage): Promise<string | null> {
     const parts = splitText(message.text, MAX_TEXT);
+    const topic = message.threadId ? { message_thread_id: Number(message.threadId) } : {};
     let ref: string | null = null;
     for (let i = 0; i < parts.length; i += 1) {
       const last = i === parts.length - 1;
-      const thread = i === 0 && message.replyTo ? { reply_parameters: { message_id: Number(message.replyTo), allow_sending_without_reply: true } } : {};
-      const sent = await this.telegram.sendMessage(chatId, parts[i], last ? { ...thread, reply_markup: markup(message) } : thread);
+      const reply = i === 0 && message.replyTo ? { reply_parameters: { message_id: Number(message.replyTo), allow_sending_without_reply: true } } : {};
+      const sent = await this.telegram.sendMessage(chatId, parts[i], last ? { ...topic, ...reply, reply_markup: markup(message) } : { ...topic, ...reply });
       if (last) ref = String(sent.message_id);
     }
-    if (message.location) await this.telegram.sendLocation(chatId, message.location.lat, message.location.lon);
-    for (const attachment of message.attachments ?? []) await this.sendAttachment(chatId, attachment);
+    if (message.location) await this.telegram.sendLocation(chatId, message.location.lat, message.location.lon, topic);
+    for (const attachment of message.attachments ?? []) await this.sendAttachment(chatId, attachment, topic);
     return ref;
   }
 
@@ -32,26 +33,26 @@ export class TelegramChannel implements Channel {
     await this.telegram.editMessageText(chatId, Number(messageRef), undefined, text, { reply_markup: replyMarkup as InlineKeyboardMarkup });
   }
 
-  private async sendAttachment(chatId: string, attachment: OutboundAttachment): Promise<void> {
+  private async sendAttachment(chatId: string, attachment: OutboundAttachment, topic: { message_thread_id?: number }): Promise<void> {
     const file =
       attachment.platform?.channel === 'telegram'
         ? attachment.platform.fileId
         : { source: await attachment.load(), filename: attachment.fileName ?? `${attachment.evidenceId}${extension(attachment.mime)}` };
     switch (attachment.kind) {
       case 'photo':
-        await this.telegram.sendPhoto(chatId, file);
+        await this.telegram.sendPhoto(chatId, file, topic);
         return;
       case 'video':
-        await this.telegram.sendVideo(chatId, file);
+        await this.telegram.sendVideo(chatId, file, topic);
         return;
       case 'voice':
-        await this.telegram.sendVoice(chatId, file);
+        await this.telegram.sendVoice(chatId, file, topic);
         return;
       case 'audio':
-        await this.telegram.sendAudio(chatId, file);
+        await this.telegram.sendAudio(chatId, file, topic);
         return;
       case 'document':
-        await this.telegram.sendDocument(chatId, file);
+        await this.telegram.sendDocument(chatId, file, topic);
         return;
     }
   }

@@ -17,6 +17,7 @@ export function telegramUpdateToEvent(update: Update, telegram: Telegram): Inbou
       key,
       address: { channel: 'telegram', chatId: String(chat.id) },
       isGroup: chat.type !== 'private',
+      threadId: query.message && 'message_thread_id' in query.message && query.message.message_thread_id ? String(query.message.message_thread_id) : undefined,
       senderId: String(query.from.id),
       senderName: displayName(query.from),
       kind: 'button',
@@ -30,6 +31,7 @@ export function telegramUpdateToEvent(update: Update, telegram: Telegram): Inbou
     key,
     address: { channel: 'telegram' as const, chatId: String(message.chat.id) },
     isGroup: message.chat.type !== 'private',
+    threadId: 'is_topic_message' in message && message.is_topic_message && message.message_thread_id ? String(message.message_thread_id) : undefined,
     senderId: 'from' in message && message.from ? String(message.from.id) : null,
     senderName: 'from' in message && message.from ? displayName(message.from) : null,
   };

@@ -10,7 +10,7 @@ import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { ReminderDoc } from '../../storage/models/reminder.model';
 import type { ReportDoc } from '../../storage/models/report.model';
-import type { DeskService } from '../desks/desk-service';
+import { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
 
 const log = moduleLogger('deadlines');
@@ -136,7 +136,9 @@ export class DeadlineService {
       const desk = await this.desks.byId(delivery.deskId);
       if (!desk) continue;
       await this.ports
-        .sendToChat({ channel: desk.channel as ChannelName, chatId: desk.chatId }, [{ text, replyTo: delivery.messageRef ?? undefined }])
+        .sendToChat({ channel: desk.channel as ChannelName, chatId: desk.chatId }, [
+          { text, replyTo: delivery.messageRef ?? undefined, threadId: DeskService.topicFor(desk, due.report.category) },
+        ])
         .catch((error: unknown) => log.warn({ err: error, report: due.report._id }, 'reminder not delivered'));
     }
   }

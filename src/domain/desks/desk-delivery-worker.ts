@@ -5,7 +5,7 @@ import { claimAttempt, retryDelayMs } from '../../storage/attempt-claim';
 import { moduleLogger } from '../../shared/logger';
 import type { DeliveryClaimDoc, DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { ReportDoc } from '../../storage/models/report.model';
-import type { DeskService } from './desk-service';
+import { DeskService } from './desk-service';
 
 const log = moduleLogger('desk-delivery');
 
@@ -137,7 +137,8 @@ export class DeskDeliveryWorker {
 
     let messageRef: string | null;
     try {
-      messageRef = await this.send({ channel: desk.channel as ChannelName, chatId: desk.chatId }, this.render(report));
+      const card = { ...this.render(report), threadId: DeskService.topicFor(desk, report.category) };
+      messageRef = await this.send({ channel: desk.channel as ChannelName, chatId: desk.chatId }, card);
     } catch (error) {
       const delayMs = retryDelayMs(attemptNo, this.options.retryBaseMs);
       const message = error instanceof Error ? error.message : String(error);

@@ -37,7 +37,7 @@ export class DeskService {
     const unit = this.unitForCode(code);
     if (!unit) return { result: 'wrong_code' };
     try {
-      await this.desks.create({ _id: `${address.channel}:${address.chatId}`, channel: address.channel, chatId: address.chatId, unitId: unit.id, title, registeredAt: now });
+      await this.desks.create({ _id: `${address.channel}:${address.chatId}`, channel: address.channel, chatId: address.chatId, unitId: unit.id, topics: {}, title, registeredAt: now });
       return { result: 'registered', unit };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
@@ -56,6 +56,20 @@ export class DeskService {
 
   async forUnits(unitIds: string[]): Promise<DeskDoc[]> {
     return this.desks.find({ unitId: { $in: unitIds } }).sort({ registeredAt: 1 }).lean();
+  }
+
+  /** /chude <loại> sent inside a forum topic: that category's cards go to this topic. */
+  async bindTopic(address: ChatAddress, threadId: string | undefined, categoryId: string): Promise<'bound' | 'not_a_desk' | 'not_a_topic'> {
+    const desk = await this.find(address);
+    if (!desk) return 'not_a_desk';
+    if (!threadId) return 'not_a_topic';
+    await this.desks.updateOne({ _id: desk._id }, { $set: { [`topics.${categoryId}`]: threadId } });
+    return 'bound';
+  }
+
+  /** Where a tip of this category is posted in a desk: its topic, if the desk is a forum with one for it. */
+  static topicFor(desk: Pick<DeskDoc, 'topics'>, categoryId: string): string | undefined {
+    return desk.topics?.[categoryId];
   }
 
   async byId(id: string): Promise<DeskDoc | null> {

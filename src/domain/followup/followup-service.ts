@@ -8,7 +8,7 @@ import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { ReportMessageDoc } from '../../storage/models/report-message.model';
 import type { EvidenceRecord, ReportDoc } from '../../storage/models/report.model';
-import type { DeskService } from '../desks/desk-service';
+import { DeskService } from '../desks/desk-service';
 import type { EvidenceStore } from '../evidence/evidence-store';
 import { parseReceiptCode } from '../reports/receipt-code';
 import type { ResidentService } from '../residents/resident-service';
@@ -105,6 +105,7 @@ export class FollowupService {
         {
           text,
           replyTo: delivery.messageRef ?? undefined,
+          threadId: DeskService.topicFor(desk, report.category),
           attachments: attachment
             ? [{ kind: attachment.kind, mime: attachment.mime, fileName: attachment.fileName, evidenceId: attachment.id, platform: attachment.platform, load: () => this.evidence.load(attachment.id) }]
             : undefined,

@@ -8,6 +8,8 @@ export interface DeskDoc {
   chatId: string;
   /** The unit whose tips this desk receives and may act on. */
   unitId: string;
+  /** In a forum group: the topic (message_thread_id) each category's cards go to. */
+  topics: Record<string, string>;
   title: string | null;
   registeredAt: Date;
 }
@@ -18,10 +20,11 @@ const schema = new Schema<DeskDoc>(
     channel: { type: String, required: true },
     chatId: { type: String, required: true },
     unitId: { type: String, required: true },
+    topics: { type: Schema.Types.Mixed, default: {} },
     title: { type: String, default: null },
     registeredAt: { type: Date, required: true },
   },
-  { versionKey: false, autoIndex: false, collection: 'desks' },
+  { versionKey: false, autoIndex: false, collection: 'desks', minimize: false },
 );
 // Serves "is this chat a desk?" on every desk command, and keeps one desk per chat.
 schema.index({ channel: 1, chatId: 1 }, { unique: true });

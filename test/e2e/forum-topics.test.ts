@@ -1,0 +1,67 @@
+import { startApp, type RunningApp } from '../../src/app';
+import { deskPayload } from '../../src/conversation/flow';
+import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
+import { TelegramUser } from '../support/telegram-user';
+import { eventually, testEnv } from '../support/test-env';
+
+const FORUM = -3001;
+const DRUGS_TOPIC = 77;
+
+describe('a forum desk group with one topic per category', () => {
+  let telegram: FakeTelegramServer;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    telegram = new FakeTelegramServer();
+    const apiRoot = await telegram.start();
+    app = await startApp(testEnv('forum', { TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN, TELEGRAM_API_ROOT: apiRoot }));
+  });
+
+  afterAll(async () => {
+    await app.stop();
+    await telegram.stop();
+  });
+
+  const inTopic = (needle: string) =>
+    telegram.callsOf('sendMessage', FORUM).find((c) => String(c.params.text).includes(needle) && Number(c.params.message_thread_id) === DRUGS_TOPIC);
+
+  it("posts a category's cards, the officer's prompts and the reporter's additions in that category's topic", async () => {
+    const officer = new TelegramUser(telegram, 8801, 'Đội trưởng', FORUM);
+    officer.text(`/trucban ${app.unitInviteCodes.find((u) => u.unitId === 'q3-drugs')?.code}`);
+    await eventually('registered', () => telegram.textsTo(FORUM).some((t) => t.includes('bàn trực ban')));
+    officer.text('/chude drugs');
+    await eventually('told to use a topic', () => telegram.textsTo(FORUM).some((t) => t.includes('bên trong chủ đề')));
+    officer.text('/chude ma tuy', DRUGS_TOPIC);
+    await eventually('topic bound, answered in the topic', () => inTopic('sẽ được chuyển vào chủ đề này'));
+
+    const resident = new TelegramUser(telegram, 8802, 'Bình');
+    const next = async (act: () => number, needle: string) => {
+      act();
+      await eventually(needle, () => telegram.textsTo(resident.id).some((t) => t.includes(needle)));
+    };
+    await next(() => resident.text('/baotin'), 'dữ liệu cá nhân');
+    await next(() => resident.press('✅ Tôi đồng ý'), 'Bước 1/7');
+    await next(() => resident.press('Ma túy'), 'Bước 2/7');
+    await next(() => resident.text('Nhóm thanh niên bán ma túy ở công viên.'), 'Bước 3/7');
+    await next(() => resident.press('Không nhớ địa điểm'), 'Bước 4/7');
+    await next(() => resident.press('Đang diễn ra'), 'Bước 5/7');
+    await next(() => resident.press('Bỏ qua'), 'Bước 6/7');
+    await next(() => resident.press('Bỏ qua'), 'Bước 7/7');
+    await next(() => resident.press('🕶 Gửi ẩn danh'), 'Kiểm tra lại');
+    await next(() => resident.press('📨 Gửi tin báo'), 'Mã biên nhận');
+    const report = await app.database.models.reports.findOne({ category: 'drugs' }).lean();
+    if (!report) throw new Error('not stored');
+
+    await eventually('card in the drugs topic', () => inTopic(`TIN BÁO MỚI ${report.code}`));
+
+    officer.pressData(deskPayload(report._id, 'accept'), DRUGS_TOPIC);
+    await eventually('accepted', async () => (await app.database.models.reports.findOne({ _id: report._id }).lean())?.status === 'accepted');
+    officer.pressData(deskPayload(report._id, 'reply'), DRUGS_TOPIC);
+    await eventually('prompt in the topic', () => inTopic(`Người báo tin #${report.code}`));
+    officer.text('Cảm ơn, đội đang xác minh.', DRUGS_TOPIC);
+    await eventually('relayed', () => telegram.textsTo(resident.id).some((t) => t.includes('đội đang xác minh')));
+
+    resident.text(`/bosung ${report.code} Tối nay họ lại tụ tập.`);
+    await eventually('addition in the topic', () => inTopic('Tối nay họ lại tụ tập'));
+  });
+});
