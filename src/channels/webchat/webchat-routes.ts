@@ -95,15 +95,17 @@ export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDe
     return { messages: await deps.channel.since(parsed.data.sessionId, parsed.data.after) };
   });
 
-  // Evidence is shown only to a web chat registered as an officer desk.
+  // Evidence is shown only to a web chat registered as the desk of a unit holding the tip.
   app.get('/api/webchat/evidence/:id', async (request, reply) => {
     const params = z.object({ id: z.string().uuid() }).safeParse(request.params);
     const query = z.object({ sessionId }).safeParse(request.query);
     if (!params.success || !query.success) return reply.code(400).send({ error: 'invalid_request' });
-    if (!(await deps.desks.isDesk({ channel: 'webchat', chatId: query.data.sessionId }))) return reply.code(403).send({ error: 'desk_only' });
-    const meta = await deps.reports.evidenceById(params.data.id);
-    if (!meta) return reply.code(404).send({ error: 'not_found' });
-    return reply.type(meta.mime).send(await deps.evidence.load(meta.id));
+    const desk = await deps.desks.find({ channel: 'webchat', chatId: query.data.sessionId });
+    if (!desk) return reply.code(403).send({ error: 'desk_only' });
+    const found = await deps.reports.evidenceById(params.data.id);
+    if (!found) return reply.code(404).send({ error: 'not_found' });
+    if (!found.unitIds.includes(desk.unitId)) return reply.code(403).send({ error: 'not_your_unit' });
+    return reply.type(found.record.mime).send(await deps.evidence.load(found.record.id));
   });
 }
 

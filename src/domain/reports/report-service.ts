@@ -141,10 +141,11 @@ export class ReportService {
     return this.reports.findOne({ _id: id }).lean();
   }
 
-  /** Metadata of one evidence file, if some tip holds it. */
-  async evidenceById(id: string): Promise<EvidenceRecord | null> {
-    const doc = await this.reports.findOne({ 'evidence.id': id }, { evidence: 1 }).lean();
-    return doc?.evidence.find((e) => e.id === id) ?? null;
+  /** Metadata of one evidence file and the units whose tip holds it (a desk may open only its own units' files). */
+  async evidenceById(id: string): Promise<{ record: EvidenceRecord; unitIds: string[] } | null> {
+    const doc = await this.reports.findOne({ 'evidence.id': id }, { evidence: 1, unitIds: 1 }).lean();
+    const record = doc?.evidence.find((e) => e.id === id);
+    return doc && record ? { record, unitIds: doc.unitIds } : null;
   }
 
   /** The named reporter's contact, decrypted; only for desk cards of named reports. */

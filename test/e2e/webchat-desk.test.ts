@@ -1,0 +1,47 @@
+import { startApp, type RunningApp } from '../../src/app';
+import { eventually, testEnv } from '../support/test-env';
+import { WebchatClient } from '../support/webchat-client';
+
+/** Both sides in the local web chat: a resident files a tip with a photo; only the right unit's desk can open it. */
+describe('officer desks in the local web chat', () => {
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    app = await startApp(testEnv('webchat_desk'));
+  });
+
+  afterAll(() => app.stop());
+
+  const code = (unitId: string) => app.unitInviteCodes.find((u) => u.unitId === unitId)?.code ?? '';
+
+  it('shows evidence only to a desk of a unit holding the tip', async () => {
+    const p11Desk = await WebchatClient.open(app.url);
+    await p11Desk.say(`/trucban ${code('cap-p9')}`);
+    const p4Desk = await WebchatClient.open(app.url);
+    await p4Desk.say(`/trucban ${code('cap-p4')}`);
+
+    const resident = await WebchatClient.open(app.url);
+    await resident.say('/baotin');
+    await resident.press('✅ Tôi đồng ý');
+    await resident.press('Trộm cắp, cướp giật');
+    await resident.say('Camera ghi lại cảnh trộm xe trước nhà.');
+    await resident.say('Phường 11');
+    await resident.press('Không rõ');
+    await resident.upload(Buffer.from('89504e47', 'hex'), 'image/png', 'camera.png');
+    await resident.press('✅ Xong');
+    await resident.press('Bỏ qua');
+    await resident.press('🕶 Gửi ẩn danh');
+    await resident.press('📨 Gửi tin báo');
+
+    const card = await eventually('card at the Phường 9 desk', async () => (await p11Desk.newMessages()).find((m) => m.text.includes('TIN BÁO MỚI')));
+    const url = card.attachments[0]?.url;
+    expect(url).toMatch(/^\/api\/webchat\/evidence\//);
+
+    const asOwnDesk = await fetch(`${app.url}${url}?sessionId=${p11Desk.sessionId}`);
+    expect(asOwnDesk.status).toBe(200);
+    expect(Buffer.from(await asOwnDesk.arrayBuffer()).toString('hex')).toBe('89504e47');
+    expect((await fetch(`${app.url}${url}?sessionId=${p4Desk.sessionId}`)).status).toBe(403);
+    expect((await fetch(`${app.url}${url}?sessionId=${resident.sessionId}`)).status).toBe(403);
+    expect(p4Desk.all.concat(await p4Desk.newMessages()).some((m) => m.text.includes('TIN BÁO MỚI'))).toBe(false);
+  });
+});
