@@ -2,6 +2,7 @@ import { startApp, type RunningApp } from '../../src/app';
 import { deskPayload } from '../../src/conversation/flow';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { TelegramUser } from '../support/telegram-user';
+import { fileTelegramTip } from '../support/file-tip';
 import { eventually, testEnv } from '../support/test-env';
 
 const DESK = -2004;
@@ -33,21 +34,7 @@ describe('deadlines and reminders, with two service instances', () => {
   });
 
   async function fileTip(user: TelegramUser): Promise<string> {
-    const next = async (act: () => number, needle: string) => {
-      act();
-      await eventually(needle, () => telegram.textsTo(user.id).some((t) => t.includes(needle)));
-    };
-    await next(() => user.text('/baotin'), 'dữ liệu cá nhân');
-    await next(() => user.press('✅ Tôi đồng ý'), 'Bước 1/7');
-    await next(() => user.press('Tín dụng đen'), 'Bước 2/7');
-    await next(() => user.text('Nhóm cho vay nặng lãi đến đập phá nhà dân.'), 'Bước 3/7');
-    await next(() => user.text('phuong 4'), 'Bước 4/7');
-    await next(() => user.press('Không rõ'), 'Bước 5/7');
-    await next(() => user.press('Bỏ qua'), 'Bước 6/7');
-    await next(() => user.press('Bỏ qua'), 'Bước 7/7');
-    await next(() => user.press('🕶 Gửi ẩn danh'), 'Kiểm tra lại');
-    await next(() => user.press('📨 Gửi tin báo'), 'Mã biên nhận');
-    const code = /TB-\w{6}/.exec(telegram.textsTo(user.id).find((t) => t.includes('Mã biên nhận')) ?? '')?.[0] ?? '';
+    const code = await fileTelegramTip(telegram, user, { category: 'Tín dụng đen', description: 'Nhóm cho vay nặng lãi đến đập phá nhà dân.', ward: 'phuong 4' });
     await eventually('card at the desk', () => telegram.textsTo(DESK).some((t) => t.includes(code)));
     return code;
   }

@@ -2,6 +2,7 @@ import { startApp, type RunningApp } from '../../src/app';
 import { deskPayload } from '../../src/conversation/flow';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { TelegramUser } from '../support/telegram-user';
+import { fileTelegramTip } from '../support/file-tip';
 import { eventually, testEnv } from '../support/test-env';
 
 const FORUM = -3001;
@@ -35,20 +36,7 @@ describe('a forum desk group with one topic per category', () => {
     await eventually('topic bound, answered in the topic', () => inTopic('sẽ được chuyển vào chủ đề này'));
 
     const resident = new TelegramUser(telegram, 8802, 'Bình');
-    const next = async (act: () => number, needle: string) => {
-      act();
-      await eventually(needle, () => telegram.textsTo(resident.id).some((t) => t.includes(needle)));
-    };
-    await next(() => resident.text('/baotin'), 'dữ liệu cá nhân');
-    await next(() => resident.press('✅ Tôi đồng ý'), 'Bước 1/7');
-    await next(() => resident.press('Ma túy'), 'Bước 2/7');
-    await next(() => resident.text('Nhóm thanh niên bán ma túy ở công viên.'), 'Bước 3/7');
-    await next(() => resident.press('Không nhớ địa điểm'), 'Bước 4/7');
-    await next(() => resident.press('Đang diễn ra'), 'Bước 5/7');
-    await next(() => resident.press('Bỏ qua'), 'Bước 6/7');
-    await next(() => resident.press('Bỏ qua'), 'Bước 7/7');
-    await next(() => resident.press('🕶 Gửi ẩn danh'), 'Kiểm tra lại');
-    await next(() => resident.press('📨 Gửi tin báo'), 'Mã biên nhận');
+    await fileTelegramTip(telegram, resident, { category: 'Ma túy', description: 'Nhóm thanh niên bán ma túy ở công viên.', ward: null, occurred: 'Đang diễn ra' });
     const report = await app.database.models.reports.findOne({ category: 'drugs' }).lean();
     if (!report) throw new Error('not stored');
 

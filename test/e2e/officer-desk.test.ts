@@ -2,6 +2,7 @@ import { startApp, type RunningApp } from '../../src/app';
 import { deskPayload } from '../../src/conversation/flow';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { TelegramUser } from '../support/telegram-user';
+import { fileTelegramTip } from '../support/file-tip';
 import { eventually, testEnv } from '../support/test-env';
 
 const P4_DESK = -1004;
@@ -28,32 +29,9 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
     await telegram.stop();
   });
 
-  /** A resident files an anonymous theft tip in the given ward; returns the stored report. */
-  async function fileTip(user: TelegramUser, wardLabel: string) {
-    const waitFor = (needle: string) => eventually(needle, () => telegram.textsTo(user.id).some((t) => t.includes(needle)));
-    user.text('/baotin');
-    await waitFor('dữ liệu cá nhân');
-    user.press('✅ Tôi đồng ý');
-    await waitFor('Bước 1/7');
-    user.press('Trộm cắp, cướp giật');
-    await waitFor('Bước 2/7');
-    user.text('Trộm đột nhập nhà số 8 lấy xe máy lúc rạng sáng.');
-    await waitFor('Bước 3/7');
-    user.press('🏘 Chọn phường/xã');
-    await waitFor('Chọn phường/xã (');
-    user.press(wardLabel);
-    await waitFor('Bước 4/7');
-    user.press('Không rõ');
-    await waitFor('Bước 5/7');
-    user.press('Bỏ qua');
-    await waitFor('Bước 6/7');
-    user.press('Bỏ qua');
-    await waitFor('Bước 7/7');
-    user.press('🕶 Gửi ẩn danh');
-    await waitFor('Kiểm tra lại');
-    user.press('📨 Gửi tin báo');
-    await waitFor('Mã biên nhận');
-    const code = /TB-\w{6}/.exec(telegram.textsTo(user.id).find((t) => t.includes('Mã biên nhận')) ?? '')?.[0];
+  /** A resident files an anonymous theft tip in the given ward; returns the stored report once a desk has its card. */
+  async function fileTip(user: TelegramUser, ward: string) {
+    const code = await fileTelegramTip(telegram, user, { category: 'Trộm cắp, cướp giật', description: 'Trộm đột nhập nhà số 8 lấy xe máy lúc rạng sáng.', ward });
     const report = await app.database.models.reports.findOne({ code }).lean();
     if (!report) throw new Error('tip not stored');
     await eventually('card delivered', () => telegram.textsTo(P4_DESK).some((t) => t.includes(report.code)) || telegram.textsTo(P9_DESK).some((t) => t.includes(report.code)));

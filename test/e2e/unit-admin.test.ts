@@ -5,6 +5,7 @@ import { startApp, type RunningApp } from '../../src/app';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { ROOT } from '../support/services';
 import { TelegramUser } from '../support/telegram-user';
+import { fileTelegramTip } from '../support/file-tip';
 import { eventually, testEnv } from '../support/test-env';
 
 const SYSTEM_ADMIN = 5001;
@@ -64,21 +65,7 @@ describe('system and unit admins change what units cover, from the chat', () => 
     unitAdmin.text('/phutrach cap-p9 phuong q3-p99');
     await said(unitAdmin, 'không tồn tại');
 
-    const resident = new TelegramUser(telegram, 5004, 'Tư');
-    const next = async (act: () => number, needle: string) => {
-      act();
-      await said(resident, needle);
-    };
-    await next(() => resident.text('/baotin'), 'dữ liệu cá nhân');
-    await next(() => resident.press('✅ Tôi đồng ý'), 'Bước 1/7');
-    await next(() => resident.press('Cờ bạc, lô đề'), 'Bước 2/7');
-    await next(() => resident.text('Ghi lô đề công khai ở quán nước.'), 'Bước 3/7');
-    await next(() => resident.text('Phường 4'), 'Bước 4/7');
-    await next(() => resident.press('Không rõ'), 'Bước 5/7');
-    await next(() => resident.press('Bỏ qua'), 'Bước 6/7');
-    await next(() => resident.press('Bỏ qua'), 'Bước 7/7');
-    await next(() => resident.press('🕶 Gửi ẩn danh'), 'Kiểm tra lại');
-    await next(() => resident.press('📨 Gửi tin báo'), 'Mã biên nhận');
+    await fileTelegramTip(telegram, new TelegramUser(telegram, 5004, 'Tư'), { category: 'Cờ bạc, lô đề', description: 'Ghi lô đề công khai ở quán nước.', ward: 'Phường 4' });
 
     const report = await app.database.models.reports.findOne({}).sort({ createdAt: -1 }).lean();
     expect(report?.unitIds).toEqual(['cap-p4', 'cap-p9']);

@@ -50,10 +50,6 @@ export class DeskService {
     return this.desks.findOne({ channel: address.channel, chatId: address.chatId }).lean();
   }
 
-  async isDesk(address: ChatAddress): Promise<boolean> {
-    return (await this.find(address)) !== null;
-  }
-
   async forUnits(unitIds: string[]): Promise<DeskDoc[]> {
     return this.desks.find({ unitId: { $in: unitIds } }).sort({ registeredAt: 1 }).lean();
   }

@@ -137,10 +137,6 @@ export class ReportService {
     return { code: doc.code, category: doc.category, status: doc.status, createdAt: doc.createdAt, history: doc.statusHistory };
   }
 
-  async findById(id: string): Promise<ReportDoc | null> {
-    return this.reports.findOne({ _id: id }).lean();
-  }
-
   /** Metadata of one evidence file and the units whose tip holds it (a desk may open only its own units' files). */
   async evidenceById(id: string): Promise<{ record: EvidenceRecord; unitIds: string[] } | null> {
     const doc = await this.reports.findOne({ 'evidence.id': id }, { evidence: 1, unitIds: 1 }).lean();
