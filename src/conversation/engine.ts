@@ -167,8 +167,14 @@ export class ConversationEngine {
     const { event } = turn;
     const payload = event.kind === 'button' ? parsePayload(event.payload) : null;
     if (payload?.scope === 'desk') return this.triage(turn, payload.reportId, payload.action);
-    // An officer typing a reply to a reporter, or a reason to forward, in a desk group.
+    // An officer typing a reply to a reporter, a reason to forward or a code, in a desk group.
+    // Only the officer who pressed the button is listened to: others' chatter must never reach a reporter.
     if (turn.flow !== null && DESK_FLOWS.includes(turn.flow)) {
+      const officerId = (turn.draft as { officerId?: string } | null)?.officerId;
+      if (officerId !== undefined && officerId !== event.senderId) {
+        turn.skipSave = true;
+        return;
+      }
       const cancel = event.kind === 'command' ? resolveCommand(event.command) === 'cancel' : event.kind === 'text' && resolveBareWord(event.text) === 'cancel';
       if (cancel) return this.runner.cancel(turn);
       if (event.kind === 'text') return this.runner.run(turn, event, () => this.residentKey(turn));
@@ -195,10 +201,10 @@ export class ConversationEngine {
         turn.say(...allowed.refusal);
         return;
       }
-      const { code } = allowed.report;
-      if (forwardTo) await this.runner.start(turn, 'forward_reason', { reportId, code, toUnitId: forwardTo });
-      else if (action === 'close:duplicate') await this.runner.start(turn, 'duplicate_of', { reportId, code });
-      else await this.runner.start(turn, 'desk_reply', { reportId, code });
+      const draft = { reportId, code: allowed.report.code, officerId: actor.userId };
+      if (forwardTo) await this.runner.start(turn, 'forward_reason', { ...draft, toUnitId: forwardTo });
+      else if (action === 'close:duplicate') await this.runner.start(turn, 'duplicate_of', draft);
+      else await this.runner.start(turn, 'desk_reply', draft);
       return;
     }
     turn.skipSave = true;

@@ -131,11 +131,14 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
 
     officer.pressData(deskPayload(report._id, 'reply'));
     await eventually('desk asked for the message', () => telegram.textsTo(P4_DESK).some((t) => t.includes(`Người báo tin #${report.code}`)));
+    // Another officer chatting in the group meanwhile is not taken as the reply.
+    new TelegramUser(telegram, 9432, 'Đồng nghiệp', P4_DESK).text('Anh Phong ơi, họp giao ban lúc 9 giờ nhé');
     officer.text('Anh/chị có nhớ biển số xe của đối tượng không?');
     await eventually('relayed to the reporter', () => telegram.textsTo(resident.id).some((t) => t.includes('Anh/chị có nhớ biển số')));
     const relayed = telegram.textsTo(resident.id).find((t) => t.includes('Anh/chị có nhớ biển số')) ?? '';
     expect(relayed).toContain('Công an Phường 4');
     expect(relayed).not.toContain('Phong');
+    expect(telegram.textsTo(resident.id).join('\n')).not.toContain('họp giao ban');
     await eventually('officer told it was sent', () => telegram.textsTo(P4_DESK).some((t) => t.includes(`Đã chuyển tới Người báo tin #${report.code}`)));
 
     resident.press('✍️ Trả lời / bổ sung');
