@@ -90,6 +90,7 @@ export class ReportService {
       duplicateOf: null,
       deadlines: dueDates(now, this.catalog.deadlinesFor(category.id)),
       submissionKey: input.submissionKey,
+      version: 0,
       deliveredAt: null,
       createdAt: now,
     };

@@ -96,14 +96,16 @@ export class TriageService {
 
     if (action === 'accept') {
       if (report.status !== 'received' || !(await this.claim(slot('accept'), name, now))) return this.alreadyDone(slot('accept'), t);
+      if (!(await this.lockVersion(report, slot('accept'), name, now))) return [{ text: t('triage.changed_meanwhile') }];
       await this.models.reports.updateOne(
         { _id: reportId },
-        { $set: { status: 'accepted', assignee: { unitId: desk.unitId, name } }, $push: { statusHistory: { status: 'accepted', at: now } } },
+        { $set: { status: 'accepted', assignee: { unitId: desk.unitId, name } }, $push: { statusHistory: { status: 'accepted', at: now } }, $inc: { version: 1 } },
       );
     } else if (action === 'valuable' || action === 'not_valuable') {
       if (report.status === 'received') return [{ text: t('triage.accept_first') }];
       if (!(await this.claim(slot('assess'), name, now))) return this.alreadyDone(slot('assess'), t);
-      await this.models.reports.updateOne({ _id: reportId }, { $set: { assessment: action } });
+      if (!(await this.lockVersion(report, slot('assess'), name, now))) return [{ text: t('triage.changed_meanwhile') }];
+      await this.models.reports.updateOne({ _id: reportId }, { $set: { assessment: action }, $inc: { version: 1 } });
     } else {
       const outcome = action.slice('close:'.length) as Outcome;
       if (report.status !== 'accepted') return [{ text: t('triage.accept_first') }];
@@ -115,9 +117,10 @@ export class TriageService {
         original = other.code;
       }
       if (!(await this.claim(slot('close'), name, now))) return this.alreadyDone(slot('close'), t);
+      if (!(await this.lockVersion(report, slot('close'), name, now))) return [{ text: t('triage.changed_meanwhile') }];
       await this.models.reports.updateOne(
         { _id: reportId },
-        { $set: { status: 'closed', outcome, duplicateOf: original }, $push: { statusHistory: { status: 'closed', at: now } } },
+        { $set: { status: 'closed', outcome, duplicateOf: original }, $push: { statusHistory: { status: 'closed', at: now } }, $inc: { version: 1 } },
       );
     }
 
@@ -148,7 +151,9 @@ export class TriageService {
     if (report.status === 'closed') return 'closed';
     const now = this.clock();
     // Claimed per round, so two officers forwarding at once move the tip once.
-    if (!(await this.claim(`${reportId}:forward:${report.forwards.length}`, actor.name ?? '', now))) return this.alreadyDone(`${reportId}:forward:${report.forwards.length}`, t);
+    const forwardSlot = `${reportId}:forward:${report.forwards.length}`;
+    if (!(await this.claim(forwardSlot, actor.name ?? '', now))) return this.alreadyDone(forwardSlot, t);
+    if (!(await this.lockVersion(report, forwardSlot, actor.name ?? '', now))) return [{ text: t('triage.changed_meanwhile') }];
     const by = actor.name ?? actor.userId;
     const unitIds = [...report.unitIds.filter((id) => id !== desk.unitId), toUnitId];
     await this.models.reports.updateOne(
@@ -156,6 +161,7 @@ export class TriageService {
       {
         $set: { unitIds, status: 'received', assignee: null, assessment: null, deliveredAt: null },
         $push: { forwards: { fromUnitId: desk.unitId, toUnitId, reason, by, at: now }, statusHistory: { status: 'forwarded', at: now } },
+        $inc: { version: 1 },
       },
     );
     const updated = await this.models.reports.findOne({ _id: reportId }).lean();
@@ -165,6 +171,19 @@ export class TriageService {
     this.ports.onForwarded();
     await this.tellReporter(updated, toUnitId);
     return 'forwarded';
+  }
+
+  /**
+   * Claims the report's current version for one change, so two different
+   * actions pressed at once (accept and forward, say) never both write: on
+   * FerretDB an update is a read-modify-write, and interleaved writes could
+   * lose one. The loser's one-time claim is released so they can press again
+   * on the refreshed card.
+   */
+  private async lockVersion(report: ReportDoc, slotClaim: string, actorName: string, at: Date): Promise<boolean> {
+    if (await this.claim(`${report._id}:v${report.version}`, actorName, at)) return true;
+    await this.models.actions.deleteOne({ _id: slotClaim });
+    return false;
   }
 
   /** Claims a one-time action; false when another officer already made it. */

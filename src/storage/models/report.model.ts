@@ -58,6 +58,8 @@ export interface ReportDoc {
   deadlines: { ackDueAt: Date; outcomeDueAt: Date; extensions: { days: number; reason: string; by: string; at: Date }[] };
   /** Unique per draft, so a double-tapped "send" can never file the same tip twice. */
   submissionKey: string;
+  /** Counts officers' changes; each change claims "<id>:v<version>" first, so changes never interleave. */
+  version: number;
   /** Set once at least one desk has the tip. */
   deliveredAt: Date | null;
   createdAt: Date;
@@ -120,6 +122,7 @@ const schema = new Schema<ReportDoc>(
       extensions: [{ _id: false, days: Number, reason: String, by: String, at: Date }],
     },
     submissionKey: { type: String, required: true },
+    version: { type: Number, required: true, default: 0 },
     deliveredAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
   },

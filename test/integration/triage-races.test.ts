@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { openServices } from '../support/services';
+
+type Services = Awaited<ReturnType<typeof openServices>>;
+
+describe('two different officer actions on one tip at the same moment', () => {
+  let s: Services;
+
+  beforeAll(async () => {
+    s = await openServices('triage_races');
+  });
+
+  afterAll(() => s.database.close());
+
+  it('lets exactly one of "accept" and "forward" change the tip, and keeps its history whole', async () => {
+    const t = s.i18n.forLanguage('vi');
+    const deskA = { channel: 'webchat' as const, chatId: 'desk-a' };
+    const deskB = { channel: 'webchat' as const, chatId: 'desk-b' };
+    await s.desks.register(deskA, s.desks.inviteCodeFor('cap-p4'), null, new Date());
+    await s.desks.register(deskB, s.desks.inviteCodeFor('cap-p4'), null, new Date());
+
+    for (let round = 0; round < 5; round += 1) {
+      const { id } = await s.reports.submitTip(
+        {
+          submissionKey: randomUUID(),
+          category: 'theft_robbery',
+          description: 'Mất trộm xe đạp trước cổng trường.',
+          location: { kind: 'ward', wardId: 'q3-p4', address: null, lat: null, lon: null },
+          occurred: { kind: 'unknown', text: null },
+          evidence: [],
+          suspectsText: null,
+          anonymous: true,
+          contact: null,
+          residentKey: 'nobody',
+          channel: 'webchat',
+          lang: 'vi',
+        },
+        new Date(),
+      );
+
+      const [accepted, forwarded] = await Promise.all([
+        s.triage.handle({ address: deskA, userId: 'a', name: 'An' }, id, 'accept', t),
+        s.triage.forward({ address: deskB, userId: 'b', name: 'Bình' }, id, 'cap-p9', 'Thuộc địa bàn Phường 9', t),
+      ]);
+
+      const report = await s.models.reports.findOne({ _id: id }).lean();
+      const history = report?.statusHistory.map((h) => h.status);
+      const acceptWon = accepted.length === 0;
+      const forwardWon = forwarded === 'forwarded';
+      expect(acceptWon !== forwardWon).toBe(true);
+      if (acceptWon) {
+        expect(report).toMatchObject({ status: 'accepted', unitIds: ['cap-p4'], version: 1 });
+        expect(history).toEqual(['received', 'accepted']);
+        expect(forwarded).toEqual([{ text: t('triage.changed_meanwhile') }]);
+      } else {
+        expect(report).toMatchObject({ status: 'received', unitIds: ['cap-p9'], assignee: null, version: 1 });
+        expect(history).toEqual(['received', 'forwarded']);
+      }
+      expect(await s.models.auditLog.countDocuments({ reportId: id, action: { $in: ['accept', 'forward'] } })).toBe(1);
+    }
+  });
+});
