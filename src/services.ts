@@ -109,7 +109,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   );
   const followups = new FollowupService(
-    { reports: models.reports, deliveries: models.deskDeliveries, messages: models.reportMessages, audit: models.auditLog },
+    { reports: models.reports, deliveries: models.deskDeliveries, messages: models.reportMessages, audit: models.auditLog, actions: models.reportActions },
     desks,
     units,
     residents,
@@ -118,7 +118,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   );
   const deadlines = new DeadlineService(
-    { reports: models.reports, deliveries: models.deskDeliveries, reminders: models.reminders, audit: models.auditLog },
+    { reports: models.reports, deliveries: models.deskDeliveries, reminders: models.reminders, audit: models.auditLog, actions: models.reportActions },
     desks,
     catalog,
     { sendToChat, deskT },

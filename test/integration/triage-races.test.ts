@@ -59,4 +59,39 @@ describe('two different officer actions on one tip at the same moment', () => {
       expect(await s.models.auditLog.countDocuments({ reportId: id, action: { $in: ['accept', 'forward'] } })).toBe(1);
     }
   });
+
+  it('never loses a deadline extension made while another officer acts on the tip', async () => {
+    const t = s.i18n.forLanguage('vi');
+    const deskA = { channel: 'webchat' as const, chatId: 'desk-a' };
+    for (let round = 0; round < 5; round += 1) {
+      const { id, code } = await s.reports.submitTip(
+        {
+          submissionKey: randomUUID(),
+          category: 'fraud',
+          description: 'Lừa đảo đầu tư tiền ảo qua mạng xã hội.',
+          location: { kind: 'ward', wardId: 'q3-p4', address: null, lat: null, lon: null },
+          occurred: { kind: 'unknown', text: null },
+          evidence: [],
+          suspectsText: null,
+          anonymous: true,
+          contact: null,
+          residentKey: 'nobody',
+          channel: 'webchat',
+          lang: 'vi',
+        },
+        new Date(),
+      );
+      const [accepted, extended] = await Promise.all([
+        s.triage.handle({ address: deskA, userId: 'a', name: 'An' }, id, 'accept', t),
+        s.deadlines.extend({ address: deskA, userId: 'c', name: 'Cường' }, `${code} 5 Chờ sao kê ngân hàng`, new Date()),
+      ]);
+      const report = await s.models.reports.findOne({ _id: id }).lean();
+      expect(extended).toBe('extended');
+      expect(report?.deadlines.extensions).toHaveLength(1);
+      const acceptWon = accepted.length === 0;
+      expect(report?.status).toBe(acceptWon ? 'accepted' : 'received');
+      expect(report?.version).toBe(acceptWon ? 2 : 1);
+    }
+  });
 });
+

@@ -6,19 +6,20 @@ import type { Translate } from '../../i18n';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
 import { formatVietnamTime } from '../../shared/vietnam-time';
-import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
+import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { ReminderDoc } from '../../storage/models/reminder.model';
 import type { ReportDoc } from '../../storage/models/report.model';
 import { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
+import { withReportVersion } from '../reports/report-version';
 
 const log = moduleLogger('deadlines');
 const HOUR_MS = 3_600_000;
 const MAX_EXTENSION_DAYS = 60;
 
 export type ReminderKind = 'ack_soon' | 'ack_overdue' | 'outcome_soon' | 'outcome_overdue';
-export type ExtensionResult = 'extended' | 'not_a_desk' | 'not_found' | 'not_your_unit' | 'closed' | 'bad_request';
+export type ExtensionResult = 'extended' | 'not_a_desk' | 'not_found' | 'not_your_unit' | 'closed' | 'bad_request' | 'busy';
 
 interface Due {
   report: ReportDoc;
@@ -33,7 +34,13 @@ interface Due {
  */
 export class DeadlineService {
   constructor(
-    private readonly models: { reports: Model<ReportDoc>; deliveries: Model<DeskDeliveryDoc>; reminders: Model<ReminderDoc>; audit: Model<AuditEntryDoc> },
+    private readonly models: {
+      reports: Model<ReportDoc>;
+      deliveries: Model<DeskDeliveryDoc>;
+      reminders: Model<ReminderDoc>;
+      audit: Model<AuditEntryDoc>;
+      actions: Model<ReportActionDoc>;
+    },
     private readonly desks: DeskService,
     private readonly catalog: Catalog,
     private readonly ports: { sendToChat(address: ChatAddress, messages: OutboundMessage[]): Promise<void>; deskT: Translate },
@@ -79,23 +86,26 @@ export class DeadlineService {
     if (!report.unitIds.includes(desk.unitId)) return 'not_your_unit';
     if (report.status === 'closed') return 'closed';
     const reason = match[3].trim();
-    const outcomeDueAt = new Date(report.deadlines.outcomeDueAt.getTime() + days * 24 * HOUR_MS);
     const by = actor.name ?? actor.userId;
-    await this.models.reports.updateOne(
-      { _id: report._id },
-      { $set: { 'deadlines.outcomeDueAt': outcomeDueAt }, $push: { 'deadlines.extensions': { days, reason, by, at: now } } },
-    );
-    await this.models.audit.create({
-      _id: randomUUID(),
-      reportId: report._id,
-      unitId: desk.unitId,
-      actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name },
-      action: 'extend_deadline',
-      before: { outcomeDueAt: report.deadlines.outcomeDueAt },
-      after: { outcomeDueAt, days, reason },
-      at: now,
+    const result = await withReportVersion(this.models.reports, this.models.actions, report._id, by, now, async (latest) => {
+      const outcomeDueAt = new Date(latest.deadlines.outcomeDueAt.getTime() + days * 24 * HOUR_MS);
+      await this.models.reports.updateOne(
+        { _id: latest._id },
+        { $set: { 'deadlines.outcomeDueAt': outcomeDueAt }, $push: { 'deadlines.extensions': { days, reason, by, at: now } }, $inc: { version: 1 } },
+      );
+      await this.models.audit.create({
+        _id: randomUUID(),
+        reportId: latest._id,
+        unitId: desk.unitId,
+        actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name },
+        action: 'extend_deadline',
+        before: { outcomeDueAt: latest.deadlines.outcomeDueAt },
+        after: { outcomeDueAt, days, reason },
+        at: now,
+      });
+      return 'extended' as const;
     });
-    return 'extended';
+    return result === 'not_found' ? 'not_found' : result === 'busy' ? 'busy' : 'extended';
   }
 
   private async dueReminders(now: Date): Promise<Due[]> {

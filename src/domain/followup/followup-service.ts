@@ -4,13 +4,14 @@ import type { UnitDirectory } from '../../config/units';
 import { globalPayload } from '../../conversation/flow';
 import type { ChatAddress, ChannelName, OutboundMessage } from '../../conversation/events';
 import type { Language, Translate } from '../../i18n';
-import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
+import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { ReportMessageDoc } from '../../storage/models/report-message.model';
 import type { EvidenceRecord, ReportDoc } from '../../storage/models/report.model';
 import { DeskService } from '../desks/desk-service';
 import type { EvidenceStore } from '../evidence/evidence-store';
 import { parseReceiptCode } from '../reports/receipt-code';
+import { withReportVersion } from '../reports/report-version';
 import type { ResidentService } from '../residents/resident-service';
 
 export type RelayResult = 'sent' | 'not_a_desk' | 'unknown_report' | 'not_your_unit' | 'reporter_gone';
@@ -34,7 +35,13 @@ export interface FollowupPorts {
  */
 export class FollowupService {
   constructor(
-    private readonly models: { reports: Model<ReportDoc>; deliveries: Model<DeskDeliveryDoc>; messages: Model<ReportMessageDoc>; audit: Model<AuditEntryDoc> },
+    private readonly models: {
+      reports: Model<ReportDoc>;
+      deliveries: Model<DeskDeliveryDoc>;
+      messages: Model<ReportMessageDoc>;
+      audit: Model<AuditEntryDoc>;
+      actions: Model<ReportActionDoc>;
+    },
     private readonly desks: DeskService,
     private readonly units: UnitDirectory,
     private readonly residents: ResidentService,
@@ -93,7 +100,13 @@ export class FollowupService {
       evidenceId: content.evidence?.id ?? null,
       at: now,
     });
-    if (content.evidence) await this.models.reports.updateOne({ _id: report._id }, { $push: { evidence: content.evidence } });
+    const added = content.evidence;
+    if (added) {
+      const kept = await withReportVersion(this.models.reports, this.models.actions, report._id, null, now, (latest) =>
+        this.models.reports.updateOne({ _id: latest._id }, { $push: { evidence: added }, $inc: { version: 1 } }),
+      );
+      if (kept === 'busy' || kept === 'not_found') throw new Error(`Could not add evidence to report ${report._id}: ${kept}`);
+    }
 
     const t = this.ports.deskT;
     const text = content.text ? t('desk.followup_text', { code: report.code, text: content.text }) : t('desk.followup_file', { code: report.code });

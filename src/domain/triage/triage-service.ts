@@ -12,6 +12,7 @@ import type { Outcome, ReportDoc } from '../../storage/models/report.model';
 import type { CardOptions } from '../desks/desk-card';
 import type { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
+import { claimReportVersion } from '../reports/report-version';
 import type { ResidentService } from '../residents/resident-service';
 import type { TriageAction } from './triage-buttons';
 
@@ -174,14 +175,13 @@ export class TriageService {
   }
 
   /**
-   * Claims the report's current version for one change, so two different
-   * actions pressed at once (accept and forward, say) never both write: on
-   * FerretDB an update is a read-modify-write, and interleaved writes could
-   * lose one. The loser's one-time claim is released so they can press again
-   * on the refreshed card.
+   * Claims the report's current version for one change (see
+   * claimReportVersion), so two different actions pressed at once (accept and
+   * forward, say) never both write. The loser's one-time claim is released so
+   * they can press again on the refreshed card.
    */
   private async lockVersion(report: ReportDoc, slotClaim: string, actorName: string, at: Date): Promise<boolean> {
-    if (await this.claim(`${report._id}:v${report.version}`, actorName, at)) return true;
+    if (await claimReportVersion(this.models.actions, report, actorName, at)) return true;
     await this.models.actions.deleteOne({ _id: slotClaim });
     return false;
   }

@@ -1,0 +1,40 @@
+import type { Model } from 'mongoose';
+import { isDuplicateKeyError } from '../../shared/errors';
+import type { ReportActionDoc } from '../../storage/models/audit-log.model';
+import type { ReportDoc } from '../../storage/models/report.model';
+
+/**
+ * Claims the right to make the next change to a report: inserting
+ * "<report>:v<version>" succeeds for one writer only. Every change after
+ * filing (officer actions, deadline extensions, evidence added later) claims
+ * first and then updates with `$inc: { version: 1 }`, so two changes never
+ * interleave (on FerretDB an update is a read-modify-write, and interleaved
+ * writes could lose one). The loser reloads the report and tries again, or
+ * tells the person it changed meanwhile.
+ */
+export async function claimReportVersion(actions: Model<ReportActionDoc>, report: Pick<ReportDoc, '_id' | 'version'>, actorName: string | null, at: Date): Promise<boolean> {
+  try {
+    await actions.create({ _id: `${report._id}:v${report.version ?? 0}`, actorName, at });
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+}
+
+/** Runs `change` on the latest version of a report, retrying a few times if another writer got there first. */
+export async function withReportVersion<T>(
+  reports: Model<ReportDoc>,
+  actions: Model<ReportActionDoc>,
+  reportId: string,
+  actorName: string | null,
+  at: Date,
+  change: (report: ReportDoc) => Promise<T>,
+): Promise<T | 'not_found' | 'busy'> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const report = await reports.findOne({ _id: reportId }).lean();
+    if (!report) return 'not_found';
+    if (await claimReportVersion(actions, report, actorName, at)) return change(report);
+  }
+  return 'busy';
+}
