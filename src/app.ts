@@ -25,6 +25,7 @@ import { VIETNAM_TZ } from './shared/vietnam-time';
 import { type Database, openDatabase } from './storage/database';
 import { ensureFerretdbBinary } from './storage/embedded/ferretdb-binary';
 import { pruneLedgers } from './storage/housekeeping';
+import { detachExpiredReporters } from './domain/residents/retention';
 import { type EmbeddedFerretdb, startEmbeddedFerretdb } from './storage/embedded/ferretdb-process';
 
 const log = moduleLogger('app');
@@ -138,7 +139,10 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     name: 'deadline-reminders',
     noOverlap: true,
   });
-  const housekeeping = cron.schedule('17 3 * * *', () => pruneLedgers(models, clock()), {
+  const housekeeping = cron.schedule('17 3 * * *', async () => {
+    await pruneLedgers(models, clock());
+    await detachExpiredReporters(models.reports, env.PRIVACY_RETENTION_MONTHS, clock());
+  }, {
     timezone: VIETNAM_TZ,
     name: 'ledger-housekeeping',
     noOverlap: true,

@@ -73,7 +73,7 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
     expect(telegram.textsTo(resident.id).find((t) => t.includes('Kết quả'))).toContain('khiếu nại');
 
     const closed = await app.database.models.reports.findOne({ _id: report._id }).lean();
-    expect(closed).toMatchObject({ status: 'closed', assessment: 'valuable', outcome: 'prosecuted', assignee: { unitId: 'cap-p4', name: 'Tuấn' } });
+    expect(closed).toMatchObject({ status: 'closed', assessment: 'valuable', outcome: 'prosecuted', assignee: { unitId: 'cap-p4', name: 'Tuấn' }, closedAt: expect.any(Date) });
     expect(closed?.statusHistory.map((h) => h.status)).toEqual(['received', 'accepted', 'closed']);
 
     const audit = await app.database.models.auditLog.find({ reportId: report._id }).sort({ at: 1 }).lean();

@@ -1,3 +1,4 @@
+import { detachExpiredReporters } from '../../src/domain/residents/retention';
 import { LEDGER_RETENTION_MS, pruneLedgers } from '../../src/storage/housekeeping';
 import { openDatabase, type Database } from '../../src/storage/database';
 import { testDatabaseUri } from '../support/test-env';
@@ -28,5 +29,56 @@ describe('ledger housekeeping', () => {
     expect(await pruneLedgers(db.models, now)).toEqual({ inbox: 1, claims: 1 });
     expect((await db.models.inbox.find({}).lean()).map((d) => d._id).sort()).toEqual(['telegram:2', 'telegram:3']);
     expect((await db.models.deliveryClaims.find({}).lean()).map((d) => d._id)).toEqual(['b#1']);
+  });
+});
+
+describe('retention of reporters personal data', () => {
+  let db: Database;
+
+  beforeAll(async () => {
+    db = await openDatabase(testDatabaseUri('retention'));
+  });
+
+  afterAll(() => db.close());
+
+  it('detaches the reporter from tips closed longer ago than the retention period, and from nothing else', async () => {
+    const now = new Date('2026-11-23T00:00:00Z');
+    const base = {
+      kind: 'tip' as const,
+      category: 'fraud',
+      group: 'criminal',
+      description: 'Lừa đảo.',
+      location: { kind: 'unknown' as const, wardId: null, address: null, lat: null, lon: null },
+      occurred: { kind: 'unknown' as const, text: null },
+      evidence: [],
+      suspects: { text: null, identifiers: [] },
+      anonymous: false,
+      reporter: { residentKey: 'k', contactEnc: 'v1:secret' },
+      channel: 'telegram',
+      lang: 'vi',
+      unitIds: ['cap-p4'],
+      statusHistory: [],
+      forwards: [],
+      relatedCodes: [],
+      assessment: null,
+      assignee: null,
+      outcome: null,
+      duplicateOf: null,
+      deadlines: { ackDueAt: now, outcomeDueAt: now, extensions: [] },
+      version: 0,
+      deliveredAt: null,
+      createdAt: now,
+    };
+    await db.models.reports.create([
+      { ...base, _id: 'old-closed', code: 'TB-AAAAA2', submissionKey: 'a', status: 'closed', closedAt: new Date('2024-10-01T00:00:00Z') },
+      { ...base, _id: 'recent-closed', code: 'TB-AAAAA3', submissionKey: 'b', status: 'closed', closedAt: new Date('2025-12-01T00:00:00Z') },
+      { ...base, _id: 'old-open', code: 'TB-AAAAA4', submissionKey: 'c', status: 'accepted', closedAt: null, createdAt: new Date('2023-01-01T00:00:00Z') },
+    ]);
+
+    expect(await detachExpiredReporters(db.models.reports, 24, now)).toBe(1);
+    const reporters = Object.fromEntries((await db.models.reports.find({}).lean()).map((r) => [r._id, r.reporter]));
+    expect(reporters['old-closed']).toBeNull();
+    expect(reporters['recent-closed']).not.toBeNull();
+    expect(reporters['old-open']).not.toBeNull();
   });
 });

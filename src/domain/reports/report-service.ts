@@ -88,6 +88,7 @@ export class ReportService {
       assignee: null,
       outcome: null,
       duplicateOf: null,
+      closedAt: null,
       deadlines: dueDates(now, this.catalog.deadlinesFor(category.id)),
       submissionKey: input.submissionKey,
       version: 0,

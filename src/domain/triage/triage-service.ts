@@ -121,7 +121,7 @@ export class TriageService {
       if (!(await this.lockVersion(report, slot('close'), name, now))) return [{ text: t('triage.changed_meanwhile') }];
       await this.models.reports.updateOne(
         { _id: reportId },
-        { $set: { status: 'closed', outcome, duplicateOf: original }, $push: { statusHistory: { status: 'closed', at: now } }, $inc: { version: 1 } },
+        { $set: { status: 'closed', outcome, duplicateOf: original, closedAt: now }, $push: { statusHistory: { status: 'closed', at: now } }, $inc: { version: 1 } },
       );
     }
 

@@ -52,6 +52,8 @@ export interface ReportDoc {
   /** The officer who accepted the tip, and their unit. */
   assignee: { unitId: string; name: string } | null;
   outcome: Outcome | null;
+  /** When the tip was closed; the retention job detaches the reporter PRIVACY_RETENTION_MONTHS after it. */
+  closedAt: Date | null;
   /** Code of the earlier tip this one repeats, when closed as a duplicate. */
   duplicateOf: string | null;
   /** When the tip must be accepted, and when it must have an outcome (extendable, with a reason). */
@@ -116,6 +118,7 @@ const schema = new Schema<ReportDoc>(
     assignee: { type: new Schema({ unitId: String, name: String }, { _id: false }), default: null },
     outcome: { type: String, default: null },
     duplicateOf: { type: String, default: null },
+    closedAt: { type: Date, default: null },
     deadlines: {
       ackDueAt: { type: Date, required: true },
       outcomeDueAt: { type: Date, required: true },
@@ -138,6 +141,8 @@ schema.index({ unitIds: 1, createdAt: -1 });
 schema.index({ status: 1, 'deadlines.outcomeDueAt': 1 });
 // Serves linking a new tip to earlier ones that share a suspect identifier.
 schema.index({ 'suspects.identifiers.value': 1 });
+// Serves the retention job: closed tips past the retention period.
+schema.index({ closedAt: 1 });
 // Serves /xoadulieu: every report of one resident.
 schema.index({ 'reporter.residentKey': 1 });
 // Serves fetching one evidence file for a desk (web chat link).
