@@ -1,29 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { buildDeskCard } from '../../src/domain/desks/desk-card';
 import { randomReceiptCode } from '../../src/domain/reports/receipt-code';
 import type { ReportDoc } from '../../src/storage/models/report.model';
-import type { TipSubmission } from '../../src/domain/reports/report-service';
 import { openServices } from '../support/services';
+import { tipSubmission } from '../support/tip-submission';
 
 type Services = Awaited<ReturnType<typeof openServices>>;
-
-function submission(overrides: Partial<TipSubmission> = {}): TipSubmission {
-  return {
-    submissionKey: randomUUID(),
-    category: 'fraud',
-    description: 'Giả danh nhân viên ngân hàng gọi điện đòi mã OTP.',
-    location: { kind: 'ward', wardId: 'q3-p4', address: null, lat: null, lon: null },
-    occurred: { kind: 'today', text: null },
-    evidence: [],
-    suspectsText: 'SĐT 0987 654 321, STK 0123456789',
-    anonymous: false,
-    contact: { phone: '0912345678', name: 'Nguyễn Thị Lan' },
-    residentKey: 'resident-key-1',
-    channel: 'telegram',
-    lang: 'vi',
-    ...overrides,
-  };
-}
 
 describe('filing tips in the real database', () => {
   let s: Services;
@@ -39,21 +20,21 @@ describe('filing tips in the real database', () => {
   afterAll(() => s.database.close());
 
   it('gives every tip a different receipt code, even when codes collide under concurrent submissions', async () => {
-    const results = await Promise.all(Array.from({ length: 12 }, () => s.reports.submitTip(submission(), new Date())));
+    const results = await Promise.all(Array.from({ length: 12 }, () => s.reports.submitTip(tipSubmission(), new Date())));
     const distinct = new Set(results.map((r) => r.code));
     expect(distinct.size).toBe(12);
     expect(await s.models.reports.countDocuments({})).toBe(12);
   });
 
   it('files one report for one draft, however often it is submitted', async () => {
-    const input = submission();
+    const input = tipSubmission();
     const [a, b, c] = await Promise.all([s.reports.submitTip(input, new Date()), s.reports.submitTip(input, new Date()), s.reports.submitTip(input, new Date())]);
     expect(new Set([a.code, b.code, c.code]).size).toBe(1);
     expect(await s.models.reports.countDocuments({ submissionKey: input.submissionKey })).toBe(1);
   });
 
   it('stores the reporter contact only encrypted: the raw collection never shows the phone or name', async () => {
-    const { code } = await s.reports.submitTip(submission(), new Date());
+    const { code } = await s.reports.submitTip(tipSubmission(), new Date());
     const raw = await s.database.connection.collection('reports').findOne({ code });
     const text = JSON.stringify(raw);
     expect(text).not.toContain('0912345678');
@@ -64,14 +45,14 @@ describe('filing tips in the real database', () => {
   });
 
   it('keeps no contact at all for an anonymous tip', async () => {
-    const { code } = await s.reports.submitTip(submission({ anonymous: true }), new Date());
+    const { code } = await s.reports.submitTip(tipSubmission({ anonymous: true }), new Date());
     const report = await s.models.reports.findOne({ code }).lean();
     expect(report?.reporter?.contactEnc).toBeNull();
     expect(report && s.reports.contactOf(report)).toBeNull();
   });
 
   it('shows status to a code holder without content or identity, and ignores what cannot be a code', async () => {
-    const { code } = await s.reports.submitTip(submission(), new Date());
+    const { code } = await s.reports.submitTip(tipSubmission(), new Date());
     const view = await s.reports.statusByCode(` ${code.toLowerCase().replace('-', ' ')} `);
     expect(view).toMatchObject({ code, category: 'fraud', status: 'received' });
     expect(JSON.stringify(view)).not.toContain('OTP');
@@ -91,13 +72,13 @@ describe('linking tips that share a suspect identifier', () => {
 
   it('links a new tip to earlier tips of the same unit sharing a phone number, account, link or plate, newest first', async () => {
     const p4 = { kind: 'ward' as const, wardId: 'q3-p4', address: null, lat: null, lon: null };
-    const first = await s.reports.submitTip(submission({ location: p4, suspectsText: 'Gọi từ số 0987.654.321' }), new Date('2026-11-01T01:00:00Z'));
-    const second = await s.reports.submitTip(submission({ location: p4, suspectsText: 'STK 19035555888 chủ TK Nguyen Van B' }), new Date('2026-11-02T01:00:00Z'));
+    const first = await s.reports.submitTip(tipSubmission({ location: p4, suspectsText: 'Gọi từ số 0987.654.321' }), new Date('2026-11-01T01:00:00Z'));
+    const second = await s.reports.submitTip(tipSubmission({ location: p4, suspectsText: 'STK 19035555888 chủ TK Nguyen Van B' }), new Date('2026-11-02T01:00:00Z'));
     const elsewhere = await s.reports.submitTip(
-      submission({ location: { ...p4, wardId: 'q3-p9' }, suspectsText: '+84 987 654 321' }),
+      tipSubmission({ location: { ...p4, wardId: 'q3-p9' }, suspectsText: '+84 987 654 321' }),
       new Date('2026-11-03T01:00:00Z'),
     );
-    const third = await s.reports.submitTip(submission({ location: p4, suspectsText: '+84987654321 và tài khoản 19035555888' }), new Date('2026-11-04T01:00:00Z'));
+    const third = await s.reports.submitTip(tipSubmission({ location: p4, suspectsText: '+84987654321 và tài khoản 19035555888' }), new Date('2026-11-04T01:00:00Z'));
 
     const linked = await s.models.reports.findOne({ code: third.code }).lean();
     expect(linked?.relatedCodes).toEqual([second.code, first.code]);

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { openServices } from '../support/services';
+import { tipSubmission } from '../support/tip-submission';
 
 type Services = Awaited<ReturnType<typeof openServices>>;
 
@@ -21,20 +21,7 @@ describe('two different officer actions on one tip at the same moment', () => {
 
     for (let round = 0; round < 5; round += 1) {
       const { id } = await s.reports.submitTip(
-        {
-          submissionKey: randomUUID(),
-          category: 'theft_robbery',
-          description: 'Mất trộm xe đạp trước cổng trường.',
-          location: { kind: 'ward', wardId: 'q3-p4', address: null, lat: null, lon: null },
-          occurred: { kind: 'unknown', text: null },
-          evidence: [],
-          suspectsText: null,
-          anonymous: true,
-          contact: null,
-          residentKey: 'nobody',
-          channel: 'webchat',
-          lang: 'vi',
-        },
+        tipSubmission({ category: 'theft_robbery', anonymous: true, contact: null, suspectsText: null }),
         new Date(),
       );
 
@@ -65,20 +52,7 @@ describe('two different officer actions on one tip at the same moment', () => {
     const deskA = { channel: 'webchat' as const, chatId: 'desk-a' };
     for (let round = 0; round < 5; round += 1) {
       const { id, code } = await s.reports.submitTip(
-        {
-          submissionKey: randomUUID(),
-          category: 'fraud',
-          description: 'Lừa đảo đầu tư tiền ảo qua mạng xã hội.',
-          location: { kind: 'ward', wardId: 'q3-p4', address: null, lat: null, lon: null },
-          occurred: { kind: 'unknown', text: null },
-          evidence: [],
-          suspectsText: null,
-          anonymous: true,
-          contact: null,
-          residentKey: 'nobody',
-          channel: 'webchat',
-          lang: 'vi',
-        },
+        tipSubmission({ anonymous: true, contact: null, suspectsText: null }),
         new Date(),
       );
       const [accepted, extended] = await Promise.all([
