@@ -196,7 +196,8 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
     await eventually('old unit refused', () => telegram.textsTo(P4_DESK).filter((t) => t.includes('không thuộc phạm vi')).length > 0);
     const p9 = new TelegramUser(telegram, 9941, 'Kiên', P9_DESK);
     p9.pressData(deskPayload(report._id, 'accept'));
-    await eventually('new unit accepted', async () => (await app.database.models.reports.findOne({ _id: report._id }).lean())?.assignee?.name === 'Kiên');
+    // The audit entry is written after the tip changes; wait for it rather than for the tip.
+    await eventually('new unit accepted and audited', async () => (await app.database.models.auditLog.countDocuments({ reportId: report._id, action: 'accept' })) === 1);
 
     const stored = await app.database.models.reports.findOne({ _id: report._id }).lean();
     expect(stored).toMatchObject({ unitIds: ['cap-p9'], status: 'accepted', forwards: [expect.objectContaining({ fromUnitId: 'cap-p4', toUnitId: 'cap-p9', by: 'Hải' })] });
