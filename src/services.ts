@@ -10,12 +10,18 @@ import { createFollowupFlow } from './conversation/flows/followup-flow';
 import { createForwardReasonFlow } from './conversation/flows/forward-reason-flow';
 import { createLookupFlow } from './conversation/flows/lookup-flow';
 import { createTipFlow } from './conversation/flows/tip-flow';
+import { createDisputeFlow } from './conversation/flows/dispute-flow';
+import { createMediationInputFlow } from './conversation/flows/mediation-input-flow';
 import { ConversationStateStore } from './conversation/state-store';
 import { DeadlineService } from './domain/deadlines/deadline-service';
 import { buildDeskCard, type CardOptions } from './domain/desks/desk-card';
 import { DeskDeliveryWorker } from './domain/desks/desk-delivery-worker';
 import { DeskService } from './domain/desks/desk-service';
 import { EvidenceStore } from './domain/evidence/evidence-store';
+import { DisputeIntake } from './domain/mediation/dispute-intake';
+import { buildDisputeCard } from './domain/mediation/dispute-card';
+import { MediationService } from './domain/mediation/mediation-service';
+import { MediationRegister } from './domain/mediation/mediation-register';
 import { FollowupService } from './domain/followup/followup-service';
 import { ReporterNotices } from './domain/followup/reporter-notices';
 import type { ReceiptGenerator } from './domain/reports/receipt-code';
@@ -74,8 +80,11 @@ export function buildServices(o: ServiceOptions) {
   const reports = new ReportService(models.reports, catalog, units, cipher, () => unitAdmin.coverage(), o.receiptCodes);
   const store = new ConversationStateStore(models.conversationStates, cipher);
 
+  const intake = new DisputeIntake(models.reports, catalog, units, cipher, () => unitAdmin.coverage(), o.receiptCodes);
   const renderCard = (report: ReportDoc, options?: CardOptions) =>
-    buildDeskCard(report, reports.contactOf(report), { catalog, units, t: deskT, evidence }, options);
+    report.kind === 'dispute'
+      ? buildDisputeCard(report, intake.partiesOf(report), { catalog, units, t: deskT }, options)
+      : buildDeskCard(report, reports.contactOf(report), { catalog, units, t: deskT, evidence }, options);
   const deliveries = new DeskDeliveryWorker(
     { reports: models.reports, deliveries: models.deskDeliveries, claims: models.deliveryClaims },
     desks,
@@ -108,6 +117,17 @@ export function buildServices(o: ServiceOptions) {
     },
     clock,
   );
+  const mediation = new MediationService(
+    { reports: models.reports, deliveries: models.deskDeliveries, actions: models.reportActions, audit: models.auditLog },
+    triage,
+    intake,
+    units,
+    residents,
+    catalog.disputes.deadlines.startDays,
+    { renderCard, editCard: (address, messageRef, card) => chats.edit(address, messageRef, card), notifyReporter, translate: o.translate },
+    clock,
+  );
+  const register = new MediationRegister({ reports: models.reports, audit: models.auditLog }, desks, units, catalog, (report) => intake.partiesOf(report));
   const followups = new FollowupService(
     { reports: models.reports, deliveries: models.deskDeliveries, messages: models.reportMessages, audit: models.auditLog, actions: models.reportActions },
     desks,
@@ -136,12 +156,16 @@ export function buildServices(o: ServiceOptions) {
     reports,
     desks,
     triage,
+    mediation,
+    register,
     followups,
     deadlines,
     unitAdmin,
     evidence,
     flows: [
       createTipFlow({ reports, evidence, onTipFiled: () => deliveries.poke() }),
+      createDisputeFlow({ intake, onFiled: () => deliveries.poke() }),
+      createMediationInputFlow(mediation),
       createLookupFlow(reports),
       createDeskReplyFlow(followups),
       createForwardReasonFlow(triage, units),
@@ -153,5 +177,5 @@ export function buildServices(o: ServiceOptions) {
     clock,
   });
 
-  return { deskT, evidence, residents, reports, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, engine };
+  return { deskT, evidence, residents, reports, intake, mediation, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, engine };
 }

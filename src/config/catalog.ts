@@ -32,6 +32,11 @@ const categoriesSchema = z.object({
   deadlines: deadlinesSchema,
 });
 
+const disputesSchema = z.object({
+  kinds: z.array(z.object({ id: z.string().regex(/^[a-z_]+$/), keywords: z.array(z.string()).default([]) })).min(1),
+  deadlines: z.object({ assignHours: z.number().positive(), startDays: z.number().positive() }),
+});
+
 const wardsSchema = z.object({
   district: z.string(),
   wards: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), name: z.string().min(1) })).min(1),
@@ -41,6 +46,21 @@ export interface Category {
   id: string;
   group: string;
   keywords: string[];
+}
+
+/** A kind of neighbourhood dispute taken to mediation (config/disputes.json). */
+export interface DisputeKind {
+  id: string;
+  keywords: string[];
+}
+
+export interface DisputeCatalog {
+  kinds: DisputeKind[];
+  kindById(id: string): DisputeKind | undefined;
+  /** Finds a kind from typed text by its keywords, ignoring diacritics. */
+  matchKind(typed: string): DisputeKind | undefined;
+  /** A dispute must be assigned within assignHours, and mediation must start within startDays of assignment. */
+  deadlines: { assignHours: number; startDays: number };
 }
 
 export interface Ward {
@@ -68,6 +88,7 @@ export interface Catalog {
   matchWard(typed: string): Ward | undefined;
   /** Finds a category from typed text by its keywords. */
   matchCategory(typed: string): Category | undefined;
+  disputes: DisputeCatalog;
 }
 
 function readJson(file: string): unknown {
@@ -95,6 +116,7 @@ function wardKey(text: string): string {
 export function loadCatalog(configDir: string): Catalog {
   const cats = parse(categoriesSchema, path.join(configDir, 'categories.json'));
   const wards = parse(wardsSchema, path.join(configDir, 'wards.json'));
+  const disputes = parse(disputesSchema, path.join(configDir, 'disputes.json'));
 
   for (const category of cats.categories) {
     if (!cats.groups.includes(category.group)) {
@@ -123,6 +145,15 @@ export function loadCatalog(configDir: string): Catalog {
     matchCategory: (typed) => {
       const folded = foldVietnamese(typed);
       return cats.categories.find((c) => c.id === folded || c.keywords.some((k) => foldVietnamese(k) === folded));
+    },
+    disputes: {
+      kinds: disputes.kinds,
+      deadlines: disputes.deadlines,
+      kindById: (id) => disputes.kinds.find((k) => k.id === id),
+      matchKind: (typed) => {
+        const folded = foldVietnamese(typed);
+        return disputes.kinds.find((k) => k.id === folded || k.keywords.some((w) => foldVietnamese(w) === folded));
+      },
     },
   };
 }

@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { AppError } from '../shared/errors';
 import type { Catalog } from './catalog';
 
-/** A unit (đơn vị) and the wards and categories it covers; "*" covers all. */
+/**
+ * A unit (đơn vị) and the wards and categories it covers; "*" covers all.
+ * Mediation teams (kind "mediation") take disputes, and their categories are
+ * dispute kinds; every other unit takes tips.
+ */
 export interface Unit {
   id: string;
   name: string;
@@ -14,6 +18,8 @@ export interface Unit {
   fallback: boolean;
   /** Telegram user ids of the unit's admins, who may change its coverage. */
   adminTelegramIds: string[];
+  /** A mediation team's mediators; empty means any name may be assigned. */
+  mediators: string[];
 }
 
 const unitsSchema = z.object({
@@ -28,6 +34,7 @@ const unitsSchema = z.object({
         categories: z.array(z.string()).min(1),
         fallback: z.boolean().default(false),
         adminTelegramIds: z.array(z.string().regex(/^\d{1,20}$/)).default([]),
+        mediators: z.array(z.string().min(2).max(60)).default([]),
       }),
     )
     .min(1),
@@ -44,6 +51,17 @@ export interface UnitDirectory {
    * categories (changes made by admins in the chat).
    */
   route(wardId: string | null, category: string, coverage?: Map<string, { wards: string[]; categories: string[] }>): Unit[];
+  /**
+   * Mediation teams a dispute goes to: those covering its ward and kind, else
+   * those covering every ward, else the fallback unit (which passes it on).
+   */
+  routeDispute(wardId: string, kind: string, coverage?: Map<string, { wards: string[]; categories: string[] }>): Unit[];
+  /** Units that handle the same kind of report as this one (where a desk may forward to). */
+  peersOf(unitId: string): Unit[];
+}
+
+export function isMediation(unit: Pick<Unit, 'kind'>): boolean {
+  return unit.kind === 'mediation';
 }
 
 /** Loads config/units.json and checks every ward, category and unit it names exists. */
@@ -63,13 +81,15 @@ export function loadUnits(configDir: string, catalog: Catalog): UnitDirectory {
   const problems: string[] = [];
   for (const unit of units) {
     for (const ward of unit.wards) if (ward !== '*' && !catalog.wardById(ward)) problems.push(`unit ${unit.id} names unknown ward ${ward}`);
-    for (const cat of unit.categories) if (cat !== '*' && !catalog.categoryById(cat)) problems.push(`unit ${unit.id} names unknown category ${cat}`);
+    const known = (cat: string): boolean => (isMediation(unit) ? catalog.disputes.kindById(cat) : catalog.categoryById(cat)) !== undefined;
+    for (const cat of unit.categories) if (cat !== '*' && !known(cat)) problems.push(`unit ${unit.id} names unknown ${isMediation(unit) ? 'dispute kind' : 'category'} ${cat}`);
   }
   for (const [cat, ids] of Object.entries(urgentCategories)) {
     if (!catalog.categoryById(cat)) problems.push(`urgentCategories names unknown category ${cat}`);
     for (const id of ids) if (!units.some((u) => u.id === id)) problems.push(`urgentCategories.${cat} names unknown unit ${id}`);
   }
   const fallbacks = units.filter((u) => u.fallback);
+  if (fallbacks.some(isMediation)) problems.push('the fallback unit cannot be a mediation team');
   if (fallbacks.length !== 1) problems.push(`exactly one unit must have "fallback": true (found ${fallbacks.length})`);
   if (problems.length > 0) throw new AppError('catalog_invalid', `${file}: ${problems.join('; ')}`);
 
@@ -83,7 +103,7 @@ export function loadUnits(configDir: string, catalog: Catalog): UnitDirectory {
     route: (wardId, category, coverage) => {
       const matched = units.filter((u) => {
         const { wards, categories } = coverage?.get(u.id) ?? u;
-        return !u.fallback && covers(categories, category) && (wardId === null ? wards.includes('*') : covers(wards, wardId));
+        return !u.fallback && !isMediation(u) && covers(categories, category) && (wardId === null ? wards.includes('*') : covers(wards, wardId));
       });
       const chosen = matched.length > 0 ? matched : [fallbacks[0]];
       for (const id of urgentCategories[category] ?? []) {
@@ -91,6 +111,17 @@ export function loadUnits(configDir: string, catalog: Catalog): UnitDirectory {
         if (unit && !chosen.includes(unit)) chosen.push(unit);
       }
       return chosen;
+    },
+    routeDispute: (wardId, kind, coverage) => {
+      const teams = units.filter(isMediation).filter((u) => covers((coverage?.get(u.id) ?? u).categories, kind));
+      const local = teams.filter((u) => (coverage?.get(u.id) ?? u).wards.includes(wardId));
+      if (local.length > 0) return local;
+      const everywhere = teams.filter((u) => (coverage?.get(u.id) ?? u).wards.includes('*'));
+      return everywhere.length > 0 ? everywhere : [fallbacks[0]];
+    },
+    peersOf: (unitId) => {
+      const unit = byId(unitId);
+      return units.filter((u) => u.id !== unitId && (unit ? isMediation(u) === isMediation(unit) : true));
     },
   };
 }

@@ -1,13 +1,36 @@
 import { foldVietnamese } from '../shared/text';
 
 /** Everything a resident or officer can ask by command, whatever the language they type it in. */
-export type CommandName = 'start' | 'report' | 'cancel' | 'lookup' | 'help' | 'language' | 'forget' | 'desk' | 'followup' | 'overdue' | 'extend' | 'units' | 'coverage' | 'topic';
+export type CommandName =
+  | 'start'
+  | 'report'
+  | 'dispute'
+  | 'cancel'
+  | 'lookup'
+  | 'help'
+  | 'language'
+  | 'forget'
+  | 'desk'
+  | 'followup'
+  | 'overdue'
+  | 'extend'
+  | 'units'
+  | 'coverage'
+  | 'topic'
+  | 'register'
+  | 'conflict';
 
 const ALIASES: Record<string, CommandName> = {
   start: 'start',
   batdau: 'start',
   baotin: 'report',
   report: 'report',
+  hoagiai: 'dispute',
+  dispute: 'dispute',
+  sohoagiai: 'register',
+  register: 'register',
+  xungdot: 'conflict',
+  conflict: 'conflict',
   huy: 'cancel',
   cancel: 'cancel',
   tracuu: 'lookup',
@@ -39,6 +62,7 @@ const ALIASES: Record<string, CommandName> = {
 const BARE_WORDS: Record<string, CommandName> = {
   'bao tin': 'report',
   'to giac': 'report',
+  'hoa giai': 'dispute',
   huy: 'cancel',
   'huy bo': 'cancel',
   cancel: 'cancel',

@@ -4,7 +4,11 @@ import type { EvidenceStore } from '../domain/evidence/evidence-store';
 import type { ReportService } from '../domain/reports/report-service';
 import type { ResidentService } from '../domain/residents/resident-service';
 import { isTriageAction } from '../domain/triage/triage-buttons';
-import type { TriageService } from '../domain/triage/triage-service';
+import type { Actor, TriageService } from '../domain/triage/triage-service';
+import { isMediationAction, type MediationAction } from '../domain/mediation/dispute-card';
+import type { MediationService } from '../domain/mediation/mediation-service';
+import type { MediationRegister } from '../domain/mediation/mediation-register';
+import type { MediationQuestion } from './flows/mediation-input-flow';
 import type { FollowupService } from '../domain/followup/followup-service';
 import type { DeadlineService } from '../domain/deadlines/deadline-service';
 import type { UnitAdminService } from '../domain/units/unit-admin-service';
@@ -33,6 +37,8 @@ export interface EngineDeps {
   reports: ReportService;
   desks: DeskService;
   triage: Pick<TriageService, 'handle' | 'authorize'>;
+  mediation: Pick<MediationService, 'apply' | 'openUnsettledMenu' | 'mediatorsOf' | 'declareConflict'>;
+  register: Pick<MediationRegister, 'export'>;
   followups: Pick<FollowupService, 'addFromReporter'>;
   deadlines: Pick<DeadlineService, 'overdueList' | 'extend'>;
   unitAdmin: Pick<UnitAdminService, 'listUnits' | 'setCoverage'>;
@@ -46,10 +52,13 @@ export interface EngineDeps {
 const MAX_CONFLICT_RETRIES = 3;
 
 /** Commands that work in a group chat: the officers' own. */
-const DESK_COMMANDS: CommandName[] = ['desk', 'topic', 'overdue', 'extend'];
+const DESK_COMMANDS: CommandName[] = ['desk', 'topic', 'overdue', 'extend', 'register', 'conflict'];
 
 /** Flows an officer answers in a desk group (plain text is otherwise ignored in groups). */
-const DESK_FLOWS = ['desk_reply', 'forward_reason', 'duplicate_of'];
+const DESK_FLOWS = ['desk_reply', 'forward_reason', 'duplicate_of', 'mediation_input'];
+
+/** Mediation buttons that ask the officer to type something (names, a date and place, an agreement, an authority). */
+const MEDIATION_QUESTIONS: readonly string[] = ['m_assign', 'm_schedule', 'm_settled', 'm_refer'] satisfies MediationQuestion[];
 
 /**
  * The conversation engine: takes one channel-neutral event, moves that chat's
@@ -207,12 +216,30 @@ export class ConversationEngine {
       else await this.runner.start(turn, 'desk_reply', draft);
       return;
     }
+    if (isMediationAction(action)) return this.mediation(turn, actor, reportId, action);
     turn.skipSave = true;
     if (!isTriageAction(action)) {
       turn.say({ text: turn.t('errors.stale_button') });
       return;
     }
     turn.say(...(await this.deps.triage.handle(actor, reportId, action, turn.t)));
+  }
+
+  /** A mediation button: a question typed in the desk chat, a menu on the card, or a change made at once. */
+  private async mediation(turn: Turn, actor: Actor, reportId: string, action: MediationAction): Promise<void> {
+    if (MEDIATION_QUESTIONS.includes(action)) {
+      const allowed = await this.deps.triage.authorize(actor, reportId, turn.t);
+      if ('refusal' in allowed) {
+        turn.skipSave = true;
+        turn.say(...allowed.refusal);
+        return;
+      }
+      const draft = { reportId, code: allowed.report.code, officerId: actor.userId, question: action, roster: this.deps.mediation.mediatorsOf(allowed.desk.unitId) };
+      return this.runner.start(turn, 'mediation_input', draft);
+    }
+    turn.skipSave = true;
+    if (action === 'm_unsettled') turn.say(...(await this.deps.mediation.openUnsettledMenu(actor, reportId, turn.t)));
+    else turn.say(...(await this.deps.mediation.apply(actor, reportId, { kind: action === 'm_close' ? 'close' : 'continue' }, turn.t)));
   }
 
   private async residentKey(turn: Turn): Promise<string | null> {

@@ -4,6 +4,8 @@ import type { FollowupService } from '../domain/followup/followup-service';
 import type { DeadlineService } from '../domain/deadlines/deadline-service';
 import type { UnitAdminService } from '../domain/units/unit-admin-service';
 import type { ReportService } from '../domain/reports/report-service';
+import type { MediationRegister } from '../domain/mediation/mediation-register';
+import type { MediationService } from '../domain/mediation/mediation-service';
 import type { ResidentService } from '../domain/residents/resident-service';
 import { isLanguage } from '../i18n';
 import type { ChatAddress } from './events';
@@ -22,6 +24,8 @@ export interface GlobalActionDeps {
   followups: Pick<FollowupService, 'addFromReporter'>;
   deadlines: Pick<DeadlineService, 'overdueList' | 'extend'>;
   unitAdmin: Pick<UnitAdminService, 'listUnits' | 'setCoverage'>;
+  mediation: Pick<MediationService, 'declareConflict'>;
+  register: Pick<MediationRegister, 'export'>;
   retentionMonths: number;
   onDeskRegistered(): void;
   /** Lets channels drop what they keep of a chat (the web chat's transcript) when a resident asks to be forgotten. */
@@ -41,6 +45,14 @@ export class GlobalActions {
         return this.start(turn);
       case 'report':
         return this.startFlow(turn, 'tip');
+      case 'dispute':
+        return this.startFlow(turn, 'dispute');
+      case 'register':
+        turn.say(...(await this.deps.register.export(this.actor(turn), args, turn.now, turn.t)));
+        return;
+      case 'conflict':
+        turn.say(...(await this.deps.mediation.declareConflict(this.actor(turn), args, turn.t)));
+        return;
       case 'cancel':
         return this.runner.cancel(turn);
       case 'lookup':
@@ -81,12 +93,9 @@ export class GlobalActions {
       case 'overdue':
         turn.say(await this.deps.deadlines.overdueList(turn.event.address, turn.now, turn.t));
         return;
-      case 'extend': {
-        const { event } = turn;
-        const actor = { address: event.address, userId: event.senderId ?? event.address.chatId, name: event.senderName };
-        turn.say({ text: turn.t(`deadline.extend_${await this.deps.deadlines.extend(actor, args, turn.now)}`) });
+      case 'extend':
+        turn.say({ text: turn.t(`deadline.extend_${await this.deps.deadlines.extend(this.actor(turn), args, turn.now)}`) });
         return;
-      }
     }
   }
 
@@ -102,12 +111,19 @@ export class GlobalActions {
         return arg ? this.startFlow(turn, 'followup', { code: arg }) : this.followup(turn, '');
       case 'menu':
         if (arg === 'report') return this.startFlow(turn, 'tip');
+        if (arg === 'dispute') return this.startFlow(turn, 'dispute');
         if (arg === 'lookup') return this.command(turn, 'lookup', '');
         if (arg === 'language') return this.command(turn, 'language', '');
         return this.command(turn, 'help', '');
       default:
         turn.say({ text: turn.t('errors.stale_button') });
     }
+  }
+
+  /** The officer acting in a desk chat. */
+  private actor(turn: Turn): { address: ChatAddress; userId: string; name: string | null } {
+    const { event } = turn;
+    return { address: event.address, userId: event.senderId ?? event.address.chatId, name: event.senderName };
   }
 
   /** Starts a flow, asking for consent first when it will store personal data. */

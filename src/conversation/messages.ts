@@ -10,6 +10,7 @@ export function mainMenu(t: Translate, text?: string): OutboundMessage {
     text: text ?? t('menu.prompt'),
     buttons: [
       [{ label: t('menu.report'), payload: globalPayload('menu', 'report') }],
+      [{ label: t('menu.dispute'), payload: globalPayload('menu', 'dispute') }],
       [
         { label: t('menu.lookup'), payload: globalPayload('menu', 'lookup') },
         { label: t('menu.help'), payload: globalPayload('menu', 'help') },

@@ -20,3 +20,40 @@ export function formatVietnamTime(date: Date, lang: string): string {
   }
   return formatter.format(date);
 }
+
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+
+/** Midnight (Vietnam time) that starts the Vietnam day of `date`, as an instant. */
+export function startOfVietnamDay(date: Date): Date {
+  const local = date.getTime() + VIETNAM_OFFSET_MS;
+  return new Date(local - (local % 86_400_000) - VIETNAM_OFFSET_MS);
+}
+
+/** The instant of a wall-clock time in Vietnam. Month is 1–12. */
+export function vietnamInstant(year: number, month: number, day: number, hour = 0, minute = 0): Date | null {
+  const utc = Date.UTC(year, month - 1, day, hour, minute);
+  const check = new Date(utc);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59) return null;
+  return new Date(utc - VIETNAM_OFFSET_MS);
+}
+
+/** The Vietnam calendar date of an instant: year, month (1–12), day. */
+export function vietnamDate(date: Date): { year: number; month: number; day: number } {
+  const local = new Date(date.getTime() + VIETNAM_OFFSET_MS);
+  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
+}
+
+/**
+ * Reads a date as people in Vietnam write it: "25/11/2026", "25-11", "25/11"
+ * (this year), optionally followed by a time "19:00", "19h", "19h30". Returns
+ * the instant and what follows it (a place, say); null when there is no date.
+ */
+export function parseVietnamDateTime(text: string, now: Date): { at: Date; hasTime: boolean; rest: string } | null {
+  const match = /^\s*(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?(?:\s*(?:,|lúc|luc|at)?\s*(\d{1,2})(?:[:h](\d{2})?)?(?!\d))?/i.exec(text);
+  if (!match) return null;
+  const year = match[3] ? Number(match[3]) : vietnamDate(now).year;
+  const hasTime = match[4] !== undefined;
+  const at = vietnamInstant(year, Number(match[2]), Number(match[1]), hasTime ? Number(match[4]) : 0, match[5] ? Number(match[5]) : 0);
+  if (!at) return null;
+  return { at, hasTime, rest: text.slice(match[0].length).replace(/^[\s,;:-]+/, '').trim() };
+}

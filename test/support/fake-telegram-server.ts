@@ -7,6 +7,8 @@ export interface ApiCall {
   params: Record<string, unknown>;
   /** Names of multipart fields that carried an uploaded file. */
   uploads: string[];
+  /** The uploaded files' bytes, by field name (to open an exported file in a test). */
+  files: Record<string, Buffer>;
   /** True when the fake answered with an error (see failCallsTo). */
   failed: boolean;
 }
@@ -106,8 +108,8 @@ export class FakeTelegramServer {
       return;
     }
     const method = match[2];
-    const { params, uploads } = await readParams(req);
-    const call: ApiCall = { method, params, uploads, failed: false };
+    const { params, uploads, files } = await readParams(req);
+    const call: ApiCall = { method, params, uploads, files, failed: false };
     this.calls.push(call);
 
     const chat = String(params.chat_id ?? '');
@@ -198,24 +200,28 @@ function inlineKeyboard(params: Record<string, unknown>): { text: string; callba
   return keyboard ?? [];
 }
 
-async function readParams(req: IncomingMessage): Promise<{ params: Record<string, unknown>; uploads: string[] }> {
+async function readParams(req: IncomingMessage): Promise<{ params: Record<string, unknown>; uploads: string[]; files: Record<string, Buffer> }> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
   const type = req.headers['content-type'] ?? '';
-  if (body.length === 0) return { params: {}, uploads: [] };
-  if (type.includes('application/json')) return { params: JSON.parse(body.toString('utf8')) as Record<string, unknown>, uploads: [] };
+  if (body.length === 0) return { params: {}, uploads: [], files: {} };
+  if (type.includes('application/json')) return { params: JSON.parse(body.toString('utf8')) as Record<string, unknown>, uploads: [], files: {} };
   // multipart/form-data (file uploads) or urlencoded: let the platform's own parser read it.
   const form = await new Response(body, { headers: { 'content-type': type } }).formData();
   const params: Record<string, unknown> = {};
   const uploads: string[] = [];
-  form.forEach((value, key) => {
+  const files: Record<string, Buffer> = {};
+  const entries: [string, FormDataEntryValue][] = [];
+  form.forEach((value, key) => entries.push([key, value]));
+  for (const [key, value] of entries) {
     if (typeof value === 'string') {
       params[key] = value;
     } else {
       params[key] = { fileName: value.name, size: value.size };
       uploads.push(key);
+      files[key] = Buffer.from(await value.arrayBuffer());
     }
-  });
-  return { params, uploads };
+  }
+  return { params, uploads, files };
 }

@@ -21,7 +21,7 @@ export function testEnv(label: string, overrides: Record<string, string> = {}): 
   return parseEnv({
     MONGODB_URI: testDatabaseUri(label),
     PORT: '0',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'tinbao-data-')),
     DATA_ENCRYPTION_KEY: TEST_KEY,
     OFFICER_INVITE_CODE: TEST_INVITE_CODE,

@@ -74,6 +74,17 @@ describe('locales', () => {
       ...['category', 'description', 'location', 'occurred', 'evidence', 'suspects', 'anonymity'].map((f) => `review.field.${f}`),
       'idle.text',
       'idle.media',
+      ...catalog.disputes.kinds.map((k) => `dispute_kind.${k.id}`),
+      ...['dispute', 'mediation_input'].flatMap((f) => [`${f}.intro`, `${f}.name`]),
+      ...['yes', 'no', 'unknown'].map((a) => `dispute.agrees.${a}`),
+      ...['kind', 'description', 'since', 'tried', 'other_party', 'other_agrees', 'ward', 'address', 'contact', 'requester', 'desired'].map((f) => `dispute.review.field.${f}`),
+      ...['assigned', 'scheduled', 'settled', 'not_settled'].flatMap((s) => [`status.${s}`, `status.${s}_explained`]),
+      ...['m_assign', 'm_schedule', 'm_settled', 'm_refer'].flatMap((q) => [`mediation.ask.${q}`, `mediation.done.${q}`]),
+      ...['assigned', 'scheduled', 'settled', 'continued', 'referred', 'closed'].map((w) => `mediation.requester.${w}`),
+      ...['ack_soon', 'ack_overdue', 'outcome_soon', 'outcome_overdue'].flatMap((k) => [`deadline.dispute_${k}`, `deadline.dispute_reminder_${k}`]),
+      ...['no', 'received', 'mediators', 'parties', 'content', 'agreement', 'result', 'notes'].map((c) => `register.col.${c}`),
+      'tip.contact.not_own',
+      'tip.contact.bad_phone',
     ];
     expect(built.filter((key) => !vi.has(key))).toEqual([]);
   });

@@ -2,10 +2,10 @@ import { RECEIPT_ALPHABET, parseReceiptCode, randomReceiptCode } from '../../src
 import { extractSuspectIdentifiers, normalizeVietnamesePhone } from '../../src/domain/reports/suspect-identifiers';
 
 describe('receipt codes', () => {
-  it('are "TB-" and six characters without look-alikes (0/O, 1/I/L)', () => {
+  it('are "TB-" (a tip) or "HG-" (a dispute) and six characters without look-alikes (0/O, 1/I/L)', () => {
     for (let i = 0; i < 200; i += 1) {
-      const code = randomReceiptCode();
-      expect(code).toMatch(/^TB-[2-9A-HJKMNP-Z]{6}$/);
+      expect(randomReceiptCode('TB')).toMatch(/^TB-[2-9A-HJKMNP-Z]{6}$/);
+      expect(randomReceiptCode('HG')).toMatch(/^HG-[2-9A-HJKMNP-Z]{6}$/);
     }
     expect(RECEIPT_ALPHABET).not.toMatch(/[01OIL]/);
   });
@@ -14,6 +14,8 @@ describe('receipt codes', () => {
     expect(parseReceiptCode('tb-7k3m9q')).toBe('TB-7K3M9Q');
     expect(parseReceiptCode('TB 7K3M9Q')).toBe('TB-7K3M9Q');
     expect(parseReceiptCode('7k3m9q')).toBe('TB-7K3M9Q');
+    expect(parseReceiptCode('hg 7k3m9q')).toBe('HG-7K3M9Q');
+    expect(parseReceiptCode('XX-7K3M9Q')).toBeNull();
     expect(parseReceiptCode('TB-7K3M9')).toBeNull();
     expect(parseReceiptCode('TB-0OIL11')).toBeNull();
     expect(parseReceiptCode('{"$gt": ""}')).toBeNull();

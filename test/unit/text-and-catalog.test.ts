@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { loadCatalog } from '../../src/config/catalog';
 import { foldVietnamese } from '../../src/shared/text';
+import { parseVietnamDateTime } from '../../src/shared/vietnam-time';
+import { parsePeriod } from '../../src/domain/mediation/mediation-register';
+import { parseNameAndYear } from '../../src/conversation/flows/dispute-draft';
 import { ROOT } from '../support/services';
 
 describe('Vietnamese typed with or without diacritics', () => {
@@ -33,5 +36,30 @@ describe('the catalog in config/', () => {
     expect(catalog.matchCategory('lua dao')?.id).toBe('fraud');
     expect(catalog.matchCategory('Ma Túy')?.id).toBe('drugs');
     expect(catalog.matchCategory('something else')).toBeUndefined();
+  });
+});
+
+describe('dates and names as people in Vietnam type them', () => {
+  const now = new Date('2026-11-23T10:00:00Z');
+
+  it('reads a session date and time in Vietnam time, with the place after it', () => {
+    expect(parseVietnamDateTime('25/11/2026 19:00, Nhà văn hóa khu phố 3', now)).toEqual({ at: new Date('2026-11-25T12:00:00Z'), hasTime: true, rest: 'Nhà văn hóa khu phố 3' });
+    expect(parseVietnamDateTime('25/11 19h30 tại UBND phường', now)?.at).toEqual(new Date('2026-11-25T12:30:00Z'));
+    expect(parseVietnamDateTime('31/02/2026 10:00', now)).toBeNull();
+    expect(parseVietnamDateTime('mai', now)).toBeNull();
+  });
+
+  it('takes a period for the register by Vietnam days, the end day included, this month by default', () => {
+    expect(parsePeriod('01/11/2026 30/11/2026', now)).toEqual({ from: new Date('2026-10-31T17:00:00Z'), to: new Date('2026-11-30T17:00:00Z') });
+    expect(parsePeriod('', now)).toEqual({ from: new Date('2026-10-31T17:00:00Z'), to: new Date('2026-11-23T17:00:00Z') });
+    expect(parsePeriod('30/11/2026 01/11/2026', now)).toBeNull();
+    expect(parsePeriod('{"$gt": ""}', now)).toBeNull();
+  });
+
+  it('splits a requester’s name from their year of birth', () => {
+    expect(parseNameAndYear('Nguyễn Văn An, 1975', now)).toEqual({ name: 'Nguyễn Văn An', birthYear: 1975 });
+    expect(parseNameAndYear('Vũ Đức Khoa', now)).toEqual({ name: 'Vũ Đức Khoa', birthYear: null });
+    expect(parseNameAndYear('An 2099', now)).toBeNull();
+    expect(parseNameAndYear('0912345678', now)).toBeNull();
   });
 });

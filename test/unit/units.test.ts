@@ -26,6 +26,20 @@ describe('routing tips to units (config/units.json)', () => {
     expect(ids('q3-p9', 'political_security')).toEqual(['cap-p9', 'q3-duty']);
   });
 
+  it('never sends a tip to a mediation team, and sends disputes only to the mediation team of their ward', () => {
+    for (const ward of ['q3-p4', 'q3-p9', null]) for (const category of ['theft_robbery', 'drugs']) expect(ids(ward, category).some((id) => id.startsWith('hg-'))).toBe(false);
+    const teams = (ward: string, kind: string) => units.routeDispute(ward, kind).map((u) => u.id);
+    expect(teams('q3-p5', 'noise')).toEqual(['hg-p4']);
+    expect(teams('q3-p11', 'land')).toEqual(['hg-p9']);
+    // A ward no team covers goes to the fallback unit, which passes it on.
+    expect(teams('q3-vtsau', 'noise')).toEqual(['q3-duty']);
+  });
+
+  it('lets a desk forward only to units of its own kind (police to police, mediation to mediation)', () => {
+    expect(units.peersOf('hg-p4').map((u) => u.id)).toEqual(['hg-p9']);
+    expect(units.peersOf('cap-p4').map((u) => u.id)).not.toContain('hg-p9');
+  });
+
   it('refuses a configuration naming a ward that does not exist', () => {
     expect(() => loadUnits(path.join(ROOT, 'test', 'fixtures', 'bad-units'), catalog)).toThrow(/unknown ward q3-p99/);
   });

@@ -1,10 +1,10 @@
 import type { ReportService } from '../../domain/reports/report-service';
-import { normalizeVietnamesePhone } from '../../domain/reports/suspect-identifiers';
 import type { EvidenceStore } from '../../domain/evidence/evidence-store';
 import { cleanText } from '../../shared/text';
 import type { OutboundMessage } from '../events';
 import { stepPayload, subStep, type Flow, type StepContext, type StepOutcome } from '../flow';
 import { choiceStep } from '../steps/choice-step';
+import { readContactAnswer } from '../steps/contact-answer';
 import { textStep } from '../steps/text-step';
 import { evidenceStep } from './evidence-step';
 import { newTipDraft, summarizeTip, type TipDraft } from './tip-draft';
@@ -13,7 +13,6 @@ type Ctx = StepContext<TipDraft>;
 
 const MAX_ADDRESS = 300;
 const MAX_WHEN = 200;
-const MAX_NAME = 100;
 /** "10.7769, 106.7009": coordinates typed or pasted from a map app count as a shared location. */
 const COORDINATES = /^(-?\d{1,2}\.\d+)\s*,\s*(-?\d{1,3}\.\d+)$/;
 
@@ -144,21 +143,12 @@ export function createTipFlow(deps: { reports: ReportService; evidence: Evidence
           requestContact: { label: ctx.t('tip.contact.share_button'), alternative: ctx.t('tip.contact.anonymous_instead') },
         }),
         handle: (ctx, input): StepOutcome<TipDraft> => {
-          if (input.kind === 'contact') {
-            if (!input.isOwn) return { kind: 'invalid', reason: 'tip.contact.not_own' };
-            const phone = normalizeVietnamesePhone(input.phone) ?? input.phone.replace(/[^\d+]/g, '');
-            const name = input.name ? cleanText(input.name).slice(0, MAX_NAME) : null;
-            return toReview(ctx, { ...ctx.draft, anonymous: false, contact: { phone, name } });
+          if (input.kind === 'text' && cleanText(input.text) === ctx.t('tip.contact.anonymous_instead')) {
+            return toReview(ctx, { ...ctx.draft, anonymous: true, contact: null });
           }
-          if (input.kind === 'text') {
-            if (cleanText(input.text) === ctx.t('tip.contact.anonymous_instead')) {
-              return toReview(ctx, { ...ctx.draft, anonymous: true, contact: null });
-            }
-            const phone = normalizeVietnamesePhone(input.text);
-            if (!phone) return { kind: 'invalid', reason: 'tip.contact.bad_phone' };
-            return toReview(ctx, { ...ctx.draft, anonymous: false, contact: { phone, name: input.senderName } });
-          }
-          return { kind: 'invalid', reason: 'tip.contact.bad_phone' };
+          const answer = readContactAnswer(input);
+          if (answer.kind === 'invalid') return { kind: 'invalid', reason: `tip.contact.${answer.reason}` };
+          return toReview(ctx, { ...ctx.draft, anonymous: false, contact: { phone: answer.phone, name: answer.name } });
         },
       },
 

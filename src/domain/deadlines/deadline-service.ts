@@ -69,7 +69,14 @@ export class DeadlineService {
     if (due.length === 0) return { text: t('deadline.none') };
     const lines = due
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
-      .map((d) => t('deadline.line', { code: d.report.code, category: t(`category.${d.report.category}`), what: t(`deadline.${d.kind}`), due: formatVietnamTime(d.dueAt, 'vi') }));
+      .map((d) =>
+        t('deadline.line', {
+          code: d.report.code,
+          category: t(d.report.kind === 'dispute' ? `dispute_kind.${d.report.category}` : `category.${d.report.category}`),
+          what: t(`deadline.${prefixOf(d.report)}${d.kind}`),
+          due: formatVietnamTime(d.dueAt, 'vi'),
+        }),
+      );
     return { text: [t('deadline.title', { count: due.length }), ...lines].join('\n') };
   }
 
@@ -114,7 +121,8 @@ export class DeadlineService {
     const outcomeHorizon = new Date(now.getTime() + outcome * HOUR_MS);
     const [waiting, open] = await Promise.all([
       this.models.reports.find({ status: 'received', 'deadlines.ackDueAt': { $lte: ackHorizon } }).limit(500).lean(),
-      this.models.reports.find({ status: { $in: ['received', 'accepted'] }, 'deadlines.outcomeDueAt': { $lte: outcomeHorizon } }).limit(500).lean(),
+      // A tip is open until closed; a dispute's deadline is for starting mediation, met once a session is scheduled.
+      this.models.reports.find({ status: { $in: ['received', 'accepted', 'assigned'] }, 'deadlines.outcomeDueAt': { $lte: outcomeHorizon } }).limit(500).lean(),
     ]);
     const due: Due[] = [];
     for (const report of waiting) {
@@ -141,7 +149,7 @@ export class DeadlineService {
   private async sendReminder(due: Due, now: Date): Promise<void> {
     const t = this.ports.deskT;
     const hours = Math.max(1, Math.round(Math.abs(due.dueAt.getTime() - now.getTime()) / HOUR_MS));
-    const text = t(`deadline.reminder_${due.kind}`, { code: due.report.code, hours, due: formatVietnamTime(due.dueAt, 'vi') });
+    const text = t(`deadline.${prefixOf(due.report)}reminder_${due.kind}`, { code: due.report.code, hours, due: formatVietnamTime(due.dueAt, 'vi') });
     for (const delivery of await this.models.deliveries.find({ reportId: due.report._id, status: 'sent' }).lean()) {
       const desk = await this.desks.byId(delivery.deskId);
       if (!desk) continue;
@@ -152,4 +160,9 @@ export class DeadlineService {
         .catch((error: unknown) => log.warn({ err: error, report: due.report._id }, 'reminder not delivered'));
     }
   }
+}
+
+/** Disputes have their own deadline wording: assign mediators, start mediation. */
+function prefixOf(report: ReportDoc): string {
+  return report.kind === 'dispute' ? 'dispute_' : '';
 }

@@ -3,9 +3,10 @@ import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
 import type { UnitDirectory } from '../../config/units';
 import type { Coverage } from '../units/unit-admin-service';
-import { AppError, isDuplicateKeyError } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { EvidenceRecord, HistoryStatus, ReportDoc, ReportStatus } from '../../storage/models/report.model';
+import { fileReport } from './file-report';
 import { type ReceiptGenerator, parseReceiptCode, randomReceiptCode } from './receipt-code';
 import { extractSuspectIdentifiers, type SuspectIdentifier } from './suspect-identifiers';
 
@@ -33,7 +34,6 @@ export interface StatusView {
   history: { status: HistoryStatus; at: Date }[];
 }
 
-const MAX_CODE_ATTEMPTS = 8;
 const MAX_RELATED = 5;
 
 /** Files tips and answers status look-ups. Knows nothing of channels. */
@@ -48,18 +48,13 @@ export class ReportService {
     private readonly nextCode: ReceiptGenerator = randomReceiptCode,
   ) {}
 
-  /**
-   * Stores the tip and resolves only once the server acknowledged the write
-   * (the driver's default write concern), so the receipt a resident is given
-   * always names a stored tip.
-   */
+  /** Stores the tip (see fileReport: durable before the receipt, once per draft). */
   async submitTip(input: TipSubmission, now: Date): Promise<{ id: string; code: string }> {
     const category = this.catalog.categoryById(input.category);
     if (!category) throw new AppError('catalog_invalid', `Unknown category ${input.category}`);
 
     const existing = await this.reports.findOne({ submissionKey: input.submissionKey }, { code: 1 }).lean();
     if (existing) return { id: existing._id, code: existing.code };
-
     const identifiers = input.suspectsText ? extractSuspectIdentifiers(input.suspectsText) : [];
     const unitIds = this.units.route(input.location.kind === 'ward' ? input.location.wardId : null, category.id, await this.coverage()).map((u) => u.id);
     const doc: Omit<ReportDoc, 'code'> = {
@@ -93,22 +88,11 @@ export class ReportService {
       submissionKey: input.submissionKey,
       version: 0,
       deliveredAt: null,
+      dispute: null,
       createdAt: now,
     };
 
-    for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt += 1) {
-      const code = this.nextCode();
-      try {
-        await this.reports.create({ ...doc, code });
-        return { id: doc._id, code };
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        const again = await this.reports.findOne({ submissionKey: input.submissionKey }, { code: 1 }).lean();
-        if (again) return { id: again._id, code: again.code };
-        // The code was taken by another tip: draw another.
-      }
-    }
-    throw new AppError('receipt_exhausted', `No free receipt code after ${MAX_CODE_ATTEMPTS} attempts`);
+    return fileReport(this.reports, doc, 'TB', this.nextCode);
   }
 
   /**

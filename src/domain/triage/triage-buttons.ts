@@ -17,7 +17,8 @@ export function isTriageAction(value: string): value is TriageAction {
   return ['accept', 'valuable', 'not_valuable', 'close_menu', 'close_back', 'forward_menu'].includes(value) || OUTCOMES.some((o) => value === `close:${o}`);
 }
 
-export type CardMenu = 'close' | 'forward' | null;
+/** A menu opened on a card: outcomes to close with, units to forward to, or a mediation that failed (another session or a referral). */
+export type CardMenu = 'close' | 'forward' | 'unsettled' | null;
 
 /**
  * The buttons a card shows for the tip's current state: none once it is

@@ -80,6 +80,8 @@ export class TriageService {
     const allowed = await this.authorize(actor, reportId, t);
     if ('refusal' in allowed) return allowed.refusal;
     const { desk, report } = allowed;
+    // A dispute is worked with the mediation buttons; only going back from a menu and forwarding are shared.
+    if (report.kind === 'dispute' && action !== 'close_back' && action !== 'forward_menu') return [{ text: t('errors.stale_button') }];
 
     if (action === 'close_menu' || action === 'close_back' || action === 'forward_menu') {
       if (action === 'close_menu' && report.status !== 'accepted') return [{ text: t('triage.accept_first') }];
@@ -148,7 +150,7 @@ export class TriageService {
     if ('refusal' in allowed) return allowed.refusal;
     const { desk, report } = allowed;
     const target = this.units.byId(toUnitId);
-    if (!target || report.unitIds.includes(toUnitId)) return 'unknown_unit';
+    if (!target || report.unitIds.includes(toUnitId) || !this.units.peersOf(desk.unitId).includes(target)) return 'unknown_unit';
     if (report.status === 'closed') return 'closed';
     const now = this.clock();
     // Claimed per round, so two officers forwarding at once move the tip once.
@@ -215,8 +217,8 @@ export class TriageService {
     });
   }
 
-  /** Every desk that has the card sees the new state on the same message. */
-  private async refreshCards(report: ReportDoc): Promise<void> {
+  /** Every desk that has the card sees the new state on the same message (also used for mediation changes). */
+  async refreshCards(report: ReportDoc): Promise<void> {
     const deliveries = await this.models.deliveries.find({ reportId: report._id, status: 'sent' }).lean();
     for (const delivery of deliveries) {
       const desk = await this.desks.byId(delivery.deskId);

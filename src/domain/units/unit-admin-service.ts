@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
-import type { Unit, UnitDirectory } from '../../config/units';
+import { isMediation, type Unit, type UnitDirectory } from '../../config/units';
 import type { InboundEvent, OutboundMessage } from '../../conversation/events';
 import type { Translate } from '../../i18n';
 import { isDuplicateKeyError } from '../../shared/errors';
@@ -56,7 +56,7 @@ export class UnitAdminService {
         id: unit.id,
         code: this.desks.inviteCodeFor(unit.id),
         wards: wards.includes('*') ? t('admin.all') : wards.map((w) => this.catalog.wardById(w)?.name ?? w).join(', '),
-        categories: categories.includes('*') ? t('admin.all') : categories.map((c) => t(`category.${c}`)).join(', '),
+        categories: categories.includes('*') ? t('admin.all') : categories.map((c) => t(isMediation(unit) ? `dispute_kind.${c}` : `category.${c}`)).join(', '),
       });
     });
     return { text: [t('admin.units_title'), ...lines, t('admin.coverage_usage')].join('\n\n') };
@@ -70,7 +70,10 @@ export class UnitAdminService {
     const unit = this.units.byId(unitId);
     if (!unit) return 'unknown_unit';
     if (!this.managedUnits(event).includes(unit)) return 'not_admin';
-    const exists = field === 'wards' ? (id: string) => Boolean(this.catalog.wardById(id)) : (id: string) => Boolean(this.catalog.categoryById(id));
+    const exists =
+      field === 'wards'
+        ? (id: string) => Boolean(this.catalog.wardById(id))
+        : (id: string) => Boolean(isMediation(unit) ? this.catalog.disputes.kindById(id) : this.catalog.categoryById(id));
     if (!ids.every((id) => id === '*' || exists(id))) return 'unknown_ids';
 
     const current = (await this.coverage()).get(unit.id) ?? { wards: unit.wards, categories: unit.categories };

@@ -1,7 +1,38 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
 
-export type ReportStatus = 'received' | 'accepted' | 'closed';
+/** Tips: received → accepted → closed. Disputes: received → assigned → scheduled → settled / not settled → closed. */
+export type ReportStatus = 'received' | 'accepted' | 'closed' | DisputeStatus;
+export type DisputeStatus = 'assigned' | 'scheduled' | 'settled' | 'not_settled';
+export type ReportKind = 'tip' | 'dispute';
+/** Whether the other party is known to accept mediation. */
+export type PartyAgreement = 'yes' | 'no' | 'unknown';
+
+/** What only a dispute has: the mediation case (hòa giải ở cơ sở). */
+export interface DisputeDetails {
+  since: string;
+  tried: string | null;
+  desiredOutcome: string;
+  otherPartyAgrees: PartyAgreement;
+  /** Encrypted JSON of DisputeParties: names, ages and addresses of both sides. */
+  partiesEnc: string;
+  assignedAt: Date | null;
+  mediators: string[];
+  /** Mediators who declared a conflict of interest in this case; they cannot be assigned to it. */
+  conflicts: string[];
+  session: { at: Date; place: string } | null;
+  result: 'settled' | 'not_settled' | null;
+  /** Summary of the written agreement (hòa giải thành). */
+  agreement: string | null;
+  /** The competent authority a case that could not be settled was referred to. */
+  referral: string | null;
+}
+
+/** The people in a dispute, as the requester described them. Stored encrypted. */
+export interface DisputeParties {
+  requester: { name: string; birthYear: number | null; address: string; phone: string };
+  otherParty: string;
+}
 /** What a tip's history records: its statuses, and each forwarding to another unit. */
 export type HistoryStatus = ReportStatus | 'forwarded';
 export type Assessment = 'valuable' | 'not_valuable';
@@ -26,7 +57,8 @@ export interface EvidenceRecord {
 export interface ReportDoc {
   _id: string;
   code: string;
-  kind: 'tip';
+  kind: ReportKind;
+  /** A tip category, or for a dispute its kind (config/disputes.json). */
   category: string;
   group: string;
   description: string;
@@ -64,6 +96,8 @@ export interface ReportDoc {
   version: number;
   /** Set once at least one desk has the tip. */
   deliveredAt: Date | null;
+  /** Null for tips. */
+  dispute: DisputeDetails | null;
   createdAt: Date;
 }
 
@@ -71,7 +105,7 @@ const schema = new Schema<ReportDoc>(
   {
     _id: { type: String, required: true },
     code: { type: String, required: true },
-    kind: { type: String, required: true, enum: ['tip'] },
+    kind: { type: String, required: true, enum: ['tip', 'dispute'] },
     category: { type: String, required: true },
     group: { type: String, required: true },
     description: { type: String, required: true },
@@ -127,6 +161,26 @@ const schema = new Schema<ReportDoc>(
     submissionKey: { type: String, required: true },
     version: { type: Number, required: true, default: 0 },
     deliveredAt: { type: Date, default: null },
+    dispute: {
+      type: new Schema<DisputeDetails>(
+        {
+          since: String,
+          tried: { type: String, default: null },
+          desiredOutcome: String,
+          otherPartyAgrees: { type: String, enum: ['yes', 'no', 'unknown'] },
+          partiesEnc: String,
+          assignedAt: { type: Date, default: null },
+          mediators: { type: [String], default: [] },
+          conflicts: { type: [String], default: [] },
+          session: { type: new Schema({ at: Date, place: String }, { _id: false }), default: null },
+          result: { type: String, default: null },
+          agreement: { type: String, default: null },
+          referral: { type: String, default: null },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, autoIndex: false, collection: 'reports' },
@@ -147,6 +201,8 @@ schema.index({ closedAt: 1 });
 schema.index({ 'reporter.residentKey': 1 });
 // Serves fetching one evidence file for a desk (web chat link).
 schema.index({ 'evidence.id': 1 });
+// Serves the mediation register (/sohoagiai): a team's disputes by date received.
+schema.index({ kind: 1, unitIds: 1, createdAt: 1 });
 // Serves a newly registered desk picking up tips no desk has yet.
 schema.index({ deliveredAt: 1, createdAt: 1 });
 

@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import type { UnitDirectory } from '../../config/units';
+import type { OutboundMessage } from '../../conversation/events';
+import type { Language, Translate } from '../../i18n';
+import { foldVietnamese } from '../../shared/text';
+import { formatVietnamTime, parseVietnamDateTime } from '../../shared/vietnam-time';
+import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
+import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
+import type { ReportDoc } from '../../storage/models/report.model';
+import { parseReceiptCode } from '../reports/receipt-code';
+import { claimReportVersion } from '../reports/report-version';
+import type { ResidentService } from '../residents/resident-service';
+import type { Actor, TriageService } from '../triage/triage-service';
+import type { CardOptions } from '../desks/desk-card';
+import type { DisputeIntake } from './dispute-intake';
+
+/** A change to a mediation case, from its desk card or the question a button opened. */
+export type MediationChange =
+  | { kind: 'assign'; names: string }
+  | { kind: 'declare_conflict'; name: string }
+  | { kind: 'schedule'; text: string }
+  | { kind: 'settle'; agreement: string | null }
+  | { kind: 'continue' }
+  | { kind: 'refer'; authority: string }
+  | { kind: 'close' };
+
+/** A change ready to write: fields to set, the new status and history entries, and what to tell the requester. */
+interface Plan {
+  report: ReportDoc;
+  set: Record<string, unknown>;
+  status: ReportDoc['status'] | null;
+  pushes: { status: ReportDoc['status']; at: Date }[];
+  told: string | null;
+}
+
+const HOUR_MS = 3_600_000;
+const MAX_MEDIATORS = 5;
+
+interface Ports {
+  renderCard(report: ReportDoc, options?: CardOptions): OutboundMessage;
+  editCard(address: Actor['address'], messageRef: string | null, card: OutboundMessage): Promise<void>;
+  notifyReporter(residentKey: string, messages: OutboundMessage[]): Promise<void>;
+  translate(lang: Language): Translate;
+}
+
+/**
+ * The mediation team's work on a dispute: assign mediators (never one with a
+ * conflict of interest), schedule a session, record the result (settled with
+ * an agreement, or not settled: another session or a referral), close. Each
+ * change is scoped to the team's unit, serialized by the report's version,
+ * audited, shown on every desk card and told to the requester.
+ */
+export class MediationService {
+  constructor(
+    private readonly models: { reports: Model<ReportDoc>; deliveries: Model<DeskDeliveryDoc>; actions: Model<ReportActionDoc>; audit: Model<AuditEntryDoc> },
+    private readonly triage: Pick<TriageService, 'authorize' | 'refreshCards'>,
+    private readonly intake: Pick<DisputeIntake, 'partiesOf'>,
+    private readonly units: UnitDirectory,
+    private readonly residents: ResidentService,
+    private readonly startDays: number,
+    private readonly ports: Ports,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Opens the "not settled" menu (another session or a referral) on the officer's card. */
+  async openUnsettledMenu(actor: Actor, reportId: string, t: Translate): Promise<OutboundMessage[]> {
+    const allowed = await this.triage.authorize(actor, reportId, t);
+    if ('refusal' in allowed) return allowed.refusal;
+    if (allowed.report.status !== 'scheduled') return [{ text: t('mediation.not_now') }];
+    const delivery = await this.models.deliveries.findOne({ reportId, deskId: allowed.desk._id }).lean();
+    await this.ports.editCard(actor.address, delivery?.messageRef ?? null, this.ports.renderCard(allowed.report, { menu: 'unsettled', viewerUnitId: allowed.desk.unitId }));
+    return [];
+  }
+
+  /** /xungdot <mã> <tên>: a mediator declared a conflict of interest in a case; they are taken off it and cannot be assigned. */
+  async declareConflict(actor: Actor, args: string, t: Translate): Promise<OutboundMessage[]> {
+    const [typedCode, ...name] = args.trim().split(/\s+/);
+    const code = typedCode ? parseReceiptCode(typedCode) : null;
+    if (!code || name.length === 0) return [{ text: t('mediation.conflict_usage') }];
+    const report = await this.models.reports.findOne({ code }, { _id: 1 }).lean();
+    if (!report) return [{ text: t('triage.unknown_report') }];
+    return this.apply(actor, report._id, { kind: 'declare_conflict', name: name.join(' ').slice(0, 60) }, t);
+  }
+
+  /** The team's mediators (from config), for the assignment question. */
+  mediatorsOf(unitId: string): string[] {
+    return this.units.byId(unitId)?.mediators ?? [];
+  }
+
+  async apply(actor: Actor, reportId: string, change: MediationChange, t: Translate): Promise<OutboundMessage[]> {
+    const allowed = await this.triage.authorize(actor, reportId, t);
+    if ('refusal' in allowed) return allowed.refusal;
+    const { desk } = allowed;
+    const now = this.clock();
+    let plan: Plan | null = null;
+    // Checked on the latest version, then that version is claimed: a refused change claims nothing.
+    for (let attempt = 0; attempt < 5 && !plan; attempt += 1) {
+      const report = await this.models.reports.findOne({ _id: reportId }).lean();
+      if (!report) return [{ text: t('triage.unknown_report') }];
+      const planned = this.plan(report, desk.unitId, change, now, t);
+      if ('refusal' in planned) return [{ text: planned.refusal }];
+      if (await claimReportVersion(this.models.actions, report, actor.name ?? actor.userId, now)) plan = planned;
+    }
+    if (!plan) return [{ text: t('triage.changed_meanwhile') }];
+
+    const { report, set, status, pushes, told } = plan;
+    await this.models.reports.updateOne(
+      { _id: reportId },
+      { $set: { ...set, ...(status ? { status } : {}) }, ...(pushes.length > 0 ? { $push: { statusHistory: { $each: pushes } } } : {}), $inc: { version: 1 } },
+    );
+    await this.models.audit.create({
+      _id: randomUUID(),
+      reportId,
+      unitId: desk.unitId,
+      actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name },
+      action: `mediation_${change.kind}`,
+      before: { status: report.status, mediators: report.dispute?.mediators, session: report.dispute?.session },
+      // Field paths ("dispute.session") cannot be stored as keys: the audit keeps their last part.
+      after: { status: status ?? report.status, ...Object.fromEntries(Object.entries(set).map(([path, value]) => [path.split('.').pop(), value])) },
+      at: now,
+    });
+
+    const updated = await this.models.reports.findOne({ _id: reportId }).lean();
+    if (!updated) return [];
+    await this.triage.refreshCards(updated);
+    if (told) await this.tellRequester(updated, told, desk.unitId);
+    return change.kind === 'declare_conflict' ? [{ text: t('mediation.conflict_recorded', { name: change.name.trim(), code: updated.code }) }] : [];
+  }
+
+  /** What a change does to the case as it stands, or why it cannot be made now. */
+  private plan(report: ReportDoc, unitId: string, change: MediationChange, now: Date, t: Translate): Plan | { refusal: string } {
+    const dispute = report.dispute;
+    if (report.kind !== 'dispute' || !dispute) return { refusal: t('mediation.not_a_dispute') };
+    const from = (allowed: ReportDoc['status'][]): boolean => allowed.includes(report.status);
+    const make = (set: Record<string, unknown>, status: ReportDoc['status'] | null, told: string | null, via: ReportDoc['status'] | null = null): Plan => {
+      const pushes = [via, status].filter((s): s is ReportDoc['status'] => s !== null && s !== report.status).map((s) => ({ status: s, at: now }));
+      return { report, set, status, pushes, told };
+    };
+    switch (change.kind) {
+      case 'assign': {
+        if (!from(['received', 'assigned'])) return { refusal: t('mediation.not_now') };
+        const picked = this.pickMediators(unitId, change.names, report, t);
+        if ('refusal' in picked) return picked;
+        const startBy = new Date(now.getTime() + this.startDays * 24 * HOUR_MS);
+        return make({ 'dispute.mediators': picked.names, 'dispute.assignedAt': now, 'deadlines.outcomeDueAt': startBy, assignee: { unitId, name: picked.names.join(', ') } }, 'assigned', 'assigned');
+      }
+      case 'declare_conflict': {
+        const name = change.name.trim();
+        if (name.length < 2) return { refusal: t('mediation.conflict_usage') };
+        const remaining = dispute.mediators.filter((m) => !sameName(m, name));
+        const unassigned = report.status === 'assigned' && remaining.length === 0;
+        return make({ 'dispute.conflicts': [...dispute.conflicts.filter((c) => !sameName(c, name)), name], 'dispute.mediators': remaining }, unassigned ? 'received' : null, null);
+      }
+      case 'schedule': {
+        if (!from(['assigned', 'scheduled'])) return { refusal: t('mediation.assign_first') };
+        const parsed = parseVietnamDateTime(change.text, now);
+        if (!parsed || !parsed.hasTime || parsed.rest.length < 3) return { refusal: t('mediation.schedule_invalid') };
+        if (parsed.at.getTime() < now.getTime()) return { refusal: t('mediation.schedule_past') };
+        return make({ 'dispute.session': { at: parsed.at, place: parsed.rest.slice(0, 200) } }, 'scheduled', 'scheduled');
+      }
+      case 'settle':
+        return from(['scheduled']) ? make({ 'dispute.result': 'settled', 'dispute.agreement': change.agreement }, 'settled', 'settled') : { refusal: t('mediation.not_now') };
+      case 'continue':
+        return from(['scheduled']) ? make({ 'dispute.session': null }, 'assigned', 'continued', 'not_settled') : { refusal: t('mediation.not_now') };
+      case 'refer':
+        return from(['scheduled']) ? make({ 'dispute.result': 'not_settled', 'dispute.referral': change.authority }, 'not_settled', 'referred') : { refusal: t('mediation.not_now') };
+      case 'close':
+        return from(['settled', 'not_settled']) ? make({ closedAt: now, outcome: 'handled' }, 'closed', 'closed') : { refusal: t('mediation.not_now') };
+    }
+  }
+
+  /**
+   * The names typed for an assignment, matched to the team's list (with or
+   * without diacritics). Refused: names not on the list, and anyone with a
+   * conflict of interest (a party to the dispute, or declared in this case).
+   */
+  private pickMediators(unitId: string, typed: string, report: ReportDoc, t: Translate): { names: string[] } | { refusal: string } {
+    const wanted = typed.split(/[,;\n]+/).map((n) => n.trim()).filter(Boolean);
+    if (wanted.length === 0 || wanted.length > MAX_MEDIATORS || wanted.some((n) => n.length < 2 || n.length > 60)) return { refusal: t('mediation.assign_invalid', { max: MAX_MEDIATORS }) };
+    const roster = this.mediatorsOf(unitId);
+    const names: string[] = [];
+    for (const name of wanted) {
+      const known = roster.length === 0 ? name : roster.find((m) => sameName(m, name));
+      if (!known) return { refusal: t('mediation.not_on_roster', { name, roster: roster.join(', ') }) };
+      if (!names.includes(known)) names.push(known);
+    }
+    const parties = this.intake.partiesOf(report);
+    const partyText = foldVietnamese(`${parties?.requester.name ?? ''} | ${parties?.otherParty ?? ''}`);
+    const conflicted = names.find((n) => report.dispute?.conflicts.some((c) => sameName(c, n)) || partyText.includes(foldVietnamese(n)));
+    if (conflicted) return { refusal: t('mediation.conflict', { name: conflicted }) };
+    return { names };
+  }
+
+  /** The requester hears of each step in their language; session date and place included. */
+  private async tellRequester(report: ReportDoc, what: string, unitId: string): Promise<void> {
+    if (!report.reporter) return;
+    const resident = await this.residents.find(report.reporter.residentKey);
+    if (!resident) return;
+    const t = this.ports.translate(resident.lang);
+    const session = report.dispute?.session;
+    const text = t(`mediation.requester.${what}`, {
+      code: report.code,
+      unit: this.units.byId(unitId)?.name ?? '',
+      when: session ? formatVietnamTime(session.at, resident.lang) : '',
+      place: session?.place ?? '',
+      authority: report.dispute?.referral ?? '',
+      days: this.startDays,
+    });
+    await this.ports.notifyReporter(resident.key, [{ text }]);
+  }
+}
+
+function sameName(a: string, b: string): boolean {
+  return foldVietnamese(a) === foldVietnamese(b);
+}
