@@ -4,7 +4,8 @@ import { deskPayload } from '../../src/conversation/flow';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { fileTelegramDispute, type DisputeAnswers } from '../support/file-dispute';
 import { TelegramUser } from '../support/telegram-user';
-import { eventually, testEnv } from '../support/test-env';
+import { createPiiCipher } from '../../src/shared/pii-cipher';
+import { TEST_KEY, eventually, testEnv } from '../support/test-env';
 
 const HG_P4_DESK = -3004;
 const HG_P9_DESK = -3009;
@@ -99,6 +100,9 @@ describe('disputes and grassroots mediation', () => {
     const assigned = await app.database.models.reports.findOne({ code }).lean();
     expect(assigned?.deadlines.outcomeDueAt.getTime()).toBe(now.getTime() + 3 * 24 * HOUR);
 
+    resident.text(`/bosung ${code} Tối qua nhà bên lại hát đến 2 giờ sáng.`);
+    await said(HG_P4_DESK, 'Tối qua nhà bên lại hát đến 2 giờ sáng');
+
     // Mediation must start within 3 days of assignment: the desk is reminded before that, once.
     now = new Date(now.getTime() + 50 * HOUR);
     await app.deadlines.remind(now);
@@ -134,6 +138,16 @@ describe('disputes and grassroots mediation', () => {
 
     resident.text(`/tracuu ${code.toLowerCase()}`);
     await said(resident.id, 'Đã kết thúc');
+
+    // Asking to be forgotten removes the phone number from the case; the register keeps name and address.
+    resident.text('/xoadulieu');
+    await said(resident.id, 'Xóa dữ liệu cá nhân của bạn?');
+    resident.press('🗑 Xóa dữ liệu của tôi');
+    await said(resident.id, 'Đã xóa dữ liệu cá nhân');
+    const forgotten = await app.database.models.reports.findOne({ code }).lean();
+    expect(forgotten?.reporter).toBeNull();
+    const left = forgotten?.dispute ? JSON.parse(createPiiCipher(Buffer.from(TEST_KEY, 'base64')).decrypt(forgotten.dispute.partiesEnc)) : null;
+    expect(left).toMatchObject({ requester: { name: 'Lê Thị Hoa', birthYear: 1980, phone: '' } });
   });
 
   it('sends someone in danger to 113 and a crime to the tip flow, never to mediation', async () => {

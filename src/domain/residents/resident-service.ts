@@ -3,7 +3,7 @@ import type { ChatAddress } from '../../conversation/events';
 import type { Language } from '../../i18n';
 import { isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { ReportDoc } from '../../storage/models/report.model';
+import type { DisputeParties, ReportDoc } from '../../storage/models/report.model';
 import type { ResidentDoc } from '../../storage/models/resident.model';
 
 /** Bump when the privacy notice changes materially; residents are then asked again. */
@@ -61,6 +61,13 @@ export class ResidentService {
 
   /** Deletes the resident's personal data and detaches it from their reports. Returns how many reports were detached. */
   async forget(key: string): Promise<number> {
+    // A mediation case keeps the names and addresses its register needs (Law on Grassroots Mediation), but not the phone number.
+    for (const report of await this.reports.find({ 'reporter.residentKey': key, kind: 'dispute' }, { dispute: 1 }).lean()) {
+      if (!report.dispute) continue;
+      const parties = JSON.parse(this.cipher.decrypt(report.dispute.partiesEnc)) as DisputeParties;
+      parties.requester.phone = '';
+      await this.reports.updateOne({ _id: report._id }, { $set: { 'dispute.partiesEnc': this.cipher.encrypt(JSON.stringify(parties)) } });
+    }
     const detached = await this.reports.updateMany({ 'reporter.residentKey': key }, { $set: { reporter: null } });
     await this.residents.deleteOne({ _id: key });
     return detached.modifiedCount;
