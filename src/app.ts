@@ -2,6 +2,8 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { ChannelRegistry } from './channels/channel';
 import { TelegramBot } from './channels/telegram/telegram-bot';
+import { startZalo } from './channels/zalo/start-zalo';
+import type { ZaloWebhook } from './channels/zalo/zalo-webhook';
 import { TelegramChannel } from './channels/telegram/telegram-channel';
 import { WebchatChannel } from './channels/webchat/webchat-channel';
 import { registerWebchatRoutes } from './channels/webchat/webchat-routes';
@@ -42,6 +44,10 @@ export interface RunningApp {
   deadlines: DeadlineService;
   notices: ReporterNotices;
   pipeline: InboundPipeline;
+  /** Every running channel, to reach a chat directly. */
+  chats: ChannelRegistry;
+  /** The Zalo webhook when the Zalo channel is configured (its recovery round is callable in tests). */
+  zalo: ZaloWebhook | null;
   stop(): Promise<void>;
 }
 
@@ -124,6 +130,12 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     telegram.registerWebhookRoute(http);
   }
 
+  const { ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY } = env;
+  const zalo =
+    ZALO_OA_SECRET_KEY && ZALO_APP_ID && ZALO_APP_SECRET
+      ? startZalo({ ...env, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY }, { models, cipher, channels, pipeline, http, clock })
+      : null;
+
   const address = await http.listen({ host: env.HOST, port: env.PORT });
   if (telegram) await telegram.start();
   deliveries.start();
@@ -148,7 +160,10 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     noOverlap: true,
   });
 
-  log.info({ url: address, telegram: Boolean(telegram), webchat: env.WEBCHAT_ENABLED, embedded: Boolean(embedded) }, 'service started');
+  const zaloRecovery = zalo ? cron.schedule('*/30 * * * * *', () => zalo.recover(), { name: 'zalo-event-recovery', noOverlap: true }) : null;
+  if (zalo) void zalo.recover();
+
+  log.info({ url: address, zalo: Boolean(zalo), telegram: Boolean(telegram), webchat: env.WEBCHAT_ENABLED, embedded: Boolean(embedded) }, 'service started');
 
   let stopped = false;
   return {
@@ -162,15 +177,19 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     deadlines,
     notices,
     pipeline,
+    chats: channels,
+    zalo,
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      await zaloRecovery?.stop();
       await sweep.stop();
       await housekeeping.stop();
       await reminders.stop();
       await noticeRetries.stop();
       telegram?.stop();
       await http.close();
+      await zalo?.drain();
       await pipeline.drain();
       await deliveries.stop();
       await database.close();

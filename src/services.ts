@@ -39,6 +39,8 @@ export interface ChatPort {
   send(address: ChatAddress, messages: OutboundMessage[]): Promise<(string | null)[]>;
   edit(address: ChatAddress, messageRef: string | null, message: OutboundMessage): Promise<void>;
   forgetChat(address: ChatAddress): Promise<void>;
+  /** False when a message to this chat would be held for later (Zalo's window); true when unknown. */
+  reachableNow?(address: ChatAddress): Promise<boolean>;
 }
 
 export interface ServiceOptions {
@@ -134,7 +136,16 @@ export function buildServices(o: ServiceOptions) {
     units,
     residents,
     evidence,
-    { sendToChat, notifyReporter, translate: o.translate, deskT },
+    {
+      sendToChat,
+      notifyReporter,
+      translate: o.translate,
+      deskT,
+      reporterReachableNow: async (residentKey) => {
+        const address = await residents.address(residentKey);
+        return !address || !chats.reachableNow || chats.reachableNow(address);
+      },
+    },
     clock,
   );
   const deadlines = new DeadlineService(

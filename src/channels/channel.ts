@@ -14,6 +14,8 @@ export interface Channel {
   edit?(chatId: string, messageRef: string, message: OutboundMessage): Promise<void>;
   /** Drops what the channel keeps of a chat, when its resident asks to be forgotten. */
   forgetChat?(chatId: string): Promise<void>;
+  /** False when a message would be held rather than delivered now (Zalo's 7-day window). */
+  reachableNow?(chatId: string): Promise<boolean>;
 }
 
 export class ChannelRegistry {
@@ -48,6 +50,11 @@ export class ChannelRegistry {
       throw new AppError('channel_unavailable', `Channel ${address.channel} is not running. Running channels are: ${[...this.channels.keys()].join(', ') || 'none'}`);
     }
     return channel;
+  }
+
+  async reachableNow(address: ChatAddress): Promise<boolean> {
+    const channel = this.channels.get(address.channel);
+    return channel?.reachableNow ? channel.reachableNow(address.chatId) : true;
   }
 
   async forgetChat(address: ChatAddress): Promise<void> {

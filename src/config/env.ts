@@ -41,6 +41,14 @@ const envSchema = z
       .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^\d{1,20}$/, 'must be Telegram user ids (digits), separated by commas'))),
 
+    ZALO_APP_ID: optionalString,
+    ZALO_APP_SECRET: optionalString,
+    ZALO_OA_SECRET_KEY: optionalString,
+    ZALO_API_BASE: z.string().url().default('https://openapi.zalo.me'),
+    ZALO_OAUTH_BASE: z.string().url().default('https://oauth.zaloapp.com'),
+    ZALO_ACCESS_TOKEN: optionalString,
+    ZALO_REFRESH_TOKEN: optionalString,
+
     WEBCHAT_ENABLED: booleanFlag.default(true),
 
     MAX_TEXT_LENGTH: z.coerce.number().int().min(50).max(4000).default(2000),
@@ -65,6 +73,11 @@ const envSchema = z
         path: ['TELEGRAM_WEBHOOK_SECRET'],
         message: 'may contain only A-Z, a-z, 0-9, _ and - (1 to 256 characters), as Telegram requires',
       });
+    }
+    if (env.ZALO_OA_SECRET_KEY) {
+      for (const name of ['ZALO_APP_ID', 'ZALO_APP_SECRET'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when ZALO_OA_SECRET_KEY is set (the Zalo channel)' });
+      }
     }
     if (env.APP_MODE === 'production') {
       for (const name of ['DATA_ENCRYPTION_KEY', 'OFFICER_INVITE_CODE', 'MONGODB_URI'] as const) {

@@ -1,7 +1,7 @@
 import type { EvidenceKind } from '../storage/models/report.model';
 
 /** The channels a conversation can run on. */
-export type ChannelName = 'telegram' | 'webchat';
+export type ChannelName = 'telegram' | 'webchat' | 'zalo';
 
 export interface ChatAddress {
   channel: ChannelName;

@@ -13,6 +13,7 @@ import { reporterNoticeModel } from './models/reporter-notice.model';
 import { unitCoverageModel } from './models/unit-coverage.model';
 import { residentModel } from './models/resident.model';
 import { webchatMessageModel } from './models/webchat-message.model';
+import { zaloModels } from './models/zalo.model';
 
 const log = moduleLogger('database');
 
@@ -34,6 +35,7 @@ function bindModels(connection: Connection) {
     reminders: reminderModel(connection),
     reporterNotices: reporterNoticeModel(connection),
     unitCoverage: unitCoverageModel(connection),
+    ...zaloModels(connection),
   };
 }
 

@@ -14,7 +14,7 @@ import { parseReceiptCode } from '../reports/receipt-code';
 import { withReportVersion } from '../reports/report-version';
 import type { ResidentService } from '../residents/resident-service';
 
-export type RelayResult = 'sent' | 'not_a_desk' | 'unknown_report' | 'not_your_unit' | 'reporter_gone';
+export type RelayResult = 'sent' | 'queued' | 'not_a_desk' | 'unknown_report' | 'not_your_unit' | 'reporter_gone';
 export type AdditionResult = 'sent' | 'not_found' | 'not_yours';
 
 export interface FollowupPorts {
@@ -25,6 +25,8 @@ export interface FollowupPorts {
   translate(lang: Language): Translate;
   /** Language of desk chats. */
   deskT: Translate;
+  /** False when the reporter's platform will hold a message until they write (Zalo's 7-day window). */
+  reporterReachableNow(residentKey: string): Promise<boolean>;
 }
 
 /**
@@ -80,7 +82,8 @@ export class FollowupService {
         buttons: [[{ label: t('reporter.answer_button'), payload: globalPayload('followup', report.code) }]],
       },
     ]);
-    return 'sent';
+    // The officer learns when the reporter will only get it once they write again.
+    return (await this.ports.reporterReachableNow(resident.key)) ? 'sent' : 'queued';
   }
 
   /** Something the reporter adds to their own tip (text or a file), delivered into each desk's thread of it. */

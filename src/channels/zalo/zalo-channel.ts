@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import type { OutboundAttachment, OutboundMessage } from '../../conversation/events';
+import { moduleLogger } from '../../shared/logger';
+import type { PiiCipher } from '../../shared/pii-cipher';
+import type { ZaloContactDoc, ZaloHeldMessageDoc } from '../../storage/models/zalo.model';
+import type { Channel } from '../channel';
+import type { ZaloClient } from './zalo-client';
+import { ZaloApiError } from './zalo-errors';
+import { renderForZalo } from './zalo-render';
+
+const log = moduleLogger('zalo');
+/** Zalo delivers consultation messages only within 7 days of the user's last message. */
+export const ZALO_WINDOW_MS = 7 * 24 * 3_600_000;
+
+/**
+ * The Zalo Official Account as a channel. A message for a user outside
+ * Zalo's 7-day interaction window (or who no longer follows the OA) is held
+ * in MongoDB, never dropped, and sent when they next write.
+ */
+export class ZaloChannel implements Channel {
+  readonly name = 'zalo' as const;
+
+  constructor(
+    private readonly client: ZaloClient,
+    private readonly models: { contacts: Model<ZaloContactDoc>; held: Model<ZaloHeldMessageDoc> },
+    private readonly cipher: PiiCipher,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async send(userId: string, message: OutboundMessage): Promise<string | null> {
+    if (!(await this.reachableNow(userId))) {
+      await this.hold(userId, message);
+      return null;
+    }
+    try {
+      return await this.deliver(userId, message);
+    } catch (error) {
+      if (error instanceof ZaloApiError && (error.kind === 'outside_window' || error.kind === 'not_follower')) {
+        await this.hold(userId, message);
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /** True when the user wrote within the window, so a message reaches them now. */
+  async reachableNow(userId: string): Promise<boolean> {
+    const contact = await this.models.contacts.findOne({ _id: this.contactKey(userId) }).lean();
+    return contact !== null && this.clock().getTime() - contact.lastInboundAt.getTime() < ZALO_WINDOW_MS;
+  }
+
+  /** The user just wrote: the window opens again, and what was held for them is sent first, oldest first. */
+  async noteInbound(userId: string): Promise<void> {
+    const key = this.contactKey(userId);
+    const now = this.clock();
+    const updated = await this.models.contacts.updateOne({ _id: key }, { $set: { lastInboundAt: now } });
+    if (updated.matchedCount === 0) await this.models.contacts.create({ _id: key, lastInboundAt: now }).catch(() => this.models.contacts.updateOne({ _id: key }, { $set: { lastInboundAt: now } }));
+    for (const held of await this.models.held.find({ contactKey: key }).sort({ createdAt: 1 }).lean()) {
+      // Claimed by deleting it: with two instances, only the one that deleted it sends it.
+      const removed = await this.models.held.deleteOne({ _id: held._id });
+      if (removed.deletedCount !== 1) continue;
+      const { message } = JSON.parse(this.cipher.decrypt(held.bodyEnc)) as { message: OutboundMessage };
+      await this.deliver(userId, message).catch(async (error: unknown) => {
+        log.warn({ err: error }, 'held Zalo message not delivered; kept for the next contact');
+        await this.models.held.create(held);
+      });
+    }
+  }
+
+  async forgetChat(userId: string): Promise<void> {
+    await this.models.held.deleteMany({ contactKey: this.contactKey(userId) });
+    await this.models.contacts.deleteOne({ _id: this.contactKey(userId) });
+  }
+
+  private async deliver(userId: string, message: OutboundMessage): Promise<string | null> {
+    let ref: string | null = null;
+    for (const part of renderForZalo(message)) {
+      const id = await this.client.sendMessage(userId, part);
+      ref ??= id;
+    }
+    for (const attachment of message.attachments ?? []) await this.sendAttachment(userId, attachment);
+    return ref;
+  }
+
+  private async sendAttachment(userId: string, attachment: OutboundAttachment): Promise<void> {
+    const bytes = await attachment.load();
+    const name = attachment.fileName ?? attachment.evidenceId;
+    if (attachment.kind === 'photo') {
+      const attachmentId = await this.client.uploadImage(bytes, attachment.mime, name);
+      await this.client.sendMessage(userId, { attachment: { type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', attachment_id: attachmentId }] } } });
+      return;
+    }
+    const token = await this.client.uploadFile(bytes, attachment.mime, name);
+    await this.client.sendMessage(userId, { attachment: { type: 'file', payload: { token } } });
+  }
+
+  private async hold(userId: string, message: OutboundMessage): Promise<void> {
+    // Attachments are loaded again from the service's own store when sent; only their description is kept here.
+    const { attachments: _dropped, ...rest } = message;
+    await this.models.held.create({ _id: randomUUID(), contactKey: this.contactKey(userId), bodyEnc: this.cipher.encrypt(JSON.stringify({ userId, message: rest })), createdAt: this.clock() });
+    log.info('Zalo user outside the interaction window: message held until they write');
+  }
+
+  private contactKey(userId: string): string {
+    return this.cipher.pseudonym(`zalo-contact:${userId}`);
+  }
+}

@@ -1,0 +1,51 @@
+import type { OutboundMessage } from '../../conversation/events';
+import type { ZaloMessage } from './zalo-client';
+
+/** Zalo's limit for one text message. */
+export const ZALO_TEXT_LIMIT = 2000;
+/** Buttons one list template carries. */
+const BUTTONS_PER_TEMPLATE = 5;
+const TITLE_LIMIT = 100;
+
+/**
+ * Cuts a long text into pieces Zalo accepts, at a line break or a space
+ * where there is one in the last fifth of the piece, never inside a word
+ * otherwise; no character is lost or repeated.
+ */
+export function splitText(text: string, limit = ZALO_TEXT_LIMIT): string[] {
+  const chars = Array.from(text);
+  const pieces: string[] = [];
+  let start = 0;
+  while (chars.length - start > limit) {
+    let end = start + limit;
+    for (let i = end; i > start + limit * 0.8; i -= 1) {
+      if (chars[i - 1] === '\n' || chars[i - 1] === ' ') {
+        end = i;
+        break;
+      }
+    }
+    pieces.push(chars.slice(start, end).join(''));
+    start = end;
+  }
+  pieces.push(chars.slice(start).join(''));
+  return pieces.filter((p) => p.length > 0);
+}
+
+/**
+ * A message as Zalo consultation messages: the text (split when long), then
+ * its buttons as list templates whose `oa.query.hide` payloads come back as
+ * text events the engine understands. A contact request becomes a button
+ * with its alternative (residents type their number on Zalo); a map pin
+ * becomes a link.
+ */
+export function renderForZalo(message: OutboundMessage): ZaloMessage[] {
+  const out: ZaloMessage[] = splitText(message.text).map((text) => ({ text }));
+  const buttons = (message.buttons ?? []).flat().map((b) => ({ title: b.label.slice(0, TITLE_LIMIT), type: 'oa.query.hide', payload: b.payload }));
+  if (message.requestContact) buttons.push({ title: message.requestContact.alternative.slice(0, TITLE_LIMIT), type: 'oa.query.hide', payload: message.requestContact.alternative });
+  const question = Array.from(message.text.trim().split('\n').pop() ?? '').slice(0, TITLE_LIMIT).join('') || '…';
+  for (let i = 0; i < buttons.length; i += BUTTONS_PER_TEMPLATE) {
+    out.push({ attachment: { type: 'template', payload: { template_type: 'list', elements: [{ title: question }], buttons: buttons.slice(i, i + BUTTONS_PER_TEMPLATE) } } });
+  }
+  if (message.location) out.push({ text: `📍 https://www.google.com/maps?q=${message.location.lat},${message.location.lon}` });
+  return out;
+}

@@ -1,0 +1,140 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Model } from 'mongoose';
+import type { InboundPipeline } from '../../conversation/inbound-pipeline';
+import { isDuplicateKeyError } from '../../shared/errors';
+import { moduleLogger } from '../../shared/logger';
+import type { PiiCipher } from '../../shared/pii-cipher';
+import type { ZaloEventDoc } from '../../storage/models/zalo.model';
+import type { ZaloChannel } from './zalo-channel';
+import { toInboundEvent, zaloEventKey, zaloEventSchema, type ZaloEvent } from './zalo-inbound';
+import { parseZaloJson } from './zalo-json';
+
+const log = moduleLogger('zalo-webhook');
+/** A recorded event not handled after this long (its process stopped) is handled by the recovery round. */
+const RECOVER_AFTER_MS = 30_000;
+const MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
+
+export interface ZaloWebhookConfig {
+  appId: string;
+  oaSecretKey: string;
+}
+
+/**
+ * POST /webhooks/zalo. Checks Zalo's signature over the raw body (401 when
+ * forged or missing), records the event in MongoDB (once, by message id),
+ * answers 200 at once as Zalo expects within about 2 s, then hands the
+ * event to the inbound pipeline. Events recorded but not handled (a crash
+ * after the 200) are picked up by `recover()`.
+ */
+export class ZaloWebhook {
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly config: ZaloWebhookConfig,
+    private readonly events: Model<ZaloEventDoc>,
+    private readonly cipher: PiiCipher,
+    private readonly channel: Pick<ZaloChannel, 'noteInbound'>,
+    private readonly pipeline: Pick<InboundPipeline, 'process'>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  register(http: FastifyInstance): void {
+    void http.register(async (scope) => {
+      // The signature covers the exact bytes Zalo sent: read the body raw, parse it here.
+      scope.removeContentTypeParser('application/json');
+      scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+      scope.post('/webhooks/zalo', async (request, reply) => {
+        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        let json: unknown;
+        try {
+          json = parseZaloJson(raw.toString('utf8'));
+        } catch {
+          return reply.code(400).send({ error: 'malformed_json' });
+        }
+        const timestamp = typeof json === 'object' && json !== null && 'timestamp' in json ? String((json as { timestamp: unknown }).timestamp) : '';
+        if (!this.signatureValid(raw, timestamp, request.headers['x-zevent-signature'])) return reply.code(401).send({ error: 'bad_signature' });
+        const parsed = zaloEventSchema.safeParse(json);
+        if (!parsed.success) return reply.code(400).send({ error: 'bad_event' });
+        const key = zaloEventKey(parsed.data);
+        if (key && (await this.record(key, raw))) this.track(new Promise<void>((resolve) => setImmediate(() => void this.handle(key, parsed.data).then(resolve))));
+        return reply.code(200).send({ ok: true });
+      });
+    });
+  }
+
+  /** Resolves once every event handed over so far is handled (used when stopping). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** Handles events recorded but left pending (their process stopped after answering Zalo). Never throws. */
+  async recover(): Promise<number> {
+    const round = this.recoverRound();
+    this.track(round.then(() => undefined));
+    return round;
+  }
+
+  private async recoverRound(): Promise<number> {
+    let handled = 0;
+    try {
+      const stale = new Date(this.clock().getTime() - RECOVER_AFTER_MS);
+      for (const doc of await this.events.find({ status: 'pending', receivedAt: { $lt: stale } }).sort({ receivedAt: 1 }).limit(200).lean()) {
+        const parsed = zaloEventSchema.safeParse(parseZaloJson(this.cipher.decrypt(doc.bodyEnc)));
+        if (parsed.success) await this.handle(doc._id, parsed.data);
+        handled += 1;
+      }
+    } catch (error) {
+      log.error({ err: error }, 'Zalo recovery round failed');
+    }
+    return handled;
+  }
+
+  /** "mac=" + sha256hex(appId + body + timestamp + OA secret key), compared in constant time. */
+  private signatureValid(raw: Buffer, timestamp: string, header: string | string[] | undefined): boolean {
+    if (typeof header !== 'string') return false;
+    const mac = createHash('sha256').update(this.config.appId).update(raw).update(timestamp).update(this.config.oaSecretKey).digest('hex');
+    const expected = Buffer.from(`mac=${mac}`);
+    const given = Buffer.from(header.trim());
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  /** True when this is the first time the event is recorded (a retried one is already there). */
+  private async record(key: string, raw: Buffer): Promise<boolean> {
+    try {
+      await this.events.create({ _id: key, bodyEnc: this.cipher.encrypt(raw.toString('utf8')), status: 'pending', receivedAt: this.clock() });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  private async handle(key: string, event: ZaloEvent): Promise<void> {
+    try {
+      const inbound = toInboundEvent(event, download);
+      if (inbound) {
+        await this.channel.noteInbound(inbound.address.chatId);
+        const result = await this.pipeline.process(inbound);
+        if (result === 'failed') return;
+      }
+      await this.events.updateOne({ _id: key }, { $set: { status: 'done' } });
+    } catch (error) {
+      log.error({ err: error, event: key }, 'Zalo event not handled; the recovery round will retry it');
+    }
+  }
+}
+
+/** Fetches a file a Zalo user sent, from Zalo's (expiring) URL. */
+async function download(url: string): Promise<Buffer> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`Zalo file download failed: HTTP ${response.status}`);
+  const bytes = Buffer.from(await response.arrayBuffer());
+  if (bytes.length > MAX_DOWNLOAD_BYTES) throw new Error('Zalo file too large');
+  return bytes;
+}

@@ -1,0 +1,200 @@
+import { startApp, type RunningApp } from '../../src/app';
+import { deskPayload } from '../../src/conversation/flow';
+import { createPiiCipher } from '../../src/shared/pii-cipher';
+import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
+import { FakeZaloServer, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY, zaloSignature } from '../support/fake-zalo-server';
+import { fileTelegramTip } from '../support/file-tip';
+import { TelegramUser } from '../support/telegram-user';
+import { TEST_KEY, eventually, testEnv } from '../support/test-env';
+import { ZaloUser } from '../support/zalo-user';
+
+const P4_DESK = -5004;
+const BIG_ID = '8839284716251773620';
+const DAY = 24 * 3_600_000;
+
+describe('the Zalo Official Account channel', () => {
+  let telegram: FakeTelegramServer;
+  let zalo: FakeZaloServer;
+  let app: RunningApp;
+  let env: ReturnType<typeof testEnv>;
+  let now: Date;
+
+  beforeAll(async () => {
+    telegram = new FakeTelegramServer();
+    zalo = new FakeZaloServer();
+    const [apiRoot, zaloBase] = await Promise.all([telegram.start(), zalo.start()]);
+    now = new Date();
+    env = testEnv('zalo', {
+      TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
+      TELEGRAM_API_ROOT: apiRoot,
+      ZALO_APP_ID,
+      ZALO_APP_SECRET,
+      ZALO_OA_SECRET_KEY,
+      ZALO_API_BASE: zaloBase,
+      ZALO_OAUTH_BASE: zaloBase,
+      ZALO_ACCESS_TOKEN: zalo.initialTokens.access,
+      ZALO_REFRESH_TOKEN: zalo.initialTokens.refresh,
+    });
+    app = await startApp(env, { clock: () => now });
+    new TelegramUser(telegram, 9504, 'Trực ban', P4_DESK).text(`/trucban ${app.unitInviteCodes.find((u) => u.unitId === 'cap-p4')?.code}`);
+    await eventually('desk registered', () => telegram.textsTo(P4_DESK).some((t) => t.includes('bàn trực ban')));
+  });
+
+  afterAll(async () => {
+    await app.stop();
+    await Promise.all([telegram.stop(), zalo.stop()]);
+  });
+
+  const saidOnZalo = (user: ZaloUser, needle: string) => eventually(`Zalo ${user.id} told “${needle}”`, () => zalo.textsTo(user.id).some((t) => t.includes(needle)));
+  async function step(user: ZaloUser, act: () => Promise<Response>, next: string): Promise<void> {
+    const before = zalo.textsTo(user.id).length;
+    expect((await act()).status).toBe(200);
+    await eventually(`Zalo ${user.id} asked “${next}”`, () => zalo.textsTo(user.id).slice(before).some((t) => t.includes(next)));
+  }
+
+  it('takes a full tip from a Zalo user (with a photo, through a token expiring mid-way) to a Telegram desk and carries the officer’s reply back', async () => {
+    const resident = new ZaloUser(app.url, zalo, BIG_ID);
+    const photo = Buffer.from('fake-jpeg-bytes-from-zalo');
+    await step(resident, () => resident.text('/baotin'), 'dữ liệu cá nhân');
+    await step(resident, () => resident.press('✅ Tôi đồng ý'), 'Bước 1/7');
+    await step(resident, () => resident.press('Trộm cắp, cướp giật'), 'Bước 2/7');
+    zalo.expireAccessToken();
+    await step(resident, () => resident.text('Trộm đột nhập nhà số 8 lấy xe máy lúc rạng sáng.'), 'Bước 3/7');
+    expect(zalo.refreshes).toBe(1);
+    await step(resident, () => resident.text('phuong 4'), 'Bước 4/7');
+    await step(resident, () => resident.press('Không rõ'), 'Bước 5/7');
+    await step(resident, () => resident.image(zalo.addFile('evidence-1.jpg', photo), photo.length), 'Đã nhận tệp 1');
+    await step(resident, () => resident.press('✅ Xong'), 'Bước 6/7');
+    await step(resident, () => resident.press('Bỏ qua'), 'Bước 7/7');
+    await step(resident, () => resident.press('🕶 Gửi ẩn danh'), 'Kiểm tra lại');
+    await step(resident, () => resident.press('📨 Gửi tin báo'), 'Mã biên nhận');
+    const code = /TB-[2-9A-HJ-NP-Z]{6}/.exec(zalo.textsTo(BIG_ID).find((t) => t.includes('Mã biên nhận')) ?? '')?.[0] ?? '';
+
+    const report = await app.database.models.reports.findOne({ code }).lean();
+    expect(report).toMatchObject({ channel: 'zalo', unitIds: ['cap-p4'], evidence: [expect.objectContaining({ kind: 'photo', size: photo.length })] });
+    await eventually('card at the Telegram desk', () => telegram.textsTo(P4_DESK).some((t) => t.includes(code) && t.includes('Kênh: Zalo')));
+    await eventually('photo copied to the desk', () => telegram.callsOf('sendPhoto', P4_DESK).length === 1);
+
+    const officer = new TelegramUser(telegram, 9541, 'Tuấn', P4_DESK);
+    officer.pressData(deskPayload(report?._id ?? '', 'accept'));
+    await saidOnZalo(resident, 'Công an Phường 4 tiếp nhận');
+    officer.pressData(deskPayload(report?._id ?? '', 'reply'));
+    await eventually('reply prompt', () => telegram.textsTo(P4_DESK).some((t) => t.includes(`Người báo tin #${code}`)));
+    officer.text('Cảm ơn, xin cho biết biển số xe máy?');
+    await eventually('officer told it was sent', () => telegram.textsTo(P4_DESK).some((t) => t.includes(`Đã chuyển tới Người báo tin #${code}`)));
+    await saidOnZalo(resident, 'xin cho biết biển số xe máy');
+    expect((await resident.text(`/bosung ${code} Biển số 59X1-123.45`)).status).toBe(200);
+    await eventually('answer at the desk', () => telegram.textsTo(P4_DESK).some((t) => t.includes('59X1-123.45')));
+
+    // Every message went to the exact 19-digit id, never a rounded one.
+    const recipients = new Set(zalo.sent.map((s) => s.userId));
+    expect(recipients.has(BIG_ID)).toBe(true);
+    expect([...recipients].filter((id) => id.startsWith('88392847162517'))).toEqual([BIG_ID]);
+    expect(JSON.stringify(telegram.calls.filter((c) => Number(c.params.chat_id) === P4_DESK))).not.toContain(BIG_ID);
+  });
+
+  it('refuses a forged signature (401) and malformed JSON (400), processing nothing', async () => {
+    const intruder = new ZaloUser(app.url, zalo, '1111111111111111111');
+    const event = intruder.event('user_send_text', { text: '/start' });
+    expect((await intruder.post(event, zaloSignature(event.body, event.timestamp, 'wrong-secret'))).status).toBe(401);
+    expect((await intruder.post(event, '')).status).toBe(401);
+    expect((await intruder.post({ body: event.body.replace('/start', '/help'), timestamp: event.timestamp }, zaloSignature(event.body, event.timestamp))).status).toBe(401);
+    const malformed = await fetch(`${app.url}/webhooks/zalo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-zevent-signature': 'mac=00' }, body: '{"event_name": ' });
+    expect(malformed.status).toBe(400);
+    const injected = intruder.event('user_send_text', { text: { $gt: '' } });
+    expect((await intruder.post(injected)).status).toBe(400);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(zalo.textsTo(intruder.id)).toEqual([]);
+    const forgedId = /"msg_id":"([^"]+)"/.exec(event.body)?.[1];
+    expect(await app.database.models.zaloEvents.countDocuments({ _id: `zalo:${forgedId}` })).toBe(0);
+  });
+
+  it('processes a retried event once, however many times and however fast Zalo sends it', async () => {
+    const user = new ZaloUser(app.url, zalo, '5555555555555555555');
+    const event = user.event('user_send_text', { text: '/trogiup' }, 'retried-msg-1');
+    const answers = await Promise.all([user.post(event), user.post(event), user.post(event)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    await saidOnZalo(user, 'Các lệnh');
+    expect((await user.post(event)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(zalo.textsTo(user.id).filter((t) => t.includes('Các lệnh'))).toHaveLength(1);
+  });
+
+  it('refreshes the token once when two instances send at the same time, and keeps the rotated pair', async () => {
+    const second = await startApp({ ...env, TELEGRAM_POLLING: false }, { clock: () => now });
+    try {
+      zalo.expireAccessToken();
+      const refreshesBefore = zalo.refreshes;
+      const address = { channel: 'zalo' as const, chatId: BIG_ID };
+      await Promise.all([app.chats.send(address, [{ text: 'Tin thứ nhất' }]), second.chats.send(address, [{ text: 'Tin thứ hai' }])]);
+      expect(zalo.refreshes).toBe(refreshesBefore + 1);
+      expect(zalo.textsTo(BIG_ID)).toEqual(expect.arrayContaining(['Tin thứ nhất', 'Tin thứ hai']));
+      const stored = await app.database.models.zaloTokens.findOne({ _id: 'oa' }).lean();
+      expect(createPiiCipher(Buffer.from(TEST_KEY, 'base64')).decrypt(stored?.refreshTokenEnc ?? '')).toBe(zalo.currentRefreshToken);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('splits a 5,000-character message into pieces Zalo accepts, losing nothing', async () => {
+    const long = Array.from({ length: 500 }, (_, i) => `Câu số ${i + 1}.`).join(' ').slice(0, 5000);
+    expect(long.length).toBe(5000);
+    const before = zalo.textsTo(BIG_ID).length;
+    await app.chats.send({ channel: 'zalo', chatId: BIG_ID }, [{ text: long }]);
+    const pieces = zalo.textsTo(BIG_ID).slice(before);
+    expect(pieces).toHaveLength(3);
+    for (const piece of pieces) expect(piece.length).toBeLessThanOrEqual(2000);
+    expect(pieces.join('')).toBe(long);
+  });
+
+  it('holds messages for a user outside the 7-day window, tells the officer, and delivers them when the user writes again', async () => {
+    const resident = new ZaloUser(app.url, zalo, '7777777777777777777');
+    await step(resident, () => resident.text('/baotin'), 'dữ liệu cá nhân');
+    await step(resident, () => resident.press('✅ Tôi đồng ý'), 'Bước 1/7');
+    await step(resident, () => resident.press('Cờ bạc, lô đề'), 'Bước 2/7');
+    await step(resident, () => resident.text('Ghi lô đề công khai ở quán nước đầu hẻm.'), 'Bước 3/7');
+    await step(resident, () => resident.text('phuong 4'), 'Bước 4/7');
+    await step(resident, () => resident.press('Không rõ'), 'Bước 5/7');
+    await step(resident, () => resident.press('Bỏ qua'), 'Bước 6/7');
+    await step(resident, () => resident.press('Bỏ qua'), 'Bước 7/7');
+    await step(resident, () => resident.press('🕶 Gửi ẩn danh'), 'Kiểm tra lại');
+    await step(resident, () => resident.press('📨 Gửi tin báo'), 'Mã biên nhận');
+    const code = /TB-[2-9A-HJ-NP-Z]{6}/.exec(zalo.textsTo(resident.id).find((t) => t.includes('Mã biên nhận')) ?? '')?.[0] ?? '';
+    const report = await app.database.models.reports.findOne({ code }).lean();
+    await eventually('card at the desk', () => telegram.textsTo(P4_DESK).some((t) => t.includes(code)));
+
+    now = new Date(now.getTime() + 8 * DAY);
+    const officer = new TelegramUser(telegram, 9542, 'Hà', P4_DESK);
+    officer.pressData(deskPayload(report?._id ?? '', 'reply'));
+    await eventually('reply prompt', () => telegram.textsTo(P4_DESK).some((t) => t.includes(`Nhập nội dung gửi Người báo tin #${code}`)));
+    const sentBefore = zalo.textsTo(resident.id).length;
+    officer.text('Quán nước đó ở số nhà nào?');
+    await eventually('officer told it is held', () => telegram.textsTo(P4_DESK).some((t) => t.includes(`Đã lưu tin nhắn cho Người báo tin #${code}`) && t.includes('7 ngày')));
+    await app.notices.flush();
+    expect(zalo.textsTo(resident.id).length).toBe(sentBefore);
+
+    expect((await resident.text('/trogiup')).status).toBe(200);
+    await saidOnZalo(resident, 'Quán nước đó ở số nhà nào?');
+    await saidOnZalo(resident, 'Các lệnh');
+    const after = zalo.textsTo(resident.id).slice(sentBefore);
+    expect(after.findIndex((t) => t.includes('Quán nước đó'))).toBeLessThan(after.findIndex((t) => t.includes('Các lệnh')));
+
+    // Zalo itself may refuse (-230) a user the service thought reachable: the message is held, not failed.
+    zalo.outsideWindow.add(resident.id);
+    await app.chats.send({ channel: 'zalo', chatId: resident.id }, [{ text: 'Nhắc lại: đội đang xác minh.' }]);
+    zalo.outsideWindow.delete(resident.id);
+    expect(zalo.textsTo(resident.id).some((t) => t.includes('đội đang xác minh'))).toBe(false);
+    expect((await resident.text('cảm ơn')).status).toBe(200);
+    await saidOnZalo(resident, 'Nhắc lại: đội đang xác minh.');
+  });
+
+  it('lets an officer run a desk from Zalo: the card comes with Zalo buttons and triage works from them', async () => {
+    const officer = new ZaloUser(app.url, zalo, '9999999999999999999');
+    await step(officer, () => officer.text(`/trucban ${app.unitInviteCodes.find((u) => u.unitId === 'cap-p9')?.code}`), 'Công an Phường 9');
+    const code = await fileTelegramTip(telegram, new TelegramUser(telegram, 5901, 'Vân'), { category: 'Trộm cắp, cướp giật', description: 'Mất trộm xe đạp trước cổng trường.', ward: 'Phường 9' });
+    await saidOnZalo(officer, `TIN BÁO MỚI ${code}`);
+    await eventually('accept button on Zalo', () => zalo.lastButtons(officer.id).some((b) => b.title === '✅ Tiếp nhận'));
+    expect((await officer.press('✅ Tiếp nhận')).status).toBe(200);
+    await eventually('accepted from Zalo', async () => (await app.database.models.reports.findOne({ code }).lean())?.status === 'accepted');
+  });
+});

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const ZALO_APP_ID = '4321098765432109876';
+export const ZALO_APP_SECRET = 'test-app-secret';
+export const ZALO_OA_SECRET_KEY = 'test-oa-secret-key';
+
+/** One consultation message the OA sent, with the recipient id exactly as it was in the JSON. */
+export interface ZaloSent {
+  userId: string;
+  message: { text?: string; attachment?: { type: string; payload: { template_type?: string; buttons?: { title: string; payload: string }[] } } };
+}
+
+/**
+ * A small Zalo OA API on 127.0.0.1: consultation messages, image and file
+ * upload, OAuth token refresh with single-use refresh tokens, the error
+ * codes the bot must handle (-216 invalid token, -230 outside the window,
+ * -32 rate limit), and file downloads for what users "send".
+ */
+export class FakeZaloServer {
+  readonly sent: ZaloSent[] = [];
+  readonly uploads: { kind: 'image' | 'file'; size: number }[] = [];
+  refreshes = 0;
+  /** Users Zalo says are outside the 7-day window (-230). */
+  readonly outsideWindow = new Set<string>();
+  private accessToken = 'access-1';
+  private refreshToken = 'refresh-1';
+  private generation = 1;
+  private readonly files = new Map<string, Buffer>();
+  private readonly server = http.createServer((req, res) => void this.route(req, res));
+  private base = '';
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.base;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The first pair the service is given (ZALO_ACCESS_TOKEN / ZALO_REFRESH_TOKEN). */
+  get initialTokens(): { access: string; refresh: string } {
+    return { access: 'access-1', refresh: 'refresh-1' };
+  }
+
+  get currentRefreshToken(): string {
+    return this.refreshToken;
+  }
+
+  /** The access token stops working now (as after its ~25 h), mid-conversation. */
+  expireAccessToken(): void {
+    this.accessToken = `expired-${this.generation}`;
+  }
+
+  /** A file a user "sends": Zalo gives the bot a URL to download it. */
+  addFile(name: string, bytes: Buffer): string {
+    this.files.set(name, bytes);
+    return `${this.base}/files/${name}`;
+  }
+
+  textsTo(userId: string): string[] {
+    return this.sent.filter((s) => s.userId === userId && s.message.text !== undefined).map((s) => s.message.text ?? '');
+  }
+
+  /** Buttons of the list templates sent to the user since their last text. */
+  lastButtons(userId: string): { title: string; payload: string }[] {
+    const mine = this.sent.filter((s) => s.userId === userId);
+    const lastText = mine.map((s) => s.message.text !== undefined).lastIndexOf(true);
+    return mine.slice(lastText + 1).flatMap((s) => s.message.attachment?.payload.buttons ?? []);
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const url = req.url ?? '';
+    const file = /^\/files\/(.+)$/.exec(url);
+    if (file) {
+      const bytes = this.files.get(file[1]);
+      res.writeHead(bytes ? 200 : 404).end(bytes);
+      return;
+    }
+    if (url === '/v4/oa/access_token') return this.refresh(req, body, res);
+    if (req.headers.access_token !== this.accessToken) return json(res, { error: -216, message: 'Access token is invalid' });
+    if (url === '/v3.0/oa/message/cs') {
+      // Read the recipient id from the raw text, so a lossy number would show.
+      const userId = /"user_id"\s*:\s*"?(\d+)"?/.exec(body.toString('utf8'))?.[1] ?? '';
+      if (this.outsideWindow.has(userId)) return json(res, { error: -230, message: 'User has not interacted with the OA in the last 7 days' });
+      const parsed = JSON.parse(body.toString('utf8')) as { message: ZaloSent['message'] };
+      this.sent.push({ userId, message: parsed.message });
+      return json(res, { error: 0, message: 'Success', data: { message_id: `m${this.sent.length}`, user_id: userId } });
+    }
+    if (url === '/v2.0/oa/upload/image' || url === '/v2.0/oa/upload/file') {
+      const kind = url.endsWith('image') ? 'image' : 'file';
+      this.uploads.push({ kind, size: body.length });
+      return json(res, { error: 0, data: kind === 'image' ? { attachment_id: `img${this.uploads.length}` } : { token: `tok${this.uploads.length}` } });
+    }
+    json(res, { error: -201, message: 'unknown endpoint' });
+  }
+
+  private refresh(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+    const form = new URLSearchParams(body.toString('utf8'));
+    if (req.headers.secret_key !== ZALO_APP_SECRET || form.get('app_id') !== ZALO_APP_ID || form.get('grant_type') !== 'refresh_token') {
+      return json(res, { error: -14002, error_description: 'invalid app' });
+    }
+    if (form.get('refresh_token') !== this.refreshToken) return json(res, { error: -14014, error_description: 'Invalid refresh token' });
+    this.refreshes += 1;
+    this.generation += 1;
+    this.accessToken = `access-${this.generation}`;
+    this.refreshToken = `refresh-${this.generation}`;
+    json(res, { access_token: this.accessToken, refresh_token: this.refreshToken, expires_in: '90000' });
+  }
+}
+
+function json(res: ServerResponse, body: unknown): void {
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** Signs a webhook body as Zalo does: "mac=" + sha256hex(appId + body + timestamp + OA secret key). */
+export function zaloSignature(body: string, timestamp: string, oaSecretKey = ZALO_OA_SECRET_KEY): string {
+  return `mac=${createHash('sha256').update(ZALO_APP_ID + body + timestamp + oaSecretKey).digest('hex')}`;
+}

@@ -1,0 +1,47 @@
+import { type FakeZaloServer, ZALO_APP_ID, zaloSignature } from './fake-zalo-server';
+
+let nextMessage = 1;
+
+/**
+ * A Zalo user writing to the OA: each action is a webhook call to the
+ * service, signed like Zalo's. The sender id is written as a bare JSON
+ * number, as large as Zalo's, so a service that lost precision would
+ * answer the wrong user.
+ */
+export class ZaloUser {
+  constructor(
+    private readonly serviceUrl: string,
+    private readonly zalo: FakeZaloServer,
+    readonly id: string,
+  ) {}
+
+  /** The raw body of an event from this user. */
+  event(eventName: string, message: Record<string, unknown> | null, msgId = `msg${Date.now()}${nextMessage++}`): { body: string; timestamp: string } {
+    const timestamp = String(Date.now());
+    const payload = message ? `,"message":${JSON.stringify({ msg_id: msgId, ...message })}` : '';
+    const who = eventName === 'follow' ? `"follower":{"id":${this.id}}` : `"sender":{"id":${this.id}}`;
+    return { body: `{"app_id":"${ZALO_APP_ID}","event_name":"${eventName}","timestamp":"${timestamp}",${who},"recipient":{"id":"579745863508352884"}${payload}}`, timestamp };
+  }
+
+  async post(event: { body: string; timestamp: string }, signature = zaloSignature(event.body, event.timestamp)): Promise<Response> {
+    return fetch(`${this.serviceUrl}/webhooks/zalo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-zevent-signature': signature }, body: event.body });
+  }
+
+  async text(text: string): Promise<Response> {
+    return this.post(this.event('user_send_text', { text }));
+  }
+
+  /** Taps a button of the latest list templates: Zalo sends its hidden payload back as text. */
+  async press(label: string): Promise<Response> {
+    // The buttons follow the question's text as separate messages: wait for them as a person would.
+    const find = () => this.zalo.lastButtons(this.id).find((b) => b.title === label);
+    for (let waited = 0; !find() && waited < 5000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+    const button = find();
+    if (!button) throw new Error(`No Zalo button "${label}". Buttons now: ${this.zalo.lastButtons(this.id).map((b) => b.title).join(' | ')}`);
+    return this.text(button.payload);
+  }
+
+  async image(url: string, size: number): Promise<Response> {
+    return this.post(this.event('user_send_image', { attachments: [{ type: 'image', payload: { url, thumbnail: url, size } }] }));
+  }
+}

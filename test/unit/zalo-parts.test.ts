@@ -1,0 +1,35 @@
+import { parseZaloJson } from '../../src/channels/zalo/zalo-json';
+import { renderForZalo, splitText } from '../../src/channels/zalo/zalo-render';
+import { ZaloApiError } from '../../src/channels/zalo/zalo-errors';
+
+describe('Zalo parts', () => {
+  it('reads ids too large for a JavaScript number exactly, outside strings only', () => {
+    const parsed = parseZaloJson('{"sender":{"id":8839284716251773620},"n":12,"t":"id 8839284716251773620, x","f":-1.5e3,"s":"a\\"b"}');
+    expect(parsed).toEqual({ sender: { id: '8839284716251773620' }, n: 12, t: 'id 8839284716251773620, x', f: -1500, s: 'a"b' });
+  });
+
+  it('splits long text at spaces or line breaks, each piece within the limit, nothing lost', () => {
+    const text = `${'một hai ba '.repeat(300)}\n${'x'.repeat(2500)}`;
+    const pieces = splitText(text, 2000);
+    expect(pieces.every((p) => Array.from(p).length <= 2000)).toBe(true);
+    expect(pieces.join('')).toBe(text);
+    expect(splitText('ngắn')).toEqual(['ngắn']);
+  });
+
+  it('renders buttons as list templates of at most five, with hidden payloads the engine understands', () => {
+    const buttons = Array.from({ length: 7 }, (_, i) => [{ label: `Phường ${i + 1}`, payload: `s:location_ward:w${i}` }]);
+    const parts = renderForZalo({ text: 'Bước 3/7.\nỞ phường nào?', buttons });
+    expect(parts[0]).toEqual({ text: 'Bước 3/7.\nỞ phường nào?' });
+    const templates = parts.slice(1).map((p) => ('attachment' in p ? (p.attachment.payload as { buttons?: unknown[] }) : null));
+    expect(templates.map((t) => t?.buttons?.length)).toEqual([5, 2]);
+    expect(templates[0]).toMatchObject({ template_type: 'list', elements: [{ title: 'Ở phường nào?' }], buttons: expect.arrayContaining([{ title: 'Phường 1', type: 'oa.query.hide', payload: 's:location_ward:w0' }]) });
+  });
+
+  it('maps Zalo error codes to what the caller must do', () => {
+    expect(new ZaloApiError(-216, 'x').kind).toBe('token');
+    expect(new ZaloApiError(-230, 'x').kind).toBe('outside_window');
+    expect(new ZaloApiError(-32, 'x').kind).toBe('rate_limited');
+    expect(new ZaloApiError(-234, 'x').kind).toBe('night');
+    expect(new ZaloApiError(-999, 'x').kind).toBe('other');
+  });
+});
