@@ -120,6 +120,19 @@ describe('the Zalo Official Account channel', () => {
     expect(zalo.textsTo(user.id).filter((t) => t.includes('Các lệnh'))).toHaveLength(1);
   });
 
+  it('handles an event recorded before a crash (answered 200, never processed) in the recovery round, and waits out a rate limit', async () => {
+    const user = new ZaloUser(app.url, zalo, '6666666666666666666');
+    const event = user.event('user_send_text', { text: '/trogiup' }, 'recorded-before-crash');
+    const cipher = createPiiCipher(Buffer.from(TEST_KEY, 'base64'));
+    await app.database.models.zaloEvents.create({ _id: 'zalo:recorded-before-crash', bodyEnc: cipher.encrypt(event.body), status: 'pending', receivedAt: now });
+    expect(await app.zalo?.recover()).toBe(0);
+    now = new Date(now.getTime() + 60_000);
+    zalo.rateLimitNext = 1;
+    expect(await app.zalo?.recover()).toBe(1);
+    await saidOnZalo(user, 'Các lệnh');
+    expect((await app.database.models.zaloEvents.findOne({ _id: 'zalo:recorded-before-crash' }).lean())?.status).toBe('done');
+  });
+
   it('refreshes the token once when two instances send at the same time, and keeps the rotated pair', async () => {
     const second = await startApp({ ...env, TELEGRAM_POLLING: false }, { clock: () => now });
     try {

@@ -22,6 +22,8 @@ export class FakeZaloServer {
   readonly sent: ZaloSent[] = [];
   readonly uploads: { kind: 'image' | 'file'; size: number }[] = [];
   refreshes = 0;
+  /** How many of the next message calls answer -32 (rate limit). */
+  rateLimitNext = 0;
   /** Users Zalo says are outside the 7-day window (-230). */
   readonly outsideWindow = new Set<string>();
   private accessToken = 'access-1';
@@ -89,6 +91,10 @@ export class FakeZaloServer {
     if (url === '/v3.0/oa/message/cs') {
       // Read the recipient id from the raw text, so a lossy number would show.
       const userId = /"user_id"\s*:\s*"?(\d+)"?/.exec(body.toString('utf8'))?.[1] ?? '';
+      if (this.rateLimitNext > 0) {
+        this.rateLimitNext -= 1;
+        return json(res, { error: -32, message: 'The request has exceeded the rate limit' });
+      }
       if (this.outsideWindow.has(userId)) return json(res, { error: -230, message: 'User has not interacted with the OA in the last 7 days' });
       const parsed = JSON.parse(body.toString('utf8')) as { message: ZaloSent['message'] };
       this.sent.push({ userId, message: parsed.message });

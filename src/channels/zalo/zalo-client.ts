@@ -8,6 +8,8 @@ export type ZaloMessage =
   | { text?: string; attachment: { type: 'template'; payload: Record<string, unknown> } }
   | { attachment: { type: 'file'; payload: { token: string } } };
 
+const RATE_LIMIT_RETRIES = 2;
+
 interface ZaloEnvelope<T> {
   error?: number;
   message?: string;
@@ -17,13 +19,15 @@ interface ZaloEnvelope<T> {
 /**
  * A small typed client for the Zalo Official Account API on `fetch` (no
  * maintained SDK exists). Zalo reports failures as HTTP 200 with
- * `error != 0`: those become ZaloApiError, and an invalid or expired token
- * (-216, -220) is refreshed once and the call retried.
+ * `error != 0`: those become ZaloApiError, an invalid or expired token
+ * (-216, -220) is refreshed once and the call retried, and a rate limit (-32)
+ * is waited out twice with backoff.
  */
 export class ZaloClient {
   constructor(
     private readonly apiBase: string,
     private readonly tokens: Pick<ZaloTokens, 'accessToken' | 'refresh'>,
+    private readonly backoffMs = 1000,
   ) {}
 
   /** Sends a consultation message; returns Zalo's message id. */
@@ -56,6 +60,11 @@ export class ZaloClient {
       const envelope = parseZaloJson(await response.text()) as ZaloEnvelope<T>;
       if (!envelope.error) return envelope.data;
       const error = new ZaloApiError(envelope.error, envelope.message ?? 'unknown');
+      if (error.kind === 'rate_limited' && attempt < RATE_LIMIT_RETRIES) {
+        // Back off before trying again; callers with their own retries (notices, desk cards) take over after that.
+        await new Promise((resolve) => setTimeout(resolve, this.backoffMs * 2 ** attempt));
+        continue;
+      }
       if (error.kind !== 'token' || attempt > 0) throw error;
       token = await this.tokens.refresh(token);
     }
