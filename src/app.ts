@@ -14,6 +14,8 @@ import { resolveSecrets } from './config/local-secrets';
 import { sweepIdleConversations } from './conversation/idle-sweeper';
 import { InboundPipeline } from './conversation/inbound-pipeline';
 import type { DeadlineService } from './domain/deadlines/deadline-service';
+import type { BroadcastDispatcher } from './domain/campaigns/broadcast-dispatcher';
+import type { CampaignScheduler } from './domain/campaigns/campaign-scheduler';
 import type { DeskDeliveryWorker } from './domain/desks/desk-delivery-worker';
 import type { ReporterNotices } from './domain/followup/reporter-notices';
 import type { ReceiptGenerator } from './domain/reports/receipt-code';
@@ -42,6 +44,9 @@ export interface RunningApp {
   embeddedDatabase: boolean;
   deliveries: DeskDeliveryWorker;
   deadlines: DeadlineService;
+  /** Campaign scheduling and sending (callable in tests). */
+  scheduler: CampaignScheduler;
+  dispatcher: BroadcastDispatcher;
   notices: ReporterNotices;
   pipeline: InboundPipeline;
   /** Every running channel, to reach a chat directly. */
@@ -53,6 +58,8 @@ export interface RunningApp {
 
 export interface AppOverrides {
   clock?: () => Date;
+  /** Tests drive campaign scheduling and sending themselves (scheduler.tick, dispatcher.drainDue). */
+  manualBroadcast?: boolean;
   receiptCodes?: ReceiptGenerator;
 }
 
@@ -94,8 +101,14 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     retryBaseMs: env.DESK_RETRY_BASE_MS,
     clock,
     receiptCodes: overrides.receiptCodes,
+    broadcast: {
+      perSecond: env.BROADCAST_RATE_PER_SECOND,
+      chatIntervalMs: env.BROADCAST_CHAT_INTERVAL_MS,
+      groupPerMinute: env.BROADCAST_GROUP_PER_MINUTE,
+      concurrency: env.BROADCAST_CONCURRENCY,
+    },
   });
-  const { deskT, evidence, reports, desks, store, deliveries, notices, deadlines, engine } = services;
+  const { deskT, evidence, reports, desks, store, deliveries, notices, deadlines, engine, scheduler, dispatcher, audience } = services;
   const idleTimeoutMs = env.CONVERSATION_TTL_HOURS * 3_600_000;
   const pipeline = new InboundPipeline(models.inbox, engine, channels, deskT, clock);
 
@@ -127,6 +140,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       pipeline,
     );
     channels.register(new TelegramChannel(telegram.bot.telegram));
+    telegram.onRemovedFromChat = (address) => audience.unregisterGroup(engine.keyOf(address)).then(() => undefined);
     telegram.registerWebhookRoute(http);
   }
 
@@ -139,6 +153,11 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   const address = await http.listen({ host: env.HOST, port: env.PORT });
   if (telegram) await telegram.start();
   deliveries.start();
+  const campaignTicks = overrides.manualBroadcast ? null : cron.schedule('* * * * *', () => scheduler.tick(), { timezone: VIETNAM_TZ, name: 'campaign-scheduler', noOverlap: true });
+  if (!overrides.manualBroadcast) {
+    dispatcher.start();
+    void scheduler.tick();
+  }
   const sweep = cron.schedule(
     '*/15 * * * *',
     () => sweepIdleConversations({ store, runner: engine.runner, evidence, idleTimeoutMs, now: clock() }),
@@ -175,6 +194,8 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     embeddedDatabase: Boolean(embedded),
     deliveries,
     deadlines,
+    scheduler,
+    dispatcher,
     notices,
     pipeline,
     chats: channels,
@@ -183,6 +204,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       if (stopped) return;
       stopped = true;
       await zaloRecovery?.stop();
+      await campaignTicks?.stop();
       await sweep.stop();
       await housekeeping.stop();
       await reminders.stop();
@@ -192,6 +214,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       await zalo?.drain();
       await pipeline.drain();
       await deliveries.stop();
+      await dispatcher.stop();
       await database.close();
       await embedded?.stop();
     },

@@ -12,6 +12,14 @@ import { createLookupFlow } from './conversation/flows/lookup-flow';
 import { createTipFlow } from './conversation/flows/tip-flow';
 import { createDisputeFlow } from './conversation/flows/dispute-flow';
 import { createMediationInputFlow } from './conversation/flows/mediation-input-flow';
+import { createSubscribeFlow } from './conversation/flows/subscribe-flow';
+import { createCampaignFlow } from './conversation/flows/campaign-flow';
+import type { SendFailure } from './channels/channel';
+import { Audience } from './domain/campaigns/audience';
+import { BroadcastDispatcher } from './domain/campaigns/broadcast-dispatcher';
+import { CampaignScheduler } from './domain/campaigns/campaign-scheduler';
+import { CampaignService } from './domain/campaigns/campaign-service';
+import { TELEGRAM_LIMITS, type RateLimits } from './domain/campaigns/rate-limiter';
 import { ConversationStateStore } from './conversation/state-store';
 import { DeadlineService } from './domain/deadlines/deadline-service';
 import { buildDeskCard, type CardOptions } from './domain/desks/desk-card';
@@ -41,6 +49,9 @@ export interface ChatPort {
   forgetChat(address: ChatAddress): Promise<void>;
   /** False when a message to this chat would be held for later (Zalo's window); true when unknown. */
   reachableNow?(address: ChatAddress): Promise<boolean>;
+  /** What a send error means (rate limit, blocked…); transient when unknown. */
+  classifyError?(address: ChatAddress, error: unknown): SendFailure;
+  isChatAdmin?(address: ChatAddress, userId: string): Promise<boolean>;
 }
 
 export interface ServiceOptions {
@@ -61,6 +72,8 @@ export interface ServiceOptions {
   retryBaseMs: number;
   clock: () => Date;
   receiptCodes?: ReceiptGenerator;
+  /** Pace of campaign broadcasts (Telegram's limits by default). */
+  broadcast?: RateLimits & { concurrency: number };
 }
 
 export type Services = ReturnType<typeof buildServices>;
@@ -155,6 +168,25 @@ export function buildServices(o: ServiceOptions) {
     { sendToChat, deskT },
   );
 
+  const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, residents, cipher);
+  const campaigns = new CampaignService({ campaigns: models.campaigns, runs: models.campaignRuns, deliveries: models.broadcastDeliveries }, audience, units, new Set(o.systemAdmins), cipher);
+  const dispatcher = new BroadcastDispatcher(
+    { deliveries: models.broadcastDeliveries, campaigns: models.campaigns, claims: models.deliveryClaims },
+    audience,
+    {
+      send: (address, message) => chats.send(address, [message]),
+      classify: (address, error) => chats.classifyError?.(address, error) ?? { kind: 'transient' },
+      reachableNow: (address) => chats.reachableNow?.(address) ?? Promise.resolve(true),
+    },
+    o.broadcast ?? { ...TELEGRAM_LIMITS, concurrency: 32 },
+    clock,
+  );
+  const scheduler = new CampaignScheduler(
+    { campaigns: models.campaigns, runs: models.campaignRuns, deliveries: models.broadcastDeliveries, subscriptions: models.subscriptions, groups: models.broadcastGroups },
+    () => dispatcher.poke(),
+    clock,
+  );
+
   const engine = new ConversationEngine({
     store,
     cipher,
@@ -169,6 +201,9 @@ export function buildServices(o: ServiceOptions) {
     triage,
     mediation,
     register,
+    audience,
+    campaigns,
+    isChatAdmin: (address, userId) => chats.isChatAdmin?.(address, userId) ?? Promise.resolve(false),
     followups,
     deadlines,
     unitAdmin,
@@ -177,6 +212,8 @@ export function buildServices(o: ServiceOptions) {
       createTipFlow({ reports, evidence, onTipFiled: () => deliveries.poke() }),
       createDisputeFlow({ intake, onFiled: () => deliveries.poke() }),
       createMediationInputFlow(mediation),
+      createSubscribeFlow(audience),
+      createCampaignFlow(campaigns),
       createLookupFlow(reports),
       createDeskReplyFlow(followups),
       createForwardReasonFlow(triage, units),
@@ -188,5 +225,5 @@ export function buildServices(o: ServiceOptions) {
     clock,
   });
 
-  return { deskT, evidence, residents, reports, intake, mediation, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, engine };
+  return { deskT, evidence, residents, reports, intake, mediation, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, engine };
 }

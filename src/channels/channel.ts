@@ -1,6 +1,16 @@
 import type { ChannelName, ChatAddress, OutboundMessage } from '../conversation/events';
 import { AppError } from '../shared/errors';
 
+/** Why a send failed, in the terms a broadcast dispatcher acts on. */
+export type SendFailure =
+  | { kind: 'rate_limited'; retryAfterMs: number }
+  /** The user blocked the bot, or the bot left or was removed from the group. */
+  | { kind: 'blocked' }
+  /** The platform's rules forbid sending now (Zalo's 7-day window). */
+  | { kind: 'outside_window' }
+  | { kind: 'transient' }
+  | { kind: 'permanent' };
+
 /**
  * What every channel adapter implements: render a channel-neutral message in
  * its own chat. Inbound traffic enters through the adapter's own transport
@@ -16,6 +26,10 @@ export interface Channel {
   forgetChat?(chatId: string): Promise<void>;
   /** False when a message would be held rather than delivered now (Zalo's 7-day window). */
   reachableNow?(chatId: string): Promise<boolean>;
+  /** What a send error means; unknown errors count as transient. */
+  classifyError?(error: unknown): SendFailure;
+  /** True when the user administers the group chat (registering a group for campaigns). */
+  isChatAdmin?(chatId: string, userId: string): Promise<boolean>;
 }
 
 export class ChannelRegistry {
@@ -55,6 +69,15 @@ export class ChannelRegistry {
   async reachableNow(address: ChatAddress): Promise<boolean> {
     const channel = this.channels.get(address.channel);
     return channel?.reachableNow ? channel.reachableNow(address.chatId) : true;
+  }
+
+  classifyError(address: ChatAddress, error: unknown): SendFailure {
+    return this.channels.get(address.channel)?.classifyError?.(error) ?? { kind: 'transient' };
+  }
+
+  async isChatAdmin(address: ChatAddress, userId: string): Promise<boolean> {
+    const channel = this.channels.get(address.channel);
+    return channel?.isChatAdmin ? channel.isChatAdmin(address.chatId, userId) : false;
   }
 
   async forgetChat(address: ChatAddress): Promise<void> {

@@ -37,6 +37,12 @@ const disputesSchema = z.object({
   deadlines: z.object({ assignHours: z.number().positive(), startDays: z.number().positive() }),
 });
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+const campaignsSchema = z.object({
+  topics: z.array(z.object({ id: z.string().regex(/^[a-z_]+$/), keywords: z.array(z.string()).default([]) })).min(1),
+  quietHours: z.object({ start: hhmm, end: hhmm }),
+});
+
 const wardsSchema = z.object({
   district: z.string(),
   wards: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), name: z.string().min(1) })).min(1),
@@ -89,6 +95,12 @@ export interface Catalog {
   /** Finds a category from typed text by its keywords. */
   matchCategory(typed: string): Category | undefined;
   disputes: DisputeCatalog;
+  campaigns: {
+    topics: { id: string; keywords: string[] }[];
+    matchTopic(typed: string): { id: string } | undefined;
+    /** Default quiet hours, minutes after midnight (Vietnam time). */
+    quietHours: { startMin: number; endMin: number };
+  };
 }
 
 function readJson(file: string): unknown {
@@ -117,6 +129,8 @@ export function loadCatalog(configDir: string): Catalog {
   const cats = parse(categoriesSchema, path.join(configDir, 'categories.json'));
   const wards = parse(wardsSchema, path.join(configDir, 'wards.json'));
   const disputes = parse(disputesSchema, path.join(configDir, 'disputes.json'));
+  const campaigns = parse(campaignsSchema, path.join(configDir, 'campaigns.json'));
+  const minutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3));
 
   for (const category of cats.categories) {
     if (!cats.groups.includes(category.group)) {
@@ -145,6 +159,14 @@ export function loadCatalog(configDir: string): Catalog {
     matchCategory: (typed) => {
       const folded = foldVietnamese(typed);
       return cats.categories.find((c) => c.id === folded || c.keywords.some((k) => foldVietnamese(k) === folded));
+    },
+    campaigns: {
+      topics: campaigns.topics,
+      quietHours: { startMin: minutes(campaigns.quietHours.start), endMin: minutes(campaigns.quietHours.end) },
+      matchTopic: (typed) => {
+        const folded = foldVietnamese(typed);
+        return campaigns.topics.find((t) => t.id === folded || t.keywords.some((k) => foldVietnamese(k) === folded));
+      },
     },
     disputes: {
       kinds: disputes.kinds,

@@ -57,6 +57,10 @@ const envSchema = z
     CONVERSATION_TTL_HOURS: z.coerce.number().positive().default(24),
     DESK_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
     DESK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5000),
+    BROADCAST_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(30),
+    BROADCAST_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+    BROADCAST_GROUP_PER_MINUTE: z.coerce.number().int().positive().default(20),
+    BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
     PRIVACY_RETENTION_MONTHS: z.coerce.number().int().positive().default(24),
   })
   .superRefine((env, ctx) => {

@@ -18,7 +18,11 @@ export type CommandName =
   | 'coverage'
   | 'topic'
   | 'register'
-  | 'conflict';
+  | 'conflict'
+  | 'subscribe'
+  | 'unsubscribe'
+  | 'group'
+  | 'campaign';
 
 const ALIASES: Record<string, CommandName> = {
   start: 'start',
@@ -30,6 +34,14 @@ const ALIASES: Record<string, CommandName> = {
   sohoagiai: 'register',
   register: 'register',
   xungdot: 'conflict',
+  dangky: 'subscribe',
+  subscribe: 'subscribe',
+  huydangky: 'unsubscribe',
+  unsubscribe: 'unsubscribe',
+  nhom: 'group',
+  group: 'group',
+  chiendich: 'campaign',
+  campaign: 'campaign',
   conflict: 'conflict',
   huy: 'cancel',
   cancel: 'cancel',

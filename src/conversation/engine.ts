@@ -8,6 +8,8 @@ import type { Actor, TriageService } from '../domain/triage/triage-service';
 import { isMediationAction, type MediationAction } from '../domain/mediation/dispute-card';
 import type { MediationService } from '../domain/mediation/mediation-service';
 import type { MediationRegister } from '../domain/mediation/mediation-register';
+import type { Audience } from '../domain/campaigns/audience';
+import type { CampaignService } from '../domain/campaigns/campaign-service';
 import type { MediationQuestion } from './flows/mediation-input-flow';
 import type { FollowupService } from '../domain/followup/followup-service';
 import type { DeadlineService } from '../domain/deadlines/deadline-service';
@@ -39,6 +41,9 @@ export interface EngineDeps {
   triage: Pick<TriageService, 'handle' | 'authorize'>;
   mediation: Pick<MediationService, 'apply' | 'openUnsettledMenu' | 'mediatorsOf' | 'declareConflict'>;
   register: Pick<MediationRegister, 'export'>;
+  audience: Pick<Audience, 'unsubscribe' | 'registerGroup'>;
+  campaigns: Pick<CampaignService, 'roleOf' | 'list' | 'command'>;
+  isChatAdmin(address: ChatAddress, userId: string): Promise<boolean>;
   followups: Pick<FollowupService, 'addFromReporter'>;
   deadlines: Pick<DeadlineService, 'overdueList' | 'extend'>;
   unitAdmin: Pick<UnitAdminService, 'listUnits' | 'setCoverage'>;
@@ -52,7 +57,7 @@ export interface EngineDeps {
 const MAX_CONFLICT_RETRIES = 3;
 
 /** Commands that work in a group chat: the officers' own. */
-const DESK_COMMANDS: CommandName[] = ['desk', 'topic', 'overdue', 'extend', 'register', 'conflict'];
+const DESK_COMMANDS: CommandName[] = ['desk', 'topic', 'overdue', 'extend', 'register', 'conflict', 'group'];
 
 /** Flows an officer answers in a desk group (plain text is otherwise ignored in groups). */
 const DESK_FLOWS = ['desk_reply', 'forward_reason', 'duplicate_of', 'mediation_input'];

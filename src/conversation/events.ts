@@ -75,4 +75,6 @@ export interface OutboundMessage {
   replyTo?: string;
   /** The forum topic to post in (a desk group with one topic per category). */
   threadId?: string;
+  /** A campaign broadcast: never held for later (Zalo's window); a send the rules forbid fails instead. */
+  broadcast?: boolean;
 }

@@ -34,7 +34,9 @@ export class FlowRunner {
     if (!flow) throw new Error(`Unknown flow ${flowId}. Known flows are: ${[...this.flows.keys()].join(', ')}`);
     await this.discardDraft(turn);
     const first = flow.steps[0];
-    turn.set({ flow: flow.id, step: first.id, draft: draft ?? (flow.newDraft({ now: turn.now }) as Record<string, unknown>), pendingFlow: null });
+    // A starting draft given by the caller fills in the flow's fresh one.
+    const fresh = flow.newDraft({ now: turn.now }) as Record<string, unknown>;
+    turn.set({ flow: flow.id, step: first.id, draft: { ...fresh, ...draft }, pendingFlow: null });
     turn.say({ text: turn.t(`${flow.id}.intro`) }, first.prompt(turn.stepContext(flow, this.deps.catalog, this.deps.limits)));
   }
 
@@ -86,7 +88,8 @@ export class FlowRunner {
         return;
       }
       case 'submit': {
-        const key = await residentKey();
+        // A flow that keeps nothing about the person (an admin's campaign) needs no resident record.
+        const key = flow.needsConsent ? await residentKey() : turn.key;
         if (!flow.submit || !key) {
           await this.cancel(turn);
           return;

@@ -6,6 +6,8 @@ import type { UnitAdminService } from '../domain/units/unit-admin-service';
 import type { ReportService } from '../domain/reports/report-service';
 import type { MediationRegister } from '../domain/mediation/mediation-register';
 import type { MediationService } from '../domain/mediation/mediation-service';
+import type { Audience } from '../domain/campaigns/audience';
+import type { CampaignService } from '../domain/campaigns/campaign-service';
 import type { ResidentService } from '../domain/residents/resident-service';
 import { isLanguage } from '../i18n';
 import type { ChatAddress } from './events';
@@ -26,6 +28,9 @@ export interface GlobalActionDeps {
   unitAdmin: Pick<UnitAdminService, 'listUnits' | 'setCoverage'>;
   mediation: Pick<MediationService, 'declareConflict'>;
   register: Pick<MediationRegister, 'export'>;
+  audience: Pick<Audience, 'unsubscribe' | 'registerGroup'>;
+  campaigns: Pick<CampaignService, 'roleOf' | 'list' | 'command'>;
+  isChatAdmin(address: ChatAddress, userId: string): Promise<boolean>;
   retentionMonths: number;
   onDeskRegistered(): void;
   /** Lets channels drop what they keep of a chat (the web chat's transcript) when a resident asks to be forgotten. */
@@ -50,6 +55,15 @@ export class GlobalActions {
       case 'register':
         turn.say(...(await this.deps.register.export(this.actor(turn), args, turn.now, turn.t)));
         return;
+      case 'subscribe':
+        return this.startFlow(turn, 'subscribe');
+      case 'unsubscribe':
+        turn.say({ text: turn.t((await this.deps.audience.unsubscribe(turn.key)) ? 'subscribe.stopped' : 'subscribe.not_subscribed') });
+        return;
+      case 'group':
+        return this.registerGroup(turn, args);
+      case 'campaign':
+        return this.campaign(turn, args);
       case 'conflict':
         turn.say(...(await this.deps.mediation.declareConflict(this.actor(turn), args, turn.t)));
         return;
@@ -112,12 +126,35 @@ export class GlobalActions {
       case 'menu':
         if (arg === 'report') return this.startFlow(turn, 'tip');
         if (arg === 'dispute') return this.startFlow(turn, 'dispute');
+        if (arg === 'subscribe') return this.startFlow(turn, 'subscribe');
         if (arg === 'lookup') return this.command(turn, 'lookup', '');
         if (arg === 'language') return this.command(turn, 'language', '');
         return this.command(turn, 'help', '');
       default:
         turn.say({ text: turn.t('errors.stale_button') });
     }
+  }
+
+  /** /nhom <phường> in a group chat: an admin of the group registers it for that ward's campaigns. */
+  private async registerGroup(turn: Turn, args: string): Promise<void> {
+    const { event } = turn;
+    if (!event.isGroup) return void turn.say({ text: turn.t('group.register_in_group') });
+    const ward = this.deps.catalog.matchWard(args);
+    if (!ward) return void turn.say({ text: turn.t('group.register_usage') });
+    if (!event.senderId || !(await this.deps.isChatAdmin(event.address, event.senderId))) return void turn.say({ text: turn.t('group.not_admin') });
+    await this.deps.audience.registerGroup(turn.key, event.address, ward.id, event.senderId, turn.now);
+    turn.say({ text: turn.t('group.registered', { ward: ward.name }) });
+  }
+
+  /** /chiendich: create (no arguments), list ("ds"), figures ("<id>"), or pause/resume/cancel ("<id> tamdung|tieptuc|huy"). */
+  private async campaign(turn: Turn, args: string): Promise<void> {
+    const { event } = turn;
+    const role = await this.deps.campaigns.roleOf(event.address, event.senderId);
+    if (role.kind === 'none' || !event.senderId) return void turn.say({ text: turn.t('campaign.not_allowed') });
+    const words = args.trim();
+    if (!words) return this.runner.start(turn, 'campaign', { mode: role.kind, authorId: event.senderId, chatId: event.address.chatId });
+    if (/^(ds|list|danh sach)$/i.test(words)) return void turn.say({ text: await this.deps.campaigns.list(event.senderId, role, turn.t) });
+    turn.say({ text: await this.deps.campaigns.command(event.senderId, role, words, turn.t) });
   }
 
   /** The officer acting in a desk chat. */

@@ -11,6 +11,7 @@ export function mainMenu(t: Translate, text?: string): OutboundMessage {
     buttons: [
       [{ label: t('menu.report'), payload: globalPayload('menu', 'report') }],
       [{ label: t('menu.dispute'), payload: globalPayload('menu', 'dispute') }],
+      [{ label: t('menu.subscribe'), payload: globalPayload('menu', 'subscribe') }],
       [
         { label: t('menu.lookup'), payload: globalPayload('menu', 'lookup') },
         { label: t('menu.help'), payload: globalPayload('menu', 'help') },

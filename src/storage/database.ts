@@ -14,6 +14,7 @@ import { unitCoverageModel } from './models/unit-coverage.model';
 import { residentModel } from './models/resident.model';
 import { webchatMessageModel } from './models/webchat-message.model';
 import { zaloModels } from './models/zalo.model';
+import { campaignModels } from './models/campaign.model';
 
 const log = moduleLogger('database');
 
@@ -36,6 +37,7 @@ function bindModels(connection: Connection) {
     reporterNotices: reporterNoticeModel(connection),
     unitCoverage: unitCoverageModel(connection),
     ...zaloModels(connection),
+    ...campaignModels(connection),
   };
 }
 

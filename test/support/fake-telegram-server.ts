@@ -39,6 +39,17 @@ export class FakeTelegramServer {
   private readonly files = new Map<string, Buffer>();
   /** Chats whose next N calls fail with a 502, to test retries. */
   private readonly failNext = new Map<string, number>();
+  /** Group admins, by chat: getChatMember answers "administrator" for them. */
+  readonly chatAdmins = new Map<string, Set<string>>();
+  /** Chats that blocked the bot (or removed it): sends get 403. */
+  readonly blockedChats = new Set<string>();
+  /** How many of the next sendMessage calls get 429 Too Many Requests, and with which retry_after. */
+  private tooManyNext = { count: 0, retryAfterS: 1 };
+  /** Telegram's limits, enforced when set: a send over them gets 429 and is counted. */
+  limits: { perSecond: number; chatIntervalMs: number } | null = null;
+  limitViolations = 0;
+  private readonly sendTimes: number[] = [];
+  private readonly lastSendByChat = new Map<string, number>();
 
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -71,6 +82,11 @@ export class FakeTelegramServer {
   /** Makes the next `count` calls addressed to this chat fail, as an unreachable Bot API would. */
   failCallsTo(chatId: number | string, count: number): void {
     this.failNext.set(String(chatId), count);
+  }
+
+  /** The next `count` sendMessage calls are refused with 429 and retry_after. */
+  tooManyRequests(count: number, retryAfterS = 1): void {
+    this.tooManyNext = { count, retryAfterS };
   }
 
   addFile(fileId: string, bytes: Buffer): void {
@@ -120,7 +136,40 @@ export class FakeTelegramServer {
       res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 502, description: 'Bad Gateway' }));
       return;
     }
+    if (method === 'sendMessage' && this.refuseSend(chat, res)) {
+      call.failed = true;
+      return;
+    }
     this.answer(method, params, res);
+  }
+
+  /** Blocked chats, injected 429s, and the rate limits when enforced. */
+  private refuseSend(chat: string, res: ServerResponse): boolean {
+    if (this.blockedChats.has(chat)) {
+      this.error(res, 403, 'Forbidden: bot was blocked by the user');
+      return true;
+    }
+    if (this.tooManyNext.count > 0) {
+      this.tooManyNext.count -= 1;
+      this.tooMany(res, this.tooManyNext.retryAfterS);
+      return true;
+    }
+    if (!this.limits) return false;
+    const now = Date.now();
+    while (this.sendTimes.length > 0 && this.sendTimes[0] <= now - 1000) this.sendTimes.shift();
+    const last = this.lastSendByChat.get(chat);
+    if (this.sendTimes.length >= this.limits.perSecond || (last !== undefined && now - last < this.limits.chatIntervalMs)) {
+      this.limitViolations += 1;
+      this.tooMany(res, 1);
+      return true;
+    }
+    this.sendTimes.push(now);
+    this.lastSendByChat.set(chat, now);
+    return false;
+  }
+
+  private tooMany(res: ServerResponse, retryAfterS: number): void {
+    res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfterS}`, parameters: { retry_after: retryAfterS } }));
   }
 
   private answer(method: string, params: Record<string, unknown>, res: ServerResponse): void {
@@ -138,6 +187,10 @@ export class FakeTelegramServer {
         const bytes = this.files.get(fileId);
         if (!bytes) return this.error(res, 400, 'Bad Request: invalid file_id');
         return this.reply(res, { file_id: fileId, file_unique_id: fileId, file_size: bytes.length, file_path: `files/${fileId}` });
+      }
+      case 'getChatMember': {
+        const admin = this.chatAdmins.get(String(params.chat_id))?.has(String(params.user_id)) ?? false;
+        return this.reply(res, { status: admin ? 'administrator' : 'member', user: { id: Number(params.user_id), is_bot: false, first_name: 'x' } });
       }
       case 'copyMessage':
         return this.reply(res, { message_id: this.nextMessageId++ });

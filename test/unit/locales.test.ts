@@ -83,6 +83,11 @@ describe('locales', () => {
       ...['assigned', 'scheduled', 'settled', 'continued', 'referred', 'closed'].map((w) => `mediation.requester.${w}`),
       ...['ack_soon', 'ack_overdue', 'outcome_soon', 'outcome_overdue'].flatMap((k) => [`deadline.dispute_${k}`, `deadline.dispute_reminder_${k}`]),
       ...['no', 'received', 'mediators', 'parties', 'content', 'agreement', 'result', 'notes'].map((c) => `register.col.${c}`),
+      ...catalog.campaigns.topics.map((t) => `campaign_topic.${t.id}`),
+      ...['subscribe', 'campaign'].flatMap((f) => [`${f}.intro`, `${f}.name`]),
+      ...['both', 'residents', 'groups'].flatMap((r) => [`campaign.recipients.${r}`, `campaign.audience.${r}`]),
+      ...['draft', 'active', 'paused', 'cancelled', 'finished'].map((s) => `campaign.status.${s}`),
+      ...['paused', 'active', 'cancelled'].map((s) => `campaign.now_${s}`),
       'tip.contact.not_own',
       'tip.contact.bad_phone',
     ];

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { InboundPipeline, InboundResult } from '../../conversation/inbound-pipeline';
+import type { ChatAddress } from '../../conversation/events';
 import { isDeskPayload } from '../../conversation/flow';
 import { moduleLogger } from '../../shared/logger';
 import { sameSecret } from '../../shared/secrets';
@@ -29,11 +30,25 @@ export class TelegramBot {
   /** Outcome of updates being handled through the webhook, so a failure can answer 500 and Telegram redelivers. */
   private readonly outcomes = new Map<number, InboundResult | null>();
 
+  /** Called when the bot leaves a chat or loses the right to write in it. */
+  onRemovedFromChat: ((address: ChatAddress) => Promise<void>) | null = null;
+
   constructor(
     private readonly options: TelegramBotOptions,
     private readonly pipeline: InboundPipeline,
   ) {
     this.bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot, webhookReply: false } });
+    this.bot.use(async (ctx, next) => {
+      // The bot removed from a group, or its rights taken: the group stops receiving campaigns.
+      const member = ctx.update && 'my_chat_member' in ctx.update ? ctx.update.my_chat_member : null;
+      if (member) {
+        const status = member.new_chat_member.status;
+        const lostRights = status === 'left' || status === 'kicked' || (status === 'restricted' && !member.new_chat_member.can_send_messages);
+        if (lostRights) await this.onRemovedFromChat?.({ channel: 'telegram', chatId: String(member.chat.id) }).catch((error: unknown) => log.warn({ err: error }, 'group unregistration failed'));
+        return;
+      }
+      await next();
+    });
     this.bot.use(async (ctx) => {
       const event = telegramUpdateToEvent(ctx.update, ctx.telegram);
       // Hand the event on before any await, so one chat's updates keep their order.
@@ -59,7 +74,7 @@ export class TelegramBot {
       this.bot.botInfo ??= await this.bot.telegram.getMe();
       await this.bot.telegram.setWebhook(this.options.webhook.url, {
         secret_token: this.options.webhook.secret,
-        allowed_updates: ['message', 'callback_query'],
+        allowed_updates: ['message', 'callback_query', 'my_chat_member'],
       });
       log.info({ url: this.options.webhook.url }, 'telegram webhook set');
       return;
@@ -67,7 +82,7 @@ export class TelegramBot {
     if (!this.options.polling) return;
     await new Promise<void>((resolve, reject) => {
       this.bot
-        .launch({ allowedUpdates: ['message', 'callback_query'] }, () => resolve())
+        .launch({ allowedUpdates: ['message', 'callback_query', 'my_chat_member'] }, () => resolve())
         .catch((error: unknown) => {
           log.error({ err: error }, 'telegram polling stopped with an error');
           reject(error instanceof Error ? error : new Error(String(error)));

@@ -1,7 +1,8 @@
 import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove } from 'telegraf/types';
 import type { OutboundAttachment, OutboundMessage } from '../../conversation/events';
-import type { Channel } from '../channel';
+import { TelegramError } from 'telegraf';
+import type { Channel, SendFailure } from '../channel';
 
 /** Telegram's limit for one message's text. */
 const MAX_TEXT = 4096;
@@ -25,6 +26,20 @@ export class TelegramChannel implements Channel {
     if (message.location) await this.telegram.sendLocation(chatId, message.location.lat, message.location.lon, topic);
     for (const attachment of message.attachments ?? []) await this.sendAttachment(chatId, attachment, topic);
     return ref;
+  }
+
+  /** 429 carries retry_after; 403 means blocked, kicked or deactivated; other 4xx will not succeed on retry. */
+  classifyError(error: unknown): SendFailure {
+    if (!(error instanceof TelegramError)) return { kind: 'transient' };
+    if (error.code === 429) return { kind: 'rate_limited', retryAfterMs: Math.max(1, error.response.parameters?.retry_after ?? 1) * 1000 };
+    if (error.code === 403) return { kind: 'blocked' };
+    if (error.code === 400 && /chat not found|user is deactivated|bot was kicked|not enough rights|need administrator/i.test(error.description)) return { kind: 'blocked' };
+    return error.code >= 400 && error.code < 500 ? { kind: 'permanent' } : { kind: 'transient' };
+  }
+
+  async isChatAdmin(chatId: string, userId: string): Promise<boolean> {
+    const member = await this.telegram.getChatMember(chatId, Number(userId));
+    return member.status === 'creator' || member.status === 'administrator';
   }
 
   async edit(chatId: string, messageRef: string, message: OutboundMessage): Promise<void> {

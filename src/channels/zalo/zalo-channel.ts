@@ -4,7 +4,7 @@ import type { OutboundAttachment, OutboundMessage } from '../../conversation/eve
 import { moduleLogger } from '../../shared/logger';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { ZaloContactDoc, ZaloHeldMessageDoc } from '../../storage/models/zalo.model';
-import type { Channel } from '../channel';
+import type { Channel, SendFailure } from '../channel';
 import type { ZaloClient } from './zalo-client';
 import { ZaloApiError } from './zalo-errors';
 import { renderForZalo } from './zalo-render';
@@ -29,7 +29,13 @@ export class ZaloChannel implements Channel {
   ) {}
 
   async send(userId: string, message: OutboundMessage): Promise<string | null> {
-    if (!(await this.reachableNow(userId))) {
+    const reachable = await this.reachableNow(userId);
+    // A broadcast is never held for later: outside the window it is skipped by rule.
+    if (message.broadcast) {
+      if (!reachable) throw new ZaloApiError(-230, 'outside the 7-day interaction window');
+      return this.deliver(userId, message);
+    }
+    if (!reachable) {
       await this.hold(userId, message);
       return null;
     }
@@ -42,6 +48,14 @@ export class ZaloChannel implements Channel {
       }
       throw error;
     }
+  }
+
+  classifyError(error: unknown): SendFailure {
+    if (!(error instanceof ZaloApiError)) return { kind: 'transient' };
+    if (error.kind === 'rate_limited') return { kind: 'rate_limited', retryAfterMs: 1000 };
+    if (error.kind === 'outside_window' || error.kind === 'night') return { kind: 'outside_window' };
+    if (error.kind === 'not_follower') return { kind: 'blocked' };
+    return error.kind === 'other' ? { kind: 'permanent' } : { kind: 'transient' };
   }
 
   /** True when the user wrote within the window, so a message reaches them now. */

@@ -1,0 +1,164 @@
+import type { CampaignService } from '../../domain/campaigns/campaign-service';
+import { parseCron, parseQuietHours } from '../../domain/campaigns/schedule';
+import type { ChannelName } from '../events';
+import { formatVietnamTime, parseVietnamDateTime, startOfVietnamDay } from '../../shared/vietnam-time';
+import type { Flow, StepContext, StepOutcome } from '../flow';
+import { choiceStep } from '../steps/choice-step';
+import { textStep } from '../steps/text-step';
+
+export interface CampaignFlowDraft {
+  /** A group admin's campaign goes only to the groups they registered. */
+  mode: 'unit_admin' | 'group_admin';
+  authorId: string;
+  chatId: string;
+  topic: string | null;
+  messages: string[];
+  wards: string[];
+  recipients: 'both' | 'residents' | 'groups';
+  schedule: { kind: 'once'; at: string } | { kind: 'cron'; expression: string; until: string } | null;
+  quiet: { startMin: number; endMin: number } | null;
+}
+
+type Ctx = StepContext<CampaignFlowDraft>;
+const MAX_MESSAGES = 5;
+const RECURRING = /^(?:cron|lap|lặp)\s+(.+?)\s+(?:den|đến|until)\s+(\S+)$/i;
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+/**
+ * /chiendich: topic, one or more messages, audience (wards, residents and/or
+ * registered groups), schedule (once, or a cron expression in Vietnam time
+ * with an end date), quiet hours, then a preview of exactly what will be
+ * sent, and activation.
+ */
+export function createCampaignFlow(campaigns: Pick<CampaignService, 'create'>): Flow<CampaignFlowDraft> {
+  const advance = (ctx: Ctx, patch: Partial<CampaignFlowDraft>, say?: { text: string }[]): StepOutcome<CampaignFlowDraft> => ({ kind: 'advance', draft: { ...ctx.draft, ...patch }, say });
+  return {
+    id: 'campaign',
+    needsConsent: false,
+    newDraft: () => ({ mode: 'group_admin', authorId: '', chatId: '', topic: null, messages: [], wards: [], recipients: 'groups', schedule: null, quiet: null }),
+    steps: [
+      choiceStep<CampaignFlowDraft>({
+        id: 'topic',
+        prompt: (ctx) => ctx.t('campaign.ask.topic'),
+        columns: 2,
+        options: (ctx) => ctx.catalog.campaigns.topics.map((t) => ({ value: t.id, label: ctx.t(`campaign_topic.${t.id}`), aliases: t.keywords })),
+        chosen: (ctx, value) => advance(ctx, { topic: value }),
+      }),
+      textStep<CampaignFlowDraft>({
+        id: 'message',
+        prompt: (ctx) => ctx.t('campaign.ask.message', { n: ctx.draft.messages.length + 1 }),
+        minLength: 10,
+        maxLength: 1000,
+        accept: (ctx, text) => advance(ctx, { messages: [...ctx.draft.messages, text] }),
+      }),
+      choiceStep<CampaignFlowDraft>({
+        id: 'more',
+        prompt: (ctx) => ctx.t('campaign.ask.more', { count: ctx.draft.messages.length }),
+        options: (ctx) => [
+          ...(ctx.draft.messages.length < MAX_MESSAGES ? [{ value: 'add', label: ctx.t('campaign.add_message') }] : []),
+          { value: 'next', label: ctx.t('campaign.next') },
+        ],
+        chosen: (ctx, value) =>
+          value === 'add' ? { kind: 'goto', step: 'message', draft: ctx.draft } : ctx.draft.mode === 'group_admin' ? { kind: 'goto', step: 'schedule', draft: ctx.draft } : advance(ctx, {}),
+      }),
+      textStep<CampaignFlowDraft>({
+        id: 'wards',
+        prompt: (ctx) => ctx.t('campaign.ask.wards'),
+        maxLength: 500,
+        options: (ctx) => [{ value: 'all', label: ctx.t('campaign.all_wards'), aliases: ['tat ca', 'all'] }],
+        chosen: (ctx) => advance(ctx, { wards: ['*'] }),
+        accept: (ctx, text) => {
+          const wards = text.split(/[,;]+/).map((w) => ctx.catalog.matchWard(w.trim()));
+          if (wards.length === 0 || wards.some((w) => !w)) return { kind: 'invalid', reason: 'campaign.wards_invalid' };
+          return advance(ctx, { wards: [...new Set(wards.map((w) => w?.id ?? ''))] });
+        },
+      }),
+      choiceStep<CampaignFlowDraft>({
+        id: 'recipients',
+        prompt: (ctx) => ctx.t('campaign.ask.recipients'),
+        options: (ctx) => (['both', 'residents', 'groups'] as const).map((value) => ({ value, label: ctx.t(`campaign.recipients.${value}`) })),
+        chosen: (ctx, value) => advance(ctx, { recipients: value as CampaignFlowDraft['recipients'] }),
+      }),
+      textStep<CampaignFlowDraft>({
+        id: 'schedule',
+        prompt: (ctx) => ctx.t('campaign.ask.schedule'),
+        maxLength: 120,
+        accept: (ctx, text) => {
+          const recurring = RECURRING.exec(text);
+          if (recurring) {
+            const until = parseVietnamDateTime(recurring[2], ctx.now);
+            if (!parseCron(recurring[1]) || !until || until.at <= ctx.now) return { kind: 'invalid', reason: 'campaign.schedule_invalid' };
+            const end = new Date(startOfVietnamDay(until.at).getTime() + 24 * 3_600_000 - 1);
+            return advance(ctx, { schedule: { kind: 'cron', expression: recurring[1].trim(), until: end.toISOString() } });
+          }
+          const once = parseVietnamDateTime(text, ctx.now);
+          if (!once || !once.hasTime || once.rest !== '') return { kind: 'invalid', reason: 'campaign.schedule_invalid' };
+          if (once.at.getTime() < ctx.now.getTime() - 60_000) return { kind: 'invalid', reason: 'campaign.schedule_past' };
+          return advance(ctx, { schedule: { kind: 'once', at: once.at.toISOString() } });
+        },
+      }),
+      choiceStep<CampaignFlowDraft>({
+        id: 'quiet',
+        prompt: (ctx) => ctx.t('campaign.ask.quiet', { start: hhmm(ctx.catalog.campaigns.quietHours.startMin), end: hhmm(ctx.catalog.campaigns.quietHours.endMin) }),
+        options: (ctx) => [
+          { value: 'default', label: ctx.t('campaign.quiet_default', { start: hhmm(ctx.catalog.campaigns.quietHours.startMin), end: hhmm(ctx.catalog.campaigns.quietHours.endMin) }) },
+          { value: 'none', label: ctx.t('campaign.quiet_none') },
+        ],
+        chosen: (ctx, value) => preview(ctx, value === 'default' ? ctx.catalog.campaigns.quietHours : null),
+        typed: (ctx, text) => {
+          const quiet = parseQuietHours(text);
+          return quiet ? preview(ctx, quiet) : { kind: 'invalid', reason: 'campaign.quiet_invalid' };
+        },
+      }),
+      choiceStep<CampaignFlowDraft>({
+        id: 'preview',
+        prompt: (ctx) => summary(ctx),
+        options: (ctx) => [
+          { value: 'activate', label: ctx.t('campaign.activate'), aliases: ['kich hoat', 'activate'] },
+          { value: 'cancel', label: ctx.t('review.cancel'), aliases: ['huy', 'cancel'] },
+        ],
+        chosen: (_ctx, value) => (value === 'activate' ? { kind: 'submit' } : { kind: 'cancel' }),
+      }),
+    ],
+    submit: async (ctx) => {
+      const d = ctx.draft;
+      if (!d.topic || !d.schedule || d.messages.length === 0) throw new Error('Campaign draft submitted before every step was answered');
+      const id = await campaigns.create(
+        {
+          topic: d.topic,
+          messages: d.messages.map((text) => ({ text })),
+          audience: {
+            wards: d.mode === 'group_admin' ? [] : d.wards,
+            residents: d.mode !== 'group_admin' && d.recipients !== 'groups',
+            groups: d.mode === 'group_admin' || d.recipients !== 'residents',
+            ownGroupsOf: d.mode === 'group_admin' ? d.authorId : null,
+          },
+          schedule: d.schedule.kind === 'once' ? { kind: 'once', at: new Date(d.schedule.at) } : { kind: 'cron', expression: d.schedule.expression, until: new Date(d.schedule.until) },
+          quiet: d.quiet,
+        },
+        { userId: d.authorId, address: { channel: ctx.channel as ChannelName, chatId: d.chatId } },
+        ctx.now,
+      );
+      return { say: [{ text: ctx.t('campaign.created', { id }) }] };
+    },
+  };
+}
+
+/** Quiet hours chosen: the messages exactly as recipients will see them, then the summary to activate. */
+function preview(ctx: Ctx, quiet: CampaignFlowDraft['quiet']): StepOutcome<CampaignFlowDraft> {
+  return { kind: 'advance', draft: { ...ctx.draft, quiet }, say: [{ text: ctx.t('campaign.preview_intro') }, ...ctx.draft.messages.map((text) => ({ text }))] };
+}
+
+function summary(ctx: Ctx): string {
+  const d = ctx.draft;
+  const wards = d.wards.includes('*') ? ctx.t('campaign.all_wards') : d.wards.map((w) => ctx.catalog.wardById(w)?.name ?? w).join(', ');
+  const audience = d.mode === 'group_admin' ? ctx.t('campaign.own_groups') : ctx.t(`campaign.audience.${d.recipients}`, { wards });
+  const schedule =
+    d.schedule?.kind === 'once'
+      ? ctx.t('campaign.once', { when: formatVietnamTime(new Date(d.schedule.at), ctx.lang) })
+      : d.schedule
+        ? ctx.t('campaign.recurring', { expression: d.schedule.expression, until: formatVietnamTime(new Date(d.schedule.until), ctx.lang) })
+        : '';
+  const quiet = d.quiet ? ctx.t('campaign.quiet_line', { start: hhmm(d.quiet.startMin), end: hhmm(d.quiet.endMin) }) : ctx.t('campaign.quiet_none');
+  return [ctx.t('campaign.summary_title'), `${ctx.t('campaign.topic')}: ${d.topic ? ctx.t(`campaign_topic.${d.topic}`) : ''}`, `${ctx.t('campaign.messages')}: ${d.messages.length}`, audience, schedule, quiet].join('\n');
+}

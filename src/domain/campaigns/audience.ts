@@ -1,0 +1,73 @@
+import type { Model } from 'mongoose';
+import type { ChatAddress } from '../../conversation/events';
+import { isDuplicateKeyError } from '../../shared/errors';
+import type { PiiCipher } from '../../shared/pii-cipher';
+import type { BroadcastGroupDoc, SubscriptionDoc } from '../../storage/models/campaign.model';
+import type { ResidentService } from '../residents/resident-service';
+
+export type Recipient = { kind: 'resident' | 'group'; key: string };
+
+/**
+ * Who campaigns reach: residents who subscribed (ward and topics, explicit
+ * consent, one step to stop) and group chats registered by an admin. Knows
+ * how to reach each, and drops those who blocked or removed the bot.
+ */
+export class Audience {
+  constructor(
+    private readonly models: { subscriptions: Model<SubscriptionDoc>; groups: Model<BroadcastGroupDoc> },
+    private readonly residents: Pick<ResidentService, 'address'>,
+    private readonly cipher: PiiCipher,
+  ) {}
+
+  async subscribe(residentKey: string, wardId: string, topics: string[], now: Date): Promise<void> {
+    try {
+      await this.models.subscriptions.create({ _id: residentKey, wardId, topics, createdAt: now });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      await this.models.subscriptions.updateOne({ _id: residentKey }, { $set: { wardId, topics } });
+    }
+  }
+
+  /** Stops everything at once; true when there was a subscription. */
+  async unsubscribe(residentKey: string): Promise<boolean> {
+    return (await this.models.subscriptions.deleteOne({ _id: residentKey })).deletedCount === 1;
+  }
+
+  async subscriptionOf(residentKey: string): Promise<SubscriptionDoc | null> {
+    return this.models.subscriptions.findOne({ _id: residentKey }).lean();
+  }
+
+  async registerGroup(groupKey: string, address: ChatAddress, wardId: string, adminId: string, now: Date): Promise<void> {
+    const doc = { addressEnc: this.cipher.encrypt(JSON.stringify(address)), wardId, registeredBy: adminId, registeredAt: now };
+    try {
+      await this.models.groups.create({ _id: groupKey, ...doc });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      await this.models.groups.updateOne({ _id: groupKey }, { $set: doc });
+    }
+  }
+
+  async unregisterGroup(groupKey: string): Promise<boolean> {
+    return (await this.models.groups.deleteOne({ _id: groupKey })).deletedCount === 1;
+  }
+
+  async groupsRegisteredBy(adminId: string): Promise<number> {
+    return this.models.groups.countDocuments({ registeredBy: adminId });
+  }
+
+  /** Where to send, or why not: a resident who unsubscribed (even mid-run) or a group no longer registered is skipped. */
+  async resolve(recipient: Recipient): Promise<ChatAddress | 'unsubscribed' | 'gone'> {
+    if (recipient.kind === 'resident') {
+      if (!(await this.models.subscriptions.exists({ _id: recipient.key }))) return 'unsubscribed';
+      return (await this.residents.address(recipient.key)) ?? 'gone';
+    }
+    const group = await this.models.groups.findOne({ _id: recipient.key }, { addressEnc: 1 }).lean();
+    return group ? (JSON.parse(this.cipher.decrypt(group.addressEnc)) as ChatAddress) : 'unsubscribed';
+  }
+
+  /** The recipient blocked the bot or removed it: they get nothing more. */
+  async drop(recipient: Recipient): Promise<void> {
+    if (recipient.kind === 'resident') await this.unsubscribe(recipient.key);
+    else await this.unregisterGroup(recipient.key);
+  }
+}

@@ -1,0 +1,121 @@
+import type { Model } from 'mongoose';
+import { isDuplicateKeyError } from '../../shared/errors';
+import { moduleLogger } from '../../shared/logger';
+import type { BroadcastDeliveryDoc, BroadcastGroupDoc, CampaignDoc, CampaignRunDoc, SubscriptionDoc } from '../../storage/models/campaign.model';
+import { afterQuietHours, fireTimes } from './schedule';
+
+const log = moduleLogger('campaigns');
+const INSERT_BATCH = 500;
+/** A run still "materializing" after this long was left by a stopped process and is resumed. */
+const RESUME_AFTER_MS = 60_000;
+
+/**
+ * Turns schedules into runs: each minute (node-cron), every active
+ * campaign's fire times since the last check become runs, inserted with the
+ * unique id "<campaign>:<fire time>" so each fires once across instances.
+ * A run is materialized as one delivery per recipient, streamed from the
+ * subscriptions in batches (memory stays flat) and inserted with unique
+ * ids "<run>|<recipient>", so resuming after a crash adds nobody twice.
+ */
+export class CampaignScheduler {
+  constructor(
+    private readonly models: {
+      campaigns: Model<CampaignDoc>;
+      runs: Model<CampaignRunDoc>;
+      deliveries: Model<BroadcastDeliveryDoc>;
+      subscriptions: Model<SubscriptionDoc>;
+      groups: Model<BroadcastGroupDoc>;
+    },
+    private readonly onMaterialized: () => void,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** One scheduler round; never throws. Returns the runs it fired. */
+  async tick(): Promise<string[]> {
+    const fired: string[] = [];
+    try {
+      const now = this.clock();
+      for (const campaign of await this.models.campaigns.find({ status: 'active' }).lean()) {
+        for (const at of fireTimes(campaign, campaign.scheduledThrough, now)) {
+          const runId = `${campaign._id}:${at.toISOString()}`;
+          if (await this.createRun(runId, campaign._id, at, now)) {
+            await this.materialize(runId);
+            fired.push(runId);
+          }
+        }
+        const exhausted = campaign.schedule.kind === 'once' ? new Date(campaign.schedule.at) <= now : new Date(campaign.schedule.until) <= now;
+        await this.models.campaigns.updateOne({ _id: campaign._id, status: 'active' }, { $set: { scheduledThrough: now, ...(exhausted ? { status: 'finished' } : {}) } });
+      }
+      const stale = new Date(now.getTime() - RESUME_AFTER_MS);
+      for (const run of await this.models.runs.find({ status: 'materializing', createdAt: { $lt: stale } }).lean()) await this.materialize(run._id);
+    } catch (error) {
+      log.error({ err: error }, 'campaign scheduler round failed');
+    }
+    if (fired.length > 0) this.onMaterialized();
+    return fired;
+  }
+
+  private async createRun(runId: string, campaignId: string, fireAt: Date, now: Date): Promise<boolean> {
+    try {
+      await this.models.runs.create({ _id: runId, campaignId, fireAt, status: 'materializing', recipients: 0, createdAt: now });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Writes the run's deliveries (idempotent), then hands the run to the dispatcher. */
+  async materialize(runId: string): Promise<void> {
+    const run = await this.models.runs.findOne({ _id: runId }).lean();
+    const campaign = run ? await this.models.campaigns.findOne({ _id: run.campaignId }).lean() : null;
+    if (!run || !campaign) return;
+    const startAt = afterQuietHours(campaign.quiet, run.fireAt);
+    const delivery = (kind: 'resident' | 'group', key: string): BroadcastDeliveryDoc => ({
+      _id: `${runId}|${kind}:${key}`,
+      runId,
+      campaignId: campaign._id,
+      recipient: { kind, key },
+      status: 'pending',
+      partsSent: 0,
+      attempts: 0,
+      nextAttemptAt: startAt,
+      reason: null,
+      sentAt: null,
+    });
+    const { wards, residents, groups, ownGroupsOf } = campaign.audience;
+    const wardFilter = wards.includes('*') ? {} : { wardId: { $in: wards } };
+    if (residents && !ownGroupsOf) {
+      await this.insertStreamed(this.models.subscriptions.find({ ...wardFilter, topics: campaign.topic }, { _id: 1 }).sort({ _id: 1 }).lean().cursor(), (s) => delivery('resident', s._id));
+    }
+    if (groups) {
+      const groupFilter = ownGroupsOf ? { registeredBy: ownGroupsOf } : wardFilter;
+      await this.insertStreamed(this.models.groups.find(groupFilter, { _id: 1 }).sort({ _id: 1 }).lean().cursor(), (g) => delivery('group', g._id));
+    }
+    const recipients = await this.models.deliveries.countDocuments({ runId });
+    await this.models.runs.updateOne({ _id: runId }, { $set: { status: 'sending', recipients } });
+    log.info({ run: runId, recipients }, 'campaign run ready to send');
+  }
+
+  private async insertStreamed<T>(cursor: AsyncIterable<T>, toDelivery: (doc: T) => BroadcastDeliveryDoc): Promise<void> {
+    let batch: BroadcastDeliveryDoc[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      try {
+        // lean: no per-document casting or validation, for audiences of 100,000.
+        await this.models.deliveries.insertMany(batch, { ordered: false, lean: true });
+      } catch (error) {
+        // Already there from an earlier attempt at this run: fine, that is what the unique ids are for.
+        const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+        const codes = Array.isArray(writeErrors) ? writeErrors.map((e) => e.code) : [writeErrors?.code];
+        if (!isDuplicateKeyError(error) && !codes.every((c) => c === 11000)) throw error;
+      }
+      batch = [];
+    };
+    for await (const doc of cursor) {
+      batch.push(toDelivery(doc));
+      if (batch.length >= INSERT_BATCH) await flush();
+    }
+    await flush();
+  }
+}

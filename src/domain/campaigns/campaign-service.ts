@@ -1,0 +1,105 @@
+import { randomInt } from 'node:crypto';
+import type { Model } from 'mongoose';
+import type { UnitDirectory } from '../../config/units';
+import type { ChatAddress } from '../../conversation/events';
+import type { Translate } from '../../i18n';
+import { isDuplicateKeyError } from '../../shared/errors';
+import type { PiiCipher } from '../../shared/pii-cipher';
+import { formatVietnamTime } from '../../shared/vietnam-time';
+import type { BroadcastDeliveryDoc, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
+import { RECEIPT_ALPHABET } from '../reports/receipt-code';
+import type { Audience } from './audience';
+
+export type CampaignRole = { kind: 'unit_admin' } | { kind: 'group_admin' } | { kind: 'none' };
+export type CampaignDraft = Pick<CampaignDoc, 'topic' | 'messages' | 'audience' | 'schedule' | 'quiet'>;
+const STATUS_CHANGES = { tamdung: 'paused', pause: 'paused', tieptuc: 'active', resume: 'active', huy: 'cancelled', cancel: 'cancelled' } as const;
+
+/**
+ * Prevention campaigns: who may run them (unit and system admins for any
+ * ward; a group admin only for the groups they registered), creating them,
+ * listing, pausing, resuming, cancelling, and each run's figures.
+ */
+export class CampaignService {
+  constructor(
+    private readonly models: { campaigns: Model<CampaignDoc>; runs: Model<CampaignRunDoc>; deliveries: Model<BroadcastDeliveryDoc> },
+    private readonly audience: Pick<Audience, 'groupsRegisteredBy'>,
+    private readonly units: UnitDirectory,
+    private readonly systemAdmins: ReadonlySet<string>,
+    private readonly cipher: PiiCipher,
+  ) {}
+
+  /** Roles come from Telegram user ids in configuration, or from having registered groups. */
+  async roleOf(address: ChatAddress, userId: string | null): Promise<CampaignRole> {
+    if (!userId) return { kind: 'none' };
+    if (address.channel === 'telegram' && (this.systemAdmins.has(userId) || this.units.units.some((u) => u.adminTelegramIds.includes(userId)))) return { kind: 'unit_admin' };
+    return (await this.audience.groupsRegisteredBy(userId)) > 0 ? { kind: 'group_admin' } : { kind: 'none' };
+  }
+
+  async create(draft: CampaignDraft, author: { userId: string; address: ChatAddress }, now: Date): Promise<string> {
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const id = `CD-${Array.from({ length: 5 }, () => RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)]).join('')}`;
+      try {
+        await this.models.campaigns.create({
+          _id: id,
+          ...draft,
+          status: 'active',
+          authorId: author.userId,
+          authorAddressEnc: this.cipher.encrypt(JSON.stringify(author.address)),
+          // A one-off time already past fires at the next round; a recurring one starts from now.
+          scheduledThrough: draft.schedule.kind === 'once' ? new Date(Math.min(now.getTime(), new Date(draft.schedule.at).getTime() - 1)) : now,
+          createdAt: now,
+        });
+        return id;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+    }
+    throw new Error('No free campaign id');
+  }
+
+  /** /chiendich ds: the author's campaigns (all of them for a unit admin), newest first. */
+  async list(userId: string, role: CampaignRole, t: Translate): Promise<string> {
+    const filter = role.kind === 'unit_admin' ? {} : { authorId: userId };
+    const campaigns = await this.models.campaigns.find(filter).sort({ createdAt: -1 }).limit(20).lean();
+    if (campaigns.length === 0) return t('campaign.none');
+    return [t('campaign.list_title'), ...campaigns.map((c) => t('campaign.list_line', { id: c._id, topic: t(`campaign_topic.${c.topic}`), status: t(`campaign.status.${c.status}`) }))].join('\n');
+  }
+
+  /** /chiendich <id> [tamdung|tieptuc|huy]: changes a campaign's status, or shows its runs' figures. */
+  async command(userId: string, role: CampaignRole, args: string, t: Translate): Promise<string> {
+    const [id, verb] = args.trim().split(/\s+/);
+    const campaign = await this.models.campaigns.findOne({ _id: (id ?? '').toUpperCase() }).lean();
+    if (!campaign || (role.kind !== 'unit_admin' && campaign.authorId !== userId)) return t('campaign.not_found', { id: id ?? '' });
+    if (verb) {
+      const next = STATUS_CHANGES[verb.toLowerCase() as keyof typeof STATUS_CHANGES];
+      if (!next) return t('campaign.usage');
+      if (campaign.status === 'cancelled' || campaign.status === 'finished') return t('campaign.already_over', { id: campaign._id });
+      await this.models.campaigns.updateOne({ _id: campaign._id }, { $set: { status: next } });
+      return t(`campaign.now_${next}`, { id: campaign._id });
+    }
+    return this.figures(campaign, t);
+  }
+
+  /** Per run: sent, failed, blocked, skipped by rule, in doubt, still pending. */
+  async figures(campaign: CampaignDoc, t: Translate): Promise<string> {
+    const runs = await this.models.runs.find({ campaignId: campaign._id }).sort({ fireAt: -1 }).limit(10).lean();
+    const counts = await this.models.deliveries.aggregate<{ _id: { run: string; status: string }; n: number }>([
+      { $match: { campaignId: campaign._id } },
+      { $group: { _id: { run: '$runId', status: '$status' }, n: { $sum: 1 } } },
+    ]);
+    const of = (run: string, status: string) => counts.find((c) => c._id.run === run && c._id.status === status)?.n ?? 0;
+    const lines = runs.map((run) =>
+      t('campaign.run_line', {
+        when: formatVietnamTime(run.fireAt, 'vi'),
+        recipients: run.recipients,
+        sent: of(run._id, 'sent'),
+        failed: of(run._id, 'failed'),
+        blocked: of(run._id, 'blocked'),
+        skipped: of(run._id, 'skipped'),
+        doubt: of(run._id, 'in_doubt'),
+        pending: of(run._id, 'pending') + of(run._id, 'sending'),
+      }),
+    );
+    return [t('campaign.figures_title', { id: campaign._id, topic: t(`campaign_topic.${campaign.topic}`), status: t(`campaign.status.${campaign.status}`) }), ...(lines.length > 0 ? lines : [t('campaign.no_runs')])].join('\n');
+  }
+}

@@ -1,0 +1,60 @@
+/** Limits a broadcast's pace: overall messages per second, spacing per chat, messages per minute per group. */
+export interface RateLimits {
+  perSecond: number;
+  chatIntervalMs: number;
+  groupPerMinute: number;
+}
+
+/** Telegram's documented limits for bots. */
+export const TELEGRAM_LIMITS: RateLimits = { perSecond: 30, chatIntervalMs: 1000, groupPerMinute: 20 };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Paces sends within one instance: a token bucket for the overall rate
+ * (reserved in order, so concurrent senders never exceed it), a minimum gap
+ * between two messages to one chat, a sliding minute per group, and a pause
+ * for everyone when the platform answers 429 with retry_after.
+ */
+export class RateLimiter {
+  private nextSlot = 0;
+  private pausedUntil = 0;
+  private readonly lastByChat = new Map<string, number>();
+  private readonly groupSends = new Map<string, number[]>();
+
+  constructor(private readonly limits: RateLimits) {}
+
+  /** Waits until this chat may get its next message; `group` applies the per-minute group limit too. */
+  async acquire(chat: string, group: boolean): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const wait = Math.max(this.pausedUntil - now, (this.lastByChat.get(chat) ?? -Infinity) + this.limits.chatIntervalMs - now, group ? this.groupWait(chat, now) : 0);
+      if (wait <= 0) break;
+      await sleep(wait);
+    }
+    // Reserve the next overall slot: evenly spaced, never two in one slot.
+    const interval = 1000 / this.limits.perSecond;
+    const slot = Math.max(Date.now(), this.nextSlot);
+    this.nextSlot = slot + interval;
+    this.lastByChat.set(chat, slot);
+    if (group) this.groupSends.set(chat, [...(this.groupSends.get(chat) ?? []).filter((t) => t > slot - 60_000), slot]);
+    if (slot > Date.now()) await sleep(slot - Date.now());
+    if (this.lastByChat.size > 50_000) this.forgetOld(Date.now());
+  }
+
+  /** The platform said "too many requests": nobody sends until the retry time. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  }
+
+  private groupWait(chat: string, now: number): number {
+    const recent = (this.groupSends.get(chat) ?? []).filter((t) => t > now - 60_000);
+    return recent.length < this.limits.groupPerMinute ? 0 : recent[0] + 60_000 - now;
+  }
+
+  /** Memory stays flat with audience size: chats not written to for a while are forgotten. */
+  private forgetOld(now: number): void {
+    for (const [chat, at] of this.lastByChat) if (at < now - Math.max(this.limits.chatIntervalMs, 60_000)) this.lastByChat.delete(chat);
+    for (const [chat, times] of this.groupSends) if (times.every((t) => t < now - 60_000)) this.groupSends.delete(chat);
+  }
+}

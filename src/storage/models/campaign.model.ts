@@ -1,0 +1,165 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { registerModel } from './register-model';
+
+/** A resident's subscription to prevention campaigns: their ward and topics. `_id` is the resident's pseudonymous key. */
+export interface SubscriptionDoc {
+  _id: string;
+  wardId: string;
+  topics: string[];
+  createdAt: Date;
+}
+
+/** A group chat registered by one of its admins to receive a ward's campaigns. `_id` is the chat's pseudonym. */
+export interface BroadcastGroupDoc {
+  _id: string;
+  /** Encrypted ChatAddress of the group. */
+  addressEnc: string;
+  wardId: string;
+  /** Platform user id of the admin who registered it; they may run campaigns for their own groups. */
+  registeredBy: string;
+  registeredAt: Date;
+}
+
+export type CampaignStatus = 'draft' | 'active' | 'paused' | 'cancelled' | 'finished';
+export type CampaignSchedule = { kind: 'once'; at: Date } | { kind: 'cron'; expression: string; until: Date };
+
+/** A prevention campaign: its messages, audience, schedule and quiet hours. */
+export interface CampaignDoc {
+  _id: string;
+  topic: string;
+  messages: { text: string }[];
+  audience: {
+    /** Ward ids, or ["*"]: whose subscribers and registered groups it reaches. */
+    wards: string[];
+    /** Residents subscribed to the topic in those wards. */
+    residents: boolean;
+    /** Registered groups of those wards; for a group admin's campaign, only their own groups. */
+    groups: boolean;
+    /** Set for a group admin's campaign: only groups they registered. */
+    ownGroupsOf: string | null;
+  };
+  schedule: CampaignSchedule;
+  /** Minutes after midnight (Vietnam time); no sends from start to end. Null: none. */
+  quiet: { startMin: number; endMin: number } | null;
+  status: CampaignStatus;
+  /** The author (platform user id and encrypted chat address), told of each run's figures. */
+  authorId: string;
+  authorAddressEnc: string;
+  /** Fire times up to this instant have been turned into runs. */
+  scheduledThrough: Date;
+  createdAt: Date;
+}
+
+/** One firing of a campaign: `_id` is "<campaign>:<fire time>", unique, so each fires once across instances. */
+export interface CampaignRunDoc {
+  _id: string;
+  campaignId: string;
+  fireAt: Date;
+  /** Recipients are being written (resumable), or all are written and the dispatcher sends. */
+  status: 'materializing' | 'sending';
+  recipients: number;
+  createdAt: Date;
+}
+
+export type BroadcastStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'blocked' | 'skipped' | 'in_doubt';
+
+/** One recipient of one run: `_id` is "<run>|<recipient>", unique, so nobody is materialized twice. */
+export interface BroadcastDeliveryDoc {
+  _id: string;
+  runId: string;
+  campaignId: string;
+  recipient: { kind: 'resident' | 'group'; key: string };
+  status: BroadcastStatus;
+  /** How many of the campaign's messages this recipient already has (a multi-message run resumes after the last). */
+  partsSent: number;
+  attempts: number;
+  nextAttemptAt: Date;
+  reason: string | null;
+  sentAt: Date | null;
+}
+
+const subscriptionSchema = new Schema<SubscriptionDoc>(
+  { _id: { type: String, required: true }, wardId: { type: String, required: true }, topics: { type: [String], required: true }, createdAt: { type: Date, required: true } },
+  { versionKey: false, autoIndex: false, collection: 'subscriptions' },
+);
+// Serves materializing a run: subscribers of a ward and topic, streamed in key order.
+subscriptionSchema.index({ wardId: 1, topics: 1, _id: 1 });
+
+const groupSchema = new Schema<BroadcastGroupDoc>(
+  {
+    _id: { type: String, required: true },
+    addressEnc: { type: String, required: true },
+    wardId: { type: String, required: true },
+    registeredBy: { type: String, required: true },
+    registeredAt: { type: Date, required: true },
+  },
+  { versionKey: false, autoIndex: false, collection: 'broadcast_groups' },
+);
+// Serves materializing a run's groups, and a group admin's own groups.
+groupSchema.index({ wardId: 1 });
+groupSchema.index({ registeredBy: 1 });
+
+const campaignSchema = new Schema<CampaignDoc>(
+  {
+    _id: { type: String, required: true },
+    topic: { type: String, required: true },
+    messages: [{ _id: false, text: String }],
+    audience: { wards: [String], residents: Boolean, groups: Boolean, ownGroupsOf: { type: String, default: null } },
+    schedule: { type: Schema.Types.Mixed, required: true },
+    quiet: { type: new Schema({ startMin: Number, endMin: Number }, { _id: false }), default: null },
+    status: { type: String, required: true },
+    authorId: { type: String, required: true },
+    authorAddressEnc: { type: String, required: true },
+    scheduledThrough: { type: Date, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, autoIndex: false, collection: 'campaigns' },
+);
+// Serves the scheduler (active campaigns) and /chiendich (an author's campaigns).
+campaignSchema.index({ status: 1 });
+campaignSchema.index({ authorId: 1, createdAt: -1 });
+
+const runSchema = new Schema<CampaignRunDoc>(
+  {
+    _id: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    fireAt: { type: Date, required: true },
+    status: { type: String, required: true },
+    recipients: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, autoIndex: false, collection: 'campaign_runs' },
+);
+// Serves resuming runs left mid-materialization, and a campaign's run list.
+runSchema.index({ status: 1 });
+runSchema.index({ campaignId: 1, fireAt: -1 });
+
+const deliverySchema = new Schema<BroadcastDeliveryDoc>(
+  {
+    _id: { type: String, required: true },
+    runId: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    recipient: { kind: { type: String, required: true }, key: { type: String, required: true } },
+    status: { type: String, required: true },
+    partsSent: { type: Number, required: true },
+    attempts: { type: Number, required: true },
+    nextAttemptAt: { type: Date, required: true },
+    reason: { type: String, default: null },
+    sentAt: { type: Date, default: null },
+  },
+  { versionKey: false, autoIndex: false, collection: 'broadcast_deliveries' },
+);
+// Serves the dispatcher: due pending deliveries, oldest first.
+deliverySchema.index({ status: 1, nextAttemptAt: 1 });
+// Serves per-run figures and a run's in-doubt check.
+deliverySchema.index({ runId: 1, status: 1 });
+
+export function campaignModels(connection: Connection) {
+  return {
+    subscriptions: registerModel<SubscriptionDoc>(connection, 'Subscription', subscriptionSchema) as Model<SubscriptionDoc>,
+    broadcastGroups: registerModel<BroadcastGroupDoc>(connection, 'BroadcastGroup', groupSchema) as Model<BroadcastGroupDoc>,
+    campaigns: registerModel<CampaignDoc>(connection, 'Campaign', campaignSchema) as Model<CampaignDoc>,
+    campaignRuns: registerModel<CampaignRunDoc>(connection, 'CampaignRun', runSchema) as Model<CampaignRunDoc>,
+    broadcastDeliveries: registerModel<BroadcastDeliveryDoc>(connection, 'BroadcastDelivery', deliverySchema) as Model<BroadcastDeliveryDoc>,
+  };
+}

@@ -1,0 +1,204 @@
+import { startApp, type RunningApp } from '../../src/app';
+import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
+import { seedCampaign, seedTelegramSubscribers } from '../support/seed-audience';
+import { TelegramUser } from '../support/telegram-user';
+import { eventually, testEnv } from '../support/test-env';
+
+const ADMIN = 7000;
+const GROUP = -6001;
+
+describe('prevention campaigns: subscriptions, groups and scheduled broadcasts', () => {
+  let telegram: FakeTelegramServer;
+  let app: RunningApp;
+  let env: ReturnType<typeof testEnv>;
+  let now: Date;
+
+  beforeAll(async () => {
+    telegram = new FakeTelegramServer();
+    const apiRoot = await telegram.start();
+    // Monday 23 November 2026, 09:00 in Vietnam.
+    now = new Date('2026-11-23T02:00:00Z');
+    env = testEnv('campaigns', {
+      TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
+      TELEGRAM_API_ROOT: apiRoot,
+      ADMIN_TELEGRAM_IDS: String(ADMIN),
+      BROADCAST_RATE_PER_SECOND: '200',
+      BROADCAST_CHAT_INTERVAL_MS: '20',
+    });
+    app = await startApp(env, { clock: () => now, manualBroadcast: true });
+  });
+
+  afterAll(async () => {
+    await app.stop();
+    await telegram.stop();
+  });
+
+  const said = (chat: number, needle: string) => eventually(`“${needle}” said to ${chat}`, () => telegram.textsTo(chat).some((t) => t.includes(needle)));
+  const received = (chat: number, needle: string) => telegram.textsTo(chat).filter((t) => t.includes(needle)).length;
+
+  async function subscribe(user: TelegramUser, ward: string, topics: string[]): Promise<void> {
+    user.text('/dangky');
+    await said(user.id, 'dữ liệu cá nhân');
+    user.press('✅ Tôi đồng ý');
+    await said(user.id, 'Bạn ở phường nào');
+    user.press(ward);
+    await said(user.id, 'Chọn các chủ đề');
+    for (const topic of topics) {
+      const before = telegram.callsOf('sendMessage', user.id).length;
+      user.press(topic);
+      await eventually('topic ticked', () => telegram.callsOf('sendMessage', user.id).length > before);
+    }
+    user.press('✅ Xong');
+    await said(user.id, 'Đã đăng ký nhận cảnh báo');
+  }
+
+  it('lets residents subscribe and groups register, then sends a campaign created in the chat to exactly its audience at its time', async () => {
+    const scamsP4 = new TelegramUser(telegram, 6101, 'An');
+    const drugsP4 = new TelegramUser(telegram, 6102, 'Bình');
+    const scamsP9 = new TelegramUser(telegram, 6103, 'Chi');
+    await subscribe(scamsP4, 'Phường 4', ['Lừa đảo qua mạng']);
+    await subscribe(drugsP4, 'Phường 4', ['Ma túy']);
+    await subscribe(scamsP9, 'Phường 9', ['Lừa đảo qua mạng', 'Trộm cắp']);
+
+    // Only an admin of the group may register it.
+    telegram.chatAdmins.set(String(GROUP), new Set(['6201']));
+    new TelegramUser(telegram, 6202, 'Thành viên', GROUP).text('/nhom Phường 4');
+    await said(GROUP, 'Chỉ quản trị viên của nhóm');
+    new TelegramUser(telegram, 6201, 'Tổ trưởng', GROUP).text('/nhom phuong 4');
+    await said(GROUP, 'Nhóm đã được đăng ký');
+
+    // A resident who is not an admin cannot create campaigns.
+    scamsP4.text('/chiendich');
+    await said(scamsP4.id, 'Chỉ quản trị đơn vị');
+
+    const admin = new TelegramUser(telegram, ADMIN, 'Trưởng CA');
+    admin.text('/chiendich');
+    await said(ADMIN, 'Chủ đề của chiến dịch');
+    admin.press('Lừa đảo qua mạng');
+    await said(ADMIN, 'Nhập nội dung tin 1');
+    admin.text('⚠️ Cảnh báo: kẻ gian giả danh công an gọi điện yêu cầu chuyển tiền. Công an không làm việc qua điện thoại.');
+    await said(ADMIN, 'Đã có 1 tin');
+    admin.press('➡️ Tiếp tục');
+    await said(ADMIN, 'Gửi đến phường nào');
+    admin.text('Phường 4');
+    await said(ADMIN, 'Gửi cho ai');
+    admin.press('Người đăng ký và các nhóm');
+    await said(ADMIN, 'Khi nào gửi');
+    admin.text('23/11/2026 10:00');
+    await said(ADMIN, 'Giờ yên lặng');
+    admin.press('Mặc định 21:00–07:00');
+    await said(ADMIN, 'Xem trước');
+    // The preview is the message exactly as recipients will get it.
+    await eventually('preview sent', () => received(ADMIN, 'kẻ gian giả danh công an') === 1);
+    admin.press('🚀 Kích hoạt');
+    await said(ADMIN, 'Đã kích hoạt chiến dịch');
+    const id = /CD-[2-9A-HJ-NP-Z]{5}/.exec(telegram.textsTo(ADMIN).find((t) => t.includes('Đã kích hoạt')) ?? '')?.[0] ?? '';
+
+    // Nothing before its time.
+    expect(await app.scheduler.tick()).toEqual([]);
+    now = new Date('2026-11-23T03:00:00Z');
+    expect(await app.scheduler.tick()).toEqual([`${id}:2026-11-23T03:00:00.000Z`]);
+    await app.dispatcher.drainDue();
+
+    expect(received(scamsP4.id, 'kẻ gian giả danh công an')).toBe(1);
+    expect(received(GROUP, 'kẻ gian giả danh công an')).toBe(1);
+    expect(received(drugsP4.id, 'kẻ gian giả danh công an')).toBe(0);
+    expect(received(scamsP9.id, 'kẻ gian giả danh công an')).toBe(0);
+
+    admin.text(`/chiendich ${id}`);
+    await said(ADMIN, '2 người nhận · đã gửi 2 · lỗi 0 · chặn bot 0');
+
+    // Unsubscribing is one step and stops everything.
+    scamsP4.text('/huydangky');
+    await said(scamsP4.id, 'Đã hủy đăng ký');
+    expect(await app.database.models.subscriptions.countDocuments({})).toBe(2);
+  });
+
+  it('fires a recurring campaign on Vietnam time, and holds sends during quiet hours until they end', async () => {
+    await seedTelegramSubscribers(app.database.models, 6300, 2, 'q3-p4', ['scams']);
+    // 08:00 every Monday in Vietnam is 01:00 UTC; quiet 21:00–07:00.
+    now = new Date('2026-11-29T20:00:00Z');
+    await seedCampaign(app.database.models, 'CD-WEEKLY', { schedule: { kind: 'cron', expression: '0 8 * * 1', until: new Date('2026-12-31T16:59:59Z') }, scheduledThrough: now, quiet: { startMin: 21 * 60, endMin: 7 * 60 } });
+    now = new Date('2026-11-30T00:59:00Z');
+    expect(await app.scheduler.tick()).toEqual([]);
+    now = new Date('2026-11-30T01:00:00Z');
+    expect(await app.scheduler.tick()).toEqual(['CD-WEEKLY:2026-11-30T01:00:00.000Z']);
+    await app.dispatcher.drainDue();
+    expect(received(6300, 'Cảnh báo CD-WEEKLY')).toBe(1);
+
+    // A one-off at 22:30 falls in the quiet hours: nothing until 07:00.
+    await seedCampaign(app.database.models, 'CD-NIGHT', { schedule: { kind: 'once', at: new Date('2026-11-30T15:30:00Z') }, quiet: { startMin: 21 * 60, endMin: 7 * 60 } });
+    now = new Date('2026-11-30T15:31:00Z');
+    expect(await app.scheduler.tick()).toEqual(['CD-NIGHT:2026-11-30T15:30:00.000Z']);
+    await app.dispatcher.drainDue();
+    expect(received(6300, 'Cảnh báo CD-NIGHT')).toBe(0);
+    now = new Date('2026-12-01T00:00:00Z');
+    await app.dispatcher.drainDue();
+    expect(received(6301, 'Cảnh báo CD-NIGHT')).toBe(1);
+    expect((await app.database.models.campaigns.findOne({ _id: 'CD-NIGHT' }).lean())?.status).toBe('finished');
+  });
+
+  it('skips a resident who unsubscribed mid-run, drops one who blocked the bot, and honours 429 retry_after', async () => {
+    const ids = await seedTelegramSubscribers(app.database.models, 6400, 4, 'q3-p12', ['theft']);
+    now = new Date('2026-12-01T03:00:00Z');
+    await seedCampaign(app.database.models, 'CD-THEFT', { topic: 'theft', audience: { wards: ['q3-p12'], residents: true, groups: false, ownGroupsOf: null }, schedule: { kind: 'once', at: now } });
+    await app.scheduler.tick();
+
+    // The run has its recipients; then one unsubscribes, one blocks the bot, and Telegram says 429.
+    expect(await app.database.models.broadcastDeliveries.countDocuments({ campaignId: 'CD-THEFT' })).toBe(4);
+    new TelegramUser(telegram, ids[0], 'Đổi ý').text('/huydangky');
+    await said(ids[0], 'Đã hủy đăng ký');
+    telegram.blockedChats.add(String(ids[1]));
+    telegram.tooManyRequests(1, 1);
+    const started = Date.now();
+    await app.dispatcher.drainDue();
+    expect(received(ids[2], 'Cảnh báo CD-THEFT') + received(ids[3], 'Cảnh báo CD-THEFT')).toBe(1);
+    now = new Date(now.getTime() + 2000);
+    await app.dispatcher.drainDue();
+    // The whole dispatcher waited out retry_after before sending again.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(received(ids[0], 'Cảnh báo CD-THEFT')).toBe(0);
+    expect(received(ids[2], 'Cảnh báo CD-THEFT')).toBe(1);
+    expect(received(ids[3], 'Cảnh báo CD-THEFT')).toBe(1);
+    const statuses = (await app.database.models.broadcastDeliveries.find({ campaignId: 'CD-THEFT' }).sort({ _id: 1 }).lean()).map((d) => d.status).sort();
+    expect(statuses).toEqual(['blocked', 'sent', 'sent', 'skipped']);
+    // Whoever blocked the bot is unsubscribed.
+    expect(await app.database.models.subscriptions.countDocuments({ wardId: 'q3-p12' })).toBe(2);
+  });
+
+  it('fires each run once and sends each message once with two instances sharing the work', async () => {
+    const second = await startApp({ ...env, TELEGRAM_POLLING: false }, { clock: () => now, manualBroadcast: true });
+    try {
+      const ids = await seedTelegramSubscribers(app.database.models, 6500, 40, 'q3-p11', ['drugs']);
+      now = new Date('2026-12-02T03:00:00Z');
+      await seedCampaign(app.database.models, 'CD-TWO', {
+        topic: 'drugs',
+        messages: [{ text: 'Phần 1 CD-TWO: ma túy đá trá hình.' }, { text: 'Phần 2 CD-TWO: báo ngay 113.' }],
+        audience: { wards: ['q3-p11'], residents: true, groups: false, ownGroupsOf: null },
+        schedule: { kind: 'once', at: now },
+      });
+      const fired = await Promise.all([app.scheduler.tick(), second.scheduler.tick(), app.scheduler.tick()]);
+      expect(fired.flat()).toEqual(['CD-TWO:2026-12-02T03:00:00.000Z']);
+      await Promise.all([app.dispatcher.drainDue(), second.dispatcher.drainDue()]);
+      for (const id of ids) {
+        expect({ id, first: received(id, 'Phần 1 CD-TWO'), second: received(id, 'Phần 2 CD-TWO') }).toEqual({ id, first: 1, second: 1 });
+      }
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('unregisters a group when the bot is removed from it', async () => {
+    expect(await app.database.models.broadcastGroups.countDocuments({})).toBe(1);
+    telegram.pushUpdate({
+      my_chat_member: {
+        chat: { id: GROUP, type: 'group', title: 'Tổ 5' },
+        from: { id: 6201, is_bot: false, first_name: 'Tổ trưởng' },
+        date: Math.floor(Date.now() / 1000),
+        old_chat_member: { status: 'member', user: { id: 123456, is_bot: true, first_name: 'bot' } },
+        new_chat_member: { status: 'left', user: { id: 123456, is_bot: true, first_name: 'bot' } },
+      },
+    });
+    await eventually('group unregistered', async () => (await app.database.models.broadcastGroups.countDocuments({})) === 0);
+  });
+});

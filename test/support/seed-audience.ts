@@ -1,0 +1,45 @@
+import { chatKey } from '../../src/conversation/chat-key';
+import { Audience } from '../../src/domain/campaigns/audience';
+import { ResidentService } from '../../src/domain/residents/resident-service';
+import { createPiiCipher } from '../../src/shared/pii-cipher';
+import type { Models } from '../../src/storage/database';
+import type { CampaignDoc } from '../../src/storage/models/campaign.model';
+import { TEST_KEY } from './test-env';
+
+/**
+ * Residents who consented and subscribed, written through the real services
+ * with the test key, as if each had done /dangky: for runs larger than a
+ * chat-driven spec can set up. Returns their Telegram chat ids.
+ */
+export async function seedTelegramSubscribers(models: Models, firstChatId: number, count: number, wardId: string, topics: string[]): Promise<number[]> {
+  const cipher = createPiiCipher(Buffer.from(TEST_KEY, 'base64'));
+  const residents = new ResidentService(models.residents, models.reports, cipher);
+  const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, residents, cipher);
+  const ids = Array.from({ length: count }, (_, i) => firstChatId + i);
+  const now = new Date();
+  for (const id of ids) {
+    const address = { channel: 'telegram' as const, chatId: String(id) };
+    const key = chatKey(cipher, address);
+    await residents.recordConsent(key, address, 'vi', now);
+    await audience.subscribe(key, wardId, topics, now);
+  }
+  return ids;
+}
+
+/** An active campaign due at `at`, as /chiendich would create it. */
+export async function seedCampaign(models: Models, id: string, fields: Partial<CampaignDoc> & Pick<CampaignDoc, 'schedule'>): Promise<void> {
+  const cipher = createPiiCipher(Buffer.from(TEST_KEY, 'base64'));
+  await models.campaigns.create({
+    _id: id,
+    topic: 'scams',
+    messages: [{ text: `Cảnh báo ${id}: không chuyển tiền cho người lạ tự xưng công an.` }],
+    audience: { wards: ['q3-p4'], residents: true, groups: false, ownGroupsOf: null },
+    quiet: null,
+    status: 'active',
+    authorId: '7000',
+    authorAddressEnc: cipher.encrypt(JSON.stringify({ channel: 'telegram', chatId: '7000' })),
+    scheduledThrough: new Date((fields.schedule.kind === 'once' ? fields.schedule.at.getTime() : Date.now()) - 60_000),
+    createdAt: new Date(),
+    ...fields,
+  });
+}
