@@ -106,6 +106,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       chatIntervalMs: env.BROADCAST_CHAT_INTERVAL_MS,
       groupPerMinute: env.BROADCAST_GROUP_PER_MINUTE,
       concurrency: env.BROADCAST_CONCURRENCY,
+      leaseMs: env.BROADCAST_SEND_LEASE_MS,
     },
   });
   const { deskT, evidence, reports, desks, store, deliveries, notices, deadlines, engine, scheduler, dispatcher, audience } = services;

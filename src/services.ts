@@ -73,7 +73,7 @@ export interface ServiceOptions {
   clock: () => Date;
   receiptCodes?: ReceiptGenerator;
   /** Pace of campaign broadcasts (Telegram's limits by default). */
-  broadcast?: RateLimits & { concurrency: number };
+  broadcast?: RateLimits & { concurrency: number; leaseMs?: number };
 }
 
 export type Services = ReturnType<typeof buildServices>;

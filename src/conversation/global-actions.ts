@@ -226,6 +226,8 @@ export class GlobalActions {
   private async forget(turn: Turn): Promise<void> {
     await this.runner.discardDraft(turn);
     const detached = await this.deps.residents.forget(turn.key);
+    // Forgetting stops every campaign message too (the subscription held how to reach them).
+    await this.deps.audience.unsubscribe(turn.key);
     await this.deps.store.erase(turn.key);
     await this.deps.forgetChannelData(turn.event.address);
     turn.skipSave = true;

@@ -20,11 +20,14 @@ export class Audience {
   ) {}
 
   async subscribe(residentKey: string, wardId: string, topics: string[], now: Date): Promise<void> {
+    const address = await this.residents.address(residentKey);
+    if (!address) throw new Error('Only a resident who consented can subscribe');
+    const addressEnc = this.cipher.encrypt(JSON.stringify(address));
     try {
-      await this.models.subscriptions.create({ _id: residentKey, wardId, topics, createdAt: now });
+      await this.models.subscriptions.create({ _id: residentKey, addressEnc, wardId, topics, createdAt: now });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      await this.models.subscriptions.updateOne({ _id: residentKey }, { $set: { wardId, topics } });
+      await this.models.subscriptions.updateOne({ _id: residentKey }, { $set: { addressEnc, wardId, topics } });
     }
   }
 
@@ -56,13 +59,13 @@ export class Audience {
   }
 
   /** Where to send, or why not: a resident who unsubscribed (even mid-run) or a group no longer registered is skipped. */
-  async resolve(recipient: Recipient): Promise<ChatAddress | 'unsubscribed' | 'gone'> {
-    if (recipient.kind === 'resident') {
-      if (!(await this.models.subscriptions.exists({ _id: recipient.key }))) return 'unsubscribed';
-      return (await this.residents.address(recipient.key)) ?? 'gone';
-    }
-    const group = await this.models.groups.findOne({ _id: recipient.key }, { addressEnc: 1 }).lean();
-    return group ? (JSON.parse(this.cipher.decrypt(group.addressEnc)) as ChatAddress) : 'unsubscribed';
+  async resolve(recipient: Recipient): Promise<ChatAddress | 'unsubscribed'> {
+    // One read, which also proves the subscription (or registration) still stands.
+    const found =
+      recipient.kind === 'resident'
+        ? await this.models.subscriptions.findOne({ _id: recipient.key }, { addressEnc: 1 }).lean()
+        : await this.models.groups.findOne({ _id: recipient.key }, { addressEnc: 1 }).lean();
+    return found ? (JSON.parse(this.cipher.decrypt(found.addressEnc)) as ChatAddress) : 'unsubscribed';
   }
 
   /** The recipient blocked the bot or removed it: they get nothing more. */

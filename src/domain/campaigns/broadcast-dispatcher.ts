@@ -12,9 +12,8 @@ import { afterQuietHours, inQuietHours } from './schedule';
 const log = moduleLogger('broadcast');
 const BATCH = 500;
 const MAX_ATTEMPTS = 5;
-/** A delivery left "sending" longer than this by a process that stopped is in doubt. */
-const IN_DOUBT_AFTER_MS = 2 * 60_000;
 const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+const DEFAULT_LEASE_MS = 2 * 60_000;
 
 export interface BroadcastPorts {
   send(address: ChatAddress, message: OutboundMessage): Promise<unknown>;
@@ -24,11 +23,11 @@ export interface BroadcastPorts {
 
 /**
  * Sends campaign runs: takes due pending deliveries in batches (memory does
- * not grow with the audience), claims each attempt by unique insert (so
- * instances share the work without sending twice), marks it "sending"
- * before the platform call and "sent" only after the platform accepted it.
- * A delivery found still "sending" after a crash is in doubt: it is recorded
- * as such and never sent again blindly.
+ * not grow with the audience), claims each platform call by unique insert
+ * just before making it (so instances share the work without sending
+ * twice), and marks a delivery "sent" only after the platform accepted it.
+ * A claim whose delivery never moved on (the process died during the call)
+ * makes the delivery "in doubt": recorded, never sent again blindly.
  */
 export class BroadcastDispatcher {
   private readonly limiter: RateLimiter;
@@ -41,14 +40,17 @@ export class BroadcastDispatcher {
     private readonly models: { deliveries: Model<BroadcastDeliveryDoc>; campaigns: Model<CampaignDoc>; claims: Model<DeliveryClaimDoc> },
     private readonly audience: Pick<Audience, 'resolve' | 'drop'>,
     private readonly ports: BroadcastPorts,
-    limits: RateLimits & { concurrency: number },
+    limits: RateLimits & { concurrency: number; leaseMs?: number },
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.limiter = new RateLimiter(limits);
     this.concurrency = limits.concurrency;
+    this.leaseMs = limits.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   private readonly concurrency: number;
+  /** How long one platform call may take; a claim older than this whose delivery is still pending was left by a stopped process. */
+  private readonly leaseMs: number;
 
   start(): void {
     if (this.running) return;
@@ -88,18 +90,9 @@ export class BroadcastDispatcher {
     }
   }
 
-  /** Deliveries a stopped process left mid-send: recorded as in doubt, not resent. Returns how many. */
-  async reconcileInDoubt(): Promise<number> {
-    const stale = new Date(this.clock().getTime() - IN_DOUBT_AFTER_MS);
-    const result = await this.models.deliveries.updateMany({ status: 'sending', nextAttemptAt: { $lt: stale } }, { $set: { status: 'in_doubt', reason: 'process stopped during the platform call' } });
-    if (result.modifiedCount > 0) log.warn({ count: result.modifiedCount }, 'broadcast deliveries in doubt after a restart; not resent');
-    return result.modifiedCount;
-  }
-
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        await this.reconcileInDoubt();
         await this.drainDue();
       } catch (error) {
         log.error({ err: error }, 'broadcast round failed');
@@ -121,33 +114,53 @@ export class BroadcastDispatcher {
     if (campaign.status === 'paused') return this.later(delivery, new Date(now.getTime() + 60_000), false);
     if (inQuietHours(campaign.quiet, now)) return this.later(delivery, afterQuietHours(campaign.quiet, now), false);
 
-    // One attempt, one claim: two instances never send the same attempt.
-    if (!(await this.claim(`bc:${delivery._id}#${delivery.attempts + 1}`, now))) return;
     const address = await this.audience.resolve(delivery.recipient);
     if (typeof address === 'string') return this.finish(delivery, 'skipped', address);
     if (address.channel === 'zalo') {
       const hour = new Date(now.getTime() + VIETNAM_OFFSET_MS).getUTCHours();
       // Zalo: never at night (22:00–06:00), and only within the user's 7-day window.
-      if (hour >= 22 || hour < 6) return this.later({ ...delivery, attempts: delivery.attempts + 1 }, afterQuietHours({ startMin: 22 * 60, endMin: 6 * 60 }, now), true);
+      if (hour >= 22 || hour < 6) return this.later(delivery, afterQuietHours({ startMin: 22 * 60, endMin: 6 * 60 }, now), false);
       if (!(await this.ports.reachableNow(address))) return this.finish(delivery, 'skipped', 'outside_window');
     }
-    await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { status: 'sending', nextAttemptAt: now }, $inc: { attempts: 1 } });
 
-    for (let part = delivery.partsSent; part < campaign.messages.length; part += 1) {
+    const last = campaign.messages.length - 1;
+    for (let part = delivery.partsSent; part <= last; part += 1) {
       await this.limiter.acquire(`${address.channel}:${address.chatId}`, delivery.recipient.kind === 'group');
+      // The claim is written just before the platform call: one instance makes each call, and a
+      // claim whose delivery never moved on means the process died during the call (in doubt).
+      const claimId = `bc:${delivery._id}#${delivery.attempts + 1}:${part}`;
+      if (!(await this.claim(claimId))) return this.inDoubtIfAbandoned(delivery, claimId);
       try {
         await this.ports.send(address, { text: campaign.messages[part].text, broadcast: true });
       } catch (error) {
-        return this.failed(delivery, address, error, part);
+        return this.failed({ ...delivery, attempts: delivery.attempts + 1 }, address, error, part);
       }
-      await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { partsSent: part + 1 } });
+      if (part < last) await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { partsSent: part + 1 } });
     }
-    await this.finish(delivery, 'sent', null);
+    await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { status: 'sent', partsSent: last + 1, attempts: delivery.attempts + 1, sentAt: this.clock(), reason: null } });
+  }
+
+  private async claim(id: string): Promise<boolean> {
+    try {
+      await this.models.claims.create({ _id: id, claimedAt: this.clock() });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Another instance holds this call; if it has for longer than a call can take, it died mid-call. */
+  private async inDoubtIfAbandoned(delivery: BroadcastDeliveryDoc, claimId: string): Promise<void> {
+    const claim = await this.models.claims.findOne({ _id: claimId }).lean();
+    if (!claim || this.clock().getTime() - claim.claimedAt.getTime() < this.leaseMs) return;
+    await this.models.deliveries.updateOne({ _id: delivery._id, status: 'pending' }, { $set: { status: 'in_doubt', reason: 'the process stopped during the platform call; not resent' } });
+    log.warn({ delivery: delivery._id }, 'broadcast delivery in doubt after a stopped process; not resent');
   }
 
   private async failed(delivery: BroadcastDeliveryDoc, address: ChatAddress, error: unknown, part: number): Promise<void> {
     const failure = this.ports.classify(address, error);
-    const attempts = delivery.attempts + 1;
+    const attempts = delivery.attempts;
     const resume = { partsSent: part };
     switch (failure.kind) {
       case 'rate_limited':
@@ -173,15 +186,5 @@ export class BroadcastDispatcher {
 
   private async finish(delivery: BroadcastDeliveryDoc, status: BroadcastStatus, reason: string | null): Promise<void> {
     await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { status, reason, ...(status === 'sent' ? { sentAt: this.clock() } : {}) } });
-  }
-
-  private async claim(id: string, at: Date): Promise<boolean> {
-    try {
-      await this.models.claims.create({ _id: id, claimedAt: at });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
   }
 }

@@ -97,7 +97,7 @@ export class CampaignService {
         blocked: of(run._id, 'blocked'),
         skipped: of(run._id, 'skipped'),
         doubt: of(run._id, 'in_doubt'),
-        pending: of(run._id, 'pending') + of(run._id, 'sending'),
+        pending: of(run._id, 'pending'),
       }),
     );
     return [t('campaign.figures_title', { id: campaign._id, topic: t(`campaign_topic.${campaign.topic}`), status: t(`campaign.status.${campaign.status}`) }), ...(lines.length > 0 ? lines : [t('campaign.no_runs')])].join('\n');

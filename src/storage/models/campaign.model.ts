@@ -4,6 +4,8 @@ import { registerModel } from './register-model';
 /** A resident's subscription to prevention campaigns: their ward and topics. `_id` is the resident's pseudonymous key. */
 export interface SubscriptionDoc {
   _id: string;
+  /** Encrypted ChatAddress, so a broadcast reaches a subscriber with one read (that also proves they are still subscribed). */
+  addressEnc: string;
   wardId: string;
   topics: string[];
   createdAt: Date;
@@ -61,7 +63,8 @@ export interface CampaignRunDoc {
   createdAt: Date;
 }
 
-export type BroadcastStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'blocked' | 'skipped' | 'in_doubt';
+/** A delivery is pending until it ends; "in_doubt" when the process died during its platform call (never resent). */
+export type BroadcastStatus = 'pending' | 'sent' | 'failed' | 'blocked' | 'skipped' | 'in_doubt';
 
 /** One recipient of one run: `_id` is "<run>|<recipient>", unique, so nobody is materialized twice. */
 export interface BroadcastDeliveryDoc {
@@ -79,7 +82,13 @@ export interface BroadcastDeliveryDoc {
 }
 
 const subscriptionSchema = new Schema<SubscriptionDoc>(
-  { _id: { type: String, required: true }, wardId: { type: String, required: true }, topics: { type: [String], required: true }, createdAt: { type: Date, required: true } },
+  {
+    _id: { type: String, required: true },
+    addressEnc: { type: String, required: true },
+    wardId: { type: String, required: true },
+    topics: { type: [String], required: true },
+    createdAt: { type: Date, required: true },
+  },
   { versionKey: false, autoIndex: false, collection: 'subscriptions' },
 );
 // Serves materializing a run: subscribers of a ward and topic, streamed in key order.
@@ -151,7 +160,7 @@ const deliverySchema = new Schema<BroadcastDeliveryDoc>(
 );
 // Serves the dispatcher: due pending deliveries, oldest first.
 deliverySchema.index({ status: 1, nextAttemptAt: 1 });
-// Serves per-run figures and a run's in-doubt check.
+// Serves per-run figures.
 deliverySchema.index({ runId: 1, status: 1 });
 
 export function campaignModels(connection: Connection) {
