@@ -169,9 +169,9 @@ export function buildServices(o: ServiceOptions) {
   );
 
   const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, residents, cipher);
-  const campaigns = new CampaignService({ campaigns: models.campaigns, runs: models.campaignRuns, deliveries: models.broadcastDeliveries }, audience, units, new Set(o.systemAdmins), cipher);
+  const campaigns = new CampaignService({ campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes }, audience, units, new Set(o.systemAdmins), cipher);
   const dispatcher = new BroadcastDispatcher(
-    { deliveries: models.broadcastDeliveries, campaigns: models.campaigns, claims: models.deliveryClaims },
+    { runs: models.campaignRuns, deliveries: models.broadcastDeliveries, outcomes: models.broadcastOutcomes, retries: models.broadcastRetries, campaigns: models.campaigns, claims: models.deliveryClaims },
     audience,
     {
       send: (address, message) => chats.send(address, [message]),

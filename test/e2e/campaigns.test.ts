@@ -153,14 +153,16 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
     const started = Date.now();
     await app.dispatcher.drainDue();
     expect(received(ids[2], 'Cảnh báo CD-THEFT') + received(ids[3], 'Cảnh báo CD-THEFT')).toBe(1);
+    expect(await app.database.models.broadcastRetries.countDocuments({ campaignId: 'CD-THEFT' })).toBe(1);
     now = new Date(now.getTime() + 2000);
     await app.dispatcher.drainDue();
+    expect(await app.database.models.broadcastRetries.countDocuments({ campaignId: 'CD-THEFT' })).toBe(0);
     // The whole dispatcher waited out retry_after before sending again.
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(received(ids[0], 'Cảnh báo CD-THEFT')).toBe(0);
     expect(received(ids[2], 'Cảnh báo CD-THEFT')).toBe(1);
     expect(received(ids[3], 'Cảnh báo CD-THEFT')).toBe(1);
-    const statuses = (await app.database.models.broadcastDeliveries.find({ campaignId: 'CD-THEFT' }).sort({ _id: 1 }).lean()).map((d) => d.status).sort();
+    const statuses = (await app.database.models.broadcastOutcomes.find({ campaignId: 'CD-THEFT' }).lean()).map((d) => d.status).sort();
     expect(statuses).toEqual(['blocked', 'sent', 'sent', 'skipped']);
     // Whoever blocked the bot is unsubscribed.
     expect(await app.database.models.subscriptions.countDocuments({ wardId: 'q3-p12' })).toBe(2);

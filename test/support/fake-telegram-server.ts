@@ -48,6 +48,11 @@ export class FakeTelegramServer {
   /** Telegram's limits, enforced when set: a send over them gets 429 and is counted. */
   limits: { perSecond: number; chatIntervalMs: number } | null = null;
   limitViolations = 0;
+  /** Share of sendMessage calls refused with 429 at random (the benchmark's 1%). */
+  random429Rate = 0;
+  /** Keep only counts, not every call (a 100,000-recipient benchmark). */
+  countOnly = false;
+  readonly sentCount = new Map<string, number>();
   private readonly sendTimes: number[] = [];
   private readonly lastSendByChat = new Map<string, number>();
 
@@ -126,7 +131,7 @@ export class FakeTelegramServer {
     const method = match[2];
     const { params, uploads, files } = await readParams(req);
     const call: ApiCall = { method, params, uploads, files, failed: false };
-    this.calls.push(call);
+    if (!this.countOnly) this.calls.push(call);
 
     const chat = String(params.chat_id ?? '');
     const failures = this.failNext.get(chat) ?? 0;
@@ -140,6 +145,7 @@ export class FakeTelegramServer {
       call.failed = true;
       return;
     }
+    if (method === 'sendMessage') this.sentCount.set(chat, (this.sentCount.get(chat) ?? 0) + 1);
     this.answer(method, params, res);
   }
 
@@ -147,6 +153,10 @@ export class FakeTelegramServer {
   private refuseSend(chat: string, res: ServerResponse): boolean {
     if (this.blockedChats.has(chat)) {
       this.error(res, 403, 'Forbidden: bot was blocked by the user');
+      return true;
+    }
+    if (this.random429Rate > 0 && Math.random() < this.random429Rate) {
+      this.tooMany(res, 1);
       return true;
     }
     if (this.tooManyNext.count > 0) {

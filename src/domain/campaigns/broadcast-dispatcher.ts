@@ -1,19 +1,20 @@
 import type { Model } from 'mongoose';
-import type { ChatAddress, OutboundMessage } from '../../conversation/events';
 import type { SendFailure } from '../../channels/channel';
+import type { ChatAddress, OutboundMessage } from '../../conversation/events';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
-import type { BroadcastDeliveryDoc, BroadcastStatus, CampaignDoc } from '../../storage/models/campaign.model';
+import type { BroadcastDeliveryDoc, BroadcastOutcomeDoc, BroadcastRetryDoc, BroadcastStatus, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
 import type { DeliveryClaimDoc } from '../../storage/models/desk-delivery.model';
 import type { Audience } from './audience';
 import { RateLimiter, type RateLimits } from './rate-limiter';
 import { afterQuietHours, inQuietHours } from './schedule';
 
 const log = moduleLogger('broadcast');
-const BATCH = 500;
+const CHUNK = 200;
 const MAX_ATTEMPTS = 5;
 const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 const DEFAULT_LEASE_MS = 2 * 60_000;
+const ZALO_NIGHT = { startMin: 22 * 60, endMin: 6 * 60 };
 
 export interface BroadcastPorts {
   send(address: ChatAddress, message: OutboundMessage): Promise<unknown>;
@@ -21,23 +22,47 @@ export interface BroadcastPorts {
   reachableNow(address: ChatAddress): Promise<boolean>;
 }
 
+interface Attempt {
+  deliveryId: string;
+  runId: string;
+  campaignId: string;
+  recipient: BroadcastDeliveryDoc['recipient'];
+  attempt: number;
+  partsSent: number;
+}
+
+/** Whether a delivery is settled for the run's cursor (an outcome, or a retry scheduled), or must be looked at again. */
+type Settled = boolean;
+
 /**
- * Sends campaign runs: takes due pending deliveries in batches (memory does
- * not grow with the audience), claims each platform call by unique insert
- * just before making it (so instances share the work without sending
- * twice), and marks a delivery "sent" only after the platform accepted it.
- * A claim whose delivery never moved on (the process died during the call)
- * makes the delivery "in doubt": recorded, never sent again blindly.
+ * Sends campaign runs. Each run's recipients are streamed in id order in
+ * chunks (memory does not grow with the audience); each platform call is
+ * claimed by a unique insert just before it is made, so instances share the
+ * work without sending twice; what happened is inserted once as an outcome
+ * (insert-only: one cheap write, even on FerretDB). A claim whose delivery
+ * has no outcome after the lease means the process died during the call:
+ * the delivery is recorded "in doubt" and never sent again blindly. 429s,
+ * transient errors and Zalo's night hours schedule a retry.
  */
 export class BroadcastDispatcher {
   private readonly limiter: RateLimiter;
+  private readonly concurrency: number;
+  /** How long one platform call may take; a claim older than this without an outcome was left by a stopped process. */
+  private readonly leaseMs: number;
   private running = false;
   private stopped = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
 
   constructor(
-    private readonly models: { deliveries: Model<BroadcastDeliveryDoc>; campaigns: Model<CampaignDoc>; claims: Model<DeliveryClaimDoc> },
+    private readonly models: {
+      runs: Model<CampaignRunDoc>;
+      deliveries: Model<BroadcastDeliveryDoc>;
+      outcomes: Model<BroadcastOutcomeDoc>;
+      retries: Model<BroadcastRetryDoc>;
+      campaigns: Model<CampaignDoc>;
+      claims: Model<DeliveryClaimDoc>;
+    },
     private readonly audience: Pick<Audience, 'resolve' | 'drop'>,
     private readonly ports: BroadcastPorts,
     limits: RateLimits & { concurrency: number; leaseMs?: number },
@@ -47,10 +72,6 @@ export class BroadcastDispatcher {
     this.concurrency = limits.concurrency;
     this.leaseMs = limits.leaseMs ?? DEFAULT_LEASE_MS;
   }
-
-  private readonly concurrency: number;
-  /** How long one platform call may take; a claim older than this whose delivery is still pending was left by a stopped process. */
-  private readonly leaseMs: number;
 
   start(): void {
     if (this.running) return;
@@ -65,29 +86,16 @@ export class BroadcastDispatcher {
     await this.loop;
   }
 
-  /** New deliveries are waiting (a run was materialized). */
+  /** A run was materialized: start on it now. */
   poke(): void {
     this.wake?.();
   }
 
-  /** Sends every due delivery once; returns how many it handled. Used by the loop and by tests. */
+  /** One round over every run being sent, then the due retries. Returns how many deliveries it handled. */
   async drainDue(): Promise<number> {
     let handled = 0;
-    for (;;) {
-      const batch = await this.models.deliveries.find({ status: 'pending', nextAttemptAt: { $lte: this.clock() } }).sort({ nextAttemptAt: 1, _id: 1 }).limit(BATCH).lean();
-      if (batch.length === 0) return handled;
-      const campaigns = new Map((await this.models.campaigns.find({ _id: { $in: [...new Set(batch.map((d) => d.campaignId))] } }).lean()).map((c) => [c._id, c]));
-      let index = 0;
-      const worker = async () => {
-        while (index < batch.length && !this.stopped) {
-          const delivery = batch[index++];
-          await this.deliver(delivery, campaigns.get(delivery.campaignId)).catch((error: unknown) => log.error({ err: error, delivery: delivery._id }, 'broadcast delivery failed'));
-          handled += 1;
-        }
-      };
-      await Promise.all(Array.from({ length: this.concurrency }, worker));
-      if (this.stopped) return handled;
-    }
+    for (const run of await this.models.runs.find({ status: 'sending' }).lean()) handled += await this.sendRun(run);
+    return handled + (await this.sendRetries());
   }
 
   private async run(): Promise<void> {
@@ -108,83 +116,157 @@ export class BroadcastDispatcher {
     }
   }
 
-  private async deliver(delivery: BroadcastDeliveryDoc, campaign: CampaignDoc | undefined): Promise<void> {
-    const now = this.clock();
-    if (!campaign || campaign.status === 'cancelled') return this.finish(delivery, 'skipped', 'campaign cancelled');
-    if (campaign.status === 'paused') return this.later(delivery, new Date(now.getTime() + 60_000), false);
-    if (inQuietHours(campaign.quiet, now)) return this.later(delivery, afterQuietHours(campaign.quiet, now), false);
-
-    const address = await this.audience.resolve(delivery.recipient);
-    if (typeof address === 'string') return this.finish(delivery, 'skipped', address);
-    if (address.channel === 'zalo') {
-      const hour = new Date(now.getTime() + VIETNAM_OFFSET_MS).getUTCHours();
-      // Zalo: never at night (22:00–06:00), and only within the user's 7-day window.
-      if (hour >= 22 || hour < 6) return this.later(delivery, afterQuietHours({ startMin: 22 * 60, endMin: 6 * 60 }, now), false);
-      if (!(await this.ports.reachableNow(address))) return this.finish(delivery, 'skipped', 'outside_window');
+  /**
+   * Streams the run's recipients after its high-water mark through one
+   * cursor (one scan, whatever the audience; FerretDB v1 would scan again
+   * for every range query), a chunk at a time.
+   */
+  private async sendRun(run: CampaignRunDoc): Promise<number> {
+    let handled = 0;
+    let unsettled = false;
+    const cursor = this.models.deliveries
+      .find({ runId: run._id, ...(run.doneThrough ? { _id: { $gt: run.doneThrough } } : {}) })
+      .sort({ _id: 1 })
+      .lean()
+      .cursor({ batchSize: CHUNK });
+    try {
+      let chunk: BroadcastDeliveryDoc[] = [];
+      const flush = async (): Promise<boolean> => {
+        const campaign = await this.models.campaigns.findOne({ _id: run.campaignId }).lean();
+        if (!campaign || !this.sendable(campaign)) return false;
+        const settled = await this.pool(chunk.map((d) => () => this.attempt(campaign, { deliveryId: d._id, runId: run._id, campaignId: campaign._id, recipient: d.recipient, attempt: 1, partsSent: 0 })));
+        handled += chunk.length;
+        unsettled ||= settled.includes(false);
+        // The mark only moves past fully settled chunks, so a restart revisits anything unfinished.
+        if (!unsettled) await this.models.runs.updateOne({ _id: run._id }, { $set: { doneThrough: chunk[chunk.length - 1]._id } });
+        chunk = [];
+        return !this.stopped;
+      };
+      for await (const delivery of cursor) {
+        chunk.push(delivery);
+        if (chunk.length >= CHUNK && !(await flush())) return handled;
+      }
+      if (chunk.length > 0 && !(await flush())) return handled;
+    } finally {
+      await cursor.close();
     }
+    if (!unsettled && (await this.models.retries.countDocuments({ runId: run._id })) === 0) await this.models.runs.updateOne({ _id: run._id }, { $set: { status: 'done' } });
+    return handled;
+  }
 
+  private async sendRetries(): Promise<number> {
+    const due = await this.models.retries.find({ dueAt: { $lte: this.clock() } }).sort({ dueAt: 1 }).limit(500).lean();
+    const campaigns = new Map((await this.models.campaigns.find({ _id: { $in: [...new Set(due.map((r) => r.campaignId))] } }).lean()).map((c) => [c._id, c]));
+    await this.pool(
+      due.map((retry) => async () => {
+        const campaign = campaigns.get(retry.campaignId);
+        if (!campaign || !this.sendable(campaign)) return false;
+        const settled = await this.attempt(campaign, retry);
+        if (settled) await this.models.retries.deleteOne({ _id: retry._id });
+        return settled;
+      }),
+    );
+    return due.length;
+  }
+
+  /** Cancelled campaigns settle nothing more; paused ones and quiet hours wait. */
+  private sendable(campaign: CampaignDoc): boolean {
+    return campaign.status !== 'paused' && campaign.status !== 'cancelled' && !inQuietHours(campaign.quiet, this.clock());
+  }
+
+  private async pool(tasks: (() => Promise<Settled>)[]): Promise<Settled[]> {
+    const results: Settled[] = new Array<Settled>(tasks.length).fill(false);
+    let next = 0;
+    const worker = async () => {
+      while (next < tasks.length && !this.stopped) {
+        const index = next++;
+        results[index] = await tasks[index]().catch((error: unknown) => {
+          log.error({ err: error }, 'broadcast delivery failed');
+          return false;
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: this.concurrency }, worker));
+    return results;
+  }
+
+  /** One attempt at one delivery; true once it has an outcome or a retry scheduled. */
+  private async attempt(campaign: CampaignDoc, a: Attempt): Promise<Settled> {
+    const now = this.clock();
+    const address = await this.audience.resolve(a.recipient);
+    if (typeof address === 'string') return this.outcome(a, 'skipped', address);
+    if (address.channel === 'zalo') {
+      // Zalo: never at night (22:00–06:00), and only within the user's 7-day window.
+      const hour = new Date(now.getTime() + VIETNAM_OFFSET_MS).getUTCHours();
+      if (hour >= 22 || hour < 6) return this.retryLater(a, a.attempt, afterQuietHours(ZALO_NIGHT, now));
+      if (!(await this.ports.reachableNow(address))) return this.outcome(a, 'skipped', 'outside_window');
+    }
     const last = campaign.messages.length - 1;
-    for (let part = delivery.partsSent; part <= last; part += 1) {
-      await this.limiter.acquire(`${address.channel}:${address.chatId}`, delivery.recipient.kind === 'group');
-      // The claim is written just before the platform call: one instance makes each call, and a
-      // claim whose delivery never moved on means the process died during the call (in doubt).
-      const claimId = `bc:${delivery._id}#${delivery.attempts + 1}:${part}`;
-      if (!(await this.claim(claimId))) return this.inDoubtIfAbandoned(delivery, claimId);
+    for (let part = a.partsSent; part <= last; part += 1) {
+      await this.limiter.acquire(`${address.channel}:${address.chatId}`, a.recipient.kind === 'group');
+      const claimId = `bc:${a.deliveryId}#${a.attempt}:${part}`;
+      if (!(await this.claim(claimId))) return this.alreadyClaimed(a, claimId);
       try {
         await this.ports.send(address, { text: campaign.messages[part].text, broadcast: true });
       } catch (error) {
-        return this.failed({ ...delivery, attempts: delivery.attempts + 1 }, address, error, part);
+        return this.failed({ ...a, partsSent: part }, address, error);
       }
-      if (part < last) await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { partsSent: part + 1 } });
     }
-    await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { status: 'sent', partsSent: last + 1, attempts: delivery.attempts + 1, sentAt: this.clock(), reason: null } });
+    return this.outcome(a, 'sent', null);
+  }
+
+  private async failed(a: Attempt, address: ChatAddress, error: unknown): Promise<Settled> {
+    const failure = this.ports.classify(address, error);
+    const reason = (error as Error).message?.slice(0, 200) ?? 'failed';
+    switch (failure.kind) {
+      case 'rate_limited':
+        this.limiter.pause(failure.retryAfterMs);
+        return this.retryLater(a, a.attempt + 1, new Date(this.clock().getTime() + failure.retryAfterMs));
+      case 'blocked':
+        await this.audience.drop(a.recipient);
+        return this.outcome(a, 'blocked', 'blocked the bot or removed it');
+      case 'outside_window':
+        return this.outcome(a, 'skipped', 'outside_window');
+      case 'transient':
+        if (a.attempt < MAX_ATTEMPTS) return this.retryLater(a, a.attempt + 1, new Date(this.clock().getTime() + 2 ** a.attempt * 1000));
+        return this.outcome(a, 'failed', reason);
+      case 'permanent':
+        return this.outcome(a, 'failed', reason);
+    }
+  }
+
+  /** Someone holds this call. With an outcome it is done; without one past the lease, its process died mid-call. */
+  private async alreadyClaimed(a: Attempt, claimId: string): Promise<Settled> {
+    if (await this.models.outcomes.exists({ _id: a.deliveryId })) return true;
+    if (await this.models.retries.exists({ _id: `${a.deliveryId}#${a.attempt + 1}` })) return true;
+    const claim = await this.models.claims.findOne({ _id: claimId }).lean();
+    if (!claim || this.clock().getTime() - claim.claimedAt.getTime() < this.leaseMs) return false;
+    log.warn({ delivery: a.deliveryId }, 'broadcast delivery in doubt after a stopped process; not resent');
+    return this.outcome(a, 'in_doubt', 'the process stopped during the platform call; not resent');
+  }
+
+  private async retryLater(a: Attempt, attempt: number, dueAt: Date): Promise<Settled> {
+    await this.insertOnce(this.models.retries, { _id: `${a.deliveryId}#${attempt}`, deliveryId: a.deliveryId, runId: a.runId, campaignId: a.campaignId, recipient: a.recipient, attempt, partsSent: a.partsSent, dueAt });
+    return true;
+  }
+
+  private async outcome(a: Attempt, status: BroadcastStatus, reason: string | null): Promise<Settled> {
+    await this.insertOnce(this.models.outcomes, { _id: a.deliveryId, runId: a.runId, campaignId: a.campaignId, status, reason, at: this.clock() });
+    return true;
   }
 
   private async claim(id: string): Promise<boolean> {
+    return this.insertOnce(this.models.claims, { _id: id, claimedAt: this.clock() });
+  }
+
+  /** True when inserted; false when a document with this id is already there. */
+  private async insertOnce<T extends { _id: string }>(model: Model<T>, doc: T): Promise<boolean> {
     try {
-      await this.models.claims.create({ _id: id, claimedAt: this.clock() });
+      await model.create(doc);
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
       throw error;
     }
-  }
-
-  /** Another instance holds this call; if it has for longer than a call can take, it died mid-call. */
-  private async inDoubtIfAbandoned(delivery: BroadcastDeliveryDoc, claimId: string): Promise<void> {
-    const claim = await this.models.claims.findOne({ _id: claimId }).lean();
-    if (!claim || this.clock().getTime() - claim.claimedAt.getTime() < this.leaseMs) return;
-    await this.models.deliveries.updateOne({ _id: delivery._id, status: 'pending' }, { $set: { status: 'in_doubt', reason: 'the process stopped during the platform call; not resent' } });
-    log.warn({ delivery: delivery._id }, 'broadcast delivery in doubt after a stopped process; not resent');
-  }
-
-  private async failed(delivery: BroadcastDeliveryDoc, address: ChatAddress, error: unknown, part: number): Promise<void> {
-    const failure = this.ports.classify(address, error);
-    const attempts = delivery.attempts;
-    const resume = { partsSent: part };
-    switch (failure.kind) {
-      case 'rate_limited':
-        this.limiter.pause(failure.retryAfterMs);
-        return this.later({ ...delivery, ...resume, attempts }, new Date(this.clock().getTime() + failure.retryAfterMs), true);
-      case 'blocked':
-        await this.audience.drop(delivery.recipient);
-        return this.finish(delivery, 'blocked', 'blocked the bot or removed it');
-      case 'outside_window':
-        return this.finish(delivery, 'skipped', 'outside_window');
-      case 'transient':
-        if (attempts < MAX_ATTEMPTS) return this.later({ ...delivery, ...resume, attempts }, new Date(this.clock().getTime() + 2 ** attempts * 1000), true);
-        return this.finish(delivery, 'failed', (error as Error).message?.slice(0, 200) ?? 'failed');
-      case 'permanent':
-        return this.finish(delivery, 'failed', (error as Error).message?.slice(0, 200) ?? 'failed');
-    }
-  }
-
-  /** Back to pending for a later attempt (after a 429, a transient error, quiet hours or a pause). */
-  private async later(delivery: BroadcastDeliveryDoc, at: Date, attempted: boolean): Promise<void> {
-    await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { status: 'pending', nextAttemptAt: at, partsSent: delivery.partsSent, ...(attempted ? { attempts: delivery.attempts } : {}) } });
-  }
-
-  private async finish(delivery: BroadcastDeliveryDoc, status: BroadcastStatus, reason: string | null): Promise<void> {
-    await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { status, reason, ...(status === 'sent' ? { sentAt: this.clock() } : {}) } });
   }
 }

@@ -2,7 +2,7 @@ import type { Model } from 'mongoose';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
 import type { BroadcastDeliveryDoc, BroadcastGroupDoc, CampaignDoc, CampaignRunDoc, SubscriptionDoc } from '../../storage/models/campaign.model';
-import { afterQuietHours, fireTimes } from './schedule';
+import { fireTimes } from './schedule';
 
 const log = moduleLogger('campaigns');
 const INSERT_BATCH = 500;
@@ -57,7 +57,7 @@ export class CampaignScheduler {
 
   private async createRun(runId: string, campaignId: string, fireAt: Date, now: Date): Promise<boolean> {
     try {
-      await this.models.runs.create({ _id: runId, campaignId, fireAt, status: 'materializing', recipients: 0, createdAt: now });
+      await this.models.runs.create({ _id: runId, campaignId, fireAt, status: 'materializing', recipients: 0, doneThrough: null, createdAt: now });
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -70,19 +70,7 @@ export class CampaignScheduler {
     const run = await this.models.runs.findOne({ _id: runId }).lean();
     const campaign = run ? await this.models.campaigns.findOne({ _id: run.campaignId }).lean() : null;
     if (!run || !campaign) return;
-    const startAt = afterQuietHours(campaign.quiet, run.fireAt);
-    const delivery = (kind: 'resident' | 'group', key: string): BroadcastDeliveryDoc => ({
-      _id: `${runId}|${kind}:${key}`,
-      runId,
-      campaignId: campaign._id,
-      recipient: { kind, key },
-      status: 'pending',
-      partsSent: 0,
-      attempts: 0,
-      nextAttemptAt: startAt,
-      reason: null,
-      sentAt: null,
-    });
+    const delivery = (kind: 'resident' | 'group', key: string): BroadcastDeliveryDoc => ({ _id: `${runId}|${kind}:${key}`, runId, campaignId: campaign._id, recipient: { kind, key } });
     const { wards, residents, groups, ownGroupsOf } = campaign.audience;
     const wardFilter = wards.includes('*') ? {} : { wardId: { $in: wards } };
     if (residents && !ownGroupsOf) {

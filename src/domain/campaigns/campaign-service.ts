@@ -6,7 +6,7 @@ import type { Translate } from '../../i18n';
 import { isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import { formatVietnamTime } from '../../shared/vietnam-time';
-import type { BroadcastDeliveryDoc, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
+import type { BroadcastOutcomeDoc, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
 import { RECEIPT_ALPHABET } from '../reports/receipt-code';
 import type { Audience } from './audience';
 
@@ -21,7 +21,7 @@ const STATUS_CHANGES = { tamdung: 'paused', pause: 'paused', tieptuc: 'active', 
  */
 export class CampaignService {
   constructor(
-    private readonly models: { campaigns: Model<CampaignDoc>; runs: Model<CampaignRunDoc>; deliveries: Model<BroadcastDeliveryDoc> },
+    private readonly models: { campaigns: Model<CampaignDoc>; runs: Model<CampaignRunDoc>; outcomes: Model<BroadcastOutcomeDoc> },
     private readonly audience: Pick<Audience, 'groupsRegisteredBy'>,
     private readonly units: UnitDirectory,
     private readonly systemAdmins: ReadonlySet<string>,
@@ -80,10 +80,10 @@ export class CampaignService {
     return this.figures(campaign, t);
   }
 
-  /** Per run: sent, failed, blocked, skipped by rule, in doubt, still pending. */
+  /** Per run: sent, failed, blocked, skipped by rule, in doubt, and not yet settled. */
   async figures(campaign: CampaignDoc, t: Translate): Promise<string> {
     const runs = await this.models.runs.find({ campaignId: campaign._id }).sort({ fireAt: -1 }).limit(10).lean();
-    const counts = await this.models.deliveries.aggregate<{ _id: { run: string; status: string }; n: number }>([
+    const counts = await this.models.outcomes.aggregate<{ _id: { run: string; status: string }; n: number }>([
       { $match: { campaignId: campaign._id } },
       { $group: { _id: { run: '$runId', status: '$status' }, n: { $sum: 1 } } },
     ]);
@@ -97,7 +97,7 @@ export class CampaignService {
         blocked: of(run._id, 'blocked'),
         skipped: of(run._id, 'skipped'),
         doubt: of(run._id, 'in_doubt'),
-        pending: of(run._id, 'pending'),
+        pending: run.recipients - ['sent', 'failed', 'blocked', 'skipped', 'in_doubt'].reduce((sum, status) => sum + of(run._id, status), 0),
       }),
     );
     return [t('campaign.figures_title', { id: campaign._id, topic: t(`campaign_topic.${campaign.topic}`), status: t(`campaign.status.${campaign.status}`) }), ...(lines.length > 0 ? lines : [t('campaign.no_runs')])].join('\n');

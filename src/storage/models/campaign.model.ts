@@ -57,28 +57,51 @@ export interface CampaignRunDoc {
   _id: string;
   campaignId: string;
   fireAt: Date;
-  /** Recipients are being written (resumable), or all are written and the dispatcher sends. */
-  status: 'materializing' | 'sending';
+  /** Recipients are being written (resumable); all written and being sent; every recipient settled. */
+  status: 'materializing' | 'sending' | 'done';
   recipients: number;
+  /** Every delivery up to this id (in id order) has an outcome or a retry scheduled: a restart resumes after it. */
+  doneThrough: string | null;
   createdAt: Date;
 }
 
-/** A delivery is pending until it ends; "in_doubt" when the process died during its platform call (never resent). */
-export type BroadcastStatus = 'pending' | 'sent' | 'failed' | 'blocked' | 'skipped' | 'in_doubt';
+export type BroadcastStatus = 'sent' | 'failed' | 'blocked' | 'skipped' | 'in_doubt';
 
-/** One recipient of one run: `_id` is "<run>|<recipient>", unique, so nobody is materialized twice. */
+/**
+ * One recipient of one run: `_id` is "<run>|<recipient>", unique, so nobody
+ * is materialized twice. Never updated: what happened to it is an outcome.
+ */
 export interface BroadcastDeliveryDoc {
   _id: string;
   runId: string;
   campaignId: string;
   recipient: { kind: 'resident' | 'group'; key: string };
+}
+
+/**
+ * What happened to a delivery, inserted once (`_id` is the delivery's id):
+ * insert-only, so recording an outcome is one cheap write on FerretDB too.
+ * "in_doubt": the process died during the platform call; never resent.
+ */
+export interface BroadcastOutcomeDoc {
+  _id: string;
+  runId: string;
+  campaignId: string;
   status: BroadcastStatus;
-  /** How many of the campaign's messages this recipient already has (a multi-message run resumes after the last). */
-  partsSent: number;
-  attempts: number;
-  nextAttemptAt: Date;
   reason: string | null;
-  sentAt: Date | null;
+  at: Date;
+}
+
+/** A delivery to try again later (after a 429, a transient error, Zalo's night hours): `_id` "<delivery>#<attempt>". */
+export interface BroadcastRetryDoc {
+  _id: string;
+  deliveryId: string;
+  runId: string;
+  campaignId: string;
+  recipient: BroadcastDeliveryDoc['recipient'];
+  attempt: number;
+  partsSent: number;
+  dueAt: Date;
 }
 
 const subscriptionSchema = new Schema<SubscriptionDoc>(
@@ -135,6 +158,7 @@ const runSchema = new Schema<CampaignRunDoc>(
     fireAt: { type: Date, required: true },
     status: { type: String, required: true },
     recipients: { type: Number, required: true },
+    doneThrough: { type: String, default: null },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, autoIndex: false, collection: 'campaign_runs' },
@@ -149,19 +173,41 @@ const deliverySchema = new Schema<BroadcastDeliveryDoc>(
     runId: { type: String, required: true },
     campaignId: { type: String, required: true },
     recipient: { kind: { type: String, required: true }, key: { type: String, required: true } },
-    status: { type: String, required: true },
-    partsSent: { type: Number, required: true },
-    attempts: { type: Number, required: true },
-    nextAttemptAt: { type: Date, required: true },
-    reason: { type: String, default: null },
-    sentAt: { type: Date, default: null },
   },
   { versionKey: false, autoIndex: false, collection: 'broadcast_deliveries' },
 );
-// Serves the dispatcher: due pending deliveries, oldest first.
-deliverySchema.index({ status: 1, nextAttemptAt: 1 });
+// Serves streaming a run's recipients in id order.
+deliverySchema.index({ runId: 1, _id: 1 });
+
+const outcomeSchema = new Schema<BroadcastOutcomeDoc>(
+  {
+    _id: { type: String, required: true },
+    runId: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    status: { type: String, required: true },
+    reason: { type: String, default: null },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, autoIndex: false, collection: 'broadcast_outcomes' },
+);
 // Serves per-run figures.
-deliverySchema.index({ runId: 1, status: 1 });
+outcomeSchema.index({ campaignId: 1, runId: 1, status: 1 });
+
+const retrySchema = new Schema<BroadcastRetryDoc>(
+  {
+    _id: { type: String, required: true },
+    deliveryId: { type: String, required: true },
+    runId: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    recipient: { kind: String, key: String },
+    attempt: { type: Number, required: true },
+    partsSent: { type: Number, required: true },
+    dueAt: { type: Date, required: true },
+  },
+  { versionKey: false, autoIndex: false, collection: 'broadcast_retries' },
+);
+// Serves the retry round: retries that are due.
+retrySchema.index({ dueAt: 1 });
 
 export function campaignModels(connection: Connection) {
   return {
@@ -170,5 +216,7 @@ export function campaignModels(connection: Connection) {
     campaigns: registerModel<CampaignDoc>(connection, 'Campaign', campaignSchema) as Model<CampaignDoc>,
     campaignRuns: registerModel<CampaignRunDoc>(connection, 'CampaignRun', runSchema) as Model<CampaignRunDoc>,
     broadcastDeliveries: registerModel<BroadcastDeliveryDoc>(connection, 'BroadcastDelivery', deliverySchema) as Model<BroadcastDeliveryDoc>,
+    broadcastOutcomes: registerModel<BroadcastOutcomeDoc>(connection, 'BroadcastOutcome', outcomeSchema) as Model<BroadcastOutcomeDoc>,
+    broadcastRetries: registerModel<BroadcastRetryDoc>(connection, 'BroadcastRetry', retrySchema) as Model<BroadcastRetryDoc>,
   };
 }
