@@ -2,6 +2,7 @@ import { startApp, type RunningApp } from '../../src/app';
 import { deskPayload } from '../../src/conversation/flow';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
+import { seedCampaign } from '../support/seed-audience';
 import { FakeZaloServer, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY, zaloSignature } from '../support/fake-zalo-server';
 import { fileTelegramTip } from '../support/file-tip';
 import { TelegramUser } from '../support/telegram-user';
@@ -209,5 +210,43 @@ describe('the Zalo Official Account channel', () => {
     await eventually('accept button on Zalo', () => zalo.lastButtons(officer.id).some((b) => b.title === '✅ Tiếp nhận'));
     expect((await officer.press('✅ Tiếp nhận')).status).toBe(200);
     await eventually('accepted from Zalo', async () => (await app.database.models.reports.findOne({ code }).lean())?.status === 'accepted');
+  });
+
+  it('sends campaigns to a Zalo subscriber only within the 7-day window, and never at night', async () => {
+    const resident = new ZaloUser(app.url, zalo, '3333333333333333333');
+    now = new Date('2026-12-10T03:00:00Z'); // 10:00 in Vietnam
+    await step(resident, () => resident.text('/dangky'), 'dữ liệu cá nhân');
+    await step(resident, () => resident.press('✅ Tôi đồng ý'), 'Bạn ở phường nào');
+    await step(resident, () => resident.press('Phường 11'), 'Chọn các chủ đề');
+    await step(resident, () => resident.press('Mua bán người'), 'Chọn các chủ đề');
+    await step(resident, () => resident.press('✅ Xong'), 'Đã đăng ký nhận cảnh báo');
+    const campaign = (id: string) => seedCampaign(app.database.models, id, { topic: 'trafficking', audience: { wards: ['q3-p11'], residents: true, groups: false, ownGroupsOf: null }, schedule: { kind: 'once', at: now } });
+    const outcome = async (id: string) => (await app.database.models.broadcastOutcomes.findOne({ campaignId: id }).lean())?.status;
+
+    await campaign('CD-ZDAY');
+    await app.scheduler.tick();
+    await app.dispatcher.drainDue();
+    await saidOnZalo(resident, 'Cảnh báo CD-ZDAY');
+    expect(await outcome('CD-ZDAY')).toBe('sent');
+
+    now = new Date('2026-12-10T16:00:00Z'); // 23:00: Zalo sends nothing at night
+    await campaign('CD-ZNIGHT');
+    await app.scheduler.tick();
+    await app.dispatcher.drainDue();
+    expect(zalo.textsTo(resident.id).some((t) => t.includes('Cảnh báo CD-ZNIGHT'))).toBe(false);
+    now = new Date('2026-12-10T23:05:00Z'); // 06:05 the next morning
+    await app.dispatcher.drainDue();
+    await saidOnZalo(resident, 'Cảnh báo CD-ZNIGHT');
+
+    now = new Date('2026-12-19T03:00:00Z'); // more than 7 days after the resident last wrote
+    await campaign('CD-ZLATE');
+    await app.scheduler.tick();
+    await app.dispatcher.drainDue();
+    expect(await outcome('CD-ZLATE')).toBe('skipped');
+    expect((await app.database.models.broadcastOutcomes.findOne({ campaignId: 'CD-ZLATE' }).lean())?.reason).toBe('outside_window');
+    // Skipped by rule, not held: writing again does not bring an old campaign message.
+    expect((await resident.text('/trogiup')).status).toBe(200);
+    await saidOnZalo(resident, 'Các lệnh');
+    expect(zalo.textsTo(resident.id).some((t) => t.includes('Cảnh báo CD-ZLATE'))).toBe(false);
   });
 });

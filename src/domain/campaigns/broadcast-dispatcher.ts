@@ -22,14 +22,8 @@ export interface BroadcastPorts {
   reachableNow(address: ChatAddress): Promise<boolean>;
 }
 
-interface Attempt {
-  deliveryId: string;
-  runId: string;
-  campaignId: string;
-  recipient: BroadcastDeliveryDoc['recipient'];
-  attempt: number;
-  partsSent: number;
-}
+/** One attempt at one delivery: what a scheduled retry holds, without its id and due time. */
+type Attempt = Omit<BroadcastRetryDoc, '_id' | 'dueAt'>;
 
 /** Whether a delivery is settled for the run's cursor (an outcome, or a retry scheduled), or must be looked at again. */
 type Settled = boolean;
