@@ -56,8 +56,8 @@ export interface UnitDirectory {
    * those covering every ward, else the fallback unit (which passes it on).
    */
   routeDispute(wardId: string, kind: string, coverage?: Map<string, { wards: string[]; categories: string[] }>): Unit[];
-  /** Units that handle the same kind of report as this one (where a desk may forward to). */
-  peersOf(unitId: string): Unit[];
+  /** Where a desk may forward a report: tips to units that take tips, disputes to mediation teams (never back to itself). */
+  forwardTargets(kind: 'tip' | 'dispute', fromUnitId: string): Unit[];
 }
 
 export function isMediation(unit: Pick<Unit, 'kind'>): boolean {
@@ -119,9 +119,6 @@ export function loadUnits(configDir: string, catalog: Catalog): UnitDirectory {
       const everywhere = teams.filter((u) => (coverage?.get(u.id) ?? u).wards.includes('*'));
       return everywhere.length > 0 ? everywhere : [fallbacks[0]];
     },
-    peersOf: (unitId) => {
-      const unit = byId(unitId);
-      return units.filter((u) => u.id !== unitId && (unit ? isMediation(u) === isMediation(unit) : true));
-    },
+    forwardTargets: (kind, fromUnitId) => units.filter((u) => u.id !== fromUnitId && isMediation(u) === (kind === 'dispute')),
   };
 }

@@ -108,6 +108,14 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
     admin.text(`/chiendich ${id}`);
     await said(ADMIN, '2 người nhận · đã gửi 2 · lỗi 0 · chặn bot 0');
 
+    admin.text('/chiendich ds');
+    await said(ADMIN, `• ${id} · Lừa đảo qua mạng · đã xong`);
+    admin.text(`/chiendich ${id} tamdung`);
+    await said(ADMIN, `Chiến dịch ${id} đã kết thúc hoặc đã hủy`);
+    // A resident cannot see or change another's campaign.
+    scamsP9.text(`/chiendich ${id} huy`);
+    await said(scamsP9.id, 'Chỉ quản trị đơn vị');
+
     // Unsubscribing is one step and stops everything.
     scamsP4.text('/huydangky');
     await said(scamsP4.id, 'Đã hủy đăng ký');
@@ -188,6 +196,32 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
     } finally {
       await second.stop();
     }
+  });
+
+  it('holds a paused campaign where it is, resumes it without repeating anyone, and stops a cancelled one', async () => {
+    const ids = await seedTelegramSubscribers(app.database.models, 6600, 3, 'q3-p14', ['fire_safety']);
+    now = new Date('2026-12-03T03:00:00Z');
+    await seedCampaign(app.database.models, 'CD-PAUSE', { topic: 'fire_safety', audience: { wards: ['q3-p14'], residents: true, groups: false, ownGroupsOf: null }, schedule: { kind: 'once', at: now } });
+    await app.scheduler.tick();
+    const admin = new TelegramUser(telegram, ADMIN, 'Trưởng CA');
+    admin.text('/chiendich CD-PAUSE tamdung');
+    await said(ADMIN, 'Đã tạm dừng chiến dịch CD-PAUSE');
+    await app.dispatcher.drainDue();
+    expect(ids.map((id) => received(id, 'Cảnh báo CD-PAUSE'))).toEqual([0, 0, 0]);
+    admin.text('/chiendich CD-PAUSE tieptuc');
+    await said(ADMIN, 'Chiến dịch CD-PAUSE chạy tiếp');
+    await app.dispatcher.drainDue();
+    await app.dispatcher.drainDue();
+    expect(ids.map((id) => received(id, 'Cảnh báo CD-PAUSE'))).toEqual([1, 1, 1]);
+
+    await seedTelegramSubscribers(app.database.models, 6700, 2, 'q3-p14', ['theft']);
+    await seedCampaign(app.database.models, 'CD-STOP', { topic: 'theft', audience: { wards: ['q3-p14'], residents: true, groups: false, ownGroupsOf: null }, schedule: { kind: 'once', at: now } });
+    await app.scheduler.tick();
+    admin.text('/chiendich CD-STOP huy');
+    await said(ADMIN, 'Đã hủy chiến dịch CD-STOP');
+    await app.dispatcher.drainDue();
+    expect(received(6700, 'Cảnh báo CD-STOP') + received(6701, 'Cảnh báo CD-STOP')).toBe(0);
+    expect((await app.database.models.campaignRuns.findOne({ campaignId: 'CD-STOP' }).lean())?.status).toBe('done');
   });
 
   it('unregisters a group when the bot is removed from it', async () => {

@@ -35,9 +35,10 @@ describe('routing tips to units (config/units.json)', () => {
     expect(teams('q3-vtsau', 'noise')).toEqual(['q3-duty']);
   });
 
-  it('lets a desk forward only to units of its own kind (police to police, mediation to mediation)', () => {
-    expect(units.peersOf('hg-p4').map((u) => u.id)).toEqual(['hg-p9']);
-    expect(units.peersOf('cap-p4').map((u) => u.id)).not.toContain('hg-p9');
+  it('forwards tips only to units that take tips, and disputes only to mediation teams, even from the fallback unit', () => {
+    expect(units.forwardTargets('dispute', 'hg-p4').map((u) => u.id)).toEqual(['hg-p9']);
+    expect(units.forwardTargets('dispute', 'q3-duty').map((u) => u.id)).toEqual(['hg-p4', 'hg-p9']);
+    expect(units.forwardTargets('tip', 'cap-p4').map((u) => u.id)).toEqual(['cap-p9', 'cap-vts', 'q3-drugs', 'q3-duty']);
   });
 
   it('refuses a configuration naming a ward that does not exist', () => {

@@ -127,6 +127,8 @@ export class BroadcastDispatcher {
       let chunk: BroadcastDeliveryDoc[] = [];
       const flush = async (): Promise<boolean> => {
         const campaign = await this.models.campaigns.findOne({ _id: run.campaignId }).lean();
+        // A cancelled campaign's run is over: nothing more is sent, and it is not looked at again.
+        if (!campaign || campaign.status === 'cancelled') await this.models.runs.updateOne({ _id: run._id }, { $set: { status: 'done' } });
         if (!campaign || !this.sendable(campaign)) return false;
         const settled = await this.pool(chunk.map((d) => () => this.attempt(campaign, { deliveryId: d._id, runId: run._id, campaignId: campaign._id, recipient: d.recipient, attempt: 1, partsSent: 0 })));
         handled += chunk.length;
@@ -144,8 +146,18 @@ export class BroadcastDispatcher {
     } finally {
       await cursor.close();
     }
-    if (!unsettled && (await this.models.retries.countDocuments({ runId: run._id })) === 0) await this.models.runs.updateOne({ _id: run._id }, { $set: { status: 'done' } });
+    if (!unsettled && (await this.models.retries.countDocuments({ runId: run._id })) === 0) await this.finishRun(run);
     return handled;
+  }
+
+  /** The run is over; a campaign whose schedule has no fire time left is finished with it. */
+  private async finishRun(run: CampaignRunDoc): Promise<void> {
+    await this.models.runs.updateOne({ _id: run._id }, { $set: { status: 'done' } });
+    const campaign = await this.models.campaigns.findOne({ _id: run.campaignId }).lean();
+    if (!campaign || campaign.status !== 'active') return;
+    const { schedule } = campaign;
+    const exhausted = schedule.kind === 'once' ? new Date(schedule.at) <= run.fireAt : new Date(schedule.until) <= this.clock();
+    if (exhausted) await this.models.campaigns.updateOne({ _id: campaign._id, status: 'active' }, { $set: { status: 'finished' } });
   }
 
   private async sendRetries(): Promise<number> {
@@ -154,7 +166,11 @@ export class BroadcastDispatcher {
     await this.pool(
       due.map((retry) => async () => {
         const campaign = campaigns.get(retry.campaignId);
-        if (!campaign || !this.sendable(campaign)) return false;
+        if (!campaign || campaign.status === 'cancelled') {
+          await this.models.retries.deleteOne({ _id: retry._id });
+          return true;
+        }
+        if (!this.sendable(campaign)) return false;
         const settled = await this.attempt(campaign, retry);
         if (settled) await this.models.retries.deleteOne({ _id: retry._id });
         return settled;

@@ -43,8 +43,9 @@ export class CampaignScheduler {
             fired.push(runId);
           }
         }
-        const exhausted = campaign.schedule.kind === 'once' ? new Date(campaign.schedule.at) <= now : new Date(campaign.schedule.until) <= now;
-        await this.models.campaigns.updateOne({ _id: campaign._id, status: 'active' }, { $set: { scheduledThrough: now, ...(exhausted ? { status: 'finished' } : {}) } });
+        // The campaign stays active while its last run is being sent (it can still be paused or cancelled); the dispatcher finishes it.
+        const ended = campaign.schedule.kind === 'cron' && new Date(campaign.schedule.until) <= now;
+        await this.models.campaigns.updateOne({ _id: campaign._id, status: 'active' }, { $set: { scheduledThrough: now, ...(ended ? { status: 'finished' } : {}) } });
       }
       const stale = new Date(now.getTime() - RESUME_AFTER_MS);
       for (const run of await this.models.runs.find({ status: 'materializing', createdAt: { $lt: stale } }).lean()) await this.materialize(run._id);

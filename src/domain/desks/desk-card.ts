@@ -54,7 +54,7 @@ export function buildDeskCard(
   const { lat, lon } = report.location;
   return {
     text: lines.join('\n'),
-    buttons: forwardedAway ? [] : triageButtons(report, t, options.menu ?? null, deps.units.peersOf(options.viewerUnitId ?? report.unitIds[0] ?? '')),
+    buttons: forwardedAway ? [] : triageButtons(report, t, options.menu ?? null, deps.units.forwardTargets('tip', options.viewerUnitId ?? report.unitIds[0] ?? '')),
     location: report.location.kind === 'point' && lat !== null && lon !== null ? { lat, lon } : undefined,
     attachments: report.evidence.map((item) => ({
       kind: item.kind,

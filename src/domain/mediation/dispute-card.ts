@@ -60,7 +60,7 @@ export function buildDisputeCard(
   if (forwardedAway && lastForward) {
     lines.push(t('desk.card.forwarded', { unit: deps.units.byId(lastForward.toUnitId)?.name ?? lastForward.toUnitId, reason: lastForward.reason }));
   }
-  const peers = deps.units.peersOf(options.viewerUnitId ?? report.unitIds[0] ?? '');
+  const peers = deps.units.forwardTargets('dispute', options.viewerUnitId ?? report.unitIds[0] ?? '');
   return { text: lines.join('\n'), buttons: forwardedAway ? [] : mediationButtons(report, t, options.menu ?? null, peers) };
 }
 

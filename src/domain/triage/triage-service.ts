@@ -150,7 +150,7 @@ export class TriageService {
     if ('refusal' in allowed) return allowed.refusal;
     const { desk, report } = allowed;
     const target = this.units.byId(toUnitId);
-    if (!target || report.unitIds.includes(toUnitId) || !this.units.peersOf(desk.unitId).includes(target)) return 'unknown_unit';
+    if (!target || report.unitIds.includes(toUnitId) || !this.units.forwardTargets(report.kind, desk.unitId).includes(target)) return 'unknown_unit';
     if (report.status === 'closed') return 'closed';
     const now = this.clock();
     // Claimed per round, so two officers forwarding at once move the tip once.
