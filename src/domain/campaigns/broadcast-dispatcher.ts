@@ -216,6 +216,7 @@ export class BroadcastDispatcher {
       await this.limiter.acquire(`${address.channel}:${address.chatId}`, a.recipient.kind === 'group');
       const claimId = `bc:${a.deliveryId}#${a.attempt}:${part}`;
       if (!(await this.claim(claimId))) return this.alreadyClaimed(a, claimId);
+      await this.limiter.depart();
       try {
         await this.ports.send(address, { text: campaign.messages[part].text, broadcast: true });
       } catch (error) {

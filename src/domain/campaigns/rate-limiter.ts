@@ -23,6 +23,8 @@ export class RateLimiter {
   private pausedUntil = 0;
   private readonly lastByChat = new Map<string, number>();
   private readonly groupSends = new Map<string, number[]>();
+  /** When the last calls actually left, for the final check just before each call. */
+  private readonly departures: number[] = [];
 
   constructor(private readonly limits: RateLimits) {}
 
@@ -43,6 +45,22 @@ export class RateLimiter {
     if (group) this.groupSends.set(chat, [...(this.groupSends.get(chat) ?? []).filter((t) => t > slot - 60_000), slot]);
     if (slot > Date.now()) await sleep(slot - Date.now());
     if (this.lastByChat.size > 50_000) this.forgetOld(Date.now());
+  }
+
+  /**
+   * The last check, right before the platform call: however the time between
+   * taking a slot and calling varied (a database write in between), never
+   * more calls than the limit leave within any one second.
+   */
+  async depart(): Promise<void> {
+    const cap = Math.max(1, Math.floor(this.limits.perSecond * SAFETY));
+    for (;;) {
+      const now = Date.now();
+      while (this.departures.length > 0 && this.departures[0] <= now - 1000) this.departures.shift();
+      if (this.departures.length < cap) break;
+      await sleep(this.departures[0] + 1001 - now);
+    }
+    this.departures.push(Date.now());
   }
 
   /** The platform said "too many requests": nobody sends until the retry time. */
