@@ -37,6 +37,12 @@ export function vietnamInstant(year: number, month: number, day: number, hour = 
   return new Date(utc - VIETNAM_OFFSET_MS);
 }
 
+/** Wall-clock fields of an instant in Vietnam (month 1–12, weekday 0 = Sunday). */
+export function vietnamFields(date: Date): { minute: number; hour: number; day: number; month: number; weekday: number } {
+  const local = new Date(date.getTime() + VIETNAM_OFFSET_MS);
+  return { minute: local.getUTCMinutes(), hour: local.getUTCHours(), day: local.getUTCDate(), month: local.getUTCMonth() + 1, weekday: local.getUTCDay() };
+}
+
 /** The Vietnam calendar date of an instant: year, month (1–12), day. */
 export function vietnamDate(date: Date): { year: number; month: number; day: number } {
   const local = new Date(date.getTime() + VIETNAM_OFFSET_MS);

@@ -86,7 +86,7 @@ describe('locales', () => {
       ...catalog.campaigns.topics.map((t) => `campaign_topic.${t.id}`),
       ...['subscribe', 'campaign'].flatMap((f) => [`${f}.intro`, `${f}.name`]),
       ...['both', 'residents', 'groups'].flatMap((r) => [`campaign.recipients.${r}`, `campaign.audience.${r}`]),
-      ...['draft', 'active', 'paused', 'cancelled', 'finished'].map((s) => `campaign.status.${s}`),
+      ...['active', 'paused', 'cancelled', 'finished'].map((s) => `campaign.status.${s}`),
       ...['paused', 'active', 'cancelled'].map((s) => `campaign.now_${s}`),
       'tip.contact.not_own',
       'tip.contact.bad_phone',

@@ -12,7 +12,6 @@ import { afterQuietHours, inQuietHours } from './schedule';
 const log = moduleLogger('broadcast');
 const CHUNK = 200;
 const MAX_ATTEMPTS = 5;
-const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 const DEFAULT_LEASE_MS = 2 * 60_000;
 const ZALO_NIGHT = { startMin: 22 * 60, endMin: 6 * 60 };
 
@@ -207,8 +206,7 @@ export class BroadcastDispatcher {
     if (typeof address === 'string') return this.outcome(a, 'skipped', address);
     if (address.channel === 'zalo') {
       // Zalo: never at night (22:00–06:00), and only within the user's 7-day window.
-      const hour = new Date(now.getTime() + VIETNAM_OFFSET_MS).getUTCHours();
-      if (hour >= 22 || hour < 6) return this.retryLater(a, a.attempt, afterQuietHours(ZALO_NIGHT, now));
+      if (inQuietHours(ZALO_NIGHT, now)) return this.retryLater(a, a.attempt, afterQuietHours(ZALO_NIGHT, now));
       if (!(await this.ports.reachableNow(address))) return this.outcome(a, 'skipped', 'outside_window');
     }
     const last = campaign.messages.length - 1;

@@ -1,7 +1,7 @@
+import { vietnamFields } from '../../shared/vietnam-time';
 import type { CampaignDoc } from '../../storage/models/campaign.model';
 
 const MINUTE_MS = 60_000;
-const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 /** How far back a scheduler that was down looks for missed fire times. */
 const MAX_CATCH_UP_MINUTES = 7 * 24 * 60;
 
@@ -43,12 +43,6 @@ function parseField(field: string, min: number, max: number): Set<number> | null
     for (let v = from; v <= to; v += step) out.add(v);
   }
   return out;
-}
-
-/** Wall-clock fields of an instant in Vietnam. */
-function vietnamFields(date: Date): { minute: number; hour: number; day: number; month: number; weekday: number } {
-  const local = new Date(date.getTime() + VIETNAM_OFFSET_MS);
-  return { minute: local.getUTCMinutes(), hour: local.getUTCHours(), day: local.getUTCDate(), month: local.getUTCMonth() + 1, weekday: local.getUTCDay() };
 }
 
 export function cronMatches(spec: CronSpec, date: Date): boolean {

@@ -22,7 +22,7 @@ export interface BroadcastGroupDoc {
   registeredAt: Date;
 }
 
-export type CampaignStatus = 'draft' | 'active' | 'paused' | 'cancelled' | 'finished';
+export type CampaignStatus = 'active' | 'paused' | 'cancelled' | 'finished';
 export type CampaignSchedule = { kind: 'once'; at: Date } | { kind: 'cron'; expression: string; until: Date };
 
 /** A prevention campaign: its messages, audience, schedule and quiet hours. */
@@ -44,7 +44,7 @@ export interface CampaignDoc {
   /** Minutes after midnight (Vietnam time); no sends from start to end. Null: none. */
   quiet: { startMin: number; endMin: number } | null;
   status: CampaignStatus;
-  /** The author (platform user id and encrypted chat address), told of each run's figures. */
+  /** The author: their platform user id (who may change the campaign) and encrypted chat address. */
   authorId: string;
   authorAddressEnc: string;
   /** Fire times up to this instant have been turned into runs. */
