@@ -30,6 +30,8 @@ import { DisputeIntake } from './domain/mediation/dispute-intake';
 import { buildDisputeCard } from './domain/mediation/dispute-card';
 import { MediationService } from './domain/mediation/mediation-service';
 import { MediationRegister } from './domain/mediation/mediation-register';
+import { StatsScopes } from './domain/stats/stats-scope';
+import { StatsService } from './domain/stats/stats-service';
 import { FollowupService } from './domain/followup/followup-service';
 import { ReporterNotices } from './domain/followup/reporter-notices';
 import type { ReceiptGenerator } from './domain/reports/receipt-code';
@@ -143,6 +145,11 @@ export function buildServices(o: ServiceOptions) {
     clock,
   );
   const register = new MediationRegister({ reports: models.reports, audit: models.auditLog }, desks, units, catalog, (report) => intake.partiesOf(report));
+  const stats = new StatsService(
+    { reports: models.reports, campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes, audit: models.auditLog },
+    new StatsScopes(desks, units, new Set(o.systemAdmins)),
+    catalog,
+  );
   const followups = new FollowupService(
     { reports: models.reports, deliveries: models.deskDeliveries, messages: models.reportMessages, audit: models.auditLog, actions: models.reportActions },
     desks,
@@ -201,6 +208,7 @@ export function buildServices(o: ServiceOptions) {
     triage,
     mediation,
     register,
+    stats,
     audience,
     campaigns,
     isChatAdmin: (address, userId) => chats.isChatAdmin?.(address, userId) ?? Promise.resolve(false),
@@ -225,5 +233,5 @@ export function buildServices(o: ServiceOptions) {
     clock,
   });
 
-  return { deskT, evidence, residents, reports, intake, mediation, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, engine };
+  return { deskT, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, engine };
 }

@@ -22,7 +22,8 @@ export type CommandName =
   | 'subscribe'
   | 'unsubscribe'
   | 'group'
-  | 'campaign';
+  | 'campaign'
+  | 'stats';
 
 const ALIASES: Record<string, CommandName> = {
   start: 'start',
@@ -42,6 +43,9 @@ const ALIASES: Record<string, CommandName> = {
   group: 'group',
   chiendich: 'campaign',
   campaign: 'campaign',
+  thongke: 'stats',
+  stats: 'stats',
+  soket: 'stats',
   conflict: 'conflict',
   huy: 'cancel',
   cancel: 'cancel',

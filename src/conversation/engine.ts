@@ -8,6 +8,7 @@ import type { Actor, TriageService } from '../domain/triage/triage-service';
 import { isMediationAction, type MediationAction } from '../domain/mediation/dispute-card';
 import type { MediationService } from '../domain/mediation/mediation-service';
 import type { MediationRegister } from '../domain/mediation/mediation-register';
+import type { StatsService } from '../domain/stats/stats-service';
 import type { Audience } from '../domain/campaigns/audience';
 import type { CampaignService } from '../domain/campaigns/campaign-service';
 import type { MediationQuestion } from './flows/mediation-input-flow';
@@ -41,6 +42,7 @@ export interface EngineDeps {
   triage: Pick<TriageService, 'handle' | 'authorize'>;
   mediation: Pick<MediationService, 'apply' | 'openUnsettledMenu' | 'mediatorsOf' | 'declareConflict'>;
   register: Pick<MediationRegister, 'export'>;
+  stats: Pick<StatsService, 'command'>;
   audience: Pick<Audience, 'unsubscribe' | 'registerGroup'>;
   campaigns: Pick<CampaignService, 'roleOf' | 'list' | 'command'>;
   isChatAdmin(address: ChatAddress, userId: string): Promise<boolean>;
@@ -57,7 +59,7 @@ export interface EngineDeps {
 const MAX_CONFLICT_RETRIES = 3;
 
 /** Commands that work in a group chat: the officers' own. */
-const DESK_COMMANDS: CommandName[] = ['desk', 'topic', 'overdue', 'extend', 'register', 'conflict', 'group'];
+const DESK_COMMANDS: CommandName[] = ['desk', 'topic', 'overdue', 'extend', 'register', 'conflict', 'group', 'stats'];
 
 /** Flows an officer answers in a desk group (plain text is otherwise ignored in groups). */
 const DESK_FLOWS = ['desk_reply', 'forward_reason', 'duplicate_of', 'mediation_input'];

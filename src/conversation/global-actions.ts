@@ -6,6 +6,7 @@ import type { UnitAdminService } from '../domain/units/unit-admin-service';
 import type { ReportService } from '../domain/reports/report-service';
 import type { MediationRegister } from '../domain/mediation/mediation-register';
 import type { MediationService } from '../domain/mediation/mediation-service';
+import type { StatsService } from '../domain/stats/stats-service';
 import type { Audience } from '../domain/campaigns/audience';
 import type { CampaignService } from '../domain/campaigns/campaign-service';
 import type { ResidentService } from '../domain/residents/resident-service';
@@ -28,6 +29,7 @@ export interface GlobalActionDeps {
   unitAdmin: Pick<UnitAdminService, 'listUnits' | 'setCoverage'>;
   mediation: Pick<MediationService, 'declareConflict'>;
   register: Pick<MediationRegister, 'export'>;
+  stats: Pick<StatsService, 'command'>;
   audience: Pick<Audience, 'unsubscribe' | 'registerGroup'>;
   campaigns: Pick<CampaignService, 'roleOf' | 'list' | 'command'>;
   isChatAdmin(address: ChatAddress, userId: string): Promise<boolean>;
@@ -54,6 +56,9 @@ export class GlobalActions {
         return this.startFlow(turn, 'dispute');
       case 'register':
         turn.say(...(await this.deps.register.export(this.actor(turn), args, turn.now, turn.t)));
+        return;
+      case 'stats':
+        turn.say(...(await this.deps.stats.command({ ...this.actor(turn), userId: turn.event.senderId }, args, turn.now, turn.t, turn.lang)));
         return;
       case 'subscribe':
         return this.startFlow(turn, 'subscribe');

@@ -4,6 +4,7 @@ import { deskPayload } from '../../src/conversation/flow';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { fileTelegramDispute, type DisputeAnswers } from '../support/file-dispute';
 import { TelegramUser } from '../support/telegram-user';
+import { parseCsv } from '../support/csv';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import { TEST_KEY, eventually, testEnv } from '../support/test-env';
 
@@ -22,26 +23,6 @@ const noise: DisputeAnswers = {
   nameAndYear: 'Lê Thị Hoa, 1980',
   desired: 'Tắt nhạc sau 22 giờ',
 };
-
-/** Splits RFC 4180 CSV (quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), (i += 1);
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), (i += 1);
-    else cell += c;
-  }
-  return rows;
-}
 
 describe('disputes and grassroots mediation', () => {
   let telegram: FakeTelegramServer;

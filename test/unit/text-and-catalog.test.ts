@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadCatalog } from '../../src/config/catalog';
 import { foldVietnamese } from '../../src/shared/text';
 import { parseVietnamDateTime } from '../../src/shared/vietnam-time';
-import { parsePeriod } from '../../src/domain/mediation/mediation-register';
+import { parsePeriod } from '../../src/shared/vietnam-period';
 import { parseNameAndYear } from '../../src/conversation/flows/dispute-draft';
 import { ROOT } from '../support/services';
 

@@ -45,6 +45,7 @@ export class CampaignService {
           status: 'active',
           authorId: author.userId,
           authorAddressEnc: this.cipher.encrypt(JSON.stringify(author.address)),
+          unitId: this.units.units.find((u) => u.adminTelegramIds.includes(author.userId))?.id ?? null,
           // A one-off time already past fires at the next round; a recurring one starts from now.
           scheduledThrough: draft.schedule.kind === 'once' ? new Date(Math.min(now.getTime(), new Date(draft.schedule.at).getTime() - 1)) : now,
           createdAt: now,

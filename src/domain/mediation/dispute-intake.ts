@@ -73,6 +73,7 @@ export class DisputeIntake {
       forwards: [],
       relatedCodes: [],
       assessment: null,
+      assessedAt: null,
       assignee: null,
       outcome: null,
       closedAt: null,

@@ -5,22 +5,18 @@ import type { Catalog } from '../../config/catalog';
 import { isMediation, type UnitDirectory } from '../../config/units';
 import type { ChatAddress, OutboundMessage } from '../../conversation/events';
 import type { Translate } from '../../i18n';
-import { parseVietnamDateTime, startOfVietnamDay, vietnamDate, vietnamInstant } from '../../shared/vietnam-time';
+import { toCsv } from '../../shared/csv';
+import { dayLabel, lastDayOf, parsePeriod, type Period } from '../../shared/vietnam-period';
+import { vietnamDate } from '../../shared/vietnam-time';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { DisputeParties, ReportDoc } from '../../storage/models/report.model';
 import type { DeskService } from '../desks/desk-service';
 
-const DAY_MS = 86_400_000;
 const MAX_ROWS = 5000;
 /** The columns of the Ministry of Justice's mediation register (sổ theo dõi hoạt động hòa giải ở cơ sở). */
 export const REGISTER_COLUMNS = ['no', 'received', 'mediators', 'parties', 'content', 'agreement', 'result', 'notes'] as const;
 
 export type RegisterRow = Record<(typeof REGISTER_COLUMNS)[number], string>;
-export interface Period {
-  from: Date;
-  /** Exclusive. */
-  to: Date;
-}
 
 /**
  * The mediation register (/sohoagiai [từ] [đến]): a team's disputes received
@@ -55,13 +51,13 @@ export class MediationRegister {
       at: now,
     });
     const header = REGISTER_COLUMNS.map((c) => t(`register.col.${c}`));
-    const stamp = `${dayLabel(period.from, '')}-${dayLabel(new Date(period.to.getTime() - 1), '')}`;
-    const csv = toCsv(header, rows);
+    const stamp = `${dayLabel(period.from, '')}-${dayLabel(lastDayOf(period), '')}`;
+    const csv = toCsv([header, ...rows.map((row) => REGISTER_COLUMNS.map((c) => row[c]))]);
     const xlsx = await toXlsx(t('register.sheet'), header, rows);
     const file = (name: string, mime: string, content: Buffer) => ({ kind: 'document' as const, mime, fileName: name, evidenceId: `register-${randomUUID()}`, platform: null, load: async () => content });
     return [
       {
-        text: t('register.summary', { unit: unit.name, from: dayLabel(period.from, '/'), to: dayLabel(new Date(period.to.getTime() - 1), '/'), count: rows.length }),
+        text: t('register.summary', { unit: unit.name, from: dayLabel(period.from, '/'), to: dayLabel(lastDayOf(period), '/'), count: rows.length }),
         attachments: [
           file(`so-hoa-giai-${unit.id}-${stamp}.csv`, 'text/csv', csv),
           file(`so-hoa-giai-${unit.id}-${stamp}.xlsx`, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', xlsx),
@@ -99,32 +95,6 @@ export class MediationRegister {
       };
     });
   }
-}
-
-/** "[từ] [đến]" as dd/mm/yyyy; by default the current month (Vietnam time). The end day is included. */
-export function parsePeriod(args: string, now: Date): Period | null {
-  const words = args.trim().split(/\s+/).filter(Boolean);
-  if (words.length > 2) return null;
-  const days = words.map((w) => parseVietnamDateTime(w, now));
-  if (days.some((d) => d === null || d.hasTime || d.rest !== '')) return null;
-  const { year, month } = vietnamDate(now);
-  const from = days[0] ? startOfVietnamDay(days[0].at) : vietnamInstant(year, month, 1);
-  if (!from) return null;
-  const to = days[1] ? new Date(startOfVietnamDay(days[1].at).getTime() + DAY_MS) : new Date(startOfVietnamDay(now).getTime() + DAY_MS);
-  return from < to ? { from, to } : null;
-}
-
-function dayLabel(date: Date, separator: string): string {
-  const { year, month, day } = vietnamDate(date);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return separator ? `${pad(day)}${separator}${pad(month)}${separator}${year}` : `${year}${pad(month)}${pad(day)}`;
-}
-
-/** RFC 4180 CSV in UTF-8 with a byte-order mark, so spreadsheet programs keep the diacritics. */
-export function toCsv(header: string[], rows: RegisterRow[]): Buffer {
-  const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-  const lines = [header, ...rows.map((row) => REGISTER_COLUMNS.map((c) => row[c]))].map((cells) => cells.map(cell).join(','));
-  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 }
 
 async function toXlsx(sheetName: string, header: string[], rows: RegisterRow[]): Promise<Buffer> {

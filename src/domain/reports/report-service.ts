@@ -80,6 +80,7 @@ export class ReportService {
       forwards: [],
       relatedCodes: await this.relatedCodes(identifiers, unitIds),
       assessment: null,
+      assessedAt: null,
       assignee: null,
       outcome: null,
       duplicateOf: null,

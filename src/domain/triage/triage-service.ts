@@ -108,7 +108,7 @@ export class TriageService {
       if (report.status === 'received') return [{ text: t('triage.accept_first') }];
       if (!(await this.claim(slot('assess'), name, now))) return this.alreadyDone(slot('assess'), t);
       if (!(await this.lockVersion(report, slot('assess'), name, now))) return [{ text: t('triage.changed_meanwhile') }];
-      await this.models.reports.updateOne({ _id: reportId }, { $set: { assessment: action }, $inc: { version: 1 } });
+      await this.models.reports.updateOne({ _id: reportId }, { $set: { assessment: action, assessedAt: now }, $inc: { version: 1 } });
     } else {
       const outcome = action.slice('close:'.length) as Outcome;
       if (report.status !== 'accepted') return [{ text: t('triage.accept_first') }];
@@ -162,7 +162,7 @@ export class TriageService {
     await this.models.reports.updateOne(
       { _id: reportId },
       {
-        $set: { unitIds, status: 'received', assignee: null, assessment: null, deliveredAt: null },
+        $set: { unitIds, status: 'received', assignee: null, assessment: null, assessedAt: null, deliveredAt: null },
         $push: { forwards: { fromUnitId: desk.unitId, toUnitId, reason, by, at: now }, statusHistory: { status: 'forwarded', at: now } },
         $inc: { version: 1 },
       },

@@ -47,6 +47,8 @@ export interface CampaignDoc {
   /** The author: their platform user id (who may change the campaign) and encrypted chat address. */
   authorId: string;
   authorAddressEnc: string;
+  /** The unit whose admin created it (its period statistics count the campaign); null for system and group admins. */
+  unitId: string | null;
   /** Fire times up to this instant have been turned into runs. */
   scheduledThrough: Date;
   createdAt: Date;
@@ -142,6 +144,7 @@ const campaignSchema = new Schema<CampaignDoc>(
     status: { type: String, required: true },
     authorId: { type: String, required: true },
     authorAddressEnc: { type: String, required: true },
+    unitId: { type: String, default: null },
     scheduledThrough: { type: Date, required: true },
     createdAt: { type: Date, required: true },
   },
@@ -150,6 +153,8 @@ const campaignSchema = new Schema<CampaignDoc>(
 // Serves the scheduler (active campaigns) and /chiendich (an author's campaigns).
 campaignSchema.index({ status: 1 });
 campaignSchema.index({ authorId: 1, createdAt: -1 });
+// Serves a unit's period statistics (/thongke): its campaigns.
+campaignSchema.index({ unitId: 1 });
 
 const runSchema = new Schema<CampaignRunDoc>(
   {
@@ -166,6 +171,8 @@ const runSchema = new Schema<CampaignRunDoc>(
 // Serves resuming runs left mid-materialization, and a campaign's run list.
 runSchema.index({ status: 1 });
 runSchema.index({ campaignId: 1, fireAt: -1 });
+// Serves period statistics: runs fired in a period.
+runSchema.index({ fireAt: 1 });
 
 const deliverySchema = new Schema<BroadcastDeliveryDoc>(
   {
@@ -192,6 +199,8 @@ const outcomeSchema = new Schema<BroadcastOutcomeDoc>(
 );
 // Serves per-run figures.
 outcomeSchema.index({ campaignId: 1, runId: 1, status: 1 });
+// Serves period statistics: the outcomes of the runs fired in a period.
+outcomeSchema.index({ runId: 1, status: 1 });
 
 const retrySchema = new Schema<BroadcastRetryDoc>(
   {

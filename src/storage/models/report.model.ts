@@ -81,6 +81,8 @@ export interface ReportDoc {
   relatedCodes: string[];
   /** Valuable or not (có giá trị): the figure every period report counts. */
   assessment: Assessment | null;
+  /** When the assessment was made, so a period's figures can be computed as they stood at its end. */
+  assessedAt: Date | null;
   /** The officer who accepted the tip, and their unit. */
   assignee: { unitId: string; name: string } | null;
   outcome: Outcome | null;
@@ -149,6 +151,7 @@ const schema = new Schema<ReportDoc>(
     forwards: [{ _id: false, fromUnitId: String, toUnitId: String, reason: String, by: String, at: Date }],
     relatedCodes: { type: [String], default: [] },
     assessment: { type: String, default: null },
+    assessedAt: { type: Date, default: null },
     assignee: { type: new Schema({ unitId: String, name: String }, { _id: false }), default: null },
     outcome: { type: String, default: null },
     duplicateOf: { type: String, default: null },
@@ -203,6 +206,9 @@ schema.index({ 'reporter.residentKey': 1 });
 schema.index({ 'evidence.id': 1 });
 // Serves the mediation register (/sohoagiai): a team's disputes by date received.
 schema.index({ kind: 1, unitIds: 1, createdAt: 1 });
+// Serves period statistics (/thongke) of every unit, and of a unit's tips it forwarded away.
+schema.index({ createdAt: 1 });
+schema.index({ 'forwards.fromUnitId': 1, createdAt: 1 });
 // Serves a newly registered desk picking up tips no desk has yet.
 schema.index({ deliveredAt: 1, createdAt: 1 });
 

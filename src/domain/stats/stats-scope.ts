@@ -1,0 +1,50 @@
+import type { Unit, UnitDirectory } from '../../config/units';
+import type { ChatAddress } from '../../conversation/events';
+import { foldVietnamese } from '../../shared/text';
+import type { DeskService } from '../desks/desk-service';
+
+/** Whose figures: one unit's, or every unit's (system admins only). */
+export type StatsScope = { kind: 'unit'; unit: Unit } | { kind: 'all' };
+
+export type ScopeResult = { kind: 'ok'; scope: StatsScope; rest: string } | { kind: 'not_allowed' } | { kind: 'other_unit' };
+
+const ALL_WORDS = new Set(['tatca', 'all', '*']);
+
+/**
+ * Who may see which figures. An officer sees their desk's unit; a unit admin
+ * (config/units.json, in a private chat) their own units; a system admin
+ * (ADMIN_TELEGRAM_IDS) every unit together, or one named by its id
+ * ("/thongke cap-p4 thangtruoc"). Naming a unit one may not see is refused,
+ * never silently answered with other figures.
+ */
+export class StatsScopes {
+  constructor(
+    private readonly desks: Pick<DeskService, 'find'>,
+    private readonly units: UnitDirectory,
+    private readonly systemAdmins: ReadonlySet<string>,
+  ) {}
+
+  async resolve(address: ChatAddress, senderId: string | null, args: string): Promise<ScopeResult> {
+    const desk = await this.desks.find(address);
+    const onTelegram = address.channel === 'telegram' && senderId !== null;
+    const isSystemAdmin = onTelegram && this.systemAdmins.has(senderId);
+    const administered = onTelegram ? this.units.units.filter((u) => u.adminTelegramIds.includes(senderId)) : [];
+    const deskUnit = desk ? this.units.byId(desk.unitId) : undefined;
+    const visible = (unit: Unit) => isSystemAdmin || administered.includes(unit) || unit === deskUnit;
+
+    const words = args.trim().split(/\s+/).filter(Boolean);
+    const named = words.map((w) => foldVietnamese(w)).findIndex((w) => ALL_WORDS.has(w) || this.units.byId(w) !== undefined);
+    const rest = words.filter((_, i) => i !== named).join(' ');
+    if (named >= 0) {
+      const word = foldVietnamese(words[named]);
+      if (ALL_WORDS.has(word)) return isSystemAdmin ? { kind: 'ok', scope: { kind: 'all' }, rest } : deskUnit || administered.length ? { kind: 'other_unit' } : { kind: 'not_allowed' };
+      const unit = this.units.byId(word) as Unit;
+      if (visible(unit)) return { kind: 'ok', scope: { kind: 'unit', unit }, rest };
+      return deskUnit || administered.length ? { kind: 'other_unit' } : { kind: 'not_allowed' };
+    }
+    if (deskUnit) return { kind: 'ok', scope: { kind: 'unit', unit: deskUnit }, rest };
+    if (isSystemAdmin) return { kind: 'ok', scope: { kind: 'all' }, rest };
+    if (administered.length > 0) return { kind: 'ok', scope: { kind: 'unit', unit: administered[0] }, rest };
+    return { kind: 'not_allowed' };
+  }
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import type { Catalog } from '../../config/catalog';
+import type { ChatAddress, OutboundMessage } from '../../conversation/events';
+import type { Language, Translate } from '../../i18n';
+import { parseStatsPeriod, type NamedPeriod, type Period } from '../../shared/vietnam-period';
+import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
+import type { BroadcastOutcomeDoc, BroadcastStatus, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
+import type { ReportDoc } from '../../storage/models/report.model';
+import { ReportTally, type ReportFigures, type TallySource } from './report-tally';
+import type { StatsScope, StatsScopes } from './stats-scope';
+import { renderStats } from './stats-render';
+
+export const DELIVERY_STATUSES: readonly (BroadcastStatus | 'pending')[] = ['sent', 'failed', 'blocked', 'skipped', 'in_doubt', 'pending'];
+
+export interface CampaignFigures {
+  /** Campaigns with at least one run fired in the period. */
+  campaigns: number;
+  runs: number;
+  recipients: number;
+  /** How each recipient's delivery stood at `asOf`; "pending" is not yet settled. Adds up to `recipients`. */
+  byStatus: Record<BroadcastStatus | 'pending', number>;
+}
+
+/** A period's figures for one scope, as they stood at `asOf`. */
+export interface PeriodStats {
+  scope: StatsScope;
+  kind: NamedPeriod;
+  period: Period;
+  /** The period's end, or the moment asked for a period under way. */
+  asOf: Date;
+  reports: ReportFigures;
+  campaigns: CampaignFigures;
+}
+
+/** Exactly the fields the tally reads, so 100,000 reports stream without their texts. */
+const TALLY_PROJECTION: Record<Exclude<keyof TallySource, 'dispute'> | 'dispute.referral', 1> = {
+  kind: 1,
+  category: 1,
+  group: 1,
+  channel: 1,
+  unitIds: 1,
+  statusHistory: 1,
+  forwards: 1,
+  assessment: 1,
+  assessedAt: 1,
+  outcome: 1,
+  createdAt: 1,
+  deadlines: 1,
+  'dispute.referral': 1,
+};
+
+export interface StatsModels {
+  reports: Model<ReportDoc>;
+  campaigns: Model<CampaignDoc>;
+  runs: Model<CampaignRunDoc>;
+  outcomes: Model<BroadcastOutcomeDoc>;
+  audit: Model<AuditEntryDoc>;
+}
+
+/**
+ * Period statistics (sơ kết, /thongke): tips by reporting group and category,
+ * assessment, handling and outcomes, deadlines, times to accept and close,
+ * channels, disputes by kind and result, and campaign deliveries, for one unit
+ * or all. Reports are streamed through one cursor and added up in code, so it
+ * needs nothing FerretDB v1 and MongoDB do not share and memory does not grow
+ * with the number of reports. Every request is audited.
+ */
+export class StatsService {
+  constructor(
+    private readonly models: StatsModels,
+    private readonly scopes: StatsScopes,
+    private readonly catalog: Catalog,
+  ) {}
+
+  /** /thongke [đơn vị] [kỳ]: the summary in the chat, CSV and .xlsx files, and a chart. */
+  async command(actor: { address: ChatAddress; userId: string | null; name: string | null }, args: string, now: Date, t: Translate, lang: Language): Promise<OutboundMessage[]> {
+    const resolved = await this.scopes.resolve(actor.address, actor.userId, args);
+    if (resolved.kind !== 'ok') return [{ text: t(`stats.${resolved.kind}`) }];
+    const parsed = parseStatsPeriod(resolved.rest, now);
+    if (!parsed) return [{ text: t('stats.usage') }];
+    const stats = await this.compute(resolved.scope, parsed.kind, parsed.period, now);
+    await this.models.audit.create({
+      _id: randomUUID(),
+      reportId: null,
+      unitId: resolved.scope.kind === 'unit' ? resolved.scope.unit.id : '*',
+      actor: { channel: actor.address.channel, userId: actor.userId ?? actor.address.chatId, name: actor.name },
+      action: 'export_stats',
+      before: {},
+      after: { from: stats.period.from, to: stats.period.to, asOf: stats.asOf, tips: stats.reports.tips.received, disputes: stats.reports.disputes.received },
+      at: now,
+    });
+    return renderStats(stats, { t, lang, catalog: this.catalog });
+  }
+
+  async compute(scope: StatsScope, kind: NamedPeriod, period: Period, now: Date): Promise<PeriodStats> {
+    const asOf = new Date(Math.min(period.to.getTime(), now.getTime()));
+    const unitId = scope.kind === 'unit' ? scope.unit.id : null;
+    const tally = new ReportTally(
+      { groups: this.catalog.groups, categories: this.catalog.categories.map((c) => c.id), disputeKinds: this.catalog.disputes.kinds.map((k) => k.id) },
+      period,
+      asOf,
+      unitId,
+    );
+    const held = unitId === null ? {} : { $or: [{ unitIds: unitId }, { 'forwards.fromUnitId': unitId }] };
+    const cursor = this.models.reports
+      .find({ createdAt: { $gte: period.from, $lt: asOf }, ...held }, TALLY_PROJECTION)
+      .lean<TallySource[]>()
+      .cursor({ batchSize: 1000 });
+    for await (const report of cursor) tally.add(report as TallySource);
+    return { scope, kind, period, asOf, reports: tally.figures(), campaigns: await this.campaignFigures(unitId, period, asOf) };
+  }
+
+  /** Runs fired in the period (of the unit's campaigns), and where each of their deliveries stood at `asOf`. */
+  private async campaignFigures(unitId: string | null, period: Period, asOf: Date): Promise<CampaignFigures> {
+    const campaignIds = unitId === null ? null : (await this.models.campaigns.find({ unitId }, { _id: 1 }).lean()).map((c) => c._id);
+    const runs = await this.models.runs
+      .find({ fireAt: { $gte: period.from, $lt: asOf }, ...(campaignIds ? { campaignId: { $in: campaignIds } } : {}) }, { _id: 1, campaignId: 1, recipients: 1 })
+      .lean();
+    const byStatus = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as CampaignFigures['byStatus'];
+    const recipients = runs.reduce((sum, run) => sum + run.recipients, 0);
+    if (runs.length > 0) {
+      const counts = await this.models.outcomes.aggregate<{ _id: BroadcastStatus; n: number }>([
+        { $match: { runId: { $in: runs.map((r) => r._id) }, at: { $lt: asOf } } },
+        { $group: { _id: '$status', n: { $sum: 1 } } },
+      ]);
+      for (const { _id, n } of counts) if (_id in byStatus) byStatus[_id] += n;
+    }
+    byStatus.pending = Math.max(0, recipients - DELIVERY_STATUSES.reduce((sum, s) => (s === 'pending' ? sum : sum + byStatus[s]), 0));
+    return { campaigns: new Set(runs.map((r) => r.campaignId)).size, runs: runs.length, recipients, byStatus };
+  }
+}
