@@ -115,7 +115,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
 
   const http = createHttpServer();
   if (env.WEBCHAT_ENABLED) {
-    const webchat = new WebchatChannel(models.webchatMessages, cipher);
+    const webchat = new WebchatChannel(models.webchatMessages, models.webchatFiles, cipher);
     channels.register(webchat);
     registerWebchatRoutes(http, {
       pipeline,

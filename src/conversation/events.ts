@@ -55,6 +55,8 @@ export interface OutboundAttachment {
   fileName: string | null;
   evidenceId: string;
   platform: { channel: string; fileId: string } | null;
+  /** Made for this message (an export, a chart), not a stored evidence file: a channel that links to files keeps its own copy. */
+  generated?: boolean;
   load(): Promise<Buffer>;
 }
 

@@ -12,6 +12,7 @@ import { reminderModel } from './models/reminder.model';
 import { reporterNoticeModel } from './models/reporter-notice.model';
 import { unitCoverageModel } from './models/unit-coverage.model';
 import { residentModel } from './models/resident.model';
+import { webchatFileModel } from './models/webchat-file.model';
 import { webchatMessageModel } from './models/webchat-message.model';
 import { zaloModels } from './models/zalo.model';
 import { campaignModels } from './models/campaign.model';
@@ -30,6 +31,7 @@ function bindModels(connection: Connection) {
     deskDeliveries: deskDeliveryModel(connection),
     deliveryClaims: deliveryClaimModel(connection),
     webchatMessages: webchatMessageModel(connection),
+    webchatFiles: webchatFileModel(connection),
     auditLog: auditLogModel(connection),
     reportActions: reportActionModel(connection),
     reportMessages: reportMessageModel(connection),

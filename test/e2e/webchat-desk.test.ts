@@ -44,4 +44,30 @@ describe('officer desks in the local web chat', () => {
     expect((await fetch(`${app.url}${url}?sessionId=${resident.sessionId}`)).status).toBe(403);
     expect(p4Desk.all.concat(await p4Desk.newMessages()).some((m) => m.text.includes('TIN BÁO MỚI'))).toBe(false);
   });
+
+  it('gives a desk its period statistics as files it alone can open, the chart shown in the chat', async () => {
+    const desk = await WebchatClient.open(app.url);
+    await desk.say(`/trucban ${code('cap-p9')}`);
+    await desk.say('/thongke');
+    const [summary, chart] = await eventually('statistics', async () => {
+      await desk.newMessages();
+      const found = desk.all.filter((m) => m.text.startsWith('📊 Thống kê Công an Phường 9') || m.text.startsWith('📈'));
+      return found.length >= 2 ? found : undefined;
+    });
+    // The tip filed in Phường 11 by the spec above.
+    expect(summary.text).toContain('Tin báo: 1');
+    expect(summary.attachments.map((a) => a.fileName)).toEqual([expect.stringMatching(/^thong-ke-cap-p9-\d{8}-\d{8}\.csv$/), expect.stringMatching(/\.xlsx$/)]);
+    const csvUrl = summary.attachments[0].url;
+    expect(csvUrl).toMatch(/^\/api\/webchat\/files\//);
+    const csv = await fetch(`${app.url}${csvUrl}?sessionId=${desk.sessionId}`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect((await csv.text()).replace(/^\uFEFF/, '')).toContain('Tin báo theo nhóm');
+    const png = await fetch(`${app.url}${chart.attachments[0].url}?sessionId=${desk.sessionId}`);
+    expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+
+    const other = await WebchatClient.open(app.url);
+    expect((await fetch(`${app.url}${csvUrl}?sessionId=${other.sessionId}`)).status).toBe(404);
+    expect((await fetch(`${app.url}${csvUrl}?sessionId=nothex`)).status).toBe(400);
+  });
 });

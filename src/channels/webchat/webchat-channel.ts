@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
-import type { OutboundMessage } from '../../conversation/events';
+import type { OutboundAttachment, OutboundMessage } from '../../conversation/events';
 import { isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
+import type { WebchatFileDoc } from '../../storage/models/webchat-file.model';
 import type { WebchatMessageDoc } from '../../storage/models/webchat-message.model';
 import type { Channel } from '../channel';
 
@@ -27,6 +28,7 @@ export class WebchatChannel implements Channel {
 
   constructor(
     private readonly messages: Model<WebchatMessageDoc>,
+    private readonly files: Model<WebchatFileDoc>,
     private readonly cipher: PiiCipher,
   ) {}
 
@@ -36,17 +38,13 @@ export class WebchatChannel implements Channel {
 
   async send(chatId: string, message: OutboundMessage): Promise<string | null> {
     const chatKey = this.chatKey(chatId);
+    const urls = await Promise.all((message.attachments ?? []).map((a) => (a.generated ? this.keepFile(chatKey, a) : `/api/webchat/evidence/${a.evidenceId}`)));
     const body: Omit<WebchatMessage, 'seq'> = {
       text: message.text,
       buttons: message.buttons ?? [],
       quickReplies: message.requestContact ? [message.requestContact.alternative] : [],
       location: message.location ?? null,
-      attachments: (message.attachments ?? []).map((a) => ({
-        kind: a.kind,
-        mime: a.mime,
-        fileName: a.fileName,
-        url: `/api/webchat/evidence/${a.evidenceId}`,
-      })),
+      attachments: (message.attachments ?? []).map((a, i) => ({ kind: a.kind, mime: a.mime, fileName: a.fileName, url: urls[i] })),
     };
     const bodyEnc = this.cipher.encrypt(JSON.stringify(body));
     for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -67,7 +65,21 @@ export class WebchatChannel implements Channel {
     return docs.map((doc) => ({ seq: doc.seq, ...(JSON.parse(this.cipher.decrypt(doc.body)) as Omit<WebchatMessage, 'seq'>) }));
   }
 
+  /** A file made for this chat, for this chat's session only. */
+  async file(sessionId: string, id: string): Promise<{ mime: string; fileName: string | null; data: Buffer } | null> {
+    const doc = await this.files.findOne({ _id: id, chatKey: this.chatKey(sessionId) }).lean();
+    return doc ? { mime: doc.mime, fileName: doc.fileName, data: Buffer.from(this.cipher.decrypt(doc.dataEnc), 'base64') } : null;
+  }
+
   async forgetChat(chatId: string): Promise<void> {
     await this.messages.deleteMany({ chatKey: this.chatKey(chatId) });
+    await this.files.deleteMany({ chatKey: this.chatKey(chatId) });
+  }
+
+  private async keepFile(chatKey: string, attachment: OutboundAttachment): Promise<string> {
+    const id = randomUUID();
+    const dataEnc = this.cipher.encrypt((await attachment.load()).toString('base64'));
+    await this.files.create({ _id: id, chatKey, mime: attachment.mime, fileName: attachment.fileName, dataEnc, createdAt: new Date() });
+    return `/api/webchat/files/${id}`;
   }
 }

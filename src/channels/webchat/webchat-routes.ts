@@ -95,6 +95,17 @@ export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDe
     return { messages: await deps.channel.since(parsed.data.sessionId, parsed.data.after) };
   });
 
+  // A file the bot made for a chat (an export, a chart) is served to that chat's session only.
+  app.get('/api/webchat/files/:id', async (request, reply) => {
+    const params = z.object({ id: z.string().uuid() }).safeParse(request.params);
+    const query = z.object({ sessionId }).safeParse(request.query);
+    if (!params.success || !query.success) return reply.code(400).send({ error: 'invalid_request' });
+    const file = await deps.channel.file(query.data.sessionId, params.data.id);
+    if (!file) return reply.code(404).send({ error: 'not_found' });
+    const name = encodeURIComponent(file.fileName ?? params.data.id);
+    return reply.type(file.mime).header('content-disposition', `inline; filename*=UTF-8''${name}`).send(file.data);
+  });
+
   // Evidence is shown only to a web chat registered as the desk of a unit holding the tip.
   app.get('/api/webchat/evidence/:id', async (request, reply) => {
     const params = z.object({ id: z.string().uuid() }).safeParse(request.params);

@@ -54,7 +54,7 @@ export class MediationRegister {
     const stamp = `${dayLabel(period.from, '')}-${dayLabel(lastDayOf(period), '')}`;
     const csv = toCsv([header, ...rows.map((row) => REGISTER_COLUMNS.map((c) => row[c]))]);
     const xlsx = await toXlsx(t('register.sheet'), header, rows);
-    const file = (name: string, mime: string, content: Buffer) => ({ kind: 'document' as const, mime, fileName: name, evidenceId: `register-${randomUUID()}`, platform: null, load: async () => content });
+    const file = (name: string, mime: string, content: Buffer) => ({ kind: 'document' as const, mime, fileName: name, evidenceId: `register-${randomUUID()}`, platform: null, generated: true, load: async () => content });
     return [
       {
         text: t('register.summary', { unit: unit.name, from: dayLabel(period.from, '/'), to: dayLabel(lastDayOf(period), '/'), count: rows.length }),

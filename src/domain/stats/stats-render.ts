@@ -25,6 +25,7 @@ export async function renderStats(stats: PeriodStats, context: RenderContext): P
     fileName,
     evidenceId: `stats-${randomUUID()}`,
     platform: null,
+    generated: true,
     load: async () => content,
   });
   const csv = statsCsv(tables, heading);

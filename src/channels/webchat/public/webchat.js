@@ -93,6 +93,13 @@
       link.target = '_blank';
       link.textContent = '📎 ' + (a.fileName || a.kind);
       div.appendChild(link);
+      if (a.kind === 'photo' && a.url.indexOf('/api/webchat/files/') === 0) {
+        var img = document.createElement('img');
+        img.src = link.href;
+        img.alt = a.fileName || '';
+        img.className = 'attachment-image';
+        div.appendChild(img);
+      }
     });
   }
 
