@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -75,6 +76,7 @@ func run(listen, dir string, watchStdin bool, logLevel string) error {
 
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()
+	go lookupIndexSweep(ctx, abs, time.Second, logger)
 
 	fmt.Printf("READY %s\n", f.MongoDBURI())
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
@@ -46,6 +46,7 @@ export function ensureFerretdbBinary(override?: string): string {
 
 function sourceStamp(toolDir: string): string {
   const hash = createHash('sha256');
-  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(path.join(toolDir, file)));
+  const sources = readdirSync(toolDir).filter((file) => file.endsWith('.go')).sort();
+  for (const file of [...sources, 'go.mod', 'go.sum']) hash.update(file).update(readFileSync(path.join(toolDir, file)));
   return hash.digest('hex');
 }
