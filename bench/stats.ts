@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   const t = createI18n(path.join(root, 'locales')).forLanguage('vi');
   const { models } = database;
   const stats = new StatsService(
-    { reports: models.reports, campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes, audit: models.auditLog },
+    { reports: models.reports, campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes, audit: models.auditLog, snapshots: models.statsSnapshots },
     new StatsScopes({ find: async () => null }, units, new Set()),
     catalog,
   );

@@ -146,7 +146,7 @@ export function buildServices(o: ServiceOptions) {
   );
   const register = new MediationRegister({ reports: models.reports, audit: models.auditLog }, desks, units, catalog, (report) => intake.partiesOf(report));
   const stats = new StatsService(
-    { reports: models.reports, campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes, audit: models.auditLog },
+    { reports: models.reports, campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes, audit: models.auditLog, snapshots: models.statsSnapshots },
     new StatsScopes(desks, units, new Set(o.systemAdmins)),
     catalog,
   );

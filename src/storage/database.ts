@@ -8,6 +8,7 @@ import { deskModel } from './models/desk.model';
 import { inboxModel } from './models/inbox.model';
 import { reportMessageModel } from './models/report-message.model';
 import { reportModel } from './models/report.model';
+import { statsSnapshotModel } from './models/stats-snapshot.model';
 import { reminderModel } from './models/reminder.model';
 import { reporterNoticeModel } from './models/reporter-notice.model';
 import { unitCoverageModel } from './models/unit-coverage.model';
@@ -38,6 +39,7 @@ function bindModels(connection: Connection) {
     reminders: reminderModel(connection),
     reporterNotices: reporterNoticeModel(connection),
     unitCoverage: unitCoverageModel(connection),
+    statsSnapshots: statsSnapshotModel(connection),
     ...zaloModels(connection),
     ...campaignModels(connection),
   };

@@ -176,6 +176,8 @@ describe('period statistics (sơ kết) on seeded data with known answers', () =
     await env.models.reports.updateOne({ _id: fraud?._id }, { $set: { assessment: 'not_valuable', assessedAt: later } });
     await env.models.reports.updateOne({ _id: loan?._id }, { $set: { unitIds: ['cap-vts'] }, $push: { forwards: { fromUnitId: 'cap-p4', toUnitId: 'cap-vts', reason: 'x', by: 'x', at: later } } });
 
+    // Not from the kept figures: computed again from the reports as they are now.
+    await env.models.statsSnapshots.deleteMany({});
     const after = await env.stats.compute({ kind: 'unit', unit: unit('cap-p4') }, november.kind, november.period, later);
     expect(after.reports).toEqual(before.reports);
     expect(after.campaigns).toEqual(before.campaigns);
@@ -183,8 +185,29 @@ describe('period statistics (sơ kết) on seeded data with known answers', () =
     expect(await env.models.auditLog.countDocuments({ action: 'export_stats', unitId: 'cap-p4' })).toBe(2);
   });
 
+  it('keeps an ended period’s figures and answers from them; a period under way is computed afresh', async () => {
+    await env.models.statsSnapshots.deleteMany({});
+    const first = await env.stats.compute({ kind: 'unit', unit: unit('cap-p4') }, november.kind, november.period, now);
+    expect(await env.models.statsSnapshots.countDocuments({ _id: `cap-p4|${november.period.from.toISOString()}|${november.period.to.toISOString()}` })).toBe(1);
+    // Rewrite November's history behind the service's back: the kept figures still answer.
+    const drugs = { category: 'drugs', createdAt: { $lt: november.period.to } };
+    await env.models.reports.updateOne(drugs, { $set: { group: 'economic' } });
+    const again = await env.stats
+      .compute({ kind: 'unit', unit: unit('cap-p4') }, november.kind, november.period, new Date('2026-12-05T00:00:00Z'))
+      .finally(() => env.models.reports.updateOne(drugs, { $set: { group: 'social_evils' } }));
+    expect(again.reports).toEqual(first.reports);
+    expect(again.asOf).toEqual(november.period.to);
+    // December is under way: nothing is kept for it, and what changed shows at once.
+    const december = parseStatsPeriod('thangnay', now);
+    if (!december) throw new Error('period');
+    const live = await env.stats.compute({ kind: 'all' }, december.kind, december.period, now);
+    expect(live.reports.tips.received).toBe(1);
+    expect(await env.models.statsSnapshots.countDocuments({ _id: { $regex: /^\*\|2026-11-30T17/ } })).toBe(0);
+  });
+
   it('sends a summary in the chat, a CSV and an .xlsx that read back to the same tables, and a PNG chart of the expected size', async () => {
     const actor = { address: { channel: 'telegram' as const, chatId: '-9004' }, userId: '44', name: 'Trực ban' };
+    await env.desks.register(actor.address, env.desks.inviteCodeFor('cap-p4'), 'Trực ban', now);
     const messages = await env.stats.command(actor, 'tu 01/11/2026 den 30/11/2026', now, vi(), 'vi');
     const summary = messages[0].text;
     expect(summary).toContain('📊 Thống kê Công an Phường 4');
@@ -192,7 +215,7 @@ describe('period statistics (sơ kết) on seeded data with known answers', () =
     expect(summary).toContain('Tin báo: 7 (có giá trị 2 · không có giá trị 1 · chưa đánh giá 4)');
     expect(summary).toContain('An ninh chính trị 1 · Tội phạm hình sự 4 · Tệ nạn xã hội 2');
     expect(summary).toContain('Quá hạn: 4 (chưa tiếp nhận 2 · chưa có kết quả 2)');
-    expect(summary).toContain('Trung vị: tiếp nhận sau 2 giờ · kết thúc sau 3,1 ngày');
+    expect(summary).toContain('Thời gian trung vị đến khi tiếp nhận: 2 giờ · đến khi kết thúc: 3,1 ngày');
     expect(summary).toContain('Đã chuyển đơn vị khác: 1');
     expect(summary).toContain('Chiến dịch: 1 lượt gửi của 1 chiến dịch, 5 người nhận: đã gửi 3');
 

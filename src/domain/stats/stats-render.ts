@@ -68,7 +68,7 @@ function headingLines(stats: PeriodStats, { t, lang }: RenderContext): string[] 
 function summaryLines(stats: PeriodStats, { t, lang }: RenderContext): string[] {
   const number = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 });
   const n = (value: number) => number.format(value);
-  const duration = (hours: number | null) => (hours === null ? t('stats.none') : hours < 48 ? t('stats.hours', { n: n(hours) }) : t('stats.days', { n: n(Math.round((hours / 24) * 10) / 10) }));
+  const duration = (hours: number | null) => (hours === null ? t('stats.no_time') : hours < 48 ? t('stats.hours', { n: n(hours) }) : t('stats.days', { n: n(Math.round((hours / 24) * 10) / 10) }));
   const list = (entries: [string, number][]) => entries.filter(([, count]) => count > 0).map(([label, count]) => `${label} ${n(count)}`).join(' · ') || t('stats.none');
   const { tips, disputes } = stats.reports;
   const sections = sectionsOf(stats);

@@ -7,6 +7,8 @@ import { parseStatsPeriod, type NamedPeriod, type Period } from '../../shared/vi
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { BroadcastOutcomeDoc, BroadcastStatus, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
 import type { ReportDoc } from '../../storage/models/report.model';
+import type { StatsSnapshotDoc } from '../../storage/models/stats-snapshot.model';
+import { isDuplicateKeyError } from '../../shared/errors';
 import { ReportTally, type ReportFigures, type TallySource } from './report-tally';
 import type { StatsScope, StatsScopes } from './stats-scope';
 import { renderStats } from './stats-render';
@@ -56,6 +58,7 @@ export interface StatsModels {
   runs: Model<CampaignRunDoc>;
   outcomes: Model<BroadcastOutcomeDoc>;
   audit: Model<AuditEntryDoc>;
+  snapshots: Model<StatsSnapshotDoc>;
 }
 
 /**
@@ -93,7 +96,31 @@ export class StatsService {
     return renderStats(stats, { t, lang, catalog: this.catalog });
   }
 
+  /**
+   * The figures of a period for a scope: for an ended period, the ones kept
+   * when it was first asked (computed and kept now if it never was); for a
+   * period under way, computed afresh up to now.
+   */
   async compute(scope: StatsScope, kind: NamedPeriod, period: Period, now: Date): Promise<PeriodStats> {
+    const ended = period.to.getTime() <= now.getTime();
+    const key = `${scope.kind === 'unit' ? scope.unit.id : '*'}|${period.from.toISOString()}|${period.to.toISOString()}`;
+    if (ended) {
+      const kept = await this.models.snapshots.findOne({ _id: key }).lean();
+      if (kept) return { scope, kind, period, asOf: period.to, reports: kept.reports as ReportFigures, campaigns: kept.campaigns as CampaignFigures };
+    }
+    const stats = await this.tally(scope, kind, period, now);
+    if (ended) {
+      try {
+        await this.models.snapshots.create({ _id: key, reports: stats.reports, campaigns: stats.campaigns, computedAt: now });
+      } catch (error) {
+        // Another request kept the same period first: the same figures.
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+    }
+    return stats;
+  }
+
+  private async tally(scope: StatsScope, kind: NamedPeriod, period: Period, now: Date): Promise<PeriodStats> {
     const asOf = new Date(Math.min(period.to.getTime(), now.getTime()));
     const unitId = scope.kind === 'unit' ? scope.unit.id : null;
     const tally = new ReportTally(
