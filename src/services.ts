@@ -178,7 +178,7 @@ export function buildServices(o: ServiceOptions) {
   const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, residents, cipher);
   const campaigns = new CampaignService({ campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes }, audience, units, new Set(o.systemAdmins), cipher);
   const dispatcher = new BroadcastDispatcher(
-    { runs: models.campaignRuns, deliveries: models.broadcastDeliveries, outcomes: models.broadcastOutcomes, retries: models.broadcastRetries, campaigns: models.campaigns, claims: models.deliveryClaims },
+    { runs: models.campaignRuns, deliveries: models.broadcastDeliveries, outcomes: models.broadcastOutcomes, retries: models.broadcastRetries, campaigns: models.campaigns, claims: models.deliveryClaims, senders: models.broadcastSenders },
     audience,
     {
       send: (address, message) => chats.send(address, [message]),

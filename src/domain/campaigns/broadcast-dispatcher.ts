@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { SendFailure } from '../../channels/channel';
 import type { ChatAddress, OutboundMessage } from '../../conversation/events';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
-import type { BroadcastDeliveryDoc, BroadcastOutcomeDoc, BroadcastRetryDoc, BroadcastStatus, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
+import type { BroadcastDeliveryDoc, BroadcastOutcomeDoc, BroadcastRetryDoc, BroadcastSenderDoc, BroadcastStatus, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
 import type { DeliveryClaimDoc } from '../../storage/models/desk-delivery.model';
 import type { Audience } from './audience';
 import { RateLimiter, type RateLimits } from './rate-limiter';
@@ -14,6 +15,9 @@ const CHUNK = 200;
 const MAX_ATTEMPTS = 5;
 const DEFAULT_LEASE_MS = 2 * 60_000;
 const ZALO_NIGHT = { startMin: 22 * 60, endMin: 6 * 60 };
+/** How often a sending instance says so, and how long after its last word it no longer counts. */
+const HEARTBEAT_MS = 1000;
+const SENDER_STALE_MS = 3 * HEARTBEAT_MS;
 
 export interface BroadcastPorts {
   send(address: ChatAddress, message: OutboundMessage): Promise<unknown>;
@@ -35,7 +39,8 @@ type Settled = boolean;
  * (insert-only: one cheap write, even on FerretDB). A claim whose delivery
  * has no outcome after the lease means the process died during the call:
  * the delivery is recorded "in doubt" and never sent again blindly. 429s,
- * transient errors and Zalo's night hours schedule a retry.
+ * transient errors and Zalo's night hours schedule a retry. Instances that
+ * send at the same time split the overall rate limit (broadcast_senders).
  */
 export class BroadcastDispatcher {
   private readonly limiter: RateLimiter;
@@ -46,6 +51,10 @@ export class BroadcastDispatcher {
   private stopped = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private readonly instanceId = randomUUID();
+  private lastHeartbeat = -Infinity;
+  /** This instance's part of the work while several send: deliveries whose id hashes to `index` of `of`. */
+  private part = { index: 0, of: 1 };
 
   constructor(
     private readonly models: {
@@ -55,6 +64,7 @@ export class BroadcastDispatcher {
       retries: Model<BroadcastRetryDoc>;
       campaigns: Model<CampaignDoc>;
       claims: Model<DeliveryClaimDoc>;
+      senders: Model<BroadcastSenderDoc>;
     },
     private readonly audience: Pick<Audience, 'resolve' | 'drop'>,
     private readonly ports: BroadcastPorts,
@@ -77,6 +87,8 @@ export class BroadcastDispatcher {
     this.stopped = true;
     this.wake?.();
     await this.loop;
+    // The others may take the whole rate again at once.
+    await this.models.senders.deleteOne({ _id: this.instanceId }).catch(() => undefined);
   }
 
   /** A run was materialized: start on it now. */
@@ -115,6 +127,7 @@ export class BroadcastDispatcher {
    * for every range query), a chunk at a time.
    */
   private async sendRun(run: CampaignRunDoc): Promise<number> {
+    await this.heartbeat(true);
     let handled = 0;
     let unsettled = false;
     const cursor = this.models.deliveries
@@ -201,6 +214,8 @@ export class BroadcastDispatcher {
 
   /** One attempt at one delivery; true once it has an outcome or a retry scheduled. */
   private async attempt(campaign: CampaignDoc, a: Attempt): Promise<Settled> {
+    // Another sender's part: left unsettled, so it is looked at again (and taken over if that sender stops).
+    if (this.part.of > 1 && partOf(a.deliveryId, this.part.of) !== this.part.index) return false;
     const now = this.clock();
     const address = await this.audience.resolve(a.recipient);
     if (typeof address === 'string') return this.outcome(a, 'skipped', address);
@@ -211,9 +226,10 @@ export class BroadcastDispatcher {
     }
     const last = campaign.messages.length - 1;
     for (let part = a.partsSent; part <= last; part += 1) {
-      await this.limiter.acquire(`${address.channel}:${address.chatId}`, a.recipient.kind === 'group');
       const claimId = `bc:${a.deliveryId}#${a.attempt}:${part}`;
+      await this.limiter.acquire(`${address.channel}:${address.chatId}`, a.recipient.kind === 'group');
       if (!(await this.claim(claimId))) return this.alreadyClaimed(a, claimId);
+      await this.heartbeat();
       await this.limiter.depart();
       try {
         await this.ports.send(address, { text: campaign.messages[part].text, broadcast: true });
@@ -242,6 +258,24 @@ export class BroadcastDispatcher {
       case 'permanent':
         return this.outcome(a, 'failed', reason);
     }
+  }
+
+  /**
+   * While sending, says so every second and takes its part: of the overall
+   * rate, 1 / the instances that said so lately, and of each run, the
+   * deliveries whose id hashes to its place among them. Instances never race
+   * for the same recipient, and one that stops stops counting within
+   * seconds: the others take its rate and its recipients over.
+   */
+  private async heartbeat(now_ = false): Promise<void> {
+    if (!now_ && Date.now() - this.lastHeartbeat < HEARTBEAT_MS) return;
+    this.lastHeartbeat = Date.now();
+    const now = this.clock();
+    await this.models.senders.updateOne({ _id: this.instanceId }, { $set: { lastSeenAt: now } }, { upsert: true });
+    const sending = (await this.models.senders.find({ lastSeenAt: { $gt: new Date(now.getTime() - SENDER_STALE_MS) } }, { _id: 1 }).lean()).map((s) => s._id).sort();
+    const index = sending.indexOf(this.instanceId);
+    this.part = index < 0 ? { index: 0, of: 1 } : { index, of: sending.length };
+    this.limiter.setShare(1 / this.part.of);
   }
 
   /** Someone holds this call. With an outcome it is done; without one past the lease, its process died mid-call. */
@@ -278,4 +312,11 @@ export class BroadcastDispatcher {
       throw error;
     }
   }
+}
+
+/** Which of `of` parts a delivery belongs to (FNV-1a of its id): the same answer on every instance. */
+export function partOf(id: string, of: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i += 1) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % of;
 }

@@ -13,7 +13,8 @@ export const TELEGRAM_LIMITS: RateLimits = { perSecond: 30, chatIntervalMs: 1000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Paces sends within one instance: a token bucket for the overall rate
+ * Paces sends: a token bucket for the overall rate (this instance's share of
+ * it, when several instances send at once)
  * (reserved in order, so concurrent senders never exceed it), a minimum gap
  * between two messages to one chat, a sliding minute per group, and a pause
  * for everyone when the platform answers 429 with retry_after.
@@ -25,8 +26,19 @@ export class RateLimiter {
   private readonly groupSends = new Map<string, number[]>();
   /** When the last calls actually left, for the final check just before each call. */
   private readonly departures: number[] = [];
+  /** This instance's part of the overall rate: 1 / the number of instances sending. */
+  private share = 1;
 
   constructor(private readonly limits: RateLimits) {}
+
+  /** Several instances are sending: each keeps to its part of the overall rate. */
+  setShare(share: number): void {
+    this.share = Math.min(1, Math.max(0.01, share));
+  }
+
+  private get perSecond(): number {
+    return this.limits.perSecond * this.share;
+  }
 
   /** Waits until this chat may get its next message; `group` applies the per-minute group limit too. */
   async acquire(chat: string, group: boolean): Promise<void> {
@@ -38,7 +50,7 @@ export class RateLimiter {
     }
     // Reserve the next overall slot: evenly spaced, never two in one slot, with a 3% margin so
     // network jitter never bunches more than the limit into one second at the platform.
-    const interval = 1000 / (this.limits.perSecond * SAFETY);
+    const interval = 1000 / (this.perSecond * SAFETY);
     const slot = Math.max(Date.now(), this.nextSlot);
     this.nextSlot = slot + interval;
     this.lastByChat.set(chat, slot);
@@ -53,7 +65,7 @@ export class RateLimiter {
    * more calls than the limit leave within any one second.
    */
   async depart(): Promise<void> {
-    const cap = Math.max(1, Math.floor(this.limits.perSecond * SAFETY));
+    const cap = Math.max(1, Math.floor(this.perSecond * SAFETY));
     for (;;) {
       const now = Date.now();
       while (this.departures.length > 0 && this.departures[0] <= now - 1000) this.departures.shift();

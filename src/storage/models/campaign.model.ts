@@ -106,6 +106,16 @@ export interface BroadcastRetryDoc {
   dueAt: Date;
 }
 
+/**
+ * A service instance that is sending broadcasts, with when it last said so:
+ * instances sending at once split the overall rate limit between them.
+ * Each instance writes only its own document.
+ */
+export interface BroadcastSenderDoc {
+  _id: string;
+  lastSeenAt: Date;
+}
+
 const subscriptionSchema = new Schema<SubscriptionDoc>(
   {
     _id: { type: String, required: true },
@@ -218,6 +228,11 @@ const retrySchema = new Schema<BroadcastRetryDoc>(
 // Serves the retry round: retries that are due.
 retrySchema.index({ dueAt: 1 });
 
+const senderSchema = new Schema<BroadcastSenderDoc>(
+  { _id: { type: String, required: true }, lastSeenAt: { type: Date, required: true } },
+  { versionKey: false, autoIndex: false, collection: 'broadcast_senders' },
+);
+
 export function campaignModels(connection: Connection) {
   return {
     subscriptions: registerModel<SubscriptionDoc>(connection, 'Subscription', subscriptionSchema) as Model<SubscriptionDoc>,
@@ -227,5 +242,6 @@ export function campaignModels(connection: Connection) {
     broadcastDeliveries: registerModel<BroadcastDeliveryDoc>(connection, 'BroadcastDelivery', deliverySchema) as Model<BroadcastDeliveryDoc>,
     broadcastOutcomes: registerModel<BroadcastOutcomeDoc>(connection, 'BroadcastOutcome', outcomeSchema) as Model<BroadcastOutcomeDoc>,
     broadcastRetries: registerModel<BroadcastRetryDoc>(connection, 'BroadcastRetry', retrySchema) as Model<BroadcastRetryDoc>,
+    broadcastSenders: registerModel<BroadcastSenderDoc>(connection, 'BroadcastSender', senderSchema) as Model<BroadcastSenderDoc>,
   };
 }

@@ -1,0 +1,81 @@
+import { Audience } from '../../src/domain/campaigns/audience';
+import { BroadcastDispatcher, type BroadcastPorts } from '../../src/domain/campaigns/broadcast-dispatcher';
+import { CampaignScheduler } from '../../src/domain/campaigns/campaign-scheduler';
+import { ResidentService } from '../../src/domain/residents/resident-service';
+import { createPiiCipher } from '../../src/shared/pii-cipher';
+import { openDatabase, type Database } from '../../src/storage/database';
+import { seedCampaign, seedTelegramSubscribers } from '../support/seed-audience';
+import { TEST_KEY, eventually, testDatabaseUri } from '../support/test-env';
+
+const LIMIT = 10;
+
+describe('two instances broadcasting at once keep to one overall rate limit', () => {
+  let db: Database;
+
+  beforeAll(async () => {
+    db = await openDatabase(testDatabaseUri('broadcast_share'));
+  });
+
+  /** Stops the dispatchers a spec started, even when it failed half-way. */
+  let stopAll: () => Promise<unknown> = async () => undefined;
+
+  afterAll(async () => {
+    await stopAll();
+    await db.close();
+  });
+
+  it('splits the rate between the instances sending; a stopped instance stops counting', async () => {
+    const { models } = db;
+    const cipher = createPiiCipher(Buffer.from(TEST_KEY, 'base64'));
+    const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, new ResidentService(models.residents, models.reports, cipher), cipher);
+    await seedTelegramSubscribers(models, 880_000, 72, 'q3-p4', ['scams']);
+    await seedCampaign(models, 'CD-SHARE', { schedule: { kind: 'once', at: new Date() } });
+    await new CampaignScheduler(
+      { campaigns: models.campaigns, runs: models.campaignRuns, deliveries: models.broadcastDeliveries, subscriptions: models.subscriptions, groups: models.broadcastGroups },
+      () => undefined,
+    ).tick();
+
+    const sends: { at: number; by: string; chat: string }[] = [];
+    const instance = (name: string) => {
+      const ports: BroadcastPorts = {
+        send: async (address) => void sends.push({ at: Date.now(), by: name, chat: address.chatId }),
+        classify: () => ({ kind: 'transient' }),
+        reachableNow: async () => true,
+      };
+      const models_ = {
+        runs: models.campaignRuns,
+        deliveries: models.broadcastDeliveries,
+        outcomes: models.broadcastOutcomes,
+        retries: models.broadcastRetries,
+        campaigns: models.campaigns,
+        claims: models.deliveryClaims,
+        senders: models.broadcastSenders,
+      };
+      return new BroadcastDispatcher(models_, audience, ports, { perSecond: LIMIT, chatIntervalMs: 0, groupPerMinute: 20, concurrency: 16 });
+    };
+
+    const first = instance('first');
+    const second = instance('second');
+    stopAll = () => Promise.all([first.stop(), second.stop()]);
+    first.start();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const secondStarted = Date.now();
+    second.start();
+    await eventually('every delivery settled', async () => (await models.broadcastOutcomes.countDocuments({ campaignId: 'CD-SHARE' })) === 72, 40_000);
+
+    // Everyone once, and both instances sent.
+    expect(sends).toHaveLength(72);
+    expect(new Set(sends.map((s) => s.chat)).size).toBe(72);
+    expect(sends.filter((s) => s.by === 'second').length).toBeGreaterThan(10);
+    // Once each has seen the other (a heartbeat, and the slots it had already taken), no second carries more than the limit between them.
+    const settled = sends.filter((s) => s.at >= secondStarted + 3000);
+    expect(settled.length).toBeGreaterThan(LIMIT);
+    const busiest = Math.max(...settled.map((s) => settled.filter((o) => o.at >= s.at && o.at < s.at + 1000).length));
+    expect(busiest).toBeLessThanOrEqual(LIMIT);
+    expect(await models.broadcastSenders.countDocuments({})).toBe(2);
+    await second.stop();
+    expect(await models.broadcastSenders.countDocuments({})).toBe(1);
+    await first.stop();
+    expect(await models.broadcastSenders.countDocuments({})).toBe(0);
+  });
+});
