@@ -44,7 +44,7 @@ export interface EngineDeps {
   register: Pick<MediationRegister, 'export'>;
   stats: Pick<StatsService, 'command'>;
   audience: Pick<Audience, 'unsubscribe' | 'registerGroup'>;
-  campaigns: Pick<CampaignService, 'roleOf' | 'list' | 'command'>;
+  campaigns: Pick<CampaignService, 'roleOf' | 'list' | 'command' | 'editable'>;
   isChatAdmin(address: ChatAddress, userId: string): Promise<boolean>;
   followups: Pick<FollowupService, 'addFromReporter'>;
   deadlines: Pick<DeadlineService, 'overdueList' | 'extend'>;

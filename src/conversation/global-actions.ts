@@ -31,7 +31,7 @@ export interface GlobalActionDeps {
   register: Pick<MediationRegister, 'export'>;
   stats: Pick<StatsService, 'command'>;
   audience: Pick<Audience, 'unsubscribe' | 'registerGroup'>;
-  campaigns: Pick<CampaignService, 'roleOf' | 'list' | 'command'>;
+  campaigns: Pick<CampaignService, 'roleOf' | 'list' | 'command' | 'editable'>;
   isChatAdmin(address: ChatAddress, userId: string): Promise<boolean>;
   retentionMonths: number;
   onDeskRegistered(): void;
@@ -159,7 +159,24 @@ export class GlobalActions {
     const words = args.trim();
     if (!words) return this.runner.start(turn, 'campaign', { mode: role.kind, authorId: event.senderId, chatId: event.address.chatId });
     if (/^(ds|list|danh sach)$/i.test(words)) return void turn.say({ text: await this.deps.campaigns.list(event.senderId, role, turn.t) });
+    const editing = /^(\S+)\s+(sua|sửa|edit)$/i.exec(words);
+    if (editing) return this.editCampaign(turn, role.kind, event.senderId, editing[1]);
     turn.say({ text: await this.deps.campaigns.command(event.senderId, role, words, turn.t) });
+  }
+
+  /** /chiendich <mã> sua: the creation steps again on the same campaign, each offering to keep what it says now. */
+  private async editCampaign(turn: Turn, mode: 'unit_admin' | 'group_admin', userId: string, id: string): Promise<void> {
+    const found = await this.deps.campaigns.editable(userId, { kind: mode }, id);
+    if (found.kind !== 'ok') return void turn.say({ text: turn.t(`campaign.edit_${found.kind}`, { id: id.toUpperCase() }) });
+    const { campaign } = found;
+    const schedule = campaign.schedule.kind === 'once' ? { kind: 'once', at: new Date(campaign.schedule.at).toISOString() } : { kind: 'cron', expression: campaign.schedule.expression, until: new Date(campaign.schedule.until).toISOString() };
+    turn.say({ text: turn.t('campaign.edit_intro', { id: campaign._id }) });
+    await this.runner.start(turn, 'campaign', {
+      mode,
+      authorId: userId,
+      chatId: turn.event.address.chatId,
+      editing: { id: campaign._id, messages: campaign.messages.map((m) => m.text), wards: campaign.audience.wards, schedule, quiet: campaign.quiet },
+    });
   }
 
   /** The officer acting in a desk chat. */

@@ -1,4 +1,5 @@
 import { startApp, type RunningApp } from '../../src/app';
+import { formatVietnamTime } from '../../src/shared/vietnam-time';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { seedCampaign, seedTelegramSubscribers } from '../support/seed-audience';
 import { TelegramUser } from '../support/telegram-user';
@@ -236,5 +237,43 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
       },
     });
     await eventually('group unregistered', async () => (await app.database.models.broadcastGroups.countDocuments({})) === 0);
+  });
+
+  it('edits a campaign in the chat, keeping what the author does not change, and refuses while a run is being sent', async () => {
+    const ids = await seedTelegramSubscribers(app.database.models, 6800, 2, 'q3-p5', ['fire_safety']);
+    const at = new Date(now.getTime() + 3_600_000);
+    await seedCampaign(app.database.models, 'CD-EDIT', { topic: 'fire_safety', authorId: String(ADMIN), audience: { wards: ['q3-p5'], residents: true, groups: false, ownGroupsOf: null }, schedule: { kind: 'once', at } });
+    const admin = new TelegramUser(telegram, ADMIN, 'Trưởng CA');
+    const step = async (act: () => number, next: string) => {
+      const before = telegram.textsTo(ADMIN).length;
+      act();
+      await eventually(next, () => telegram.textsTo(ADMIN).slice(before).some((t) => t.includes(next)));
+    };
+    await step(() => admin.text('/chiendich cd-edit sua'), 'Chủ đề của chiến dịch');
+    expect(telegram.textsTo(ADMIN).some((t) => t.includes('Sửa chiến dịch CD-EDIT'))).toBe(true);
+    await step(() => admin.press('Phòng cháy chữa cháy'), 'Nội dung hiện tại: «Cảnh báo CD-EDIT');
+    await step(() => admin.press('✔️ Giữ nguyên'), 'Đã có 1 tin');
+    await step(() => admin.press('➕ Thêm tin'), 'Nhập nội dung tin 2');
+    await step(() => admin.text('Kiểm tra bình chữa cháy và ổ điện trước khi đi ngủ, nhất là nhà trọ nhiều phòng.'), 'Đã có 2 tin');
+    await step(() => admin.press('➡️ Tiếp tục'), 'Gửi đến phường nào');
+    await step(() => admin.press('✔️ Giữ nguyên: Phường 5'), 'Gửi cho ai');
+    await step(() => admin.press('Chỉ người đăng ký'), 'Khi nào gửi');
+    await step(() => admin.press(`✔️ Giữ nguyên: Gửi một lần lúc ${formatVietnamTime(at, 'vi')}`), 'Giờ yên lặng');
+    await step(() => admin.press('Không có giờ yên lặng'), 'Sửa chiến dịch CD-EDIT');
+    await step(() => admin.press('💾 Lưu thay đổi'), 'Đã lưu chiến dịch CD-EDIT');
+
+    const saved = await app.database.models.campaigns.findOne({ _id: 'CD-EDIT' }).lean();
+    expect(saved?.messages.map((m) => m.text)).toEqual(['Cảnh báo CD-EDIT: không chuyển tiền cho người lạ tự xưng công an.', 'Kiểm tra bình chữa cháy và ổ điện trước khi đi ngủ, nhất là nhà trọ nhiều phòng.']);
+    expect(new Date((saved?.schedule as { at: Date }).at)).toEqual(at);
+    expect(saved?.audience.wards).toEqual(['q3-p5']);
+
+    // Its run carries both messages to each subscriber once; while it is being sent it cannot be edited.
+    now = at;
+    await app.scheduler.tick();
+    await step(() => admin.text('/chiendich CD-EDIT sua'), 'đang được gửi');
+    await app.dispatcher.drainDue();
+    expect(ids.map((id) => received(id, 'Kiểm tra bình chữa cháy'))).toEqual([1, 1]);
+    expect(ids.map((id) => received(id, 'Cảnh báo CD-EDIT'))).toEqual([1, 1]);
+    await step(() => admin.text('/chiendich CD-EDIT sua'), 'đã kết thúc hoặc đã hủy, không sửa được');
   });
 });

@@ -17,6 +17,8 @@ export interface CampaignFlowDraft {
   recipients: 'both' | 'residents' | 'groups';
   schedule: { kind: 'once'; at: string } | { kind: 'cron'; expression: string; until: string } | null;
   quiet: { startMin: number; endMin: number } | null;
+  /** Set when changing an existing campaign (/chiendich <mã> sua): its id and what it says now, each offered to keep. */
+  editing?: { id: string; messages: string[]; wards: string[]; schedule: NonNullable<CampaignFlowDraft['schedule']>; quiet: CampaignFlowDraft['quiet'] } | null;
 }
 
 type Ctx = StepContext<CampaignFlowDraft>;
@@ -28,9 +30,10 @@ const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${St
  * /chiendich: topic, one or more messages, audience (wards, residents and/or
  * registered groups), schedule (once, or a cron expression in Vietnam time
  * with an end date), quiet hours, then a preview of exactly what will be
- * sent, and activation.
+ * sent, and activation. Editing an existing campaign runs the same steps,
+ * each offering to keep what the campaign says now, and saves it instead.
  */
-export function createCampaignFlow(campaigns: Pick<CampaignService, 'create'>): Flow<CampaignFlowDraft> {
+export function createCampaignFlow(campaigns: Pick<CampaignService, 'create' | 'update'>): Flow<CampaignFlowDraft> {
   const advance = (ctx: Ctx, patch: Partial<CampaignFlowDraft>, say?: { text: string }[]): StepOutcome<CampaignFlowDraft> => ({ kind: 'advance', draft: { ...ctx.draft, ...patch }, say });
   return {
     id: 'campaign',
@@ -46,9 +49,14 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create'>): 
       }),
       textStep<CampaignFlowDraft>({
         id: 'message',
-        prompt: (ctx) => ctx.t('campaign.ask.message', { n: ctx.draft.messages.length + 1 }),
+        prompt: (ctx) => {
+          const kept = ctx.draft.editing?.messages[ctx.draft.messages.length];
+          return ctx.t('campaign.ask.message', { n: ctx.draft.messages.length + 1 }) + (kept ? `\n\n${ctx.t('campaign.current_message', { text: kept })}` : '');
+        },
         minLength: 10,
         maxLength: 1000,
+        options: (ctx) => (ctx.draft.editing?.messages[ctx.draft.messages.length] ? [{ value: 'keep', label: ctx.t('campaign.keep'), aliases: ['giu nguyen', 'keep'] }] : []),
+        chosen: (ctx) => advance(ctx, { messages: [...ctx.draft.messages, ctx.draft.editing?.messages[ctx.draft.messages.length] ?? ''] }),
         accept: (ctx, text) => advance(ctx, { messages: [...ctx.draft.messages, text] }),
       }),
       choiceStep<CampaignFlowDraft>({
@@ -65,8 +73,11 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create'>): 
         id: 'wards',
         prompt: (ctx) => ctx.t('campaign.ask.wards'),
         maxLength: 500,
-        options: (ctx) => [{ value: 'all', label: ctx.t('campaign.all_wards'), aliases: ['tat ca', 'all'] }],
-        chosen: (ctx) => advance(ctx, { wards: ['*'] }),
+        options: (ctx) => [
+          { value: 'all', label: ctx.t('campaign.all_wards'), aliases: ['tat ca', 'all'] },
+          ...(ctx.draft.editing && !ctx.draft.editing.wards.includes('*') ? [{ value: 'keep', label: `${ctx.t('campaign.keep')}: ${wardNames(ctx, ctx.draft.editing.wards)}` }] : []),
+        ],
+        chosen: (ctx, value) => advance(ctx, { wards: value === 'keep' && ctx.draft.editing ? ctx.draft.editing.wards : ['*'] }),
         accept: (ctx, text) => {
           const wards = text.split(/[,;]+/).map((w) => ctx.catalog.matchWard(w.trim()));
           if (wards.length === 0 || wards.some((w) => !w)) return { kind: 'invalid', reason: 'campaign.wards_invalid' };
@@ -83,6 +94,8 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create'>): 
         id: 'schedule',
         prompt: (ctx) => ctx.t('campaign.ask.schedule'),
         maxLength: 120,
+        options: (ctx) => (ctx.draft.editing ? [{ value: 'keep', label: `${ctx.t('campaign.keep')}: ${scheduleLine(ctx, ctx.draft.editing.schedule)}` }] : []),
+        chosen: (ctx) => advance(ctx, { schedule: ctx.draft.editing?.schedule ?? null }),
         accept: (ctx, text) => {
           const recurring = RECURRING.exec(text);
           if (recurring) {
@@ -103,8 +116,9 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create'>): 
         options: (ctx) => [
           { value: 'default', label: ctx.t('campaign.quiet_default', { start: hhmm(ctx.catalog.campaigns.quietHours.startMin), end: hhmm(ctx.catalog.campaigns.quietHours.endMin) }) },
           { value: 'none', label: ctx.t('campaign.quiet_none') },
+          ...(ctx.draft.editing?.quiet ? [{ value: 'keep', label: `${ctx.t('campaign.keep')}: ${hhmm(ctx.draft.editing.quiet.startMin)}–${hhmm(ctx.draft.editing.quiet.endMin)}` }] : []),
         ],
-        chosen: (ctx, value) => preview(ctx, value === 'default' ? ctx.catalog.campaigns.quietHours : null),
+        chosen: (ctx, value) => preview(ctx, value === 'keep' ? (ctx.draft.editing?.quiet ?? null) : value === 'default' ? ctx.catalog.campaigns.quietHours : null),
         typed: (ctx, text) => {
           const quiet = parseQuietHours(text);
           return quiet ? preview(ctx, quiet) : { kind: 'invalid', reason: 'campaign.quiet_invalid' };
@@ -114,7 +128,7 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create'>): 
         id: 'preview',
         prompt: (ctx) => summary(ctx),
         options: (ctx) => [
-          { value: 'activate', label: ctx.t('campaign.activate'), aliases: ['kich hoat', 'activate'] },
+          ctx.draft.editing ? { value: 'activate', label: ctx.t('campaign.save'), aliases: ['luu', 'save'] } : { value: 'activate', label: ctx.t('campaign.activate'), aliases: ['kich hoat', 'activate'] },
           { value: 'cancel', label: ctx.t('review.cancel'), aliases: ['huy', 'cancel'] },
         ],
         chosen: (_ctx, value) => (value === 'activate' ? { kind: 'submit' } : { kind: 'cancel' }),
@@ -123,19 +137,24 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create'>): 
     submit: async (ctx) => {
       const d = ctx.draft;
       if (!d.topic || !d.schedule || d.messages.length === 0) throw new Error('Campaign draft submitted before every step was answered');
-      const id = await campaigns.create(
-        {
-          topic: d.topic,
-          messages: d.messages.map((text) => ({ text })),
-          audience: {
-            wards: d.mode === 'group_admin' ? [] : d.wards,
-            residents: d.mode !== 'group_admin' && d.recipients !== 'groups',
-            groups: d.mode === 'group_admin' || d.recipients !== 'residents',
-            ownGroupsOf: d.mode === 'group_admin' ? d.authorId : null,
-          },
-          schedule: d.schedule.kind === 'once' ? { kind: 'once', at: new Date(d.schedule.at) } : { kind: 'cron', expression: d.schedule.expression, until: new Date(d.schedule.until) },
-          quiet: d.quiet,
+      const content = {
+        topic: d.topic,
+        messages: d.messages.map((text) => ({ text })),
+        audience: {
+          wards: d.mode === 'group_admin' ? [] : d.wards,
+          residents: d.mode !== 'group_admin' && d.recipients !== 'groups',
+          groups: d.mode === 'group_admin' || d.recipients !== 'residents',
+          ownGroupsOf: d.mode === 'group_admin' ? d.authorId : null,
         },
+        schedule: d.schedule.kind === 'once' ? ({ kind: 'once', at: new Date(d.schedule.at) } as const) : ({ kind: 'cron', expression: d.schedule.expression, until: new Date(d.schedule.until) } as const),
+        quiet: d.quiet,
+      };
+      if (d.editing) {
+        const saved = await campaigns.update(d.editing.id, content, d.authorId, { kind: d.mode }, ctx.now);
+        return { say: [{ text: ctx.t(saved === 'ok' ? 'campaign.saved' : `campaign.edit_${saved}`, { id: d.editing.id }) }] };
+      }
+      const id = await campaigns.create(
+        content,
         { userId: d.authorId, address: { channel: ctx.channel as ChannelName, chatId: d.chatId } },
         ctx.now,
       );
@@ -149,16 +168,22 @@ function preview(ctx: Ctx, quiet: CampaignFlowDraft['quiet']): StepOutcome<Campa
   return { kind: 'advance', draft: { ...ctx.draft, quiet }, say: [{ text: ctx.t('campaign.preview_intro') }, ...ctx.draft.messages.map((text) => ({ text }))] };
 }
 
+function wardNames(ctx: Ctx, wards: string[]): string {
+  return wards.includes('*') ? ctx.t('campaign.all_wards') : wards.map((w) => ctx.catalog.wardById(w)?.name ?? w).join(', ');
+}
+
+function scheduleLine(ctx: Ctx, schedule: CampaignFlowDraft['schedule']): string {
+  if (!schedule) return '';
+  return schedule.kind === 'once'
+    ? ctx.t('campaign.once', { when: formatVietnamTime(new Date(schedule.at), ctx.lang) })
+    : ctx.t('campaign.recurring', { expression: schedule.expression, until: formatVietnamTime(new Date(schedule.until), ctx.lang) });
+}
+
 function summary(ctx: Ctx): string {
   const d = ctx.draft;
-  const wards = d.wards.includes('*') ? ctx.t('campaign.all_wards') : d.wards.map((w) => ctx.catalog.wardById(w)?.name ?? w).join(', ');
+  const wards = wardNames(ctx, d.wards);
   const audience = d.mode === 'group_admin' ? ctx.t('campaign.own_groups') : ctx.t(`campaign.audience.${d.recipients}`, { wards });
-  const schedule =
-    d.schedule?.kind === 'once'
-      ? ctx.t('campaign.once', { when: formatVietnamTime(new Date(d.schedule.at), ctx.lang) })
-      : d.schedule
-        ? ctx.t('campaign.recurring', { expression: d.schedule.expression, until: formatVietnamTime(new Date(d.schedule.until), ctx.lang) })
-        : '';
+  const schedule = scheduleLine(ctx, d.schedule);
   const quiet = d.quiet ? ctx.t('campaign.quiet_line', { start: hhmm(d.quiet.startMin), end: hhmm(d.quiet.endMin) }) : ctx.t('campaign.quiet_none');
-  return [ctx.t('campaign.summary_title'), `${ctx.t('campaign.topic')}: ${d.topic ? ctx.t(`campaign_topic.${d.topic}`) : ''}`, `${ctx.t('campaign.messages')}: ${d.messages.length}`, audience, schedule, quiet].join('\n');
+  return [d.editing ? ctx.t('campaign.edit_title', { id: d.editing.id }) : ctx.t('campaign.summary_title'), `${ctx.t('campaign.topic')}: ${d.topic ? ctx.t(`campaign_topic.${d.topic}`) : ''}`, `${ctx.t('campaign.messages')}: ${d.messages.length}`, audience, schedule, quiet].join('\n');
 }

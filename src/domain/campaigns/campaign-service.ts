@@ -11,6 +11,8 @@ import { RECEIPT_ALPHABET } from '../reports/receipt-code';
 import type { Audience } from './audience';
 
 export type CampaignRole = { kind: 'unit_admin' } | { kind: 'group_admin' } | { kind: 'none' };
+/** Why a campaign cannot be edited now, or the campaign to edit. */
+export type Editable = { kind: 'ok'; campaign: CampaignDoc } | { kind: 'not_found' } | { kind: 'over' } | { kind: 'sending' };
 export type CampaignDraft = Pick<CampaignDoc, 'topic' | 'messages' | 'audience' | 'schedule' | 'quiet'>;
 const STATUS_CHANGES = { tamdung: 'paused', pause: 'paused', tieptuc: 'active', resume: 'active', huy: 'cancelled', cancel: 'cancelled' } as const;
 
@@ -56,6 +58,28 @@ export class CampaignService {
       }
     }
     throw new Error('No free campaign id');
+  }
+
+  /**
+   * /chiendich <id> sua: a campaign its author (or a unit admin) may change:
+   * not cancelled or finished, and no run of it being sent (a run keeps the
+   * text it started with from first recipient to last).
+   */
+  async editable(userId: string, role: CampaignRole, id: string): Promise<Editable> {
+    const campaign = await this.models.campaigns.findOne({ _id: id.toUpperCase() }).lean();
+    if (!campaign || (role.kind !== 'unit_admin' && campaign.authorId !== userId)) return { kind: 'not_found' };
+    if (campaign.status === 'cancelled' || campaign.status === 'finished') return { kind: 'over' };
+    if (await this.models.runs.exists({ campaignId: campaign._id, status: { $in: ['materializing', 'sending'] } })) return { kind: 'sending' };
+    return { kind: 'ok', campaign };
+  }
+
+  /** Saves an edited campaign: what it says, to whom, when. Fire times start again from now (a one-off at its new time). */
+  async update(id: string, draft: CampaignDraft, userId: string, role: CampaignRole, now: Date): Promise<Editable['kind']> {
+    const check = await this.editable(userId, role, id);
+    if (check.kind !== 'ok') return check.kind;
+    const scheduledThrough = draft.schedule.kind === 'once' ? new Date(Math.min(now.getTime(), new Date(draft.schedule.at).getTime() - 1)) : now;
+    await this.models.campaigns.updateOne({ _id: check.campaign._id }, { $set: { ...draft, scheduledThrough } });
+    return 'ok';
   }
 
   /** /chiendich ds: the author's campaigns (all of them for a unit admin), newest first. */
