@@ -9,8 +9,10 @@
  * extended in realistic shares, with a 300-character description each) up to
  * each size in turn, then times, three times each: one ward police unit's
  * six-month review (figures only), every unit's year, and the whole /thongke
- * answer for the unit (figures, CSV, .xlsx and the PNG chart). Prints the
- * median of each and the process's peak RSS.
+ * answer for the unit (figures, CSV, .xlsx and the PNG chart); and for an
+ * ended period (last month) the first request, which reads the reports, and
+ * a repeat, answered from the figures kept then. Prints the median of each
+ * and the process's peak RSS.
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -133,8 +135,9 @@ async function main(): Promise<void> {
   const now = new Date('2026-12-31T10:00:00Z');
   const sixMonths = parseStatsPeriod('6thang', now);
   const year = parseStatsPeriod('namnay', now);
+  const lastMonth = parseStatsPeriod('thangtruoc', now);
   const unit = units.byId('cap-p4');
-  if (!sixMonths || !year || !unit) throw new Error('bench set-up');
+  if (!sixMonths || !year || !lastMonth || !unit) throw new Error('bench set-up');
 
   const rand = random(42);
   let seeded = 0;
@@ -152,11 +155,15 @@ async function main(): Promise<void> {
     const unitSix = await timed(3, () => stats.compute({ kind: 'unit', unit }, sixMonths.kind, sixMonths.period, now));
     const allYear = await timed(3, () => stats.compute({ kind: 'all' }, year.kind, year.period, now));
     const answer = await timed(3, async () => renderStats(await stats.compute({ kind: 'unit', unit }, sixMonths.kind, sixMonths.period, now), { t, lang: 'vi', catalog }));
+    await models.statsSnapshots.deleteMany({});
+    const endedFirst = await timed(1, () => stats.compute({ kind: 'unit', unit }, lastMonth.kind, lastMonth.period, now));
+    const endedAgain = await timed(3, () => stats.compute({ kind: 'unit', unit }, lastMonth.kind, lastMonth.period, now));
     process.stdout.write(
       `${size.toLocaleString('en')} reports (seeded in ${seedSeconds.toFixed(0)} s):\n` +
         `  cap-p4, 6 months: ${unitSix.ms.toFixed(0)} ms (${unitSix.result.reports.tips.received} tips)\n` +
         `  all units, year:  ${allYear.ms.toFixed(0)} ms (${allYear.result.reports.tips.received} tips, ${allYear.result.reports.disputes.received} disputes)\n` +
         `  /thongke answer (figures, CSV, .xlsx, PNG): ${answer.ms.toFixed(0)} ms\n` +
+        `  cap-p4, last month (ended): first request ${endedFirst.ms.toFixed(0)} ms, asked again ${endedAgain.ms.toFixed(1)} ms (${endedAgain.result.reports.tips.received} tips)\n` +
         `  peak RSS so far: ${(peakRss / 1024 / 1024).toFixed(0)} MB\n`,
     );
   }

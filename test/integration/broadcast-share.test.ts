@@ -72,6 +72,8 @@ describe('two instances broadcasting at once keep to one overall rate limit', ()
     expect(settled.length).toBeGreaterThan(LIMIT);
     const busiest = Math.max(...settled.map((s) => settled.filter((o) => o.at >= s.at && o.at < s.at + 1000).length));
     expect(busiest).toBeLessThanOrEqual(LIMIT);
+    // Each sees the other's part settled, so the run is over for both.
+    await eventually('run done', async () => (await models.campaignRuns.findOne({ campaignId: 'CD-SHARE' }).lean())?.status === 'done', 10_000);
     expect(await models.broadcastSenders.countDocuments({})).toBe(2);
     await second.stop();
     expect(await models.broadcastSenders.countDocuments({})).toBe(1);

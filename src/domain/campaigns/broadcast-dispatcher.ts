@@ -214,8 +214,8 @@ export class BroadcastDispatcher {
 
   /** One attempt at one delivery; true once it has an outcome or a retry scheduled. */
   private async attempt(campaign: CampaignDoc, a: Attempt): Promise<Settled> {
-    // Another sender's part: left unsettled, so it is looked at again (and taken over if that sender stops).
-    if (this.part.of > 1 && partOf(a.deliveryId, this.part.of) !== this.part.index) return false;
+    // Another sender's part: settled once that sender recorded it; until then looked at again (and taken over if that sender stops).
+    if (this.part.of > 1 && partOf(a.deliveryId, this.part.of) !== this.part.index) return this.settledElsewhere(a);
     const now = this.clock();
     const address = await this.audience.resolve(a.recipient);
     if (typeof address === 'string') return this.outcome(a, 'skipped', address);
@@ -276,6 +276,12 @@ export class BroadcastDispatcher {
     const index = sending.indexOf(this.instanceId);
     this.part = index < 0 ? { index: 0, of: 1 } : { index, of: sending.length };
     this.limiter.setShare(1 / this.part.of);
+  }
+
+  /** A delivery another instance sends: done once it has an outcome or its next attempt scheduled. */
+  private async settledElsewhere(a: Attempt): Promise<Settled> {
+    if (await this.models.outcomes.exists({ _id: a.deliveryId })) return true;
+    return (await this.models.retries.exists({ _id: `${a.deliveryId}#${a.attempt + 1}` })) !== null;
   }
 
   /** Someone holds this call. With an outcome it is done; without one past the lease, its process died mid-call. */
