@@ -11,8 +11,9 @@
  * six-month review (figures only), every unit's year, and the whole /thongke
  * answer for the unit (figures, CSV, .xlsx and the PNG chart); and for an
  * ended period (last month) the first request, which reads the reports, and
- * a repeat, answered from the figures kept then. Prints the median of each
- * and the process's peak RSS.
+ * a repeat, answered from the figures kept then; and, for scale, one read
+ * of every report keeping only ids. Prints the median of each and the
+ * process's peak RSS.
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -155,6 +156,12 @@ async function main(): Promise<void> {
     const unitSix = await timed(3, () => stats.compute({ kind: 'unit', unit }, sixMonths.kind, sixMonths.period, now));
     const allYear = await timed(3, () => stats.compute({ kind: 'all' }, year.kind, year.period, now));
     const answer = await timed(3, async () => renderStats(await stats.compute({ kind: 'unit', unit }, sixMonths.kind, sixMonths.period, now), { t, lang: 'vi', catalog }));
+    // The floor on this server: reading every report once, keeping only ids (FerretDB v1 decodes each document whatever the filter).
+    const floor = await timed(1, async () => {
+      let n = 0;
+      for await (const _ of models.reports.find({}, { _id: 1 }).lean().cursor({ batchSize: 1000 })) n += 1;
+      return n;
+    });
     await models.statsSnapshots.deleteMany({});
     const endedFirst = await timed(1, () => stats.compute({ kind: 'unit', unit }, lastMonth.kind, lastMonth.period, now));
     const endedAgain = await timed(3, () => stats.compute({ kind: 'unit', unit }, lastMonth.kind, lastMonth.period, now));
@@ -163,6 +170,7 @@ async function main(): Promise<void> {
         `  cap-p4, 6 months: ${unitSix.ms.toFixed(0)} ms (${unitSix.result.reports.tips.received} tips)\n` +
         `  all units, year:  ${allYear.ms.toFixed(0)} ms (${allYear.result.reports.tips.received} tips, ${allYear.result.reports.disputes.received} disputes)\n` +
         `  /thongke answer (figures, CSV, .xlsx, PNG): ${answer.ms.toFixed(0)} ms\n` +
+        `  reading every report once (ids only): ${floor.ms.toFixed(0)} ms\n` +
         `  cap-p4, last month (ended): first request ${endedFirst.ms.toFixed(0)} ms, asked again ${endedAgain.ms.toFixed(1)} ms (${endedAgain.result.reports.tips.received} tips)\n` +
         `  peak RSS so far: ${(peakRss / 1024 / 1024).toFixed(0)} MB\n`,
     );
