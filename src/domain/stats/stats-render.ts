@@ -7,7 +7,7 @@ import { OUTCOMES } from '../../storage/models/report.model';
 import { CHANNELS } from './report-tally';
 import { weeklyChart } from './stats-chart';
 import { statsCsv, statsXlsx } from './stats-files';
-import type { PeriodStats } from './stats-service';
+import type { PeriodStats } from './period-stats';
 import { sectionsOf, statsTables, type RenderContext } from './stats-tables';
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

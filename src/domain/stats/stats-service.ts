@@ -10,30 +10,9 @@ import type { ReportDoc } from '../../storage/models/report.model';
 import type { StatsSnapshotDoc } from '../../storage/models/stats-snapshot.model';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { ReportTally, type ReportFigures, type TallySource } from './report-tally';
+import { DELIVERY_STATUSES, type CampaignFigures, type PeriodStats } from './period-stats';
 import type { StatsScope, StatsScopes } from './stats-scope';
 import { renderStats } from './stats-render';
-
-export const DELIVERY_STATUSES: readonly (BroadcastStatus | 'pending')[] = ['sent', 'failed', 'blocked', 'skipped', 'in_doubt', 'pending'];
-
-export interface CampaignFigures {
-  /** Campaigns with at least one run fired in the period. */
-  campaigns: number;
-  runs: number;
-  recipients: number;
-  /** How each recipient's delivery stood at `asOf`; "pending" is not yet settled. Adds up to `recipients`. */
-  byStatus: Record<BroadcastStatus | 'pending', number>;
-}
-
-/** A period's figures for one scope, as they stood at `asOf`. */
-export interface PeriodStats {
-  scope: StatsScope;
-  kind: NamedPeriod;
-  period: Period;
-  /** The period's end, or the moment asked for a period under way. */
-  asOf: Date;
-  reports: ReportFigures;
-  campaigns: CampaignFigures;
-}
 
 /** Exactly the fields the tally reads, so 100,000 reports stream without their texts. */
 const TALLY_PROJECTION: Record<Exclude<keyof TallySource, 'dispute'> | 'dispute.referral', 1> = {

@@ -4,7 +4,7 @@ import type { Language, Translate } from '../../i18n';
 import { dayLabel } from '../../shared/vietnam-period';
 import { OUTCOMES } from '../../storage/models/report.model';
 import { ASSESSMENTS, CHANNELS, DISPUTE_RESULTS, TIP_STATES } from './report-tally';
-import { DELIVERY_STATUSES, type PeriodStats } from './stats-service';
+import { DELIVERY_STATUSES, type PeriodStats } from './period-stats';
 
 export type Cell = string | number;
 

@@ -1,0 +1,26 @@
+import type { BroadcastStatus } from '../../storage/models/campaign.model';
+import type { NamedPeriod, Period } from '../../shared/vietnam-period';
+import type { ReportFigures } from './report-tally';
+import type { StatsScope } from './stats-scope';
+
+export const DELIVERY_STATUSES: readonly (BroadcastStatus | 'pending')[] = ['sent', 'failed', 'blocked', 'skipped', 'in_doubt', 'pending'];
+
+export interface CampaignFigures {
+  /** Campaigns with at least one run fired in the period. */
+  campaigns: number;
+  runs: number;
+  recipients: number;
+  /** How each recipient's delivery stood at `asOf`; "pending" is not yet settled. Adds up to `recipients`. */
+  byStatus: Record<BroadcastStatus | 'pending', number>;
+}
+
+/** A period's figures for one scope, as they stood at `asOf`. */
+export interface PeriodStats {
+  scope: StatsScope;
+  kind: NamedPeriod;
+  period: Period;
+  /** The period's end, or the moment asked for a period under way. */
+  asOf: Date;
+  reports: ReportFigures;
+  campaigns: CampaignFigures;
+}
