@@ -25,7 +25,6 @@ import (
 // it with the table. Reads return the same documents either way.
 func lookupIndexSweep(ctx context.Context, dir string, interval time.Duration, logger *slog.Logger) {
 	databases := map[string]*sql.DB{}
-	indexed := map[string]bool{}
 	defer func() {
 		for _, db := range databases {
 			_ = db.Close()
@@ -48,7 +47,7 @@ func lookupIndexSweep(ctx context.Context, dir string, interval time.Duration, l
 				db.SetMaxOpenConns(1)
 				databases[file] = db
 			}
-			if err := indexTables(ctx, db, indexed); err != nil && ctx.Err() == nil {
+			if err := indexTables(ctx, db); err != nil && ctx.Err() == nil {
 				logger.Debug("lookup index: sweep", slog.String("file", file), slog.Any("err", err))
 			}
 		}
@@ -61,16 +60,18 @@ func lookupIndexSweep(ctx context.Context, dir string, interval time.Duration, l
 	}
 }
 
-// indexTables adds the lookup index to every collection table of one database file not yet indexed.
-func indexTables(ctx context.Context, db *sql.DB, indexed map[string]bool) error {
-	rows, err := db.QueryContext(ctx, `SELECT table_name FROM "_ferretdb_collections"`)
+// indexTables adds the lookup index to every collection table of one database file that lacks it.
+// SQLite's own schema says which (a collection dropped and created again needs it afresh).
+func indexTables(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, `SELECT c.table_name FROM "_ferretdb_collections" c
+		WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'index' AND m.name = c.table_name || '__id_lookup')`)
 	if err != nil {
 		return err // a database file FerretDB has not finished creating yet
 	}
 	var tables []string
 	for rows.Next() {
 		var table string
-		if err := rows.Scan(&table); err == nil && !indexed[table] {
+		if err := rows.Scan(&table); err == nil {
 			tables = append(tables, table)
 		}
 	}
@@ -81,7 +82,6 @@ func indexTables(ctx context.Context, db *sql.DB, indexed map[string]bool) error
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("%s: %w", table, err)
 		}
-		indexed[table] = true
 	}
 	return nil
 }
