@@ -58,7 +58,7 @@ export class GlobalActions {
         turn.say(...(await this.deps.register.export(this.actor(turn), args, turn.now, turn.t)));
         return;
       case 'stats':
-        turn.say(...(await this.deps.stats.command({ ...this.actor(turn), userId: turn.event.senderId }, args, turn.now, turn.t, turn.lang)));
+        turn.say(...(await this.deps.stats.command({ ...this.actor(turn), userId: turn.event.senderId, isGroup: turn.event.isGroup }, args, turn.now, turn.t, turn.lang)));
         return;
       case 'subscribe':
         return this.startFlow(turn, 'subscribe');

@@ -144,6 +144,10 @@ describe('period statistics (sơ kết) on seeded data with known answers', () =
     expect(await scopes.resolve({ channel: 'telegram', chatId: '55' }, '55', '')).toEqual({ kind: 'not_allowed' });
     expect(await scopes.resolve({ channel: 'telegram', chatId: '900' }, '900', '')).toMatchObject({ kind: 'ok', scope: { kind: 'all' } });
     expect(await scopes.resolve({ channel: 'telegram', chatId: '900' }, '900', 'CAP-P4 6thang')).toMatchObject({ kind: 'ok', scope: { unit: { id: 'cap-p4' } }, rest: '6thang' });
+    // Not even a system admin gets figures in a group that is not a desk; in a desk group, that desk's unit only.
+    expect(await scopes.resolve({ channel: 'telegram', chatId: '-777' }, '900', '', true)).toEqual({ kind: 'not_allowed' });
+    expect(await scopes.resolve(p9Desk, '900', 'tatca', true)).toEqual({ kind: 'other_unit' });
+    expect(await scopes.resolve(p9Desk, '900', '', true)).toMatchObject({ kind: 'ok', scope: { unit: { id: 'cap-p9' } } });
 
     const refusal = await env.stats.command({ address: p9Desk, userId: '55', name: 'Trực ban' }, 'cap-p4', now, vi(), 'vi');
     expect(refusal).toEqual([{ text: 'Bạn chỉ xem được số liệu của đơn vị mình.' }]);

@@ -14,8 +14,10 @@ const ALL_WORDS = new Set(['tatca', 'all', '*']);
  * Who may see which figures. An officer sees their desk's unit; a unit admin
  * (config/units.json, in a private chat) their own units; a system admin
  * (ADMIN_TELEGRAM_IDS) every unit together, or one named by its id
- * ("/thongke cap-p4 thangtruoc"). Naming a unit one may not see is refused,
- * never silently answered with other figures.
+ * ("/thongke cap-p4 thangtruoc"), in a private chat. A group chat that is
+ * not a desk gets nothing, whoever asks: a unit's figures are not posted to
+ * a neighbourhood group. Naming a unit one may not see is refused, never
+ * silently answered with other figures.
  */
 export class StatsScopes {
   constructor(
@@ -24,9 +26,9 @@ export class StatsScopes {
     private readonly systemAdmins: ReadonlySet<string>,
   ) {}
 
-  async resolve(address: ChatAddress, senderId: string | null, args: string): Promise<ScopeResult> {
+  async resolve(address: ChatAddress, senderId: string | null, args: string, isGroup = false): Promise<ScopeResult> {
     const desk = await this.desks.find(address);
-    const onTelegram = address.channel === 'telegram' && senderId !== null;
+    const onTelegram = address.channel === 'telegram' && senderId !== null && !isGroup;
     const isSystemAdmin = onTelegram && this.systemAdmins.has(senderId);
     const administered = onTelegram ? this.units.units.filter((u) => u.adminTelegramIds.includes(senderId)) : [];
     const deskUnit = desk ? this.units.byId(desk.unitId) : undefined;

@@ -56,8 +56,8 @@ export class StatsService {
   ) {}
 
   /** /thongke [đơn vị] [kỳ]: the summary in the chat, CSV and .xlsx files, and a chart. */
-  async command(actor: { address: ChatAddress; userId: string | null; name: string | null }, args: string, now: Date, t: Translate, lang: Language): Promise<OutboundMessage[]> {
-    const resolved = await this.scopes.resolve(actor.address, actor.userId, args);
+  async command(actor: { address: ChatAddress; userId: string | null; name: string | null; isGroup?: boolean }, args: string, now: Date, t: Translate, lang: Language): Promise<OutboundMessage[]> {
+    const resolved = await this.scopes.resolve(actor.address, actor.userId, args, actor.isGroup);
     if (resolved.kind !== 'ok') return [{ text: t(`stats.${resolved.kind}`) }];
     const parsed = parseStatsPeriod(resolved.rest, now);
     if (!parsed) return [{ text: t('stats.usage') }];
