@@ -11,6 +11,7 @@ import type { Audience } from '../domain/campaigns/audience';
 import type { CampaignService } from '../domain/campaigns/campaign-service';
 import type { ResidentService } from '../domain/residents/resident-service';
 import { isLanguage } from '../i18n';
+import { foldVietnamese } from '../shared/text';
 import type { ChatAddress } from './events';
 import type { CommandName } from './commands';
 import type { FlowRunner } from './flow-runner';
@@ -159,8 +160,8 @@ export class GlobalActions {
     const words = args.trim();
     if (!words) return this.runner.start(turn, 'campaign', { mode: role.kind, authorId: event.senderId, chatId: event.address.chatId });
     if (/^(ds|list|danh sach)$/i.test(words)) return void turn.say({ text: await this.deps.campaigns.list(event.senderId, role, turn.t) });
-    const editing = /^(\S+)\s+(sua|sửa|edit)$/i.exec(words);
-    if (editing) return this.editCampaign(turn, role.kind, event.senderId, editing[1]);
+    const [id, verb, ...more] = words.split(/\s+/);
+    if (verb && more.length === 0 && ['sua', 'edit'].includes(foldVietnamese(verb))) return this.editCampaign(turn, role.kind, event.senderId, id);
     turn.say({ text: await this.deps.campaigns.command(event.senderId, role, words, turn.t) });
   }
 

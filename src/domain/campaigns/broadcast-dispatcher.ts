@@ -226,8 +226,8 @@ export class BroadcastDispatcher {
     }
     const last = campaign.messages.length - 1;
     for (let part = a.partsSent; part <= last; part += 1) {
-      const claimId = `bc:${a.deliveryId}#${a.attempt}:${part}`;
       await this.limiter.acquire(`${address.channel}:${address.chatId}`, a.recipient.kind === 'group');
+      const claimId = `bc:${a.deliveryId}#${a.attempt}:${part}`;
       if (!(await this.claim(claimId))) return this.alreadyClaimed(a, claimId);
       await this.heartbeat();
       await this.limiter.depart();
@@ -267,8 +267,8 @@ export class BroadcastDispatcher {
    * for the same recipient, and one that stops stops counting within
    * seconds: the others take its rate and its recipients over.
    */
-  private async heartbeat(now_ = false): Promise<void> {
-    if (!now_ && Date.now() - this.lastHeartbeat < HEARTBEAT_MS) return;
+  private async heartbeat(force = false): Promise<void> {
+    if (!force && Date.now() - this.lastHeartbeat < HEARTBEAT_MS) return;
     this.lastHeartbeat = Date.now();
     const now = this.clock();
     await this.models.senders.updateOne({ _id: this.instanceId }, { $set: { lastSeenAt: now } }, { upsert: true });

@@ -48,8 +48,7 @@ export class CampaignService {
           authorId: author.userId,
           authorAddressEnc: this.cipher.encrypt(JSON.stringify(author.address)),
           unitId: this.units.units.find((u) => u.adminTelegramIds.includes(author.userId))?.id ?? null,
-          // A one-off time already past fires at the next round; a recurring one starts from now.
-          scheduledThrough: draft.schedule.kind === 'once' ? new Date(Math.min(now.getTime(), new Date(draft.schedule.at).getTime() - 1)) : now,
+          scheduledThrough: scheduledFrom(draft.schedule, now),
           createdAt: now,
         });
         return id;
@@ -77,8 +76,7 @@ export class CampaignService {
   async update(id: string, draft: CampaignDraft, userId: string, role: CampaignRole, now: Date): Promise<Editable['kind']> {
     const check = await this.editable(userId, role, id);
     if (check.kind !== 'ok') return check.kind;
-    const scheduledThrough = draft.schedule.kind === 'once' ? new Date(Math.min(now.getTime(), new Date(draft.schedule.at).getTime() - 1)) : now;
-    await this.models.campaigns.updateOne({ _id: check.campaign._id }, { $set: { ...draft, scheduledThrough } });
+    await this.models.campaigns.updateOne({ _id: check.campaign._id }, { $set: { ...draft, scheduledThrough: scheduledFrom(draft.schedule, now) } });
     return 'ok';
   }
 
@@ -127,4 +125,9 @@ export class CampaignService {
     );
     return [t('campaign.figures_title', { id: campaign._id, topic: t(`campaign_topic.${campaign.topic}`), status: t(`campaign.status.${campaign.status}`) }), ...(lines.length > 0 ? lines : [t('campaign.no_runs')])].join('\n');
   }
+}
+
+/** Where a new or edited schedule starts firing: a one-off time already past fires at the next round; a recurring one from now. */
+function scheduledFrom(schedule: CampaignDraft['schedule'], now: Date): Date {
+  return schedule.kind === 'once' ? new Date(Math.min(now.getTime(), new Date(schedule.at).getTime() - 1)) : now;
 }
