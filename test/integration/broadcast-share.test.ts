@@ -80,4 +80,29 @@ describe('two instances broadcasting at once keep to one overall rate limit', ()
     await first.stop();
     expect(await models.broadcastSenders.countDocuments({})).toBe(0);
   });
+
+  it('runs two rounds at once on one instance without failing or sending anyone twice', async () => {
+    const { models } = db;
+    const cipher = createPiiCipher(Buffer.from(TEST_KEY, 'base64'));
+    const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, new ResidentService(models.residents, models.reports, cipher), cipher);
+    await seedTelegramSubscribers(models, 890_000, 12, 'q3-p9', ['drugs']);
+    await seedCampaign(models, 'CD-TWICE', { topic: 'drugs', audience: { wards: ['q3-p9'], residents: true, groups: false, ownGroupsOf: null }, schedule: { kind: 'once', at: new Date() } });
+    await new CampaignScheduler(
+      { campaigns: models.campaigns, runs: models.campaignRuns, deliveries: models.broadcastDeliveries, subscriptions: models.subscriptions, groups: models.broadcastGroups },
+      () => undefined,
+    ).tick();
+    const sent: string[] = [];
+    const ports: BroadcastPorts = { send: async (address) => void sent.push(address.chatId), classify: () => ({ kind: 'transient' }), reachableNow: async () => true };
+    const dispatcher = new BroadcastDispatcher(
+      { runs: models.campaignRuns, deliveries: models.broadcastDeliveries, outcomes: models.broadcastOutcomes, retries: models.broadcastRetries, campaigns: models.campaigns, claims: models.deliveryClaims, senders: models.broadcastSenders },
+      audience,
+      ports,
+      { perSecond: 100, chatIntervalMs: 0, groupPerMinute: 20, concurrency: 4 },
+    );
+    stopAll = () => dispatcher.stop();
+    await models.broadcastSenders.deleteMany({});
+    await Promise.all([dispatcher.drainDue(), dispatcher.drainDue()]);
+    expect(sent.filter((chat) => Number(chat) >= 890_000).sort()).toEqual(Array.from({ length: 12 }, (_, i) => String(890_000 + i)));
+    expect(await models.broadcastSenders.countDocuments({})).toBe(1);
+  });
 });

@@ -53,6 +53,7 @@ export class BroadcastDispatcher {
   private wake: (() => void) | null = null;
   private readonly instanceId = randomUUID();
   private lastHeartbeat = -Infinity;
+  private beating: Promise<void> | null = null;
   /** This instance's part of the work while several send: deliveries whose id hashes to `index` of `of`. */
   private part = { index: 0, of: 1 };
 
@@ -265,13 +266,32 @@ export class BroadcastDispatcher {
    * rate, 1 / the instances that said so lately, and of each run, the
    * deliveries whose id hashes to its place among them. Instances never race
    * for the same recipient, and one that stops stops counting within
-   * seconds: the others take its rate and its recipients over.
+   * seconds: the others take its rate and its recipients over. Never
+   * throws (it sits between a claim and its call): on a database error the
+   * instance keeps the part it had. One at a time per instance.
    */
-  private async heartbeat(force = false): Promise<void> {
-    if (!force && Date.now() - this.lastHeartbeat < HEARTBEAT_MS) return;
+  private heartbeat(force = false): Promise<void> {
+    if (this.beating) return this.beating;
+    if (!force && Date.now() - this.lastHeartbeat < HEARTBEAT_MS) return Promise.resolve();
     this.lastHeartbeat = Date.now();
+    this.beating = this.beat()
+      .catch((error: unknown) => log.warn({ err: error }, 'broadcast heartbeat failed; keeping the previous share'))
+      .finally(() => {
+        this.beating = null;
+      });
+    return this.beating;
+  }
+
+  private async beat(): Promise<void> {
     const now = this.clock();
-    await this.models.senders.updateOne({ _id: this.instanceId }, { $set: { lastSeenAt: now } }, { upsert: true });
+    const seen = { $set: { lastSeenAt: now } };
+    try {
+      await this.models.senders.updateOne({ _id: this.instanceId }, seen, { upsert: true });
+    } catch (error) {
+      // Two upserts of one new id raced (FerretDB v1 and MongoDB both allow it): the document is there now.
+      if (!isDuplicateKeyError(error)) throw error;
+      await this.models.senders.updateOne({ _id: this.instanceId }, seen);
+    }
     const sending = (await this.models.senders.find({ lastSeenAt: { $gt: new Date(now.getTime() - SENDER_STALE_MS) } }, { _id: 1 }).lean()).map((s) => s._id).sort();
     const index = sending.indexOf(this.instanceId);
     this.part = index < 0 ? { index: 0, of: 1 } : { index, of: sending.length };
