@@ -141,8 +141,7 @@ export class ReportTally {
     tips.byState[state] += 1;
     if (state === 'closed') bump(tips.byOutcome, report.outcome ?? 'handled');
 
-    const assessed = report.assessment !== null && new Date(report.assessedAt ?? report.createdAt) < this.asOf;
-    const assessment = assessed && report.assessment ? report.assessment : 'pending';
+    const assessment = report.assessment && new Date(report.assessedAt ?? report.createdAt) < this.asOf ? report.assessment : 'pending';
     tips.byAssessment[assessment] += 1;
 
     const accepted = history.find((h) => h.status === 'accepted');

@@ -35,14 +35,14 @@ export class StatsScopes {
     const visible = (unit: Unit) => isSystemAdmin || administered.includes(unit) || unit === deskUnit;
 
     const words = args.trim().split(/\s+/).filter(Boolean);
-    const named = words.map((w) => foldVietnamese(w)).findIndex((w) => ALL_WORDS.has(w) || this.units.byId(w) !== undefined);
+    const folded = words.map((w) => foldVietnamese(w));
+    const named = folded.findIndex((w) => ALL_WORDS.has(w) || this.units.byId(w) !== undefined);
     const rest = words.filter((_, i) => i !== named).join(' ');
     if (named >= 0) {
-      const word = foldVietnamese(words[named]);
-      if (ALL_WORDS.has(word)) return isSystemAdmin ? { kind: 'ok', scope: { kind: 'all' }, rest } : deskUnit || administered.length ? { kind: 'other_unit' } : { kind: 'not_allowed' };
-      const unit = this.units.byId(word) as Unit;
-      if (visible(unit)) return { kind: 'ok', scope: { kind: 'unit', unit }, rest };
-      return deskUnit || administered.length ? { kind: 'other_unit' } : { kind: 'not_allowed' };
+      const unit = this.units.byId(folded[named]);
+      if (unit ? visible(unit) : isSystemAdmin) return { kind: 'ok', scope: unit ? { kind: 'unit', unit } : { kind: 'all' }, rest };
+      // Someone with figures of their own asked for others'; anyone else has none to see.
+      return deskUnit || administered.length > 0 ? { kind: 'other_unit' } : { kind: 'not_allowed' };
     }
     if (deskUnit) return { kind: 'ok', scope: { kind: 'unit', unit: deskUnit }, rest };
     if (isSystemAdmin) return { kind: 'ok', scope: { kind: 'all' }, rest };
