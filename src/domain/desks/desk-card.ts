@@ -56,14 +56,7 @@ export function buildDeskCard(
     text: lines.join('\n'),
     buttons: forwardedAway ? [] : triageButtons(report, t, options.menu ?? null, deps.units.forwardTargets('tip', options.viewerUnitId ?? report.unitIds[0] ?? '')),
     location: report.location.kind === 'point' && lat !== null && lon !== null ? { lat, lon } : undefined,
-    attachments: report.evidence.map((item) => ({
-      kind: item.kind,
-      mime: item.mime,
-      fileName: item.fileName,
-      evidenceId: item.id,
-      platform: item.platform,
-      load: () => evidence.load(item.id),
-    })),
+    attachments: report.evidence.map((item) => evidence.attachment(item)),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { OutboundAttachment } from '../../conversation/events';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { EvidenceKind, EvidenceRecord } from '../../storage/models/report.model';
 
@@ -35,6 +36,11 @@ export class EvidenceStore {
 
   async load(id: string): Promise<Buffer> {
     return this.cipher.decryptBytes(await readFile(this.file(id)));
+  }
+
+  /** A stored file as something to send: the platform's handle where there is one, else our copy, loaded when needed. */
+  attachment(record: EvidenceRecord): OutboundAttachment {
+    return { kind: record.kind, mime: record.mime, fileName: record.fileName, evidenceId: record.id, platform: record.platform, load: () => this.load(record.id) };
   }
 
   async remove(ids: string[]): Promise<void> {

@@ -122,9 +122,7 @@ export class FollowupService {
           text,
           replyTo: delivery.messageRef ?? undefined,
           threadId: DeskService.topicFor(desk, report.category),
-          attachments: attachment
-            ? [{ kind: attachment.kind, mime: attachment.mime, fileName: attachment.fileName, evidenceId: attachment.id, platform: attachment.platform, load: () => this.evidence.load(attachment.id) }]
-            : undefined,
+          attachments: attachment ? [this.evidence.attachment(attachment)] : undefined,
         },
       ]);
     }

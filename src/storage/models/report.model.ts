@@ -103,6 +103,20 @@ export interface ReportDoc {
   createdAt: Date;
 }
 
+/** A stored file as documents keep it (a tip's evidence, a campaign message's image). */
+export const evidenceRecordSchema = new Schema<EvidenceRecord>(
+  {
+    id: String,
+    kind: String,
+    mime: String,
+    size: Number,
+    sha256: String,
+    fileName: { type: String, default: null },
+    platform: { type: new Schema({ channel: String, fileId: String }, { _id: false }), default: null },
+  },
+  { _id: false },
+);
+
 const schema = new Schema<ReportDoc>(
   {
     _id: { type: String, required: true },
@@ -122,18 +136,7 @@ const schema = new Schema<ReportDoc>(
       kind: { type: String, required: true, enum: ['now', 'today', 'other', 'unknown'] },
       text: { type: String, default: null },
     },
-    evidence: [
-      {
-        _id: false,
-        id: String,
-        kind: String,
-        mime: String,
-        size: Number,
-        sha256: String,
-        fileName: { type: String, default: null },
-        platform: { type: new Schema({ channel: String, fileId: String }, { _id: false }), default: null },
-      },
-    ],
+    evidence: [evidenceRecordSchema],
     suspects: {
       text: { type: String, default: null },
       identifiers: [{ _id: false, type: { type: String }, value: String }],
