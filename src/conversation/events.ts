@@ -40,7 +40,8 @@ export type InboundEvent = EventBase &
     | { kind: 'button'; payload: string }
     | { kind: 'location'; lat: number; lon: number }
     | { kind: 'contact'; phone: string; name: string | null; isOwn: boolean }
-    | { kind: 'media'; media: InboundMedia }
+    /** `caption`: the text sent with the file (a campaign message written as a photo's caption). */
+    | { kind: 'media'; media: InboundMedia; caption?: string }
     | { kind: 'unsupported'; what: 'sticker' | 'other' }
   );
 
@@ -71,6 +72,8 @@ export interface OutboundMessage {
   removeKeyboard?: boolean;
   /** A map pin shown after the text. */
   location?: { lat: number; lon: number };
+  /** A picture the text is the caption of (a campaign message): one message where the platform allows it. */
+  image?: OutboundAttachment;
   /** Files shown after the text (evidence copied into a desk chat). */
   attachments?: OutboundAttachment[];
   /** Platform id of an earlier message this one answers (keeps a tip's thread together in a desk chat). */

@@ -176,7 +176,7 @@ export class GlobalActions {
       mode,
       authorId: userId,
       chatId: turn.event.address.chatId,
-      editing: { id: campaign._id, messages: campaign.messages.map((m) => m.text), wards: campaign.audience.wards, schedule, quiet: campaign.quiet },
+      editing: { id: campaign._id, messages: campaign.messages.map((m) => ({ text: m.text, image: m.image ?? null })), wards: campaign.audience.wards, schedule, quiet: campaign.quiet },
     });
   }
 

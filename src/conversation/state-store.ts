@@ -69,8 +69,8 @@ export class ConversationStateStore {
     replies: OutboundMessage[] = [],
   ): Promise<ConversationState> {
     const next: ConversationState = { ...current, ...changes, version: current.version + 1, eventKey, replies, updatedAt: now, incompatible: false };
-    // Only what can be rendered again is kept (attachments carry loaders and appear only on desk cards).
-    const replayable = replies.map(({ attachments: _attachments, ...message }) => message);
+    // Only what can be rendered again is kept: files carry loaders (a desk card's evidence, a campaign preview's picture), so a replay sends the text.
+    const replayable = replies.map(({ attachments: _attachments, image: _image, ...message }) => message);
     try {
       await this.states.create({
         _id: `${next.key}#${next.version}`,

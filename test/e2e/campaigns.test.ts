@@ -1,7 +1,7 @@
 import { startApp, type RunningApp } from '../../src/app';
 import { formatVietnamTime } from '../../src/shared/vietnam-time';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
-import { seedCampaign, seedTelegramSubscribers } from '../support/seed-audience';
+import { JPEG_BYTES, PNG_BYTES, seedCampaign, seedPicture, seedTelegramSubscribers } from '../support/seed-audience';
 import { TelegramUser } from '../support/telegram-user';
 import { eventually, testEnv } from '../support/test-env';
 
@@ -36,6 +36,12 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
 
   const said = (chat: number, needle: string) => eventually(`“${needle}” said to ${chat}`, () => telegram.textsTo(chat).some((t) => t.includes(needle)));
   const received = (chat: number, needle: string) => telegram.textsTo(chat).filter((t) => t.includes(needle)).length;
+  /** Does something as the admin, then waits until the bot's next answers to the admin contain `next`. */
+  const adminStep = async (act: () => number, next: string) => {
+    const before = telegram.textsTo(ADMIN).length;
+    act();
+    await eventually(next, () => telegram.textsTo(ADMIN).slice(before).some((t) => t.includes(next)));
+  };
 
   async function subscribe(user: TelegramUser, ward: string, topics: string[]): Promise<void> {
     user.text('/dangky');
@@ -244,23 +250,18 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
     const at = new Date(now.getTime() + 3_600_000);
     await seedCampaign(app.database.models, 'CD-EDIT', { topic: 'fire_safety', authorId: String(ADMIN), audience: { wards: ['q3-p5'], residents: true, groups: false, ownGroupsOf: null }, schedule: { kind: 'once', at } });
     const admin = new TelegramUser(telegram, ADMIN, 'Trưởng CA');
-    const step = async (act: () => number, next: string) => {
-      const before = telegram.textsTo(ADMIN).length;
-      act();
-      await eventually(next, () => telegram.textsTo(ADMIN).slice(before).some((t) => t.includes(next)));
-    };
-    await step(() => admin.text('/chiendich cd-edit sua'), 'Chủ đề của chiến dịch');
+    await adminStep(() => admin.text('/chiendich cd-edit sua'), 'Chủ đề của chiến dịch');
     expect(telegram.textsTo(ADMIN).some((t) => t.includes('Sửa chiến dịch CD-EDIT'))).toBe(true);
-    await step(() => admin.press('Phòng cháy chữa cháy'), 'Nội dung hiện tại: «Cảnh báo CD-EDIT');
-    await step(() => admin.press('✔️ Giữ nguyên'), 'Đã có 1 tin');
-    await step(() => admin.press('➕ Thêm tin'), 'Nhập nội dung tin 2');
-    await step(() => admin.text('Kiểm tra bình chữa cháy và ổ điện trước khi đi ngủ, nhất là nhà trọ nhiều phòng.'), 'Đã có 2 tin');
-    await step(() => admin.press('➡️ Tiếp tục'), 'Gửi đến phường nào');
-    await step(() => admin.press('✔️ Giữ nguyên: Phường 5'), 'Gửi cho ai');
-    await step(() => admin.press('Chỉ người đăng ký'), 'Khi nào gửi');
-    await step(() => admin.press(`✔️ Giữ nguyên: Gửi một lần lúc ${formatVietnamTime(at, 'vi')}`), 'Giờ yên lặng');
-    await step(() => admin.press('Không có giờ yên lặng'), 'Sửa chiến dịch CD-EDIT');
-    await step(() => admin.press('💾 Lưu thay đổi'), 'Đã lưu chiến dịch CD-EDIT');
+    await adminStep(() => admin.press('Phòng cháy chữa cháy'), 'Nội dung hiện tại: «Cảnh báo CD-EDIT');
+    await adminStep(() => admin.press('✔️ Giữ nguyên'), 'Đã có 1 tin');
+    await adminStep(() => admin.press('➕ Thêm tin'), 'Nhập nội dung tin 2');
+    await adminStep(() => admin.text('Kiểm tra bình chữa cháy và ổ điện trước khi đi ngủ, nhất là nhà trọ nhiều phòng.'), 'Đã có 2 tin');
+    await adminStep(() => admin.press('➡️ Tiếp tục'), 'Gửi đến phường nào');
+    await adminStep(() => admin.press('✔️ Giữ nguyên: Phường 5'), 'Gửi cho ai');
+    await adminStep(() => admin.press('Chỉ người đăng ký'), 'Khi nào gửi');
+    await adminStep(() => admin.press(`✔️ Giữ nguyên: Gửi một lần lúc ${formatVietnamTime(at, 'vi')}`), 'Giờ yên lặng');
+    await adminStep(() => admin.press('Không có giờ yên lặng'), 'Sửa chiến dịch CD-EDIT');
+    await adminStep(() => admin.press('💾 Lưu thay đổi'), 'Đã lưu chiến dịch CD-EDIT');
 
     const saved = await app.database.models.campaigns.findOne({ _id: 'CD-EDIT' }).lean();
     expect(saved?.messages.map((m) => m.text)).toEqual(['Cảnh báo CD-EDIT: không chuyển tiền cho người lạ tự xưng công an.', 'Kiểm tra bình chữa cháy và ổ điện trước khi đi ngủ, nhất là nhà trọ nhiều phòng.']);
@@ -270,10 +271,96 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
     // Its run carries both messages to each subscriber once; while it is being sent it cannot be edited.
     now = at;
     await app.scheduler.tick();
-    await step(() => admin.text('/chiendich CD-EDIT sua'), 'đang được gửi');
+    await adminStep(() => admin.text('/chiendich CD-EDIT sua'), 'đang được gửi');
     await app.dispatcher.drainDue();
     expect(ids.map((id) => received(id, 'Kiểm tra bình chữa cháy'))).toEqual([1, 1]);
     expect(ids.map((id) => received(id, 'Cảnh báo CD-EDIT'))).toEqual([1, 1]);
-    await step(() => admin.text('/chiendich CD-EDIT sua'), 'đã kết thúc hoặc đã hủy, không sửa được');
+    await adminStep(() => admin.text('/chiendich CD-EDIT sua'), 'đã kết thúc hoặc đã hủy, không sửa được');
+  });
+  it('sends a message with a picture as one photo captioned with its text, by the author’s own file_id, to every recipient', async () => {
+    const ids = await seedTelegramSubscribers(app.database.models, 6900, 3, 'q3-p1', ['theft']);
+    now = new Date('2026-12-05T03:00:00Z'); // 10:00 in Vietnam
+    const caption = 'Cảnh báo trộm xe: khóa cổ xe và khóa đĩa khi để xe qua đêm trong hẻm.';
+    const second = 'Trộm đột nhập nhà trọ dịp cuối năm: lắp khóa chống cắt và báo ngay cho công an phường.';
+    const third = 'Số điện thoại trực ban Công an Phường 1 luôn mở cả ngày lẫn đêm.';
+    telegram.addFile('theft-photo', JPEG_BYTES('theft'));
+    telegram.addFile('lock-photo', JPEG_BYTES('lock'));
+    telegram.addFile('not-a-png', Buffer.from('a text file calling itself a PNG'));
+    const admin = new TelegramUser(telegram, ADMIN, 'Trưởng CA');
+
+    await adminStep(() => admin.text('/chiendich'), 'Chủ đề của chiến dịch');
+    await adminStep(() => admin.press('Trộm cắp'), 'Nhập nội dung tin 1');
+    // Only a JPG or PNG picture of at most 1 MB, whose bytes are one, goes with a message.
+    await adminStep(() => admin.sticker(), 'chỉ kèm được ảnh JPG hoặc PNG');
+    await adminStep(() => admin.document('not-a-png', 'image/png', 'poster.png', 32, caption), 'chỉ kèm được ảnh JPG hoặc PNG');
+    await adminStep(() => admin.photo('huge-photo', 2 * 1024 * 1024, caption), 'Ảnh quá lớn: tối đa 1 MB');
+    // A photo with its text as the caption is one message.
+    await adminStep(() => admin.photo('theft-photo', 20, caption), 'Đã có 1 tin');
+    // A photo first, then its text typed.
+    await adminStep(() => admin.press('➕ Thêm tin'), 'Nhập nội dung tin 2');
+    await adminStep(() => admin.photo('lock-photo', 20), 'Đã nhận ảnh');
+    await adminStep(() => admin.text(second), 'Đã có 2 tin');
+    // And a text alone.
+    await adminStep(() => admin.press('➕ Thêm tin'), 'Nhập nội dung tin 3');
+    await adminStep(() => admin.text(third), 'Đã có 3 tin');
+    await adminStep(() => admin.press('➡️ Tiếp tục'), 'Gửi đến phường nào');
+    await adminStep(() => admin.text('Phường 1'), 'Gửi cho ai');
+    await adminStep(() => admin.press('Chỉ người đăng ký'), 'Khi nào gửi');
+    await adminStep(() => admin.text('05/12/2026 10:30'), 'Giờ yên lặng');
+    await adminStep(() => admin.press('Không có giờ yên lặng'), 'Số tin: 3 (2 tin có ảnh)');
+
+    // The preview is each message exactly as recipients get it: the pictures with their captions, then the text.
+    await eventually('preview pictures', () => telegram.photosTo(ADMIN).length === 2);
+    expect(telegram.photosTo(ADMIN)).toEqual([
+      { fileId: 'theft-photo', caption },
+      { fileId: 'lock-photo', caption: second },
+    ]);
+    expect(received(ADMIN, third)).toBe(1);
+    await adminStep(() => admin.press('🚀 Kích hoạt'), 'Đã kích hoạt chiến dịch');
+
+    now = new Date('2026-12-05T03:30:00Z');
+    await app.scheduler.tick();
+    await app.dispatcher.drainDue();
+    for (const id of ids) {
+      // One photo call per picture message, by the author's file_id: nothing uploaded, the caption never sent apart.
+      expect({ id, photos: telegram.photosTo(id) }).toEqual({ id, photos: [{ fileId: 'theft-photo', caption }, { fileId: 'lock-photo', caption: second }] });
+      expect({ id, texts: telegram.textsTo(id) }).toEqual({ id, texts: [third] });
+    }
+    const campaign = await app.database.models.campaigns.findOne({ topic: 'theft', 'audience.wards': 'q3-p1' }).lean();
+    expect(campaign?.messages.map((m) => ({ text: m.text, fileId: m.image?.platform?.fileId ?? null, mime: m.image?.mime ?? null }))).toEqual([
+      { text: caption, fileId: 'theft-photo', mime: 'image/jpeg' },
+      { text: second, fileId: 'lock-photo', mime: 'image/jpeg' },
+      { text: third, fileId: null, mime: null },
+    ]);
+  });
+
+  it('uploads a picture with no usable file_id once for the whole run, and sends every other copy by the file_id Telegram gave it', async () => {
+    // One picture came as a PNG file (Telegram sends photos only by a photo's file_id); the other's file_id was made under an older bot token.
+    const poster = await seedPicture(env.DATA_DIR, PNG_BYTES('poster'), 'image/png');
+    const old = await seedPicture(env.DATA_DIR, JPEG_BYTES('old token'), 'image/jpeg', 'old-token-photo');
+    telegram.staleFileIds.add('old-token-photo');
+    const ids = await seedTelegramSubscribers(app.database.models, 7100, 4, 'q3-p2', ['drugs']);
+    now = new Date('2026-12-06T03:00:00Z');
+    await seedCampaign(app.database.models, 'CD-PIC', {
+      topic: 'drugs',
+      messages: [
+        { text: 'Áp phích CD-PIC: nói không với ma túy.', image: poster },
+        { text: 'Ảnh CD-PIC: ma túy trá hình kẹo, trà sữa.', image: old },
+      ],
+      audience: { wards: ['q3-p2'], residents: true, groups: false, ownGroupsOf: null },
+      schedule: { kind: 'once', at: now },
+    });
+    await app.scheduler.tick();
+    await app.dispatcher.drainDue();
+
+    const photos = ids.map((id) => telegram.photosTo(id));
+    expect(photos.every((p) => p.length === 2)).toBe(true);
+    expect(photos.map((p) => p.map((x) => x.caption))).toEqual(ids.map(() => ['Áp phích CD-PIC: nói không với ma túy.', 'Ảnh CD-PIC: ma túy trá hình kẹo, trà sữa.']));
+    for (const part of [0, 1]) {
+      const uploads = photos.filter((p) => p[part].fileId === null).length;
+      const byId = new Set(photos.filter((p) => p[part].fileId !== null).map((p) => p[part].fileId));
+      expect({ part, uploads, byId: [...byId].map((f) => /^uploaded-\d+$/.test(f ?? '')) }).toEqual({ part, uploads: 1, byId: [true] });
+    }
+    expect((await app.database.models.broadcastOutcomes.find({ campaignId: 'CD-PIC' }).lean()).map((o) => o.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
   });
 });

@@ -2,7 +2,7 @@ import { startApp, type RunningApp } from '../../src/app';
 import { deskPayload } from '../../src/conversation/flow';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
-import { seedCampaign } from '../support/seed-audience';
+import { JPEG_BYTES, seedCampaign, seedPicture } from '../support/seed-audience';
 import { FakeZaloServer, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY, zaloSignature } from '../support/fake-zalo-server';
 import { fileTelegramTip } from '../support/file-tip';
 import { TelegramUser } from '../support/telegram-user';
@@ -248,5 +248,32 @@ describe('the Zalo Official Account channel', () => {
     expect((await resident.text('/trogiup')).status).toBe(200);
     await saidOnZalo(resident, 'Các lệnh');
     expect(zalo.textsTo(resident.id).some((t) => t.includes('Cảnh báo CD-ZLATE'))).toBe(false);
+  });
+  it('sends a campaign picture to Zalo followers as one image message captioned with its text, uploading the picture once', async () => {
+    const first = new ZaloUser(app.url, zalo, '3333333333333333333'); // subscribed above; last wrote on 19 December
+    const second = new ZaloUser(app.url, zalo, '4444444444444444444');
+    now = new Date('2026-12-19T03:30:00Z');
+    await step(second, () => second.text('/dangky'), 'dữ liệu cá nhân');
+    await step(second, () => second.press('✅ Tôi đồng ý'), 'Bạn ở phường nào');
+    await step(second, () => second.press('Phường 11'), 'Chọn các chủ đề');
+    await step(second, () => second.press('Mua bán người'), 'Chọn các chủ đề');
+    await step(second, () => second.press('✅ Xong'), 'Đã đăng ký nhận cảnh báo');
+    const picture = await seedPicture(env.DATA_DIR, JPEG_BYTES('zalo poster'), 'image/jpeg', 'a-telegram-file-id');
+    const text = 'Ảnh CD-ZPIC: cảnh giác với lời mời việc nhẹ lương cao ở nước ngoài.';
+    await seedCampaign(app.database.models, 'CD-ZPIC', { topic: 'trafficking', messages: [{ text, image: picture }], audience: { wards: ['q3-p11'], residents: true, groups: false, ownGroupsOf: null }, schedule: { kind: 'once', at: now } });
+    const uploadsBefore = zalo.uploads.filter((u) => u.kind === 'image').length;
+
+    await app.scheduler.tick();
+    await app.dispatcher.drainDue();
+    for (const user of [first, second]) {
+      const got = zalo.sent.filter((s) => s.userId === user.id && s.message.text === text);
+      expect({ user: user.id, got: got.map((s) => s.message.attachment?.payload) }).toEqual({
+        user: user.id,
+        got: [{ template_type: 'media', elements: [{ media_type: 'image', attachment_id: expect.stringMatching(/^img\d+$/) }] }],
+      });
+    }
+    // The picture is uploaded to Zalo once (a Telegram file_id means nothing there), then sent by its attachment id.
+    expect(zalo.uploads.filter((u) => u.kind === 'image').length).toBe(uploadsBefore + 1);
+    expect((await app.database.models.broadcastOutcomes.find({ campaignId: 'CD-ZPIC' }).lean()).map((o) => o.status)).toEqual(['sent', 'sent']);
   });
 });

@@ -41,6 +41,9 @@ describe('two instances broadcasting at once keep to one overall rate limit', ()
         send: async (address) => void sends.push({ at: Date.now(), by: name, chat: address.chatId }),
         classify: () => ({ kind: 'transient' }),
         reachableNow: async () => true,
+        attachment: () => {
+          throw new Error('these campaigns have no pictures');
+        },
       };
       const models_ = {
         runs: models.campaignRuns,
@@ -92,7 +95,14 @@ describe('two instances broadcasting at once keep to one overall rate limit', ()
       () => undefined,
     ).tick();
     const sent: string[] = [];
-    const ports: BroadcastPorts = { send: async (address) => void sent.push(address.chatId), classify: () => ({ kind: 'transient' }), reachableNow: async () => true };
+    const ports: BroadcastPorts = {
+      send: async (address) => void sent.push(address.chatId),
+      classify: () => ({ kind: 'transient' }),
+      reachableNow: async () => true,
+      attachment: () => {
+        throw new Error('these campaigns have no pictures');
+      },
+    };
     const dispatcher = new BroadcastDispatcher(
       { runs: models.campaignRuns, deliveries: models.broadcastDeliveries, outcomes: models.broadcastOutcomes, retries: models.broadcastRetries, campaigns: models.campaigns, claims: models.deliveryClaims, senders: models.broadcastSenders },
       audience,

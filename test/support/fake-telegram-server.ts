@@ -20,6 +20,8 @@ interface Waiter {
 }
 
 export const FAKE_BOT_TOKEN = '123456:TEST-token';
+/** Sends that Telegram's limits (and the injected 429s and blocks) apply to. */
+const COUNTED_SENDS = new Set(['sendMessage', 'sendPhoto']);
 export const BOT_USER = { id: 123456, is_bot: true, first_name: 'Tin báo', username: 'tinbao_test_bot' };
 
 /**
@@ -50,6 +52,9 @@ export class FakeTelegramServer {
   limitViolations = 0;
   /** Share of sendMessage calls refused with 429 at random (the benchmark's 1%). */
   random429Rate = 0;
+  /** file_ids this bot may not use (made under another token): sendPhoto with one gets 400. */
+  readonly staleFileIds = new Set<string>();
+  private nextUploadId = 1;
   /** Keep only counts, not every call (a 100,000-recipient benchmark). */
   countOnly = false;
   readonly sentCount = new Map<string, number>();
@@ -102,6 +107,11 @@ export class FakeTelegramServer {
     return this.calls.filter((c) => !c.failed && c.method === method && (chatId === undefined || String(c.params.chat_id) === String(chatId)));
   }
 
+  /** Pictures the bot sent to a chat: the file_id used (null for an upload) and the caption. */
+  photosTo(chatId: number | string): { fileId: string | null; caption: string | null }[] {
+    return this.callsOf('sendPhoto', chatId).map((c) => ({ fileId: c.uploads.includes('photo') ? null : String(c.params.photo), caption: typeof c.params.caption === 'string' ? c.params.caption : null }));
+  }
+
   /** Texts the bot sent to a chat, in order. */
   textsTo(chatId: number | string): string[] {
     return this.callsOf('sendMessage', chatId).map((c) => String(c.params.text));
@@ -141,11 +151,16 @@ export class FakeTelegramServer {
       res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 502, description: 'Bad Gateway' }));
       return;
     }
-    if (method === 'sendMessage' && this.refuseSend(chat, res)) {
+    if (method === 'sendPhoto' && this.staleFileIds.has(String(params.photo))) {
+      call.failed = true;
+      this.error(res, 400, 'Bad Request: wrong file identifier/HTTP URL specified');
+      return;
+    }
+    if (COUNTED_SENDS.has(method) && this.refuseSend(chat, res)) {
       call.failed = true;
       return;
     }
-    if (method === 'sendMessage') this.sentCount.set(chat, (this.sentCount.get(chat) ?? 0) + 1);
+    if (COUNTED_SENDS.has(method)) this.sentCount.set(chat, (this.sentCount.get(chat) ?? 0) + 1);
     this.answer(method, params, res);
   }
 
@@ -204,8 +219,12 @@ export class FakeTelegramServer {
       }
       case 'copyMessage':
         return this.reply(res, { message_id: this.nextMessageId++ });
+      case 'sendPhoto': {
+        // An upload gets a new file_id; a file_id sent is kept, as Telegram does.
+        const fileId = typeof params.photo === 'string' ? params.photo : `uploaded-${this.nextUploadId++}`;
+        return this.reply(res, { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(params.chat_id), type: 'private' }, from: BOT_USER, caption: params.caption, photo: [{ file_id: `${fileId}-small`, file_unique_id: 's', width: 90, height: 90 }, { file_id: fileId, file_unique_id: fileId, width: 800, height: 600 }] });
+      }
       case 'sendMessage':
-      case 'sendPhoto':
       case 'sendVideo':
       case 'sendVoice':
       case 'sendAudio':

@@ -1,9 +1,12 @@
 import { chatKey } from '../../src/conversation/chat-key';
+import path from 'node:path';
 import { Audience } from '../../src/domain/campaigns/audience';
+import { EvidenceStore } from '../../src/domain/evidence/evidence-store';
 import { ResidentService } from '../../src/domain/residents/resident-service';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import type { Models } from '../../src/storage/database';
 import type { CampaignDoc } from '../../src/storage/models/campaign.model';
+import type { EvidenceRecord } from '../../src/storage/models/report.model';
 import { TEST_KEY } from './test-env';
 
 /**
@@ -42,4 +45,14 @@ export async function seedCampaign(models: Models, id: string, fields: Partial<C
     createdAt: new Date(),
     ...fields,
   });
+}
+
+/** Bytes that start as a JPEG or a PNG does (what the bot checks), for campaign pictures. */
+export const JPEG_BYTES = (label: string) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`jpeg ${label}`)]);
+export const PNG_BYTES = (label: string) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`png ${label}`)]);
+
+/** A campaign picture kept in a service's evidence store (under its DATA_DIR), as the campaign flow keeps one. */
+export async function seedPicture(dataDir: string, bytes: Buffer, mime: string, telegramFileId: string | null = null): Promise<EvidenceRecord> {
+  const store = new EvidenceStore(path.resolve(dataDir, 'evidence'), createPiiCipher(Buffer.from(TEST_KEY, 'base64')));
+  return store.save(bytes, { kind: 'photo', mime, fileName: null, platform: telegramFileId ? { channel: 'telegram', fileId: telegramFileId } : null });
 }

@@ -65,12 +65,14 @@ export class TelegramUser {
     });
   }
 
-  photo(fileId: string, size: number): number {
-    return this.server.pushUpdate(this.message({ photo: [{ file_id: `${fileId}-small`, file_unique_id: 's', width: 90, height: 90, file_size: 100 }, { file_id: fileId, file_unique_id: 'u', width: 800, height: 600, file_size: size }] }));
+  /** A photo (Telegram sends several sizes; the largest is last), with the text typed under it if any. */
+  photo(fileId: string, size: number, caption?: string): number {
+    const photo = [{ file_id: `${fileId}-small`, file_unique_id: 's', width: 90, height: 90, file_size: 100 }, { file_id: fileId, file_unique_id: 'u', width: 800, height: 600, file_size: size }];
+    return this.server.pushUpdate(this.message({ photo, ...(caption === undefined ? {} : { caption }) }));
   }
 
-  document(fileId: string, mime: string, name: string, size: number): number {
-    return this.server.pushUpdate(this.message({ document: { file_id: fileId, file_unique_id: fileId, file_name: name, mime_type: mime, file_size: size } }));
+  document(fileId: string, mime: string, name: string, size: number, caption?: string): number {
+    return this.server.pushUpdate(this.message({ document: { file_id: fileId, file_unique_id: fileId, file_name: name, mime_type: mime, file_size: size }, ...(caption === undefined ? {} : { caption }) }));
   }
 
   sticker(): number {

@@ -25,6 +25,17 @@ describe('Zalo parts', () => {
     expect(templates[0]).toMatchObject({ template_type: 'list', elements: [{ title: 'Ở phường nào?' }], buttons: expect.arrayContaining([{ title: 'Phường 1', type: 'oa.query.hide', payload: 's:location_ward:w0' }]) });
   });
 
+  it('puts a picture first, captioned with the text when the text fits one message, alone before a longer one', () => {
+    const media = { type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', attachment_id: 'img7' }] } };
+    expect(renderForZalo({ text: 'Cảnh giác lừa đảo.' }, 'img7')).toEqual([{ text: 'Cảnh giác lừa đảo.', attachment: media }]);
+    const long = 'chữ '.repeat(700).trim();
+    const parts = renderForZalo({ text: long }, 'img7');
+    expect(parts[0]).toEqual({ attachment: media });
+    expect(parts.length).toBe(3);
+    expect(parts.slice(1).map((p) => ('text' in p ? p.text : '')).join('')).toBe(long);
+    expect(renderForZalo({ text: 'Không có ảnh.' })).toEqual([{ text: 'Không có ảnh.' }]);
+  });
+
   it('maps Zalo error codes to what the caller must do', () => {
     expect(new ZaloApiError(-216, 'x').kind).toBe('token');
     expect(new ZaloApiError(-230, 'x').kind).toBe('outside_window');

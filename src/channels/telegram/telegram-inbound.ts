@@ -50,7 +50,8 @@ export function telegramUpdateToEvent(update: Update, telegram: Telegram): Inbou
   if ('sticker' in message) return { ...base, kind: 'unsupported', what: 'sticker' };
 
   const media = mediaOf(message, telegram);
-  if (media) return { ...base, kind: 'media', media };
+  const caption = 'caption' in message && message.caption ? { caption: message.caption } : {};
+  if (media) return { ...base, kind: 'media', media, ...caption };
   return { ...base, kind: 'unsupported', what: 'other' };
 }
 

@@ -38,13 +38,15 @@ export class WebchatChannel implements Channel {
 
   async send(chatId: string, message: OutboundMessage): Promise<string | null> {
     const chatKey = this.chatKey(chatId);
-    const urls = await Promise.all((message.attachments ?? []).map((a) => (a.generated ? this.keepFile(chatKey, a) : `/api/webchat/evidence/${a.evidenceId}`)));
+    // A campaign's picture is this chat's own copy, like a generated file: the evidence route serves desks only.
+    const files = [...(message.image ? [{ ...message.image, generated: true }] : []), ...(message.attachments ?? [])];
+    const urls = await Promise.all(files.map((a) => (a.generated ? this.keepFile(chatKey, a) : `/api/webchat/evidence/${a.evidenceId}`)));
     const body: Omit<WebchatMessage, 'seq'> = {
       text: message.text,
       buttons: message.buttons ?? [],
       quickReplies: message.requestContact ? [message.requestContact.alternative] : [],
       location: message.location ?? null,
-      attachments: (message.attachments ?? []).map((a, i) => ({ kind: a.kind, mime: a.mime, fileName: a.fileName, url: urls[i] })),
+      attachments: files.map((a, i) => ({ kind: a.kind, mime: a.mime, fileName: a.fileName, url: urls[i] })),
     };
     const bodyEnc = this.cipher.encrypt(JSON.stringify(body));
     for (let attempt = 0; attempt < 5; attempt += 1) {

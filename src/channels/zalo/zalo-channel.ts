@@ -12,6 +12,8 @@ import { renderForZalo } from './zalo-render';
 const log = moduleLogger('zalo');
 /** Zalo delivers consultation messages only within 7 days of the user's last message. */
 export const ZALO_WINDOW_MS = 7 * 24 * 3_600_000;
+/** How many uploaded pictures' attachment ids are remembered (the campaigns being sent). */
+const UPLOADED_KEPT = 256;
 
 /**
  * The Zalo Official Account as a channel. A message for a user outside
@@ -20,6 +22,9 @@ export const ZALO_WINDOW_MS = 7 * 24 * 3_600_000;
  */
 export class ZaloChannel implements Channel {
   readonly name = 'zalo' as const;
+  /** Zalo's attachment ids of pictures uploaded, by evidence id, and uploads under way. */
+  private readonly uploaded = new Map<string, string>();
+  private readonly uploading = new Map<string, Promise<string>>();
 
   constructor(
     private readonly client: ZaloClient,
@@ -89,12 +94,34 @@ export class ZaloChannel implements Channel {
 
   private async deliver(userId: string, message: OutboundMessage): Promise<string | null> {
     let ref: string | null = null;
-    for (const part of renderForZalo(message)) {
+    const imageId = message.image ? await this.imageAttachmentId(message.image) : null;
+    for (const part of renderForZalo(message, imageId)) {
       const id = await this.client.sendMessage(userId, part);
       ref ??= id;
     }
     for (const attachment of message.attachments ?? []) await this.sendAttachment(userId, attachment);
     return ref;
+  }
+
+  /**
+   * Zalo's id for a picture: uploaded once per process, then reused for
+   * every recipient (a campaign to thousands of followers is one upload).
+   */
+  private imageAttachmentId(image: OutboundAttachment): Promise<string> {
+    const known = this.uploaded.get(image.evidenceId);
+    if (known) return Promise.resolve(known);
+    // Sends that need it while it is being uploaded share that upload.
+    let uploading = this.uploading.get(image.evidenceId);
+    if (!uploading) {
+      uploading = (async () => {
+        const attachmentId = await this.client.uploadImage(await image.load(), image.mime, image.fileName ?? image.evidenceId);
+        this.uploaded.set(image.evidenceId, attachmentId);
+        if (this.uploaded.size > UPLOADED_KEPT) this.uploaded.delete(this.uploaded.keys().next().value as string);
+        return attachmentId;
+      })().finally(() => this.uploading.delete(image.evidenceId));
+      this.uploading.set(image.evidenceId, uploading);
+    }
+    return uploading;
   }
 
   private async sendAttachment(userId: string, attachment: OutboundAttachment): Promise<void> {
@@ -110,8 +137,8 @@ export class ZaloChannel implements Channel {
   }
 
   private async hold(userId: string, message: OutboundMessage): Promise<void> {
-    // Attachments are loaded again from the service's own store when sent; only their description is kept here.
-    const { attachments: _dropped, ...rest } = message;
+    // Files are not kept with a held message (only broadcasts carry a picture, and those are never held).
+    const { attachments: _dropped, image: _image, ...rest } = message;
     await this.models.held.create({ _id: randomUUID(), contactKey: this.contactKey(userId), bodyEnc: this.cipher.encrypt(JSON.stringify({ userId, message: rest })), createdAt: this.clock() });
     log.info('Zalo user outside the interaction window: message held until they write');
   }

@@ -115,6 +115,8 @@ export function toInboundEvent(event: ZaloEvent, download: (url: string) => Prom
           // Zalo's file URLs expire: the evidence step downloads and keeps the bytes.
           fetch: () => download(url),
         },
+        // Zalo carries the text typed with a photo in `message.text`.
+        ...(message?.text ? { caption: message.text } : {}),
       };
     }
     default:

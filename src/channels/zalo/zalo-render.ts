@@ -36,10 +36,18 @@ export function splitText(text: string, limit = ZALO_TEXT_LIMIT): string[] {
  * its buttons as list templates whose `oa.query.hide` payloads come back as
  * text events the engine understands. A contact request becomes a button
  * with its alternative (residents type their number on Zalo); a map pin
- * becomes a link.
+ * becomes a link. A picture (uploaded, `imageAttachmentId`) comes first,
+ * carrying the text as its caption when the text fits one message.
  */
-export function renderForZalo(message: OutboundMessage): ZaloMessage[] {
-  const out: ZaloMessage[] = splitText(message.text).map((text) => ({ text }));
+export function renderForZalo(message: OutboundMessage, imageAttachmentId: string | null = null): ZaloMessage[] {
+  const pieces = splitText(message.text);
+  const out: ZaloMessage[] = [];
+  if (imageAttachmentId) {
+    // The picture with the text as its caption, in one message where the text fits.
+    const media = { type: 'template' as const, payload: { template_type: 'media', elements: [{ media_type: 'image', attachment_id: imageAttachmentId }] } };
+    out.push(pieces.length === 1 ? { text: pieces.shift(), attachment: media } : { attachment: media });
+  }
+  out.push(...pieces.map((text) => ({ text })));
   const buttons = (message.buttons ?? []).flat().map((b) => ({ title: b.label.slice(0, TITLE_LIMIT), type: 'oa.query.hide', payload: b.payload }));
   if (message.requestContact) buttons.push({ title: message.requestContact.alternative.slice(0, TITLE_LIMIT), type: 'oa.query.hide', payload: message.requestContact.alternative });
   const question = Array.from(message.text.trim().split('\n').pop() ?? '').slice(0, TITLE_LIMIT).join('') || '…';

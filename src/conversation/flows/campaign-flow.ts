@@ -1,10 +1,19 @@
 import type { CampaignService } from '../../domain/campaigns/campaign-service';
+import type { EvidenceStore } from '../../domain/evidence/evidence-store';
+import type { EvidenceRecord } from '../../storage/models/report.model';
 import { parseCron, parseQuietHours } from '../../domain/campaigns/schedule';
 import type { ChannelName } from '../events';
 import { formatVietnamTime, parseVietnamDateTime, startOfVietnamDay } from '../../shared/vietnam-time';
 import type { Flow, StepContext, StepOutcome } from '../flow';
 import { choiceStep } from '../steps/choice-step';
 import { textStep } from '../steps/text-step';
+import { campaignMessageStep } from './campaign-message-step';
+
+/** One message of a campaign being written: its text, and the picture it is the caption of. */
+export interface CampaignMessageDraft {
+  text: string;
+  image: EvidenceRecord | null;
+}
 
 export interface CampaignFlowDraft {
   /** A group admin's campaign goes only to the groups they registered. */
@@ -12,13 +21,17 @@ export interface CampaignFlowDraft {
   authorId: string;
   chatId: string;
   topic: string | null;
-  messages: string[];
+  messages: CampaignMessageDraft[];
+  /** A picture sent without a caption: the next text sent is its caption. */
+  pendingImage?: EvidenceRecord | null;
+  /** Pictures replaced while writing: removed from the store when the flow ends. */
+  discardedImages?: string[];
   wards: string[];
   recipients: 'both' | 'residents' | 'groups';
   schedule: { kind: 'once'; at: string } | { kind: 'cron'; expression: string; until: string } | null;
   quiet: { startMin: number; endMin: number } | null;
   /** Set when changing an existing campaign (/chiendich <mã> sua): its id and what it says now, each offered to keep. */
-  editing?: { id: string; messages: string[]; wards: string[]; schedule: NonNullable<CampaignFlowDraft['schedule']>; quiet: CampaignFlowDraft['quiet'] } | null;
+  editing?: { id: string; messages: CampaignMessageDraft[]; wards: string[]; schedule: NonNullable<CampaignFlowDraft['schedule']>; quiet: CampaignFlowDraft['quiet'] } | null;
 }
 
 type Ctx = StepContext<CampaignFlowDraft>;
@@ -33,12 +46,20 @@ const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${St
  * sent, and activation. Editing an existing campaign runs the same steps,
  * each offering to keep what the campaign says now, and saves it instead.
  */
-export function createCampaignFlow(campaigns: Pick<CampaignService, 'create' | 'update'>): Flow<CampaignFlowDraft> {
+export function createCampaignFlow(campaigns: Pick<CampaignService, 'create' | 'update'>, evidence: EvidenceStore): Flow<CampaignFlowDraft> {
   const advance = (ctx: Ctx, patch: Partial<CampaignFlowDraft>, say?: { text: string }[]): StepOutcome<CampaignFlowDraft> => ({ kind: 'advance', draft: { ...ctx.draft, ...patch }, say });
+  /** Quiet hours chosen: the messages exactly as recipients will see them (pictures included), then the summary to activate. */
+  const preview = (ctx: Ctx, quiet: CampaignFlowDraft['quiet']): StepOutcome<CampaignFlowDraft> => ({
+    kind: 'advance',
+    draft: { ...ctx.draft, quiet },
+    say: [{ text: ctx.t('campaign.preview_intro') }, ...ctx.draft.messages.map((m) => ({ text: m.text, image: m.image ? evidence.attachment(m.image) : undefined }))],
+  });
   return {
     id: 'campaign',
     needsConsent: false,
     newDraft: () => ({ mode: 'group_admin', authorId: '', chatId: '', topic: null, messages: [], wards: [], recipients: 'groups', schedule: null, quiet: null }),
+    // Abandoned: the pictures this draft added (a campaign being edited keeps its own).
+    evidenceOf: (draft) => [...newImages(draft), ...(draft.pendingImage ? [draft.pendingImage.id] : []), ...(draft.discardedImages ?? [])],
     steps: [
       choiceStep<CampaignFlowDraft>({
         id: 'topic',
@@ -47,18 +68,7 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create' | '
         options: (ctx) => ctx.catalog.campaigns.topics.map((t) => ({ value: t.id, label: ctx.t(`campaign_topic.${t.id}`), aliases: t.keywords })),
         chosen: (ctx, value) => advance(ctx, { topic: value }),
       }),
-      textStep<CampaignFlowDraft>({
-        id: 'message',
-        prompt: (ctx) => {
-          const kept = ctx.draft.editing?.messages[ctx.draft.messages.length];
-          return ctx.t('campaign.ask.message', { n: ctx.draft.messages.length + 1 }) + (kept ? `\n\n${ctx.t('campaign.current_message', { text: kept })}` : '');
-        },
-        minLength: 10,
-        maxLength: 1000,
-        options: (ctx) => (ctx.draft.editing?.messages[ctx.draft.messages.length] ? [{ value: 'keep', label: ctx.t('campaign.keep'), aliases: ['giu nguyen', 'keep'] }] : []),
-        chosen: (ctx) => advance(ctx, { messages: [...ctx.draft.messages, ctx.draft.editing?.messages[ctx.draft.messages.length] ?? ''] }),
-        accept: (ctx, text) => advance(ctx, { messages: [...ctx.draft.messages, text] }),
-      }),
+      campaignMessageStep(evidence),
       choiceStep<CampaignFlowDraft>({
         id: 'more',
         prompt: (ctx) => ctx.t('campaign.ask.more', { count: ctx.draft.messages.length }),
@@ -139,7 +149,7 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create' | '
       if (!d.topic || !d.schedule || d.messages.length === 0) throw new Error('Campaign draft submitted before every step was answered');
       const content = {
         topic: d.topic,
-        messages: d.messages.map((text) => ({ text })),
+        messages: d.messages.map((m) => ({ text: m.text, image: m.image })),
         audience: {
           wards: d.mode === 'group_admin' ? [] : d.wards,
           residents: d.mode !== 'group_admin' && d.recipients !== 'groups',
@@ -151,8 +161,12 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create' | '
       };
       if (d.editing) {
         const saved = await campaigns.update(d.editing.id, content, d.authorId, { kind: d.mode }, ctx.now);
+        const kept = new Set(d.messages.flatMap((m) => (m.image ? [m.image.id] : [])));
+        const replaced = d.editing.messages.flatMap((m) => (m.image && !kept.has(m.image.id) ? [m.image.id] : []));
+        await evidence.remove(saved === 'ok' ? [...replaced, ...(d.discardedImages ?? [])] : [...newImages(d), ...(d.discardedImages ?? [])]);
         return { say: [{ text: ctx.t(saved === 'ok' ? 'campaign.saved' : `campaign.edit_${saved}`, { id: d.editing.id }) }] };
       }
+      await evidence.remove(d.discardedImages ?? []);
       const id = await campaigns.create(
         content,
         { userId: d.authorId, address: { channel: ctx.channel as ChannelName, chatId: d.chatId } },
@@ -163,9 +177,10 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create' | '
   };
 }
 
-/** Quiet hours chosen: the messages exactly as recipients will see them, then the summary to activate. */
-function preview(ctx: Ctx, quiet: CampaignFlowDraft['quiet']): StepOutcome<CampaignFlowDraft> {
-  return { kind: 'advance', draft: { ...ctx.draft, quiet }, say: [{ text: ctx.t('campaign.preview_intro') }, ...ctx.draft.messages.map((text) => ({ text }))] };
+/** The pictures of a draft's messages that the campaign did not have before. */
+function newImages(draft: CampaignFlowDraft): string[] {
+  const before = new Set((draft.editing?.messages ?? []).flatMap((m) => (m.image ? [m.image.id] : [])));
+  return draft.messages.flatMap((m) => (m.image && !before.has(m.image.id) ? [m.image.id] : []));
 }
 
 function wardNames(ctx: Ctx, wards: string[]): string {
@@ -184,6 +199,7 @@ function summary(ctx: Ctx): string {
   const wards = wardNames(ctx, d.wards);
   const audience = d.mode === 'group_admin' ? ctx.t('campaign.own_groups') : ctx.t(`campaign.audience.${d.recipients}`, { wards });
   const schedule = scheduleLine(ctx, d.schedule);
+  const pictures = d.messages.filter((m) => m.image).length;
   const quiet = d.quiet ? ctx.t('campaign.quiet_line', { start: hhmm(d.quiet.startMin), end: hhmm(d.quiet.endMin) }) : ctx.t('campaign.quiet_none');
-  return [d.editing ? ctx.t('campaign.edit_title', { id: d.editing.id }) : ctx.t('campaign.summary_title'), `${ctx.t('campaign.topic')}: ${d.topic ? ctx.t(`campaign_topic.${d.topic}`) : ''}`, `${ctx.t('campaign.messages')}: ${d.messages.length}`, audience, schedule, quiet].join('\n');
+  return [d.editing ? ctx.t('campaign.edit_title', { id: d.editing.id }) : ctx.t('campaign.summary_title'), `${ctx.t('campaign.topic')}: ${d.topic ? ctx.t(`campaign_topic.${d.topic}`) : ''}`, `${ctx.t('campaign.messages')}: ${d.messages.length}${pictures > 0 ? ` ${ctx.t('campaign.with_images', { count: pictures })}` : ''}`, audience, schedule, quiet].join('\n');
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { SendFailure } from '../../channels/channel';
-import type { ChatAddress, OutboundMessage } from '../../conversation/events';
+import type { ChatAddress, OutboundAttachment, OutboundMessage } from '../../conversation/events';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
 import type { BroadcastDeliveryDoc, BroadcastOutcomeDoc, BroadcastRetryDoc, BroadcastSenderDoc, BroadcastStatus, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
 import type { DeliveryClaimDoc } from '../../storage/models/desk-delivery.model';
+import type { EvidenceRecord } from '../../storage/models/report.model';
 import type { Audience } from './audience';
 import { RateLimiter, type RateLimits } from './rate-limiter';
 import { afterQuietHours, inQuietHours } from './schedule';
@@ -23,6 +24,8 @@ export interface BroadcastPorts {
   send(address: ChatAddress, message: OutboundMessage): Promise<unknown>;
   classify(address: ChatAddress, error: unknown): SendFailure;
   reachableNow(address: ChatAddress): Promise<boolean>;
+  /** A campaign message's picture, to send with its text. */
+  attachment(image: EvidenceRecord): OutboundAttachment;
 }
 
 /** One attempt at one delivery: what a scheduled retry holds, without its id and due time. */
@@ -233,7 +236,8 @@ export class BroadcastDispatcher {
       await this.heartbeat();
       await this.limiter.depart();
       try {
-        await this.ports.send(address, { text: campaign.messages[part].text, broadcast: true });
+        const { text, image } = campaign.messages[part];
+        await this.ports.send(address, { text, image: image ? this.ports.attachment(image) : undefined, broadcast: true });
       } catch (error) {
         return this.failed({ ...a, partsSent: part }, address, error);
       }

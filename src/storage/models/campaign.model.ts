@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
+import { evidenceRecordSchema, type EvidenceRecord } from './report.model';
 
 /** A resident's subscription to prevention campaigns: their ward and topics. `_id` is the resident's pseudonymous key. */
 export interface SubscriptionDoc {
@@ -25,11 +26,17 @@ export interface BroadcastGroupDoc {
 export type CampaignStatus = 'active' | 'paused' | 'cancelled' | 'finished';
 export type CampaignSchedule = { kind: 'once'; at: Date } | { kind: 'cron'; expression: string; until: Date };
 
+export interface CampaignMessage {
+  text: string;
+  image?: EvidenceRecord | null;
+}
+
 /** A prevention campaign: its messages, audience, schedule and quiet hours. */
 export interface CampaignDoc {
   _id: string;
   topic: string;
-  messages: { text: string }[];
+  /** Each message's text, and the picture it is the caption of, if any (kept in the evidence store). */
+  messages: CampaignMessage[];
   audience: {
     /** Ward ids, or ["*"]: whose subscribers and registered groups it reaches. */
     wards: string[];
@@ -147,7 +154,7 @@ const campaignSchema = new Schema<CampaignDoc>(
   {
     _id: { type: String, required: true },
     topic: { type: String, required: true },
-    messages: [{ _id: false, text: String }],
+    messages: [{ _id: false, text: String, image: { type: evidenceRecordSchema, default: null } }],
     audience: { wards: [String], residents: Boolean, groups: Boolean, ownGroupsOf: { type: String, default: null } },
     schedule: { type: Schema.Types.Mixed, required: true },
     quiet: { type: new Schema({ startMin: Number, endMin: Number }, { _id: false }), default: null },
