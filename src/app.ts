@@ -107,6 +107,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       groupPerMinute: env.BROADCAST_GROUP_PER_MINUTE,
       concurrency: env.BROADCAST_CONCURRENCY,
       leaseMs: env.BROADCAST_SEND_LEASE_MS,
+      zaloPromotion: env.ZALO_PROMOTION,
     },
   });
   const { deskT, evidence, reports, desks, store, deliveries, notices, deadlines, engine, scheduler, dispatcher, audience } = services;

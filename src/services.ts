@@ -16,10 +16,10 @@ import { createSubscribeFlow } from './conversation/flows/subscribe-flow';
 import { createCampaignFlow } from './conversation/flows/campaign-flow';
 import type { SendFailure } from './channels/channel';
 import { Audience } from './domain/campaigns/audience';
-import { BroadcastDispatcher } from './domain/campaigns/broadcast-dispatcher';
+import { BroadcastDispatcher, type BroadcastOptions } from './domain/campaigns/broadcast-dispatcher';
 import { CampaignScheduler } from './domain/campaigns/campaign-scheduler';
 import { CampaignService } from './domain/campaigns/campaign-service';
-import { TELEGRAM_LIMITS, type RateLimits } from './domain/campaigns/rate-limiter';
+import { TELEGRAM_LIMITS } from './domain/campaigns/rate-limiter';
 import { ConversationStateStore } from './conversation/state-store';
 import { DeadlineService } from './domain/deadlines/deadline-service';
 import { buildDeskCard, type CardOptions } from './domain/desks/desk-card';
@@ -75,7 +75,7 @@ export interface ServiceOptions {
   clock: () => Date;
   receiptCodes?: ReceiptGenerator;
   /** Pace of campaign broadcasts (Telegram's limits by default). */
-  broadcast?: RateLimits & { concurrency: number; leaseMs?: number };
+  broadcast?: BroadcastOptions;
 }
 
 export type Services = ReturnType<typeof buildServices>;
@@ -178,7 +178,16 @@ export function buildServices(o: ServiceOptions) {
   const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, residents, cipher);
   const campaigns = new CampaignService({ campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes }, audience, units, new Set(o.systemAdmins), cipher);
   const dispatcher = new BroadcastDispatcher(
-    { runs: models.campaignRuns, deliveries: models.broadcastDeliveries, outcomes: models.broadcastOutcomes, retries: models.broadcastRetries, campaigns: models.campaigns, claims: models.deliveryClaims, senders: models.broadcastSenders },
+    {
+      runs: models.campaignRuns,
+      deliveries: models.broadcastDeliveries,
+      outcomes: models.broadcastOutcomes,
+      retries: models.broadcastRetries,
+      campaigns: models.campaigns,
+      claims: models.deliveryClaims,
+      senders: models.broadcastSenders,
+      promotionDays: models.broadcastPromotionDays,
+    },
     audience,
     {
       send: (address, message) => chats.send(address, [message]),

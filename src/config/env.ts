@@ -48,6 +48,8 @@ const envSchema = z
     ZALO_OAUTH_BASE: z.string().url().default('https://oauth.zaloapp.com'),
     ZALO_ACCESS_TOKEN: optionalString,
     ZALO_REFRESH_TOKEN: optionalString,
+    /** Campaigns reach Zalo followers outside the 7-day window as promotion messages (a verified OA with promotion quota). */
+    ZALO_PROMOTION: booleanFlag.default(false),
 
     WEBCHAT_ENABLED: booleanFlag.default(true),
 

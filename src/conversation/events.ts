@@ -82,4 +82,6 @@ export interface OutboundMessage {
   threadId?: string;
   /** A campaign broadcast: never held for later (Zalo's window); a send the rules forbid fails instead. */
   broadcast?: boolean;
+  /** A broadcast sent as the platform's promotion message (Zalo's tin truyền thông, for followers outside the 7-day window). */
+  promotion?: boolean;
 }

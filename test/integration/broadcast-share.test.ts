@@ -53,6 +53,7 @@ describe('two instances broadcasting at once keep to one overall rate limit', ()
         campaigns: models.campaigns,
         claims: models.deliveryClaims,
         senders: models.broadcastSenders,
+        promotionDays: models.broadcastPromotionDays,
       };
       return new BroadcastDispatcher(models_, audience, ports, { perSecond: LIMIT, chatIntervalMs: 0, groupPerMinute: 20, concurrency: 16 });
     };
@@ -104,7 +105,7 @@ describe('two instances broadcasting at once keep to one overall rate limit', ()
       },
     };
     const dispatcher = new BroadcastDispatcher(
-      { runs: models.campaignRuns, deliveries: models.broadcastDeliveries, outcomes: models.broadcastOutcomes, retries: models.broadcastRetries, campaigns: models.campaigns, claims: models.deliveryClaims, senders: models.broadcastSenders },
+      { runs: models.campaignRuns, deliveries: models.broadcastDeliveries, outcomes: models.broadcastOutcomes, retries: models.broadcastRetries, campaigns: models.campaigns, claims: models.deliveryClaims, senders: models.broadcastSenders, promotionDays: models.broadcastPromotionDays },
       audience,
       ports,
       { perSecond: 100, chatIntervalMs: 0, groupPerMinute: 20, concurrency: 4 },

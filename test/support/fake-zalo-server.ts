@@ -13,13 +13,15 @@ export interface ZaloSent {
 }
 
 /**
- * A small Zalo OA API on 127.0.0.1: consultation messages, image and file
+ * A small Zalo OA API on 127.0.0.1: consultation and promotion messages, image and file
  * upload, OAuth token refresh with single-use refresh tokens, the error
  * codes the bot must handle (-216 invalid token, -230 outside the window,
  * -32 rate limit), and file downloads for what users "send".
  */
 export class FakeZaloServer {
   readonly sent: ZaloSent[] = [];
+  /** Promotion messages (tin truyền thông) the OA sent: they reach followers outside the 7-day window. */
+  readonly promotions: ZaloSent[] = [];
   readonly uploads: { kind: 'image' | 'file'; size: number }[] = [];
   refreshes = 0;
   /** How many of the next message calls answer -32 (rate limit). */
@@ -99,6 +101,11 @@ export class FakeZaloServer {
       const parsed = JSON.parse(body.toString('utf8')) as { message: ZaloSent['message'] };
       this.sent.push({ userId, message: parsed.message });
       return json(res, { error: 0, message: 'Success', data: { message_id: `m${this.sent.length}`, user_id: userId } });
+    }
+    if (url === '/v3.0/oa/message/promotion') {
+      const parsed = JSON.parse(body.toString('utf8')) as { recipient: { user_id: string }; message: ZaloSent['message'] };
+      this.promotions.push({ userId: parsed.recipient.user_id, message: parsed.message });
+      return json(res, { error: 0, message: 'Success', data: { message_id: `p${this.promotions.length}`, user_id: parsed.recipient.user_id } });
     }
     if (url === '/v2.0/oa/upload/image' || url === '/v2.0/oa/upload/file') {
       const kind = url.endsWith('image') ? 'image' : 'file';

@@ -1,5 +1,5 @@
 import { parseZaloJson } from '../../src/channels/zalo/zalo-json';
-import { renderForZalo, splitText } from '../../src/channels/zalo/zalo-render';
+import { renderForZalo, renderZaloPromotion, splitText } from '../../src/channels/zalo/zalo-render';
 import { ZaloApiError } from '../../src/channels/zalo/zalo-errors';
 
 describe('Zalo parts', () => {
@@ -34,6 +34,21 @@ describe('Zalo parts', () => {
     expect(parts.length).toBe(3);
     expect(parts.slice(1).map((p) => ('text' in p ? p.text : '')).join('')).toBe(long);
     expect(renderForZalo({ text: 'Không có ảnh.' })).toEqual([{ text: 'Không có ảnh.' }]);
+  });
+
+  it('renders a promotion message: a first line too long for the header is cut there and kept whole in the text, cut into elements of 1,000', () => {
+    const first = 'Cảnh báo '.repeat(15).trim();
+    const rest = 'Nội dung '.repeat(150).trim();
+    const promotion = renderZaloPromotion({ text: `${first}\n${rest}` }, null);
+    const payload = ('attachment' in promotion ? promotion.attachment.payload : {}) as { elements?: { type: string; content: string }[] };
+    const elements = payload.elements ?? [];
+    expect(elements.length).toBeGreaterThan(2);
+    expect(elements[0].type).toBe('header');
+    expect(Array.from(elements[0].content)).toHaveLength(100);
+    expect(elements[0].content.endsWith('…')).toBe(true);
+    const texts = elements.slice(1).map((e) => e.content);
+    expect(texts.every((t) => Array.from(t).length <= 1000)).toBe(true);
+    expect(texts.join('')).toBe(`${first}\n${rest}`);
   });
 
   it('maps Zalo error codes to what the caller must do', () => {

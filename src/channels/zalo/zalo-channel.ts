@@ -7,7 +7,7 @@ import type { ZaloContactDoc, ZaloHeldMessageDoc } from '../../storage/models/za
 import type { Channel, SendFailure } from '../channel';
 import type { ZaloClient } from './zalo-client';
 import { ZaloApiError } from './zalo-errors';
-import { renderForZalo } from './zalo-render';
+import { renderForZalo, renderZaloPromotion } from './zalo-render';
 
 const log = moduleLogger('zalo');
 /** Zalo delivers consultation messages only within 7 days of the user's last message. */
@@ -35,6 +35,11 @@ export class ZaloChannel implements Channel {
 
   async send(userId: string, message: OutboundMessage): Promise<string | null> {
     const reachable = await this.reachableNow(userId);
+    // A promotion message reaches any follower (Zalo counts it against the OA's quota).
+    if (message.promotion) {
+      const imageId = message.image ? await this.imageAttachmentId(message.image) : null;
+      return this.client.sendPromotion(userId, renderZaloPromotion(message, imageId));
+    }
     // A broadcast is never held for later: outside the window it is skipped by rule.
     if (message.broadcast) {
       if (!reachable) throw new ZaloApiError(-230, 'outside the 7-day interaction window');

@@ -36,6 +36,12 @@ export class ZaloClient {
     return String(data?.message_id ?? '');
   }
 
+  /** Sends a promotion message (tin truyền thông: any follower, quota-limited); returns Zalo's message id. */
+  async sendPromotion(userId: string, message: ZaloMessage): Promise<string> {
+    const data = await this.call<{ message_id?: string }>('/v3.0/oa/message/promotion', () => JSON.stringify({ recipient: { user_id: userId }, message }), 'application/json');
+    return String(data?.message_id ?? '');
+  }
+
   /** Uploads an image; returns the attachment id to send it with. */
   async uploadImage(bytes: Buffer, mime: string, fileName: string): Promise<string> {
     const data = await this.call<{ attachment_id?: string }>('/v2.0/oa/upload/image', () => formWith(bytes, mime, fileName), null);

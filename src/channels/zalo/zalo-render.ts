@@ -3,6 +3,9 @@ import type { ZaloMessage } from './zalo-client';
 
 /** Zalo's limit for one text message. */
 export const ZALO_TEXT_LIMIT = 2000;
+/** Zalo's limits for a promotion message's header and for one of its text elements. */
+const PROMOTION_HEADER_LIMIT = 100;
+const PROMOTION_TEXT_LIMIT = 1000;
 /** Buttons one list template carries. */
 const BUTTONS_PER_TEMPLATE = 5;
 const TITLE_LIMIT = 100;
@@ -56,4 +59,24 @@ export function renderForZalo(message: OutboundMessage, imageAttachmentId: strin
   }
   if (message.location) out.push({ text: `📍 https://www.google.com/maps?q=${message.location.lat},${message.location.lon}` });
   return out;
+}
+
+/**
+ * A message as one Zalo promotion message: the picture as its banner, the
+ * first line as its header (cut to 100 characters), and the text after
+ * that line (all of it, if the line was cut) as text elements of at most
+ * 1,000 characters each.
+ */
+export function renderZaloPromotion(message: OutboundMessage, imageAttachmentId: string | null): ZaloMessage {
+  const lines = message.text.trim().split('\n');
+  const first = Array.from(lines[0] ?? '');
+  const fits = first.length <= PROMOTION_HEADER_LIMIT;
+  const header = fits ? first.join('') : `${first.slice(0, PROMOTION_HEADER_LIMIT - 1).join('')}…`;
+  const body = (fits ? lines.slice(1).join('\n') : message.text).trim();
+  const elements: Record<string, unknown>[] = [
+    ...(imageAttachmentId ? [{ type: 'banner', attachment_id: imageAttachmentId }] : []),
+    { type: 'header', content: header, align: 'left' },
+    ...(body ? splitText(body, PROMOTION_TEXT_LIMIT).map((content) => ({ type: 'text', content, align: 'left' })) : []),
+  ];
+  return { attachment: { type: 'template', payload: { template_type: 'promotion', language: 'VI', elements } } };
 }

@@ -4,11 +4,21 @@ import type { SendFailure } from '../../channels/channel';
 import type { ChatAddress, OutboundAttachment, OutboundMessage } from '../../conversation/events';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
-import type { BroadcastDeliveryDoc, BroadcastOutcomeDoc, BroadcastRetryDoc, BroadcastSenderDoc, BroadcastStatus, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
+import type {
+  BroadcastDeliveryDoc,
+  BroadcastOutcomeDoc,
+  BroadcastPromotionDayDoc,
+  BroadcastRetryDoc,
+  BroadcastSenderDoc,
+  BroadcastStatus,
+  CampaignDoc,
+  CampaignRunDoc,
+} from '../../storage/models/campaign.model';
 import type { DeliveryClaimDoc } from '../../storage/models/desk-delivery.model';
 import type { EvidenceRecord } from '../../storage/models/report.model';
 import type { Audience } from './audience';
 import { RateLimiter, type RateLimits } from './rate-limiter';
+import { startOfVietnamDay, vietnamDate } from '../../shared/vietnam-time';
 import { afterQuietHours, inQuietHours } from './schedule';
 
 const log = moduleLogger('broadcast');
@@ -27,6 +37,14 @@ export interface BroadcastPorts {
   /** A campaign message's picture, to send with its text. */
   attachment(image: EvidenceRecord): OutboundAttachment;
 }
+
+export type BroadcastOptions = RateLimits & {
+  concurrency: number;
+  /** How long one platform call may take; a claim older than this without an outcome was left by a stopped process. */
+  leaseMs?: number;
+  /** Zalo followers outside the 7-day window get the campaign as a promotion message, one a day, instead of being skipped. */
+  zaloPromotion?: boolean;
+};
 
 /** One attempt at one delivery: what a scheduled retry holds, without its id and due time. */
 type Attempt = Omit<BroadcastRetryDoc, '_id' | 'dueAt'>;
@@ -50,6 +68,7 @@ export class BroadcastDispatcher {
   private readonly concurrency: number;
   /** How long one platform call may take; a claim older than this without an outcome was left by a stopped process. */
   private readonly leaseMs: number;
+  private readonly zaloPromotion: boolean;
   private running = false;
   private stopped = false;
   private loop: Promise<void> | null = null;
@@ -69,15 +88,17 @@ export class BroadcastDispatcher {
       campaigns: Model<CampaignDoc>;
       claims: Model<DeliveryClaimDoc>;
       senders: Model<BroadcastSenderDoc>;
+      promotionDays: Model<BroadcastPromotionDayDoc>;
     },
     private readonly audience: Pick<Audience, 'resolve' | 'drop'>,
     private readonly ports: BroadcastPorts,
-    limits: RateLimits & { concurrency: number; leaseMs?: number },
+    options: BroadcastOptions,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.limiter = new RateLimiter(limits);
-    this.concurrency = limits.concurrency;
-    this.leaseMs = limits.leaseMs ?? DEFAULT_LEASE_MS;
+    this.limiter = new RateLimiter(options);
+    this.concurrency = options.concurrency;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.zaloPromotion = options.zaloPromotion ?? false;
   }
 
   start(): void {
@@ -226,7 +247,7 @@ export class BroadcastDispatcher {
     if (address.channel === 'zalo') {
       // Zalo: never at night (22:00–06:00), and only within the user's 7-day window.
       if (inQuietHours(ZALO_NIGHT, now)) return this.retryLater(a, a.attempt, afterQuietHours(ZALO_NIGHT, now));
-      if (!(await this.ports.reachableNow(address))) return this.outcome(a, 'skipped', 'outside_window');
+      if (!(await this.ports.reachableNow(address))) return this.zaloPromotion ? this.promote(campaign, a, address) : this.outcome(a, 'skipped', 'outside_window');
     }
     const last = campaign.messages.length - 1;
     for (let part = a.partsSent; part <= last; part += 1) {
@@ -243,6 +264,37 @@ export class BroadcastDispatcher {
       }
     }
     return this.outcome(a, 'sent', null);
+  }
+
+  /**
+   * A Zalo follower outside the 7-day window: the whole campaign as one
+   * promotion message (its texts, its first picture as the banner), at most
+   * one a Vietnam day per follower across campaigns and instances (a unique
+   * insert per follower and day, made after the call's claim). A follower
+   * who had today's already gets this one tomorrow from 06:00. A send that
+   * failed gives the day back.
+   */
+  private async promote(campaign: CampaignDoc, a: Attempt, address: ChatAddress): Promise<Settled> {
+    await this.limiter.acquire(`${address.channel}:${address.chatId}`, false);
+    const claimId = `bc:${a.deliveryId}#${a.attempt}:promotion`;
+    if (!(await this.claim(claimId))) return this.alreadyClaimed(a, claimId);
+    await this.heartbeat();
+    await this.limiter.depart();
+    const now = this.clock();
+    const { year, month, day } = vietnamDate(now);
+    const dayId = `${a.recipient.key}|${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    if (!(await this.insertOnce(this.models.promotionDays, { _id: dayId, deliveryId: a.deliveryId, at: now }))) {
+      const tomorrow = new Date(startOfVietnamDay(now).getTime() + 24 * 3_600_000);
+      return this.retryLater(a, a.attempt + 1, afterQuietHours(ZALO_NIGHT, tomorrow));
+    }
+    const image = campaign.messages.find((m) => m.image)?.image;
+    try {
+      await this.ports.send(address, { text: campaign.messages.map((m) => m.text).join('\n\n'), image: image ? this.ports.attachment(image) : undefined, broadcast: true, promotion: true });
+    } catch (error) {
+      await this.models.promotionDays.deleteOne({ _id: dayId });
+      return this.failed(a, address, error);
+    }
+    return this.outcome(a, 'sent', 'promotion');
   }
 
   private async failed(a: Attempt, address: ChatAddress, error: unknown): Promise<Settled> {

@@ -123,6 +123,17 @@ export interface BroadcastSenderDoc {
   lastSeenAt: Date;
 }
 
+/**
+ * A Zalo promotion message sent to a follower on a Vietnam day: `_id` is
+ * "<recipient>|<YYYY-MM-DD>", unique, so each follower gets at most one a
+ * day across campaigns and instances.
+ */
+export interface BroadcastPromotionDayDoc {
+  _id: string;
+  deliveryId: string;
+  at: Date;
+}
+
 const subscriptionSchema = new Schema<SubscriptionDoc>(
   {
     _id: { type: String, required: true },
@@ -240,6 +251,11 @@ const senderSchema = new Schema<BroadcastSenderDoc>(
   { versionKey: false, autoIndex: false, collection: 'broadcast_senders' },
 );
 
+const promotionDaySchema = new Schema<BroadcastPromotionDayDoc>(
+  { _id: { type: String, required: true }, deliveryId: { type: String, required: true }, at: { type: Date, required: true } },
+  { versionKey: false, autoIndex: false, collection: 'broadcast_promotion_days' },
+);
+
 export function campaignModels(connection: Connection) {
   return {
     subscriptions: registerModel<SubscriptionDoc>(connection, 'Subscription', subscriptionSchema) as Model<SubscriptionDoc>,
@@ -250,5 +266,6 @@ export function campaignModels(connection: Connection) {
     broadcastOutcomes: registerModel<BroadcastOutcomeDoc>(connection, 'BroadcastOutcome', outcomeSchema) as Model<BroadcastOutcomeDoc>,
     broadcastRetries: registerModel<BroadcastRetryDoc>(connection, 'BroadcastRetry', retrySchema) as Model<BroadcastRetryDoc>,
     broadcastSenders: registerModel<BroadcastSenderDoc>(connection, 'BroadcastSender', senderSchema) as Model<BroadcastSenderDoc>,
+    broadcastPromotionDays: registerModel<BroadcastPromotionDayDoc>(connection, 'BroadcastPromotionDay', promotionDaySchema) as Model<BroadcastPromotionDayDoc>,
   };
 }
