@@ -29,6 +29,7 @@ import { VIETNAM_TZ } from './shared/vietnam-time';
 import { type Database, openDatabase } from './storage/database';
 import { ensureFerretdbBinary } from './storage/embedded/ferretdb-binary';
 import { pruneLedgers } from './storage/housekeeping';
+import { scheduleCampaignTicks } from './domain/campaigns/campaign-ticks';
 import { detachExpiredReporters } from './domain/residents/retention';
 import { type EmbeddedFerretdb, startEmbeddedFerretdb } from './storage/embedded/ferretdb-process';
 
@@ -155,7 +156,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   const address = await http.listen({ host: env.HOST, port: env.PORT });
   if (telegram) await telegram.start();
   deliveries.start();
-  const campaignTicks = overrides.manualBroadcast ? null : cron.schedule('* * * * *', () => scheduler.tick(), { timezone: VIETNAM_TZ, name: 'campaign-scheduler', noOverlap: true });
+  const campaignTicks = overrides.manualBroadcast ? null : scheduleCampaignTicks(() => scheduler.tick());
   if (!overrides.manualBroadcast) {
     dispatcher.start();
     void scheduler.tick();
