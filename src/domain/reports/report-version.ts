@@ -22,7 +22,16 @@ export async function claimReportVersion(actions: Model<ReportActionDoc>, report
   }
 }
 
-/** Runs `change` on the latest version of a report, retrying a few times if another writer got there first. */
+/** Claims lost in a row before giving up; the waits between them double from 10 ms (about 2.5 s in all). */
+const ATTEMPTS = 8;
+const FIRST_WAIT_MS = 10;
+
+/**
+ * Runs `change` on the latest version of a report, retrying if another
+ * writer got there first. The winner's update lands some milliseconds
+ * after its claim (more on a loaded machine), so each retry waits longer
+ * before reading the report again.
+ */
 export async function withReportVersion<T>(
   reports: Model<ReportDoc>,
   actions: Model<ReportActionDoc>,
@@ -31,7 +40,8 @@ export async function withReportVersion<T>(
   at: Date,
   change: (report: ReportDoc) => Promise<T>,
 ): Promise<T | 'not_found' | 'busy'> {
-  for (let attempt = 0; attempt < 5; attempt += 1) {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, FIRST_WAIT_MS * 2 ** (attempt - 1)));
     const report = await reports.findOne({ _id: reportId }).lean();
     if (!report) return 'not_found';
     if (await claimReportVersion(actions, report, actorName, at)) return change(report);
