@@ -199,7 +199,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   );
   const scheduler = new CampaignScheduler(
-    { campaigns: models.campaigns, runs: models.campaignRuns, deliveries: models.broadcastDeliveries, subscriptions: models.subscriptions, groups: models.broadcastGroups },
+    { campaigns: models.campaigns, marks: models.campaignMarks, runs: models.campaignRuns, deliveries: models.broadcastDeliveries, subscriptions: models.subscriptions, groups: models.broadcastGroups },
     () => dispatcher.poke(),
     clock,
   );

@@ -1,7 +1,7 @@
 import type { Model } from 'mongoose';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
-import type { BroadcastDeliveryDoc, BroadcastGroupDoc, CampaignDoc, CampaignRunDoc, SubscriptionDoc } from '../../storage/models/campaign.model';
+import type { BroadcastDeliveryDoc, BroadcastGroupDoc, CampaignDoc, CampaignMarkDoc, CampaignRunDoc, SubscriptionDoc } from '../../storage/models/campaign.model';
 import { fireTimes } from './schedule';
 
 const log = moduleLogger('campaigns');
@@ -21,6 +21,7 @@ export class CampaignScheduler {
   constructor(
     private readonly models: {
       campaigns: Model<CampaignDoc>;
+      marks: Model<CampaignMarkDoc>;
       runs: Model<CampaignRunDoc>;
       deliveries: Model<BroadcastDeliveryDoc>;
       subscriptions: Model<SubscriptionDoc>;
@@ -35,17 +36,21 @@ export class CampaignScheduler {
     const fired: string[] = [];
     try {
       const now = this.clock();
-      for (const campaign of await this.models.campaigns.find({ status: 'active' }).lean()) {
-        for (const at of fireTimes(campaign, campaign.scheduledThrough, now)) {
+      const campaigns = await this.models.campaigns.find({ status: 'active' }).lean();
+      const marks = new Map((await this.models.marks.find({ _id: { $in: campaigns.map((c) => c._id) } }).lean()).map((m) => [m._id, m]));
+      for (const campaign of campaigns) {
+        const mark = marks.get(campaign._id);
+        const from = mark && mark.from.getTime() === new Date(campaign.scheduledThrough).getTime() ? mark.through : campaign.scheduledThrough;
+        for (const at of fireTimes(campaign, from, now)) {
           const runId = `${campaign._id}:${at.toISOString()}`;
           if (await this.createRun(runId, campaign._id, at, now)) {
             await this.materialize(runId);
             fired.push(runId);
           }
         }
+        await this.mark(campaign, now);
         // The campaign stays active while its last run is being sent (it can still be paused or cancelled); the dispatcher finishes it.
-        const ended = campaign.schedule.kind === 'cron' && new Date(campaign.schedule.until) <= now;
-        await this.models.campaigns.updateOne({ _id: campaign._id, status: 'active' }, { $set: { scheduledThrough: now, ...(ended ? { status: 'finished' } : {}) } });
+        if (campaign.schedule.kind === 'cron' && new Date(campaign.schedule.until) <= now) await this.models.campaigns.updateOne({ _id: campaign._id, status: 'active' }, { $set: { status: 'finished' } });
       }
       const stale = new Date(now.getTime() - RESUME_AFTER_MS);
       for (const run of await this.models.runs.find({ status: 'materializing', createdAt: { $lt: stale } }).lean()) await this.materialize(run._id);
@@ -54,6 +59,18 @@ export class CampaignScheduler {
     }
     if (fired.length > 0) this.onMaterialized();
     return fired;
+  }
+
+  /** Progress in its own document: the campaign's is written only by its admins (FerretDB v1 rewrites a whole document per update). */
+  private async mark(campaign: CampaignDoc, now: Date): Promise<void> {
+    const mark = { $set: { from: campaign.scheduledThrough, through: now } };
+    try {
+      await this.models.marks.updateOne({ _id: campaign._id }, mark, { upsert: true });
+    } catch (error) {
+      // Two instances created the same mark at once: it is there now.
+      if (!isDuplicateKeyError(error)) throw error;
+      await this.models.marks.updateOne({ _id: campaign._id }, mark);
+    }
   }
 
   private async createRun(runId: string, campaignId: string, fireAt: Date, now: Date): Promise<boolean> {

@@ -56,7 +56,11 @@ export interface CampaignDoc {
   authorAddressEnc: string;
   /** The unit whose admin created it (its period statistics count the campaign); null for system and group admins. */
   unitId: string | null;
-  /** Fire times up to this instant have been turned into runs. */
+  /**
+   * Where firing starts: set when the campaign is created or edited, and by
+   * nothing else (the scheduler's progress is in campaign_marks, so its
+   * write each minute never meets an admin's change to this document).
+   */
   scheduledThrough: Date;
   createdAt: Date;
 }
@@ -121,6 +125,18 @@ export interface BroadcastRetryDoc {
 export interface BroadcastSenderDoc {
   _id: string;
   lastSeenAt: Date;
+}
+
+/**
+ * The scheduler's progress through a campaign's fire times: those up to
+ * `through` have been turned into runs, counting from the campaign's
+ * `scheduledThrough` equal to `from` (an edit moves that, and the mark no
+ * longer applies). `_id` is the campaign id.
+ */
+export interface CampaignMarkDoc {
+  _id: string;
+  from: Date;
+  through: Date;
 }
 
 /**
@@ -251,6 +267,11 @@ const senderSchema = new Schema<BroadcastSenderDoc>(
   { versionKey: false, autoIndex: false, collection: 'broadcast_senders' },
 );
 
+const markSchema = new Schema<CampaignMarkDoc>(
+  { _id: { type: String, required: true }, from: { type: Date, required: true }, through: { type: Date, required: true } },
+  { versionKey: false, autoIndex: false, collection: 'campaign_marks' },
+);
+
 const promotionDaySchema = new Schema<BroadcastPromotionDayDoc>(
   { _id: { type: String, required: true }, deliveryId: { type: String, required: true }, at: { type: Date, required: true } },
   { versionKey: false, autoIndex: false, collection: 'broadcast_promotion_days' },
@@ -262,6 +283,7 @@ export function campaignModels(connection: Connection) {
     broadcastGroups: registerModel<BroadcastGroupDoc>(connection, 'BroadcastGroup', groupSchema) as Model<BroadcastGroupDoc>,
     campaigns: registerModel<CampaignDoc>(connection, 'Campaign', campaignSchema) as Model<CampaignDoc>,
     campaignRuns: registerModel<CampaignRunDoc>(connection, 'CampaignRun', runSchema) as Model<CampaignRunDoc>,
+    campaignMarks: registerModel<CampaignMarkDoc>(connection, 'CampaignMark', markSchema) as Model<CampaignMarkDoc>,
     broadcastDeliveries: registerModel<BroadcastDeliveryDoc>(connection, 'BroadcastDelivery', deliverySchema) as Model<BroadcastDeliveryDoc>,
     broadcastOutcomes: registerModel<BroadcastOutcomeDoc>(connection, 'BroadcastOutcome', outcomeSchema) as Model<BroadcastOutcomeDoc>,
     broadcastRetries: registerModel<BroadcastRetryDoc>(connection, 'BroadcastRetry', retrySchema) as Model<BroadcastRetryDoc>,
