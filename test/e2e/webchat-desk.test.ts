@@ -1,13 +1,15 @@
 import { startApp, type RunningApp } from '../../src/app';
+import { JPEG_BYTES, seedCampaign, seedPicture } from '../support/seed-audience';
 import { eventually, testEnv } from '../support/test-env';
 import { WebchatClient } from '../support/webchat-client';
 
 /** Both sides in the local web chat: a resident files a tip with a photo; only the right unit's desk can open it. */
 describe('officer desks in the local web chat', () => {
   let app: RunningApp;
+  const env = testEnv('webchat_desk');
 
   beforeAll(async () => {
-    app = await startApp(testEnv('webchat_desk'));
+    app = await startApp(env);
   });
 
   afterAll(() => app.stop());
@@ -69,5 +71,31 @@ describe('officer desks in the local web chat', () => {
     const other = await WebchatClient.open(app.url);
     expect((await fetch(`${app.url}${csvUrl}?sessionId=${other.sessionId}`)).status).toBe(404);
     expect((await fetch(`${app.url}${csvUrl}?sessionId=nothex`)).status).toBe(400);
+  });
+
+  it('shows a resident subscribed in the web chat a campaign picture with its caption, from that chat’s own copy', async () => {
+    const resident = await WebchatClient.open(app.url);
+    await resident.say('/dangky');
+    await resident.press('✅ Tôi đồng ý');
+    await resident.press('Phường 4');
+    await resident.press('Lừa đảo qua mạng');
+    await resident.press('✅ Xong');
+    expect(resident.all.some((m) => m.text.includes('Đã đăng ký nhận cảnh báo'))).toBe(true);
+    const bytes = JPEG_BYTES('web chat poster');
+    const picture = await seedPicture(env.DATA_DIR, bytes, 'image/jpeg');
+    const text = 'Cảnh báo CD-WEB: không bấm vào đường link lạ gửi qua tin nhắn.';
+    await seedCampaign(app.database.models, 'CD-WEB', { messages: [{ text, image: picture }], schedule: { kind: 'once', at: new Date() } });
+    await app.scheduler.tick();
+    await app.dispatcher.drainDue();
+
+    const message = await eventually('the campaign message', async () => {
+      await resident.newMessages();
+      return resident.all.find((m) => m.text === text);
+    });
+    expect(message.attachments).toEqual([{ kind: 'photo', mime: 'image/jpeg', fileName: null, url: expect.stringMatching(/^\/api\/webchat\/files\//) }]);
+    const image = await fetch(`${app.url}${message.attachments[0].url}?sessionId=${resident.sessionId}`);
+    expect(Buffer.from(await image.arrayBuffer())).toEqual(bytes);
+    const other = await WebchatClient.open(app.url);
+    expect((await fetch(`${app.url}${message.attachments[0].url}?sessionId=${other.sessionId}`)).status).toBe(404);
   });
 });
