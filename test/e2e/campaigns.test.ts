@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { startApp, type RunningApp } from '../../src/app';
 import { formatVietnamTime } from '../../src/shared/vietnam-time';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
@@ -362,5 +364,40 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
       expect({ part, uploads, byId: [...byId].map((f) => /^uploaded-\d+$/.test(f ?? '')) }).toEqual({ part, uploads: 1, byId: [true] });
     }
     expect((await app.database.models.broadcastOutcomes.find({ campaignId: 'CD-PIC' }).lean()).map((o) => o.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+  });
+  it('edits a campaign with pictures: a kept message keeps its picture, a replaced picture’s file is deleted', async () => {
+    const replaced = await seedPicture(env.DATA_DIR, JPEG_BYTES('old poster'), 'image/jpeg', 'old-poster');
+    const kept = await seedPicture(env.DATA_DIR, JPEG_BYTES('kept poster'), 'image/jpeg', 'kept-poster');
+    const at = new Date(now.getTime() + 3_600_000);
+    await seedCampaign(app.database.models, 'CD-EDITPIC', {
+      authorId: String(ADMIN),
+      messages: [
+        { text: 'Ảnh cũ CD-EDITPIC: cảnh giác cuộc gọi giả danh.', image: replaced },
+        { text: 'Ảnh giữ CD-EDITPIC: không chuyển tiền cho người lạ.', image: kept },
+      ],
+      audience: { wards: ['q3-p3'], residents: true, groups: false, ownGroupsOf: null },
+      schedule: { kind: 'once', at },
+    });
+    telegram.addFile('new-poster', JPEG_BYTES('new poster'));
+    const admin = new TelegramUser(telegram, ADMIN, 'Trưởng CA');
+    await adminStep(() => admin.text('/chiendich CD-EDITPIC sua'), 'Chủ đề của chiến dịch');
+    await adminStep(() => admin.press('Lừa đảo qua mạng'), 'Tin này có kèm ảnh');
+    await adminStep(() => admin.photo('new-poster', 20, 'Ảnh mới CD-EDITPIC: công an không gọi điện đòi tiền.'), 'Đã có 1 tin');
+    await adminStep(() => admin.press('➕ Thêm tin'), 'Tin này có kèm ảnh');
+    await adminStep(() => admin.press('✔️ Giữ nguyên'), 'Đã có 2 tin');
+    await adminStep(() => admin.press('➡️ Tiếp tục'), 'Gửi đến phường nào');
+    await adminStep(() => admin.press('✔️ Giữ nguyên: Phường 3'), 'Gửi cho ai');
+    await adminStep(() => admin.press('Chỉ người đăng ký'), 'Khi nào gửi');
+    await adminStep(() => admin.press(`✔️ Giữ nguyên: Gửi một lần lúc ${formatVietnamTime(at, 'vi')}`), 'Giờ yên lặng');
+    await adminStep(() => admin.press('Không có giờ yên lặng'), 'Số tin: 2 (2 tin có ảnh)');
+    await adminStep(() => admin.press('💾 Lưu thay đổi'), 'Đã lưu chiến dịch CD-EDITPIC');
+
+    const saved = await app.database.models.campaigns.findOne({ _id: 'CD-EDITPIC' }).lean();
+    expect(saved?.messages.map((m) => [m.text, m.image?.platform?.fileId])).toEqual([
+      ['Ảnh mới CD-EDITPIC: công an không gọi điện đòi tiền.', 'new-poster'],
+      ['Ảnh giữ CD-EDITPIC: không chuyển tiền cho người lạ.', 'kept-poster'],
+    ]);
+    const file = (id: string) => existsSync(path.join(env.DATA_DIR, 'evidence', `${id}.bin`));
+    expect({ replaced: file(replaced.id), kept: file(kept.id), added: file(saved?.messages[0].image?.id ?? '') }).toEqual({ replaced: false, kept: true, added: true });
   });
 });
