@@ -178,16 +178,7 @@ export function buildServices(o: ServiceOptions) {
   const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, residents, cipher);
   const campaigns = new CampaignService({ campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes }, audience, units, new Set(o.systemAdmins), cipher);
   const dispatcher = new BroadcastDispatcher(
-    {
-      runs: models.campaignRuns,
-      deliveries: models.broadcastDeliveries,
-      outcomes: models.broadcastOutcomes,
-      retries: models.broadcastRetries,
-      campaigns: models.campaigns,
-      claims: models.deliveryClaims,
-      senders: models.broadcastSenders,
-      promotionDays: models.broadcastPromotionDays,
-    },
+    dispatcherModels(models),
     audience,
     {
       send: (address, message) => chats.send(address, [message]),
@@ -244,4 +235,18 @@ export function buildServices(o: ServiceOptions) {
   });
 
   return { deskT, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, engine };
+}
+
+/** The collections the broadcast dispatcher works on. */
+export function dispatcherModels(models: Models): ConstructorParameters<typeof BroadcastDispatcher>[0] {
+  return {
+    runs: models.campaignRuns,
+    deliveries: models.broadcastDeliveries,
+    outcomes: models.broadcastOutcomes,
+    retries: models.broadcastRetries,
+    campaigns: models.campaigns,
+    claims: models.deliveryClaims,
+    senders: models.broadcastSenders,
+    promotionDays: models.broadcastPromotionDays,
+  };
 }

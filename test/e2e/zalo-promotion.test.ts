@@ -1,7 +1,7 @@
 import { startApp, type RunningApp } from '../../src/app';
-import { FakeZaloServer, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY } from '../support/fake-zalo-server';
+import { FakeZaloServer } from '../support/fake-zalo-server';
 import { JPEG_BYTES, seedCampaign, seedPicture } from '../support/seed-audience';
-import { eventually, testEnv } from '../support/test-env';
+import { testEnv } from '../support/test-env';
 import { ZaloUser } from '../support/zalo-user';
 
 describe('campaigns to Zalo followers outside the 7-day window, as promotion messages (ZALO_PROMOTION=true)', () => {
@@ -12,18 +12,9 @@ describe('campaigns to Zalo followers outside the 7-day window, as promotion mes
 
   beforeAll(async () => {
     zalo = new FakeZaloServer();
-    const zaloBase = await zalo.start();
+    await zalo.start();
     now = new Date('2026-12-01T03:00:00Z'); // 10:00 in Vietnam
-    env = testEnv('zalo-promotion', {
-      ZALO_APP_ID,
-      ZALO_APP_SECRET,
-      ZALO_OA_SECRET_KEY,
-      ZALO_API_BASE: zaloBase,
-      ZALO_OAUTH_BASE: zaloBase,
-      ZALO_ACCESS_TOKEN: zalo.initialTokens.access,
-      ZALO_REFRESH_TOKEN: zalo.initialTokens.refresh,
-      ZALO_PROMOTION: 'true',
-    });
+    env = testEnv('zalo-promotion', { ...zalo.serviceEnv(), ZALO_PROMOTION: 'true' });
     app = await startApp(env, { clock: () => now, manualBroadcast: true });
   });
 
@@ -32,11 +23,6 @@ describe('campaigns to Zalo followers outside the 7-day window, as promotion mes
     await zalo.stop();
   });
 
-  async function step(user: ZaloUser, act: () => Promise<Response>, next: string): Promise<void> {
-    const before = zalo.textsTo(user.id).length;
-    expect((await act()).status).toBe(200);
-    await eventually(`Zalo ${user.id} told “${next}”`, () => zalo.textsTo(user.id).slice(before).some((t) => t.includes(next)));
-  }
   const campaign = (id: string, messages: Parameters<typeof seedCampaign>[2]['messages']) =>
     seedCampaign(app.database.models, id, { topic: 'trafficking', messages, audience: { wards: ['q3-p9'], residents: true, groups: false, ownGroupsOf: null }, schedule: { kind: 'once', at: now } });
   const run = async () => {
@@ -47,11 +33,11 @@ describe('campaigns to Zalo followers outside the 7-day window, as promotion mes
 
   it('sends a follower who has not written for 7 days one promotion a day, the next campaign the next morning, and consultation messages again once they write', async () => {
     const resident = new ZaloUser(app.url, zalo, '5555555555555555555');
-    await step(resident, () => resident.text('/dangky'), 'dữ liệu cá nhân');
-    await step(resident, () => resident.press('✅ Tôi đồng ý'), 'Bạn ở phường nào');
-    await step(resident, () => resident.press('Phường 9'), 'Chọn các chủ đề');
-    await step(resident, () => resident.press('Mua bán người'), 'Chọn các chủ đề');
-    await step(resident, () => resident.press('✅ Xong'), 'Đã đăng ký nhận cảnh báo');
+    await resident.step(() => resident.text('/dangky'), 'dữ liệu cá nhân');
+    await resident.step(() => resident.press('✅ Tôi đồng ý'), 'Bạn ở phường nào');
+    await resident.step(() => resident.press('Phường 9'), 'Chọn các chủ đề');
+    await resident.step(() => resident.press('Mua bán người'), 'Chọn các chủ đề');
+    await resident.step(() => resident.press('✅ Xong'), 'Đã đăng ký nhận cảnh báo');
 
     // Nine days later: outside the window, so the campaign goes as one promotion message.
     now = new Date('2026-12-10T03:00:00Z');
@@ -90,7 +76,7 @@ describe('campaigns to Zalo followers outside the 7-day window, as promotion mes
 
     // Writing again opens the window: the next campaign is an ordinary message, not a promotion.
     now = new Date('2026-12-11T03:00:00Z');
-    await step(resident, () => resident.text('/trogiup'), 'Các lệnh');
+    await resident.step(() => resident.text('/trogiup'), 'Các lệnh');
     await campaign('CD-PROMO3', [{ text: 'Cảnh báo CD-PROMO3: lừa đảo tuyển dụng qua mạng xã hội.' }]);
     await run();
     expect(zalo.textsTo(resident.id).filter((t) => t.includes('Cảnh báo CD-PROMO3'))).toHaveLength(1);

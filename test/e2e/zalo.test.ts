@@ -3,7 +3,7 @@ import { deskPayload } from '../../src/conversation/flow';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { JPEG_BYTES, seedCampaign, seedPicture } from '../support/seed-audience';
-import { FakeZaloServer, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY, zaloSignature } from '../support/fake-zalo-server';
+import { FakeZaloServer, zaloSignature } from '../support/fake-zalo-server';
 import { fileTelegramTip } from '../support/file-tip';
 import { TelegramUser } from '../support/telegram-user';
 import { TEST_KEY, eventually, testEnv } from '../support/test-env';
@@ -23,19 +23,9 @@ describe('the Zalo Official Account channel', () => {
   beforeAll(async () => {
     telegram = new FakeTelegramServer();
     zalo = new FakeZaloServer();
-    const [apiRoot, zaloBase] = await Promise.all([telegram.start(), zalo.start()]);
+    const [apiRoot] = await Promise.all([telegram.start(), zalo.start()]);
     now = new Date();
-    env = testEnv('zalo', {
-      TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
-      TELEGRAM_API_ROOT: apiRoot,
-      ZALO_APP_ID,
-      ZALO_APP_SECRET,
-      ZALO_OA_SECRET_KEY,
-      ZALO_API_BASE: zaloBase,
-      ZALO_OAUTH_BASE: zaloBase,
-      ZALO_ACCESS_TOKEN: zalo.initialTokens.access,
-      ZALO_REFRESH_TOKEN: zalo.initialTokens.refresh,
-    });
+    env = testEnv('zalo', { TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN, TELEGRAM_API_ROOT: apiRoot, ...zalo.serviceEnv() });
     app = await startApp(env, { clock: () => now });
     new TelegramUser(telegram, 9504, 'Trực ban', P4_DESK).text(`/trucban ${app.unitInviteCodes.find((u) => u.unitId === 'cap-p4')?.code}`);
     await eventually('desk registered', () => telegram.textsTo(P4_DESK).some((t) => t.includes('bàn trực ban')));
@@ -47,11 +37,7 @@ describe('the Zalo Official Account channel', () => {
   });
 
   const saidOnZalo = (user: ZaloUser, needle: string) => eventually(`Zalo ${user.id} told “${needle}”`, () => zalo.textsTo(user.id).some((t) => t.includes(needle)));
-  async function step(user: ZaloUser, act: () => Promise<Response>, next: string): Promise<void> {
-    const before = zalo.textsTo(user.id).length;
-    expect((await act()).status).toBe(200);
-    await eventually(`Zalo ${user.id} asked “${next}”`, () => zalo.textsTo(user.id).slice(before).some((t) => t.includes(next)));
-  }
+  const step = (user: ZaloUser, act: () => Promise<Response>, next: string) => user.step(act, next);
 
   it('takes a full tip from a Zalo user (with a photo, through a token expiring mid-way) to a Telegram desk and carries the officer’s reply back', async () => {
     const resident = new ZaloUser(app.url, zalo, BIG_ID);

@@ -2,6 +2,7 @@ import { Audience } from '../../src/domain/campaigns/audience';
 import { BroadcastDispatcher, type BroadcastPorts } from '../../src/domain/campaigns/broadcast-dispatcher';
 import { CampaignScheduler } from '../../src/domain/campaigns/campaign-scheduler';
 import { ResidentService } from '../../src/domain/residents/resident-service';
+import { dispatcherModels } from '../../src/services';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import { openDatabase, type Database } from '../../src/storage/database';
 import { seedCampaign, seedTelegramSubscribers } from '../support/seed-audience';
@@ -45,17 +46,7 @@ describe('two instances broadcasting at once keep to one overall rate limit', ()
           throw new Error('these campaigns have no pictures');
         },
       };
-      const models_ = {
-        runs: models.campaignRuns,
-        deliveries: models.broadcastDeliveries,
-        outcomes: models.broadcastOutcomes,
-        retries: models.broadcastRetries,
-        campaigns: models.campaigns,
-        claims: models.deliveryClaims,
-        senders: models.broadcastSenders,
-        promotionDays: models.broadcastPromotionDays,
-      };
-      return new BroadcastDispatcher(models_, audience, ports, { perSecond: LIMIT, chatIntervalMs: 0, groupPerMinute: 20, concurrency: 16 });
+      return new BroadcastDispatcher(dispatcherModels(models), audience, ports, { perSecond: LIMIT, chatIntervalMs: 0, groupPerMinute: 20, concurrency: 16 });
     };
 
     const first = instance('first');
@@ -105,7 +96,7 @@ describe('two instances broadcasting at once keep to one overall rate limit', ()
       },
     };
     const dispatcher = new BroadcastDispatcher(
-      { runs: models.campaignRuns, deliveries: models.broadcastDeliveries, outcomes: models.broadcastOutcomes, retries: models.broadcastRetries, campaigns: models.campaigns, claims: models.deliveryClaims, senders: models.broadcastSenders, promotionDays: models.broadcastPromotionDays },
+      dispatcherModels(models),
       audience,
       ports,
       { perSecond: 100, chatIntervalMs: 0, groupPerMinute: 20, concurrency: 4 },

@@ -46,6 +46,19 @@ export class FakeZaloServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** The Zalo settings of a service that talks to this fake (after start). */
+  serviceEnv(): Record<string, string> {
+    return {
+      ZALO_APP_ID,
+      ZALO_APP_SECRET,
+      ZALO_OA_SECRET_KEY,
+      ZALO_API_BASE: this.base,
+      ZALO_OAUTH_BASE: this.base,
+      ZALO_ACCESS_TOKEN: this.initialTokens.access,
+      ZALO_REFRESH_TOKEN: this.initialTokens.refresh,
+    };
+  }
+
   /** The first pair the service is given (ZALO_ACCESS_TOKEN / ZALO_REFRESH_TOKEN). */
   get initialTokens(): { access: string; refresh: string } {
     return { access: 'access-1', refresh: 'refresh-1' };

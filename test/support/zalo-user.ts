@@ -1,4 +1,5 @@
 import { type FakeZaloServer, ZALO_APP_ID, zaloSignature } from './fake-zalo-server';
+import { eventually } from './test-env';
 
 let nextMessage = 1;
 
@@ -25,6 +26,14 @@ export class ZaloUser {
 
   async post(event: { body: string; timestamp: string }, signature = zaloSignature(event.body, event.timestamp)): Promise<Response> {
     return fetch(`${this.serviceUrl}/webhooks/zalo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-zevent-signature': signature }, body: event.body });
+  }
+
+  /** Does something (a webhook call Zalo gets 200 for), then waits until the OA's next texts to this user include `next`. */
+  async step(act: () => Promise<Response>, next: string): Promise<void> {
+    const before = this.zalo.textsTo(this.id).length;
+    const response = await act();
+    if (response.status !== 200) throw new Error(`The webhook answered ${response.status}`);
+    await eventually(`Zalo ${this.id} told “${next}”`, () => this.zalo.textsTo(this.id).slice(before).some((t) => t.includes(next)));
   }
 
   async text(text: string): Promise<Response> {
