@@ -34,12 +34,12 @@ export class ZaloChannel implements Channel {
   ) {}
 
   async send(userId: string, message: OutboundMessage): Promise<string | null> {
-    const reachable = await this.reachableNow(userId);
     // A promotion message reaches any follower (Zalo counts it against the OA's quota).
     if (message.promotion) {
       const imageId = message.image ? await this.imageAttachmentId(message.image) : null;
       return this.client.sendPromotion(userId, renderZaloPromotion(message, imageId));
     }
+    const reachable = await this.reachableNow(userId);
     // A broadcast is never held for later: outside the window it is skipped by rule.
     if (message.broadcast) {
       if (!reachable) throw new ZaloApiError(-230, 'outside the 7-day interaction window');

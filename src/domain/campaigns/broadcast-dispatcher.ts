@@ -16,9 +16,9 @@ import type {
 } from '../../storage/models/campaign.model';
 import type { DeliveryClaimDoc } from '../../storage/models/desk-delivery.model';
 import type { EvidenceRecord } from '../../storage/models/report.model';
+import { startOfVietnamDay, vietnamDate } from '../../shared/vietnam-time';
 import type { Audience } from './audience';
 import { RateLimiter, type RateLimits } from './rate-limiter';
-import { startOfVietnamDay, vietnamDate } from '../../shared/vietnam-time';
 import { afterQuietHours, inQuietHours } from './schedule';
 
 const log = moduleLogger('broadcast');
@@ -268,7 +268,7 @@ export class BroadcastDispatcher {
 
   /**
    * A Zalo follower outside the 7-day window: the whole campaign as one
-   * promotion message (its texts, its first picture as the banner), at most
+   * promotion message (its texts not sent yet, the first of their pictures as the banner), at most
    * one a Vietnam day per follower across campaigns and instances (a unique
    * insert per follower and day, made after the call's claim). A follower
    * who had today's already gets this one tomorrow from 06:00. A send that
@@ -287,9 +287,11 @@ export class BroadcastDispatcher {
       const tomorrow = new Date(startOfVietnamDay(now).getTime() + 24 * 3_600_000);
       return this.retryLater(a, a.attempt + 1, afterQuietHours(ZALO_NIGHT, tomorrow));
     }
-    const image = campaign.messages.find((m) => m.image)?.image;
+    // What this follower has not had yet (a retry after the window closed mid-campaign carries on from there).
+    const messages = campaign.messages.slice(a.partsSent);
+    const image = messages.find((m) => m.image)?.image;
     try {
-      await this.ports.send(address, { text: campaign.messages.map((m) => m.text).join('\n\n'), image: image ? this.ports.attachment(image) : undefined, broadcast: true, promotion: true });
+      await this.ports.send(address, { text: messages.map((m) => m.text).join('\n\n'), image: image ? this.ports.attachment(image) : undefined, broadcast: true, promotion: true });
     } catch (error) {
       await this.models.promotionDays.deleteOne({ _id: dayId });
       return this.failed(a, address, error);
