@@ -162,7 +162,7 @@ export class GlobalActions {
     if (/^(ds|list|danh sach)$/i.test(words)) return void turn.say({ text: await this.deps.campaigns.list(event.senderId, role, turn.t) });
     const [id, verb, ...more] = words.split(/\s+/);
     if (verb && more.length === 0 && ['sua', 'edit'].includes(foldVietnamese(verb))) return this.editCampaign(turn, role.kind, event.senderId, id);
-    turn.say({ text: await this.deps.campaigns.command(event.senderId, role, words, turn.t) });
+    turn.say({ text: await this.deps.campaigns.command(event.senderId, role, words, turn.t, turn.now) });
   }
 
   /** /chiendich <mã> sua: the creation steps again on the same campaign, each offering to keep what it says now. */

@@ -400,4 +400,28 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
     const file = (id: string) => existsSync(path.join(env.DATA_DIR, 'evidence', `${id}.bin`));
     expect({ replaced: file(replaced.id), kept: file(kept.id), added: file(saved?.messages[0].image?.id ?? '') }).toEqual({ replaced: false, kept: true, added: true });
   });
+  it('skips the fire times a recurring campaign missed while paused, and sends a one-off paused past its time once resumed', async () => {
+    const [resident] = await seedTelegramSubscribers(app.database.models, 7200, 1, 'q3-p9', ['loan_sharks']);
+    const audience = { wards: ['q3-p9'], residents: true, groups: false, ownGroupsOf: null };
+    now = new Date('2026-12-13T12:00:00Z'); // Sunday 19:00 in Vietnam
+    await seedCampaign(app.database.models, 'CD-LOANS', { topic: 'loan_sharks', audience, schedule: { kind: 'cron', expression: '0 8 * * 1', until: new Date('2027-01-31T16:59:59Z') }, scheduledThrough: now });
+    await seedCampaign(app.database.models, 'CD-LOAN1', { topic: 'loan_sharks', audience, schedule: { kind: 'once', at: new Date('2026-12-14T03:00:00Z') } });
+    const loanRuns = async () => (await app.scheduler.tick()).filter((run) => run.startsWith('CD-LOAN'));
+    const admin = new TelegramUser(telegram, ADMIN, 'Trưởng CA');
+    await adminStep(() => admin.text('/chiendich CD-LOANS tamdung'), 'Đã tạm dừng chiến dịch CD-LOANS');
+    await adminStep(() => admin.text('/chiendich CD-LOAN1 tamdung'), 'Đã tạm dừng chiến dịch CD-LOAN1');
+    // Monday 08:00 (the weekly one) and 10:00 (the one-off) pass while both are paused.
+    for (const at of ['2026-12-14T01:00:00Z', '2026-12-14T03:00:00Z', '2026-12-16T03:00:00Z']) {
+      now = new Date(at);
+      expect(await loanRuns()).toEqual([]);
+    }
+    await adminStep(() => admin.text('/chiendich CD-LOANS tieptuc'), 'Chiến dịch CD-LOANS chạy tiếp');
+    await adminStep(() => admin.text('/chiendich CD-LOAN1 tieptuc'), 'Chiến dịch CD-LOAN1 chạy tiếp');
+    now = new Date('2026-12-16T03:01:00Z');
+    expect(await loanRuns()).toEqual(['CD-LOAN1:2026-12-14T03:00:00.000Z']);
+    now = new Date('2026-12-21T01:00:00Z'); // the next Monday, 08:00
+    expect(await loanRuns()).toEqual(['CD-LOANS:2026-12-21T01:00:00.000Z']);
+    await app.dispatcher.drainDue();
+    expect([received(resident, 'Cảnh báo CD-LOAN1'), received(resident, 'Cảnh báo CD-LOANS')]).toEqual([1, 1]);
+  });
 });

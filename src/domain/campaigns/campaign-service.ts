@@ -88,8 +88,13 @@ export class CampaignService {
     return [t('campaign.list_title'), ...campaigns.map((c) => t('campaign.list_line', { id: c._id, topic: t(`campaign_topic.${c.topic}`), status: t(`campaign.status.${c.status}`) }))].join('\n');
   }
 
-  /** /chiendich <id> [tamdung|tieptuc|huy]: changes a campaign's status, or shows its runs' figures. */
-  async command(userId: string, role: CampaignRole, args: string, t: Translate): Promise<string> {
+  /**
+   * /chiendich <id> [tamdung|tieptuc|huy]: changes a campaign's status, or
+   * shows its runs' figures. A recurring campaign resumed skips the fire
+   * times that passed while it was paused (a week-old warning is not sent
+   * late); a one-off paused past its time is sent on resume.
+   */
+  async command(userId: string, role: CampaignRole, args: string, t: Translate, now: Date): Promise<string> {
     const [id, verb] = args.trim().split(/\s+/);
     const campaign = await this.models.campaigns.findOne({ _id: (id ?? '').toUpperCase() }).lean();
     if (!campaign || (role.kind !== 'unit_admin' && campaign.authorId !== userId)) return t('campaign.not_found', { id: id ?? '' });
@@ -97,7 +102,8 @@ export class CampaignService {
       const next = STATUS_CHANGES[verb.toLowerCase() as keyof typeof STATUS_CHANGES];
       if (!next) return t('campaign.usage');
       if (campaign.status === 'cancelled' || campaign.status === 'finished') return t('campaign.already_over', { id: campaign._id });
-      await this.models.campaigns.updateOne({ _id: campaign._id }, { $set: { status: next } });
+      const resumedRecurring = next === 'active' && campaign.status === 'paused' && campaign.schedule.kind === 'cron';
+      await this.models.campaigns.updateOne({ _id: campaign._id }, { $set: { status: next, ...(resumedRecurring ? { scheduledThrough: now } : {}) } });
       return t(`campaign.now_${next}`, { id: campaign._id });
     }
     return this.figures(campaign, t);
