@@ -102,6 +102,8 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     retryBaseMs: env.DESK_RETRY_BASE_MS,
     clock,
     receiptCodes: overrides.receiptCodes,
+    // A slow answer (statistics) goes behind what its chat was sent meanwhile.
+    sendInOrder: (address, messages) => pipeline.sendInOrder(address, messages),
     broadcast: {
       perSecond: env.BROADCAST_RATE_PER_SECOND,
       chatIntervalMs: env.BROADCAST_CHAT_INTERVAL_MS,
@@ -215,6 +217,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       telegram?.stop();
       await http.close();
       await zalo?.drain();
+      await services.lateReplies.drain();
       await pipeline.drain();
       await deliveries.stop();
       await dispatcher.stop();

@@ -14,6 +14,7 @@ import { createDisputeFlow } from './conversation/flows/dispute-flow';
 import { createMediationInputFlow } from './conversation/flows/mediation-input-flow';
 import { createSubscribeFlow } from './conversation/flows/subscribe-flow';
 import { createCampaignFlow } from './conversation/flows/campaign-flow';
+import { LateReplies } from './conversation/late-replies';
 import type { SendFailure } from './channels/channel';
 import { Audience } from './domain/campaigns/audience';
 import { BroadcastDispatcher, type BroadcastOptions } from './domain/campaigns/broadcast-dispatcher';
@@ -76,6 +77,10 @@ export interface ServiceOptions {
   receiptCodes?: ReceiptGenerator;
   /** Pace of campaign broadcasts (Telegram's limits by default). */
   broadcast?: BroadcastOptions;
+  /** Sends a slow answer to a chat behind what that chat was already sent (the inbound pipeline's queue); by default straight to the chat. */
+  sendInOrder?: (address: ChatAddress, messages: OutboundMessage[]) => Promise<unknown>;
+  /** How long a turn waits for a slow answer (statistics) before saying it is coming; 2 s by default. */
+  lateReplyAfterMs?: number;
 }
 
 export type Services = ReturnType<typeof buildServices>;
@@ -195,6 +200,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   );
 
+  const lateReplies = new LateReplies(o.sendInOrder ?? ((address, messages) => chats.send(address, messages)));
   const engine = new ConversationEngine({
     store,
     cipher,
@@ -210,6 +216,8 @@ export function buildServices(o: ServiceOptions) {
     mediation,
     register,
     stats,
+    lateReplies,
+    lateReplyAfterMs: o.lateReplyAfterMs ?? 2000,
     audience,
     campaigns,
     isChatAdmin: (address, userId) => chats.isChatAdmin?.(address, userId) ?? Promise.resolve(false),
@@ -234,7 +242,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   });
 
-  return { deskT, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, engine };
+  return { deskT, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, lateReplies, engine };
 }
 
 /** The collections the broadcast dispatcher works on. */

@@ -11,6 +11,7 @@ import type { MediationRegister } from '../domain/mediation/mediation-register';
 import type { StatsService } from '../domain/stats/stats-service';
 import type { Audience } from '../domain/campaigns/audience';
 import type { CampaignService } from '../domain/campaigns/campaign-service';
+import type { LateReplies } from './late-replies';
 import type { MediationQuestion } from './flows/mediation-input-flow';
 import type { FollowupService } from '../domain/followup/followup-service';
 import type { DeadlineService } from '../domain/deadlines/deadline-service';
@@ -43,6 +44,8 @@ export interface EngineDeps {
   mediation: Pick<MediationService, 'apply' | 'openUnsettledMenu' | 'mediatorsOf' | 'declareConflict'>;
   register: Pick<MediationRegister, 'export'>;
   stats: Pick<StatsService, 'command'>;
+  lateReplies: Pick<LateReplies, 'deliver'>;
+  lateReplyAfterMs: number;
   audience: Pick<Audience, 'unsubscribe' | 'registerGroup'>;
   campaigns: Pick<CampaignService, 'roleOf' | 'list' | 'command' | 'editable'>;
   isChatAdmin(address: ChatAddress, userId: string): Promise<boolean>;

@@ -17,6 +17,7 @@ import type { CommandName } from './commands';
 import type { FlowRunner } from './flow-runner';
 import type { ConversationStateStore } from './state-store';
 import { consentRequest, forgetConfirmation, languageChoice, mainMenu, statusMessage } from './messages';
+import { readyWithin, type LateReplies } from './late-replies';
 import type { Turn } from './turn';
 
 export interface GlobalActionDeps {
@@ -31,6 +32,9 @@ export interface GlobalActionDeps {
   mediation: Pick<MediationService, 'declareConflict'>;
   register: Pick<MediationRegister, 'export'>;
   stats: Pick<StatsService, 'command'>;
+  /** Where a slow answer goes once ready, and how long a turn waits for it before saying it is coming. */
+  lateReplies: Pick<LateReplies, 'deliver'>;
+  lateReplyAfterMs: number;
   audience: Pick<Audience, 'unsubscribe' | 'registerGroup'>;
   campaigns: Pick<CampaignService, 'roleOf' | 'list' | 'command' | 'editable'>;
   isChatAdmin(address: ChatAddress, userId: string): Promise<boolean>;
@@ -59,7 +63,7 @@ export class GlobalActions {
         turn.say(...(await this.deps.register.export(this.actor(turn), args, turn.now, turn.t)));
         return;
       case 'stats':
-        turn.say(...(await this.deps.stats.command({ ...this.actor(turn), userId: turn.event.senderId, isGroup: turn.event.isGroup }, args, turn.now, turn.t, turn.lang)));
+        return this.stats(turn, args);
         return;
       case 'subscribe':
         return this.startFlow(turn, 'subscribe');
@@ -163,6 +167,15 @@ export class GlobalActions {
     const [id, verb, ...more] = words.split(/\s+/);
     if (verb && more.length === 0 && ['sua', 'edit'].includes(foldVietnamese(verb))) return this.editCampaign(turn, role.kind, event.senderId, id);
     turn.say({ text: await this.deps.campaigns.command(event.senderId, role, words, turn.t, turn.now) });
+  }
+
+  /** /thongke: the answer in this turn when it is quick; otherwise "coming", and the answer when ready (the chat is not held). */
+  private async stats(turn: Turn, args: string): Promise<void> {
+    const work = this.deps.stats.command({ ...this.actor(turn), userId: turn.event.senderId, isGroup: turn.event.isGroup }, args, turn.now, turn.t, turn.lang);
+    const ready = await readyWithin(work, this.deps.lateReplyAfterMs);
+    if (ready) return void turn.say(...ready);
+    turn.say({ text: turn.t('stats.computing') });
+    this.deps.lateReplies.deliver(turn.event.address, turn.event.threadId, work, { text: turn.t('errors.internal') });
   }
 
   /** /chiendich <mã> sua: the creation steps again on the same campaign, each offering to keep what it says now. */

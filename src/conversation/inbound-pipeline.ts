@@ -6,7 +6,7 @@ import { moduleLogger } from '../shared/logger';
 import type { InboxDoc } from '../storage/models/inbox.model';
 import { ChatQueue } from './chat-queue';
 import type { ConversationEngine } from './engine';
-import type { InboundEvent } from './events';
+import type { ChatAddress, InboundEvent, OutboundMessage } from './events';
 
 const log = moduleLogger('inbound');
 
@@ -59,6 +59,11 @@ export class InboundPipeline {
         return 'failed';
       }
     });
+  }
+
+  /** Sends to a chat once what is queued for it is done (a late answer after the turn that said it was coming). */
+  sendInOrder(address: ChatAddress, messages: OutboundMessage[]): Promise<unknown> {
+    return this.queue.run(this.engine.keyOf(address), () => this.channels.send(address, messages));
   }
 
   drain(): Promise<void> {

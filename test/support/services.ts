@@ -18,7 +18,7 @@ export const ROOT = path.resolve(__dirname, '..', '..');
  * database, as the service builds it. What it sends to chats is recorded in
  * `outbox` instead of going through a channel.
  */
-export async function openServices(label: string, options: { receiptCodes?: ReceiptGenerator; clock?: () => Date } = {}) {
+export async function openServices(label: string, options: { receiptCodes?: ReceiptGenerator; clock?: () => Date; lateReplyAfterMs?: number } = {}) {
   const database: Database = await openDatabase(testDatabaseUri(label));
   const { models } = database;
   const cipher = createPiiCipher(Buffer.alloc(32, 9));
@@ -51,6 +51,7 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
     retryBaseMs: 50,
     clock: options.clock ?? (() => new Date()),
     receiptCodes: options.receiptCodes,
+    lateReplyAfterMs: options.lateReplyAfterMs,
   });
   return { database, models, cipher, catalog, units, i18n, outbox, ...services };
 }
