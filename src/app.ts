@@ -16,6 +16,7 @@ import { InboundPipeline } from './conversation/inbound-pipeline';
 import type { DeadlineService } from './domain/deadlines/deadline-service';
 import type { BroadcastDispatcher } from './domain/campaigns/broadcast-dispatcher';
 import type { CampaignScheduler } from './domain/campaigns/campaign-scheduler';
+import { scheduleCampaignTicks } from './domain/campaigns/campaign-ticks';
 import type { DeskDeliveryWorker } from './domain/desks/desk-delivery-worker';
 import type { ReporterNotices } from './domain/followup/reporter-notices';
 import type { ReceiptGenerator } from './domain/reports/receipt-code';
@@ -29,7 +30,6 @@ import { VIETNAM_TZ } from './shared/vietnam-time';
 import { type Database, openDatabase } from './storage/database';
 import { ensureFerretdbBinary } from './storage/embedded/ferretdb-binary';
 import { pruneLedgers } from './storage/housekeeping';
-import { scheduleCampaignTicks } from './domain/campaigns/campaign-ticks';
 import { detachExpiredReporters } from './domain/residents/retention';
 import { type EmbeddedFerretdb, startEmbeddedFerretdb } from './storage/embedded/ferretdb-process';
 

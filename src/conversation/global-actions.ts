@@ -64,7 +64,6 @@ export class GlobalActions {
         return;
       case 'stats':
         return this.stats(turn, args);
-        return;
       case 'subscribe':
         return this.startFlow(turn, 'subscribe');
       case 'unsubscribe':

@@ -34,7 +34,7 @@ export class ZaloChannel implements Channel {
   ) {}
 
   async send(userId: string, message: OutboundMessage): Promise<string | null> {
-    // A promotion message reaches any follower (Zalo counts it against the OA's quota).
+    // A promotion message reaches every follower (Zalo counts it against the OA's quota).
     if (message.promotion) {
       const imageId = message.image ? await this.imageAttachmentId(message.image) : null;
       return this.client.sendPromotion(userId, renderZaloPromotion(message, imageId));

@@ -36,7 +36,7 @@ export class ZaloClient {
     return String(data?.message_id ?? '');
   }
 
-  /** Sends a promotion message (tin truyền thông: any follower, quota-limited); returns Zalo's message id. */
+  /** Sends a promotion message (tin truyền thông: reaches every follower, counted against the quota); returns Zalo's message id. */
   async sendPromotion(userId: string, message: ZaloMessage): Promise<string> {
     const data = await this.call<{ message_id?: string }>('/v3.0/oa/message/promotion', () => JSON.stringify({ recipient: { user_id: userId }, message }), 'application/json');
     return String(data?.message_id ?? '');

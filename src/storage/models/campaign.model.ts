@@ -57,9 +57,10 @@ export interface CampaignDoc {
   /** The unit whose admin created it (its period statistics count the campaign); null for system and group admins. */
   unitId: string | null;
   /**
-   * Where firing starts: set when the campaign is created or edited, and by
-   * nothing else (the scheduler's progress is in campaign_marks, so its
-   * write each minute never meets an admin's change to this document).
+   * Where firing starts: set when the campaign is created, edited or
+   * resumed, by its admins only (the scheduler's progress is in
+   * campaign_marks, so its write each minute never meets an admin's change
+   * to this document).
    */
   scheduledThrough: Date;
   createdAt: Date;
