@@ -15,7 +15,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog } from '../src/config/catalog';
 import { loadUnits } from '../src/config/units';
-import type { InboundEvent } from '../src/conversation/events';
 import { createI18n } from '../src/i18n';
 import { buildServices } from '../src/services';
 import { setLogLevel } from '../src/shared/logger';
@@ -24,6 +23,7 @@ import { projectRoot } from '../src/shared/project-root';
 import { openDatabase } from '../src/storage/database';
 import { ensureFerretdbBinary } from '../src/storage/embedded/ferretdb-binary';
 import { startEmbeddedFerretdb } from '../src/storage/embedded/ferretdb-process';
+import type { InboundEvent } from '../src/core/chat';
 
 type Body = InboundEvent extends infer E ? (E extends InboundEvent ? Omit<E, 'key' | 'address' | 'isGroup' | 'senderId' | 'senderName'> : never) : never;
 

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { startApp } from './app';
 import { parseEnv } from './config/env';
-import { DEFAULT_LANGUAGE, createI18n } from './i18n';
+import { createI18n } from './i18n';
 import { AppError } from './shared/errors';
 import { moduleLogger } from './shared/logger';
 import { projectRoot } from './shared/project-root';
+import { DEFAULT_LANGUAGE } from './core/language';
 
 const log = moduleLogger('main');
 

@@ -2,7 +2,6 @@ import type { Catalog } from './config/catalog';
 import type { UnitDirectory } from './config/units';
 import { chatKey } from './conversation/chat-key';
 import { ConversationEngine } from './conversation/engine';
-import type { ChatAddress, OutboundMessage } from './conversation/events';
 import type { Limits } from './conversation/flow';
 import { createDeskReplyFlow } from './conversation/flows/desk-reply-flow';
 import { createDuplicateOfFlow } from './conversation/flows/duplicate-of-flow';
@@ -15,7 +14,6 @@ import { createMediationInputFlow } from './conversation/flows/mediation-input-f
 import { createSubscribeFlow } from './conversation/flows/subscribe-flow';
 import { createCampaignFlow } from './conversation/flows/campaign-flow';
 import { LateReplies } from './conversation/late-replies';
-import type { SendFailure } from './channels/channel';
 import { Audience } from './domain/campaigns/audience';
 import { BroadcastDispatcher, type BroadcastOptions } from './domain/campaigns/broadcast-dispatcher';
 import { CampaignScheduler } from './domain/campaigns/campaign-scheduler';
@@ -40,10 +38,13 @@ import { ReportService } from './domain/reports/report-service';
 import { ResidentService } from './domain/residents/resident-service';
 import { TriageService } from './domain/triage/triage-service';
 import { UnitAdminService } from './domain/units/unit-admin-service';
-import { DEFAULT_LANGUAGE, type Language, type Translate } from './i18n';
+import { type Translate } from './i18n';
 import type { PiiCipher } from './shared/pii-cipher';
 import type { Models } from './storage/database';
 import type { ReportDoc } from './storage/models/report.model';
+import type { ChatAddress, OutboundMessage } from './core/chat';
+import type { SendFailure } from './core/send-failure';
+import { DEFAULT_LANGUAGE, type Language } from './core/language';
 
 /** How the services reach chats: the channel registry in the service, a recorder in some tests. */
 export interface ChatPort {

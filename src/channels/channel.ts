@@ -1,15 +1,6 @@
-import type { ChannelName, ChatAddress, OutboundMessage } from '../conversation/events';
 import { AppError } from '../shared/errors';
-
-/** Why a send failed, in the terms a broadcast dispatcher acts on. */
-export type SendFailure =
-  | { kind: 'rate_limited'; retryAfterMs: number }
-  /** The user blocked the bot, or the bot left or was removed from the group. */
-  | { kind: 'blocked' }
-  /** The platform's rules forbid sending now (Zalo's 7-day window). */
-  | { kind: 'outside_window' }
-  | { kind: 'transient' }
-  | { kind: 'permanent' };
+import type { ChannelName, ChatAddress, OutboundMessage } from '../core/chat';
+import type { SendFailure } from '../core/send-failure';
 
 /**
  * What every channel adapter implements: render a channel-neutral message in

@@ -1,5 +1,5 @@
 import type { PiiCipher } from '../shared/pii-cipher';
-import type { ChatAddress } from './events';
+import type { ChatAddress } from '../core/chat';
 
 /** The pseudonymous key of a chat: the only form in which conversations and residents are stored. */
 export function chatKey(cipher: PiiCipher, address: ChatAddress): string {

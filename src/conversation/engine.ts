@@ -16,18 +16,20 @@ import type { MediationQuestion } from './flows/mediation-input-flow';
 import type { FollowupService } from '../domain/followup/followup-service';
 import type { DeadlineService } from '../domain/deadlines/deadline-service';
 import type { UnitAdminService } from '../domain/units/unit-admin-service';
-import type { Language, Translate } from '../i18n';
+import type { Translate } from '../i18n';
 import { AppError } from '../shared/errors';
 import type { PiiCipher } from '../shared/pii-cipher';
 import { chatKey } from './chat-key';
 import { resolveBareWord, resolveCommand, type CommandName } from './commands';
-import type { ChatAddress, InboundEvent, OutboundMessage } from './events';
-import { parsePayload, type Flow, type Limits, type StepInput } from './flow';
+import { type Flow, type Limits, type StepInput } from './flow';
 import { FlowRunner } from './flow-runner';
 import { GlobalActions } from './global-actions';
 import { consentRequest, mainMenu } from './messages';
 import type { ConversationStateStore } from './state-store';
 import { Turn } from './turn';
+import type { Language } from '../core/language';
+import type { ChatAddress, InboundEvent, OutboundMessage } from '../core/chat';
+import { parsePayload } from '../core/payloads';
 
 export interface EngineDeps {
   store: ConversationStateStore;

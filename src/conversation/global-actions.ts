@@ -10,15 +10,15 @@ import type { StatsService } from '../domain/stats/stats-service';
 import type { Audience } from '../domain/campaigns/audience';
 import type { CampaignService } from '../domain/campaigns/campaign-service';
 import type { ResidentService } from '../domain/residents/resident-service';
-import { isLanguage } from '../i18n';
 import { foldVietnamese } from '../shared/text';
-import type { ChatAddress } from './events';
 import type { CommandName } from './commands';
 import type { FlowRunner } from './flow-runner';
 import type { ConversationStateStore } from './state-store';
 import { consentRequest, forgetConfirmation, languageChoice, mainMenu, statusMessage } from './messages';
 import { readyWithin, type LateReplies } from './late-replies';
 import type { Turn } from './turn';
+import { isLanguage } from '../core/language';
+import type { ChatAddress } from '../core/chat';
 
 export interface GlobalActionDeps {
   catalog: Catalog;

@@ -6,7 +6,7 @@ import { moduleLogger } from '../shared/logger';
 import type { InboxDoc } from '../storage/models/inbox.model';
 import { ChatQueue } from './chat-queue';
 import type { ConversationEngine } from './engine';
-import type { ChatAddress, InboundEvent, OutboundMessage } from './events';
+import type { ChatAddress, InboundEvent, OutboundMessage } from '../core/chat';
 
 const log = moduleLogger('inbound');
 

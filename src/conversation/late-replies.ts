@@ -1,5 +1,5 @@
 import { moduleLogger } from '../shared/logger';
-import type { ChatAddress, OutboundMessage } from './events';
+import type { ChatAddress, OutboundMessage } from '../core/chat';
 
 const log = moduleLogger('late-replies');
 

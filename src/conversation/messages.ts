@@ -1,8 +1,9 @@
-import { LANGUAGES, type Translate } from '../i18n';
+import { type Translate } from '../i18n';
 import type { StatusView } from '../domain/reports/report-service';
 import { formatVietnamTime } from '../shared/vietnam-time';
-import type { OutboundMessage } from './events';
-import { globalPayload } from './flow';
+import { LANGUAGES } from '../core/language';
+import type { OutboundMessage } from '../core/chat';
+import { globalPayload } from '../core/payloads';
 
 /** Messages the engine sends outside any flow step. */
 export function mainMenu(t: Translate, text?: string): OutboundMessage {

@@ -1,9 +1,9 @@
 import type { Model } from 'mongoose';
 import { AppError, isDuplicateKeyError } from '../shared/errors';
 import type { PiiCipher } from '../shared/pii-cipher';
-import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../i18n';
 import type { ConversationStateDoc } from '../storage/models/conversation-state.model';
-import type { OutboundMessage } from './events';
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../core/language';
+import type { OutboundMessage } from '../core/chat';
 
 /** Bump when flow definitions change incompatibly; older saved drafts are then dropped with an apology. */
 export const FLOW_VERSION = 1;

@@ -1,8 +1,9 @@
 import type { Catalog } from '../config/catalog';
-import type { Language, Translate } from '../i18n';
-import type { InboundEvent, OutboundMessage } from './events';
+import type { Translate } from '../i18n';
 import type { Flow, Limits, StepContext } from './flow';
 import type { ConversationState, StateChanges } from './state-store';
+import type { Language } from '../core/language';
+import type { InboundEvent, OutboundMessage } from '../core/chat';
 
 /**
  * One inbound event being handled: the state as loaded, the changes decided

@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n } from 'i18next';
+import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../core/language';
 
-/** Languages a resident can choose; the first is the default. */
-export const LANGUAGES = ['vi', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
-export const DEFAULT_LANGUAGE: Language = 'vi';
 
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
-
-export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
-}
 
 /**
  * Loads `locales/<lang>/translation.json` for every language into an i18next

@@ -1,9 +1,9 @@
 import { startApp, type RunningApp } from '../../src/app';
-import { deskPayload } from '../../src/conversation/flow';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { TelegramUser } from '../support/telegram-user';
 import { fileTelegramTip } from '../support/file-tip';
 import { eventually, testEnv } from '../support/test-env';
+import { deskPayload } from '../../src/core/payloads';
 
 const DESK = -2004;
 const HOUR = 3_600_000;

@@ -1,12 +1,12 @@
 import ExcelJS from 'exceljs';
 import { startApp, type RunningApp } from '../../src/app';
-import { deskPayload } from '../../src/conversation/flow';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { fileTelegramDispute, type DisputeAnswers } from '../support/file-dispute';
 import { TelegramUser } from '../support/telegram-user';
 import { parseCsv } from '../support/csv';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import { TEST_KEY, eventually, testEnv } from '../support/test-env';
+import { deskPayload } from '../../src/core/payloads';
 
 const HG_P4_DESK = -3004;
 const HG_P9_DESK = -3009;

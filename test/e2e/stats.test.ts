@@ -1,13 +1,13 @@
 import ExcelJS from 'exceljs';
 import { loadImage } from '@napi-rs/canvas';
 import { startApp, type RunningApp } from '../../src/app';
-import { deskPayload } from '../../src/conversation/flow';
 import { CHART } from '../../src/domain/stats/stats-chart';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { parseCsv } from '../support/csv';
 import { fileTelegramTip } from '../support/file-tip';
 import { TelegramUser } from '../support/telegram-user';
 import { eventually, testEnv } from '../support/test-env';
+import { deskPayload } from '../../src/core/payloads';
 
 const P4_DESK = -5004;
 const SYSTEM_ADMIN = 7700;

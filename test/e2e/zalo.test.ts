@@ -1,5 +1,4 @@
 import { startApp, type RunningApp } from '../../src/app';
-import { deskPayload } from '../../src/conversation/flow';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { JPEG_BYTES, seedCampaign, seedPicture } from '../support/seed-audience';
@@ -8,6 +7,7 @@ import { fileTelegramTip } from '../support/file-tip';
 import { TelegramUser } from '../support/telegram-user';
 import { TEST_KEY, eventually, testEnv } from '../support/test-env';
 import { ZaloUser } from '../support/zalo-user';
+import { deskPayload } from '../../src/core/payloads';
 
 const P4_DESK = -5004;
 const BIG_ID = '8839284716251773620';

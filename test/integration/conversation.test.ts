@@ -1,5 +1,5 @@
-import type { InboundEvent, OutboundMessage } from '../../src/conversation/events';
 import { openServices } from '../support/services';
+import type { InboundEvent, OutboundMessage } from '../../src/core/chat';
 
 type Services = Awaited<ReturnType<typeof openServices>>;
 

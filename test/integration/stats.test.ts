@@ -1,6 +1,5 @@
 import ExcelJS from 'exceljs';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import type { OutboundMessage } from '../../src/conversation/events';
 import type { BroadcastOutcomeDoc, BroadcastStatus, CampaignDoc, CampaignRunDoc } from '../../src/storage/models/campaign.model';
 import { CHART, GROUP_COLOURS } from '../../src/domain/stats/stats-chart';
 import { StatsScopes } from '../../src/domain/stats/stats-scope';
@@ -9,6 +8,7 @@ import { parseStatsPeriod } from '../../src/shared/vietnam-period';
 import { openServices } from '../support/services';
 import { seedReport } from '../support/seed-reports';
 import { parseCsv } from '../support/csv';
+import type { OutboundMessage } from '../../src/core/chat';
 
 const AFTER_NOVEMBER = '2026-12-01T20:00:00Z';
 const hoursBetween = (from: string, to: string) => (new Date(to).getTime() - new Date(from).getTime()) / 3_600_000;

@@ -6,8 +6,8 @@ import { ResidentService } from '../../src/domain/residents/resident-service';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import type { Models } from '../../src/storage/database';
 import type { CampaignDoc } from '../../src/storage/models/campaign.model';
-import type { EvidenceRecord } from '../../src/storage/models/report.model';
 import { TEST_KEY } from './test-env';
+import type { EvidenceRecord } from '../../src/core/report';
 
 /**
  * Residents who consented and subscribed, written through the real services

@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadCatalog } from '../../src/config/catalog';
 import { loadUnits } from '../../src/config/units';
-import type { ChatAddress, OutboundMessage } from '../../src/conversation/events';
 import type { ReceiptGenerator } from '../../src/domain/reports/receipt-code';
 import { createI18n } from '../../src/i18n';
 import { buildServices } from '../../src/services';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import { openDatabase, type Database } from '../../src/storage/database';
 import { TEST_INVITE_CODE, testDatabaseUri } from './test-env';
+import type { ChatAddress, OutboundMessage } from '../../src/core/chat';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 

@@ -3,11 +3,12 @@ import { splitText } from '../../src/channels/telegram/telegram-channel';
 import { loadCatalog } from '../../src/config/catalog';
 import { ChatQueue } from '../../src/conversation/chat-queue';
 import { resolveBareWord, resolveCommand } from '../../src/conversation/commands';
-import { nextMainStep, parsePayload, subStep, type Flow, type StepContext } from '../../src/conversation/flow';
+import { nextMainStep, subStep, type Flow, type StepContext } from '../../src/conversation/flow';
 import { choiceStep } from '../../src/conversation/steps/choice-step';
 import { textStep } from '../../src/conversation/steps/text-step';
 import { createI18n } from '../../src/i18n';
 import { ROOT } from '../support/services';
+import { parsePayload } from '../../src/core/payloads';
 
 type Draft = { answer?: string };
 

@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { InboundPipeline, InboundResult } from '../../conversation/inbound-pipeline';
-import type { ChatAddress } from '../../conversation/events';
-import { isDeskPayload } from '../../conversation/flow';
 import { moduleLogger } from '../../shared/logger';
 import { sameSecret } from '../../shared/secrets';
 import { telegramUpdateToEvent } from './telegram-inbound';
+import type { ChatAddress } from '../../core/chat';
+import { isDeskPayload } from '../../core/payloads';
 
 const log = moduleLogger('telegram');
 

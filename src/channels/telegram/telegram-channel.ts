@@ -1,8 +1,9 @@
 import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove } from 'telegraf/types';
-import type { OutboundAttachment, OutboundMessage } from '../../conversation/events';
 import { TelegramError } from 'telegraf';
-import type { Channel, SendFailure } from '../channel';
+import type { Channel } from '../channel';
+import type { OutboundAttachment, OutboundMessage } from '../../core/chat';
+import type { SendFailure } from '../../core/send-failure';
 
 /** Telegram's limits for one message's text and for a picture's caption. */
 const MAX_TEXT = 4096;

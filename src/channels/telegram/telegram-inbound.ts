@@ -1,6 +1,6 @@
 import type { Telegram } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import type { InboundEvent, InboundMedia } from '../../conversation/events';
+import type { InboundEvent, InboundMedia } from '../../core/chat';
 
 /**
  * Translates a Telegram update into a channel-neutral event, or null for

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
-import type { OutboundAttachment, OutboundMessage } from '../../conversation/events';
 import { isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { WebchatFileDoc } from '../../storage/models/webchat-file.model';
 import type { WebchatMessageDoc } from '../../storage/models/webchat-message.model';
 import type { Channel } from '../channel';
+import type { OutboundAttachment, OutboundMessage } from '../../core/chat';
 
 /** A message as the web chat page renders it. */
 export interface WebchatMessage {

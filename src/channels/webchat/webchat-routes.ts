@@ -6,11 +6,12 @@ import { z } from 'zod';
 import type { DeskService } from '../../domain/desks/desk-service';
 import type { EvidenceStore } from '../../domain/evidence/evidence-store';
 import type { ReportService } from '../../domain/reports/report-service';
-import type { InboundEvent, InboundMedia } from '../../conversation/events';
 import type { InboundPipeline } from '../../conversation/inbound-pipeline';
-import { isLanguage, type Language, type Translate } from '../../i18n';
+import { type Translate } from '../../i18n';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { WebchatChannel } from './webchat-channel';
+import type { InboundEvent, InboundMedia } from '../../core/chat';
+import { isLanguage, type Language } from '../../core/language';
 
 const sessionId = z.string().regex(/^[a-f0-9]{32}$/, 'sessionId must be 32 hex characters');
 const messageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id must be 8 to 64 letters, digits, _ or -');

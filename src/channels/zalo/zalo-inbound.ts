@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { EvidenceKind } from '../../storage/models/report.model';
-import type { InboundEvent } from '../../conversation/events';
+import type { EvidenceKind } from '../../core/report';
+import type { InboundEvent } from '../../core/chat';
 
 const id = z.union([z.string(), z.number()]).transform(String);
 

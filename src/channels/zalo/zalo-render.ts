@@ -1,5 +1,5 @@
-import type { OutboundMessage } from '../../conversation/events';
 import type { ZaloMessage } from './zalo-client';
+import type { OutboundMessage } from '../../core/chat';
 
 /** Zalo's limit for one text message. */
 export const ZALO_TEXT_LIMIT = 2000;

@@ -1,13 +1,13 @@
 import type { CampaignService } from '../../domain/campaigns/campaign-service';
 import type { EvidenceStore } from '../../domain/evidence/evidence-store';
-import type { EvidenceRecord } from '../../storage/models/report.model';
 import { parseCron, parseQuietHours } from '../../domain/campaigns/schedule';
-import type { ChannelName } from '../events';
 import { formatVietnamTime, parseVietnamDateTime, startOfVietnamDay } from '../../shared/vietnam-time';
 import type { Flow, StepContext, StepOutcome } from '../flow';
 import { choiceStep } from '../steps/choice-step';
 import { textStep } from '../steps/text-step';
 import { campaignMessageStep } from './campaign-message-step';
+import type { EvidenceRecord } from '../../core/report';
+import type { ChannelName } from '../../core/chat';
 
 /** One message of a campaign being written: its text, and the picture it is the caption of. */
 export interface CampaignMessageDraft {

@@ -1,9 +1,10 @@
 import type { EvidenceStore } from '../../domain/evidence/evidence-store';
 import { cleanText } from '../../shared/text';
-import type { EvidenceRecord } from '../../storage/models/report.model';
-import { stepPayload, type Step, type StepContext, type StepInput, type StepOutcome } from '../flow';
+import { type Step, type StepContext, type StepInput, type StepOutcome } from '../flow';
 import { matchOption, type ChoiceOption } from '../steps/choice-step';
 import type { CampaignFlowDraft, CampaignMessageDraft } from './campaign-flow';
+import type { EvidenceRecord } from '../../core/report';
+import { stepPayload } from '../../core/payloads';
 
 const ID = 'message';
 export const CAMPAIGN_TEXT = { min: 10, max: 1000 };

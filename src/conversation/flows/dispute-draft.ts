@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../../config/catalog';
 import type { Translate } from '../../i18n';
-import type { PartyAgreement } from '../../storage/models/report.model';
+import type { PartyAgreement } from '../../core/report';
 
 /** A dispute being written. Stored encrypted in the conversation state between messages. */
 export interface DisputeDraft {

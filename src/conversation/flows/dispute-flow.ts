@@ -1,10 +1,11 @@
 import type { DisputeIntake } from '../../domain/mediation/dispute-intake';
-import type { OutboundMessage } from '../events';
-import { globalPayload, subStep, type Flow, type StepContext, type StepOutcome } from '../flow';
+import { subStep, type Flow, type StepContext, type StepOutcome } from '../flow';
 import { choiceStep } from '../steps/choice-step';
 import { readContactAnswer } from '../steps/contact-answer';
 import { textStep } from '../steps/text-step';
 import { newDisputeDraft, parseNameAndYear, summarizeDispute, type DisputeDraft } from './dispute-draft';
+import type { OutboundMessage } from '../../core/chat';
+import { globalPayload } from '../../core/payloads';
 
 type Ctx = StepContext<DisputeDraft>;
 

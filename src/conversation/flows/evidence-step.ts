@@ -1,8 +1,9 @@
 import type { EvidenceStore } from '../../domain/evidence/evidence-store';
 import { foldVietnamese } from '../../shared/text';
-import type { EvidenceKind, EvidenceRecord } from '../../storage/models/report.model';
-import { stepPayload, type Limits, type Step, type StepContext, type StepInput, type StepOutcome } from '../flow';
+import { type Limits, type Step, type StepContext, type StepInput, type StepOutcome } from '../flow';
 import type { TipDraft } from './tip-draft';
+import type { EvidenceKind, EvidenceRecord } from '../../core/report';
+import { stepPayload } from '../../core/payloads';
 
 /** Kinds of file a resident may send as evidence, by MIME type. Anything else is refused with a clear message. */
 const ALLOWED_MIME = [/^image\/(jpeg|png|webp|gif|heic|heif)$/, /^video\/(mp4|quicktime|webm|3gpp)$/, /^audio\//, /^application\/pdf$/];

@@ -1,10 +1,10 @@
 import type { EvidenceStore } from '../../domain/evidence/evidence-store';
 import type { FollowupService } from '../../domain/followup/followup-service';
 import { cleanText } from '../../shared/text';
-import type { EvidenceRecord } from '../../storage/models/report.model';
-import type { ChatAddress } from '../events';
 import type { Flow, StepOutcome } from '../flow';
 import { saveEvidence } from './evidence-step';
+import type { EvidenceRecord } from '../../core/report';
+import type { ChatAddress } from '../../core/chat';
 
 export interface FollowupDraft {
   code: string;

@@ -1,7 +1,8 @@
 import type { Audience } from '../../domain/campaigns/audience';
-import type { OutboundMessage } from '../events';
-import { stepPayload, type Flow, type StepContext, type StepOutcome } from '../flow';
+import { type Flow, type StepContext, type StepOutcome } from '../flow';
 import { choiceStep } from '../steps/choice-step';
+import type { OutboundMessage } from '../../core/chat';
+import { stepPayload } from '../../core/payloads';
 
 export interface SubscribeDraft {
   wardId: string | null;

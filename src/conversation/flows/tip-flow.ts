@@ -1,13 +1,14 @@
 import type { ReportService } from '../../domain/reports/report-service';
 import type { EvidenceStore } from '../../domain/evidence/evidence-store';
 import { cleanText } from '../../shared/text';
-import type { OutboundMessage } from '../events';
-import { stepPayload, subStep, type Flow, type StepContext, type StepOutcome } from '../flow';
+import { subStep, type Flow, type StepContext, type StepOutcome } from '../flow';
 import { choiceStep } from '../steps/choice-step';
 import { readContactAnswer } from '../steps/contact-answer';
 import { textStep } from '../steps/text-step';
 import { evidenceStep } from './evidence-step';
 import { newTipDraft, summarizeTip, type TipDraft } from './tip-draft';
+import type { OutboundMessage } from '../../core/chat';
+import { stepPayload } from '../../core/payloads';
 
 type Ctx = StepContext<TipDraft>;
 

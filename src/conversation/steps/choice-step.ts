@@ -1,6 +1,7 @@
 import { foldVietnamese } from '../../shared/text';
-import type { Button, OutboundMessage } from '../events';
-import { stepPayload, type Step, type StepContext, type StepOutcome } from '../flow';
+import { type Step, type StepContext, type StepOutcome } from '../flow';
+import type { Button, OutboundMessage } from '../../core/chat';
+import { stepPayload } from '../../core/payloads';
 
 export interface ChoiceOption {
   value: string;

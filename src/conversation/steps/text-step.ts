@@ -1,7 +1,8 @@
 import { cleanText } from '../../shared/text';
-import type { OutboundMessage } from '../events';
-import { stepPayload, type Step, type StepContext, type StepOutcome } from '../flow';
+import { type Step, type StepContext, type StepOutcome } from '../flow';
 import { matchOption, type ChoiceOption } from './choice-step';
+import type { OutboundMessage } from '../../core/chat';
+import { stepPayload } from '../../core/payloads';
 
 export interface TextStepSpec<Draft> {
   id: string;

@@ -1,9 +1,9 @@
 import type { Model } from 'mongoose';
-import type { ChatAddress } from '../../conversation/events';
 import { isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { BroadcastGroupDoc, SubscriptionDoc } from '../../storage/models/campaign.model';
 import type { ResidentService } from '../residents/resident-service';
+import type { ChatAddress } from '../../core/chat';
 
 export type Recipient = { kind: 'resident' | 'group'; key: string };
 

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
-import type { SendFailure } from '../../channels/channel';
-import type { ChatAddress, OutboundAttachment, OutboundMessage } from '../../conversation/events';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
 import type {
@@ -15,11 +13,13 @@ import type {
   CampaignRunDoc,
 } from '../../storage/models/campaign.model';
 import type { DeliveryClaimDoc } from '../../storage/models/desk-delivery.model';
-import type { EvidenceRecord } from '../../storage/models/report.model';
 import { startOfVietnamDay, vietnamDate } from '../../shared/vietnam-time';
 import type { Audience } from './audience';
 import { RateLimiter, type RateLimits } from './rate-limiter';
 import { afterQuietHours, inQuietHours } from './schedule';
+import type { SendFailure } from '../../core/send-failure';
+import type { ChatAddress, OutboundAttachment, OutboundMessage } from '../../core/chat';
+import type { EvidenceRecord } from '../../core/report';
 
 const log = moduleLogger('broadcast');
 const CHUNK = 200;

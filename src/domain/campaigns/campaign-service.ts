@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
-import type { ChatAddress } from '../../conversation/events';
 import type { Translate } from '../../i18n';
 import { isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
@@ -9,6 +8,7 @@ import { formatVietnamTime } from '../../shared/vietnam-time';
 import type { BroadcastOutcomeDoc, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
 import { RECEIPT_ALPHABET } from '../reports/receipt-code';
 import type { Audience } from './audience';
+import type { ChatAddress } from '../../core/chat';
 
 export type CampaignRole = { kind: 'unit_admin' } | { kind: 'group_admin' } | { kind: 'none' };
 /** Why a campaign cannot be edited now, or the campaign to edit. */

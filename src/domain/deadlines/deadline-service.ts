@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
-import type { ChatAddress, ChannelName, OutboundMessage } from '../../conversation/events';
 import type { Translate } from '../../i18n';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
@@ -13,6 +12,7 @@ import type { ReportDoc } from '../../storage/models/report.model';
 import { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
 import { withReportVersion } from '../reports/report-version';
+import type { ChatAddress, ChannelName, OutboundMessage } from '../../core/chat';
 
 const log = moduleLogger('deadlines');
 const HOUR_MS = 3_600_000;

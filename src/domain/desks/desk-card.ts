@@ -1,11 +1,11 @@
 import type { Catalog } from '../../config/catalog';
 import type { UnitDirectory } from '../../config/units';
-import type { OutboundMessage } from '../../conversation/events';
 import type { Translate } from '../../i18n';
 import { formatVietnamTime } from '../../shared/vietnam-time';
 import type { ReportDoc } from '../../storage/models/report.model';
 import type { EvidenceStore } from '../evidence/evidence-store';
 import { triageButtons, triageStatusLine, type CardMenu } from '../triage/triage-buttons';
+import type { OutboundMessage } from '../../core/chat';
 
 export interface CardOptions {
   /** A menu opened from the card (outcomes to close with, units to forward to). */

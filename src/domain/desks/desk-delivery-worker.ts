@@ -1,11 +1,11 @@
 import type { Model } from 'mongoose';
-import type { ChatAddress, ChannelName, OutboundMessage } from '../../conversation/events';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { claimAttempt, retryDelayMs } from '../../storage/attempt-claim';
 import { moduleLogger } from '../../shared/logger';
 import type { DeliveryClaimDoc, DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { ReportDoc } from '../../storage/models/report.model';
 import { DeskService } from './desk-service';
+import type { ChatAddress, ChannelName, OutboundMessage } from '../../core/chat';
 
 const log = moduleLogger('desk-delivery');
 

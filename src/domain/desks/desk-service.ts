@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Unit, UnitDirectory } from '../../config/units';
-import type { ChatAddress } from '../../conversation/events';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { sameSecret } from '../../shared/secrets';
 import type { DeskDoc } from '../../storage/models/desk.model';
+import type { ChatAddress } from '../../core/chat';
 
 export type DeskRegistration =
   | { result: 'registered' | 'already_registered'; unit: Unit }

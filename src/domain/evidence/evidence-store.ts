@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { OutboundAttachment } from '../../conversation/events';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { EvidenceKind, EvidenceRecord } from '../../storage/models/report.model';
+import type { OutboundAttachment } from '../../core/chat';
+import type { EvidenceKind, EvidenceRecord } from '../../core/report';
 
 /**
  * Keeps the service's own copy of every evidence file, encrypted, under

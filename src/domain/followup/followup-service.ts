@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
-import { globalPayload } from '../../conversation/flow';
-import type { ChatAddress, ChannelName, OutboundMessage } from '../../conversation/events';
-import type { Language, Translate } from '../../i18n';
+import type { Translate } from '../../i18n';
 import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { ReportMessageDoc } from '../../storage/models/report-message.model';
-import type { EvidenceRecord, ReportDoc } from '../../storage/models/report.model';
+import type { ReportDoc } from '../../storage/models/report.model';
 import { DeskService } from '../desks/desk-service';
 import type { EvidenceStore } from '../evidence/evidence-store';
 import { parseReceiptCode } from '../reports/receipt-code';
 import { withReportVersion } from '../reports/report-version';
 import type { ResidentService } from '../residents/resident-service';
+import { globalPayload } from '../../core/payloads';
+import type { ChatAddress, ChannelName, OutboundMessage } from '../../core/chat';
+import type { Language } from '../../core/language';
+import type { EvidenceRecord } from '../../core/report';
 
 export type RelayResult = 'sent' | 'queued' | 'not_a_desk' | 'unknown_report' | 'not_your_unit' | 'reporter_gone';
 export type AdditionResult = 'sent' | 'not_found' | 'not_yours';

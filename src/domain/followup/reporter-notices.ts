@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
-import type { ChatAddress, OutboundMessage } from '../../conversation/events';
 import { moduleLogger } from '../../shared/logger';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import { claimAttempt, retryDelayMs } from '../../storage/attempt-claim';
 import type { DeliveryClaimDoc } from '../../storage/models/desk-delivery.model';
 import type { ReporterNoticeDoc } from '../../storage/models/reporter-notice.model';
 import type { ResidentService } from '../residents/resident-service';
+import type { ChatAddress, OutboundMessage } from '../../core/chat';
 
 const log = moduleLogger('reporter-notices');
 

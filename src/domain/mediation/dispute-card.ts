@@ -1,12 +1,13 @@
 import type { Catalog } from '../../config/catalog';
 import type { UnitDirectory } from '../../config/units';
-import { deskPayload } from '../../conversation/flow';
-import type { Button, OutboundMessage } from '../../conversation/events';
 import type { Translate } from '../../i18n';
 import { formatVietnamTime } from '../../shared/vietnam-time';
-import type { DisputeParties, ReportDoc } from '../../storage/models/report.model';
+import type { ReportDoc } from '../../storage/models/report.model';
 import type { CardOptions } from '../desks/desk-card';
 import { triageButtons, type CardMenu } from '../triage/triage-buttons';
+import { deskPayload } from '../../core/payloads';
+import type { Button, OutboundMessage } from '../../core/chat';
+import type { DisputeParties } from '../../core/report';
 
 /** Buttons of a mediation case card: "m_" actions change the case, "reply" writes to the requester. */
 export type MediationAction = 'm_assign' | 'm_schedule' | 'm_settled' | 'm_unsettled' | 'm_continue' | 'm_refer' | 'm_close';

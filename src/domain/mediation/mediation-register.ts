@@ -3,14 +3,15 @@ import ExcelJS from 'exceljs';
 import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
 import { isMediation, type UnitDirectory } from '../../config/units';
-import type { ChatAddress, OutboundMessage } from '../../conversation/events';
 import type { Translate } from '../../i18n';
 import { toCsv } from '../../shared/csv';
 import { dayLabel, lastDayOf, parsePeriod, type Period } from '../../shared/vietnam-period';
 import { vietnamDate } from '../../shared/vietnam-time';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
-import type { DisputeParties, ReportDoc } from '../../storage/models/report.model';
+import type { ReportDoc } from '../../storage/models/report.model';
 import type { DeskService } from '../desks/desk-service';
+import type { ChatAddress, OutboundMessage } from '../../core/chat';
+import type { DisputeParties } from '../../core/report';
 
 const MAX_ROWS = 5000;
 /** The columns of the Ministry of Justice's mediation register (sổ theo dõi hoạt động hòa giải ở cơ sở). */

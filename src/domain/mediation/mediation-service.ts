@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
-import type { OutboundMessage } from '../../conversation/events';
-import type { Language, Translate } from '../../i18n';
+import type { Translate } from '../../i18n';
 import { foldVietnamese } from '../../shared/text';
 import { formatVietnamTime, parseVietnamDateTime } from '../../shared/vietnam-time';
 import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
@@ -14,6 +13,8 @@ import type { ResidentService } from '../residents/resident-service';
 import type { Actor, TriageService } from '../triage/triage-service';
 import type { CardOptions } from '../desks/desk-card';
 import type { DisputeIntake } from './dispute-intake';
+import type { OutboundMessage } from '../../core/chat';
+import type { Language } from '../../core/language';
 
 /** A change to a mediation case, from its desk card or the question a button opened. */
 export type MediationChange =

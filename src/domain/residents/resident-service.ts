@@ -1,10 +1,11 @@
 import type { Model } from 'mongoose';
-import type { ChatAddress } from '../../conversation/events';
-import type { Language } from '../../i18n';
 import { isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { DisputeParties, ReportDoc } from '../../storage/models/report.model';
+import type { ReportDoc } from '../../storage/models/report.model';
 import type { ResidentDoc } from '../../storage/models/resident.model';
+import type { ChatAddress } from '../../core/chat';
+import type { Language } from '../../core/language';
+import type { DisputeParties } from '../../core/report';
 
 /** Bump when the privacy notice changes materially; residents are then asked again. */
 export const CONSENT_VERSION = 1;

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { OutboundAttachment, OutboundMessage } from '../../conversation/events';
 import type { Translate } from '../../i18n';
 import { dayLabel, lastDayOf } from '../../shared/vietnam-period';
 import { formatVietnamTime } from '../../shared/vietnam-time';
-import { OUTCOMES } from '../../storage/models/report.model';
 import { CHANNELS } from './report-tally';
 import { weeklyChart } from './stats-chart';
 import { statsCsv, statsXlsx } from './stats-files';
 import type { PeriodStats } from './period-stats';
 import { sectionsOf, statsTables, type RenderContext } from './stats-tables';
+import type { OutboundAttachment, OutboundMessage } from '../../core/chat';
+import { OUTCOMES } from '../../core/report';
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

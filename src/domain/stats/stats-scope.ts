@@ -1,7 +1,7 @@
 import type { Unit, UnitDirectory } from '../../config/units';
-import type { ChatAddress } from '../../conversation/events';
 import { foldVietnamese } from '../../shared/text';
 import type { DeskService } from '../desks/desk-service';
+import type { ChatAddress } from '../../core/chat';
 
 /** Whose figures: one unit's, or every unit's (system admins only). */
 export type StatsScope = { kind: 'unit'; unit: Unit } | { kind: 'all' };

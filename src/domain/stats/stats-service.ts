@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
-import type { ChatAddress, OutboundMessage } from '../../conversation/events';
-import type { Language, Translate } from '../../i18n';
+import type { Translate } from '../../i18n';
 import { parseStatsPeriod, type NamedPeriod, type Period } from '../../shared/vietnam-period';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { BroadcastOutcomeDoc, BroadcastStatus, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
@@ -13,6 +12,8 @@ import { ReportTally, type ReportFigures, type TallySource } from './report-tall
 import { DELIVERY_STATUSES, type CampaignFigures, type PeriodStats } from './period-stats';
 import type { StatsScope, StatsScopes } from './stats-scope';
 import { renderStats } from './stats-render';
+import type { ChatAddress, OutboundMessage } from '../../core/chat';
+import type { Language } from '../../core/language';
 
 /** Exactly the fields the tally reads, so 100,000 reports stream without their texts. */
 const TALLY_PROJECTION: Record<Exclude<keyof TallySource, 'dispute'> | 'dispute.referral', 1> = {

@@ -1,7 +1,8 @@
-import { deskPayload } from '../../conversation/flow';
-import type { Button } from '../../conversation/events';
 import type { Translate } from '../../i18n';
-import { OUTCOMES, type ReportDoc } from '../../storage/models/report.model';
+import { type ReportDoc } from '../../storage/models/report.model';
+import { deskPayload } from '../../core/payloads';
+import type { Button } from '../../core/chat';
+import { OUTCOMES } from '../../core/report';
 
 /** Triage actions an officer can press on a desk card. */
 export type TriageAction = 'accept' | 'valuable' | 'not_valuable' | 'close_menu' | 'close_back' | 'forward_menu' | `close:${(typeof OUTCOMES)[number]}`;

@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
-import type { ChatAddress, ChannelName, OutboundMessage } from '../../conversation/events';
-import type { Language, Translate } from '../../i18n';
+import type { Translate } from '../../i18n';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
 import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { DeskDoc } from '../../storage/models/desk.model';
-import type { Outcome, ReportDoc } from '../../storage/models/report.model';
+import type { ReportDoc } from '../../storage/models/report.model';
 import type { CardOptions } from '../desks/desk-card';
 import type { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
 import { claimReportVersion } from '../reports/report-version';
 import type { ResidentService } from '../residents/resident-service';
 import type { TriageAction } from './triage-buttons';
+import type { ChatAddress, ChannelName, OutboundMessage } from '../../core/chat';
+import type { Language } from '../../core/language';
+import type { Outcome } from '../../core/report';
 
 const log = moduleLogger('triage');
 

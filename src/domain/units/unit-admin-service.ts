@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
 import { isMediation, type Unit, type UnitDirectory } from '../../config/units';
-import type { InboundEvent, OutboundMessage } from '../../conversation/events';
 import type { Translate } from '../../i18n';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { foldVietnamese } from '../../shared/text';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { UnitCoverageDoc } from '../../storage/models/unit-coverage.model';
 import type { DeskService } from '../desks/desk-service';
+import type { InboundEvent, OutboundMessage } from '../../core/chat';
 
 export type Coverage = Map<string, { wards: string[]; categories: string[] }>;
 export type CoverageResult = 'updated' | 'not_admin' | 'bad_request' | 'unknown_unit' | 'unknown_ids';

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
-import { evidenceRecordSchema, type EvidenceRecord } from './report.model';
+import { evidenceRecordSchema } from './report.model';
+import type { EvidenceRecord } from '../../core/report';
 
 /** A resident's subscription to prevention campaigns: their ward and topics. `_id` is the resident's pseudonymous key. */
 export interface SubscriptionDoc {

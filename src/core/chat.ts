@@ -1,4 +1,4 @@
-import type { EvidenceKind } from '../storage/models/report.model';
+import type { EvidenceKind } from './report';
 
 /** The channels a conversation can run on. */
 export type ChannelName = 'telegram' | 'webchat' | 'zalo';
