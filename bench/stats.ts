@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { loadCatalog } from '../src/config/catalog';
 import { loadUnits } from '../src/config/units';
-import { renderStats } from '../src/domain/stats/stats-render';
+import { renderStats } from '../src/conversation/presenters/stats/stats-render';
 import { StatsScopes } from '../src/domain/stats/stats-scope';
 import { StatsService } from '../src/domain/stats/stats-service';
 import { createI18n } from '../src/i18n';

@@ -21,12 +21,15 @@ import { CampaignService } from './domain/campaigns/campaign-service';
 import { TELEGRAM_LIMITS } from './domain/campaigns/rate-limiter';
 import { ConversationStateStore } from './conversation/state-store';
 import { DeadlineService } from './domain/deadlines/deadline-service';
-import { buildDeskCard, type CardOptions } from './domain/desks/desk-card';
+import { buildDeskCard } from './conversation/presenters/desk-card';
+import type { CardOptions } from './domain/desks/card-options';
 import { DeskDeliveryWorker } from './domain/desks/desk-delivery-worker';
 import { DeskService } from './domain/desks/desk-service';
+import { CaseThreads } from './domain/desks/case-threads';
+import { createNotifiers } from './conversation/notifiers';
 import { EvidenceStore } from './domain/evidence/evidence-store';
 import { DisputeIntake } from './domain/mediation/dispute-intake';
-import { buildDisputeCard } from './domain/mediation/dispute-card';
+import { buildDisputeCard } from './conversation/presenters/dispute-card';
 import { MediationService } from './domain/mediation/mediation-service';
 import { MediationRegister } from './domain/mediation/mediation-register';
 import { StatsScopes } from './domain/stats/stats-scope';
@@ -124,19 +127,18 @@ export function buildServices(o: ServiceOptions) {
     { retryBaseMs: o.retryBaseMs },
     clock,
   );
-  const notifyReporter = (residentKey: string, messages: OutboundMessage[]) => notices.enqueue(residentKey, messages);
+  const { tellReporter, tellDesk } = createNotifiers({ residents, notices, translate: o.translate, deskT, evidence, send: chats.send.bind(chats) });
+  const threads = new CaseThreads(models.deskDeliveries, desks, tellDesk);
 
   const triage = new TriageService(
     { reports: models.reports, deliveries: models.deskDeliveries, actions: models.reportActions, audit: models.auditLog },
     desks,
     units,
-    residents,
     {
       renderCard,
       editCard: (address, messageRef, card) => chats.edit(address, messageRef, card),
       onForwarded: () => deliveries.poke(),
-      notifyReporter,
-      translate: o.translate,
+      tellReporter,
     },
     clock,
   );
@@ -145,9 +147,8 @@ export function buildServices(o: ServiceOptions) {
     triage,
     intake,
     units,
-    residents,
     catalog.disputes.deadlines.startDays,
-    { renderCard, editCard: (address, messageRef, card) => chats.edit(address, messageRef, card), notifyReporter, translate: o.translate },
+    { renderCard, editCard: (address, messageRef, card) => chats.edit(address, messageRef, card), tellReporter },
     clock,
   );
   const register = new MediationRegister({ reports: models.reports, audit: models.auditLog }, desks, units, catalog, (report) => intake.partiesOf(report));
@@ -157,16 +158,13 @@ export function buildServices(o: ServiceOptions) {
     catalog,
   );
   const followups = new FollowupService(
-    { reports: models.reports, deliveries: models.deskDeliveries, messages: models.reportMessages, audit: models.auditLog, actions: models.reportActions },
+    { reports: models.reports, messages: models.reportMessages, audit: models.auditLog, actions: models.reportActions },
     desks,
     units,
     residents,
-    evidence,
+    threads,
     {
-      sendToChat,
-      notifyReporter,
-      translate: o.translate,
-      deskT,
+      tellReporter,
       reporterReachableNow: async (residentKey) => {
         const address = await residents.address(residentKey);
         return !address || !chats.reachableNow || chats.reachableNow(address);
@@ -175,10 +173,10 @@ export function buildServices(o: ServiceOptions) {
     clock,
   );
   const deadlines = new DeadlineService(
-    { reports: models.reports, deliveries: models.deskDeliveries, reminders: models.reminders, audit: models.auditLog, actions: models.reportActions },
+    { reports: models.reports, reminders: models.reminders, audit: models.auditLog, actions: models.reportActions },
     desks,
     catalog,
-    { sendToChat, deskT },
+    threads,
   );
 
   const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, residents, cipher);

@@ -3,9 +3,9 @@ import type { DeskService } from '../domain/desks/desk-service';
 import type { EvidenceStore } from '../domain/evidence/evidence-store';
 import type { ReportService } from '../domain/reports/report-service';
 import type { ResidentService } from '../domain/residents/resident-service';
-import { isTriageAction } from '../domain/triage/triage-buttons';
+import { isTriageAction } from '../domain/triage/triage-actions';
 import type { Actor, TriageService } from '../domain/triage/triage-service';
-import { isMediationAction, type MediationAction } from '../domain/mediation/dispute-card';
+import { isMediationAction, type MediationAction } from '../domain/mediation/mediation-actions';
 import type { MediationService } from '../domain/mediation/mediation-service';
 import type { MediationRegister } from '../domain/mediation/mediation-register';
 import type { StatsService } from '../domain/stats/stats-service';
@@ -30,6 +30,7 @@ import { Turn } from './turn';
 import type { Language } from '../core/language';
 import type { ChatAddress, InboundEvent, OutboundMessage } from '../core/chat';
 import { parsePayload } from '../core/payloads';
+import { deskRefusalText, presentMediation, presentTriage } from './presenters/desk-replies';
 
 export interface EngineDeps {
   store: ConversationStateStore;
@@ -216,10 +217,10 @@ export class ConversationEngine {
     // These ask the officer for a text in the desk chat: a message to the reporter, a reason to forward, the code a tip duplicates.
     const forwardTo = /^fwd:([a-z0-9-]{2,20})$/.exec(action)?.[1];
     if (action === 'reply' || forwardTo || action === 'close:duplicate') {
-      const allowed = await this.deps.triage.authorize(actor, reportId, turn.t);
+      const allowed = await this.deps.triage.authorize(actor, reportId);
       if ('refusal' in allowed) {
         turn.skipSave = true;
-        turn.say(...allowed.refusal);
+        turn.say({ text: deskRefusalText(turn.t, allowed.refusal) });
         return;
       }
       const draft = { reportId, code: allowed.report.code, officerId: actor.userId };
@@ -234,24 +235,24 @@ export class ConversationEngine {
       turn.say({ text: turn.t('errors.stale_button') });
       return;
     }
-    turn.say(...(await this.deps.triage.handle(actor, reportId, action, turn.t)));
+    turn.say(...presentTriage(turn.t, await this.deps.triage.handle(actor, reportId, action)));
   }
 
   /** A mediation button: a question typed in the desk chat, a menu on the card, or a change made at once. */
   private async mediation(turn: Turn, actor: Actor, reportId: string, action: MediationAction): Promise<void> {
     if (MEDIATION_QUESTIONS.includes(action)) {
-      const allowed = await this.deps.triage.authorize(actor, reportId, turn.t);
+      const allowed = await this.deps.triage.authorize(actor, reportId);
       if ('refusal' in allowed) {
         turn.skipSave = true;
-        turn.say(...allowed.refusal);
+        turn.say({ text: deskRefusalText(turn.t, allowed.refusal) });
         return;
       }
       const draft = { reportId, code: allowed.report.code, officerId: actor.userId, question: action, roster: this.deps.mediation.mediatorsOf(allowed.desk.unitId) };
       return this.runner.start(turn, 'mediation_input', draft);
     }
     turn.skipSave = true;
-    if (action === 'm_unsettled') turn.say(...(await this.deps.mediation.openUnsettledMenu(actor, reportId, turn.t)));
-    else turn.say(...(await this.deps.mediation.apply(actor, reportId, { kind: action === 'm_close' ? 'close' : 'continue' }, turn.t)));
+    const result = action === 'm_unsettled' ? await this.deps.mediation.openUnsettledMenu(actor, reportId) : await this.deps.mediation.apply(actor, reportId, { kind: action === 'm_close' ? 'close' : 'continue' });
+    turn.say(...presentMediation(turn.t, result));
   }
 
   private async residentKey(turn: Turn): Promise<string | null> {

@@ -19,6 +19,13 @@ import { readyWithin, type LateReplies } from './late-replies';
 import type { Turn } from './turn';
 import { isLanguage } from '../core/language';
 import type { ChatAddress } from '../core/chat';
+import { presentMediation } from './presenters/desk-replies';
+import { overdueListMessage } from './presenters/overdue-list';
+import { presentStats } from './presenters/stats/stats-render';
+import { unitListMessage } from './presenters/unit-list';
+import { adminActor } from './admin-actor';
+import { campaignCommandText, campaignListText } from './presenters/campaign-text';
+import { presentRegister } from './presenters/mediation-register-files';
 
 export interface GlobalActionDeps {
   catalog: Catalog;
@@ -60,7 +67,7 @@ export class GlobalActions {
       case 'dispute':
         return this.startFlow(turn, 'dispute');
       case 'register':
-        turn.say(...(await this.deps.register.export(this.actor(turn), args, turn.now, turn.t)));
+        turn.say(...(await presentRegister(turn.t, await this.deps.register.export(this.actor(turn), args, turn.now))));
         return;
       case 'stats':
         return this.stats(turn, args);
@@ -74,7 +81,7 @@ export class GlobalActions {
       case 'campaign':
         return this.campaign(turn, args);
       case 'conflict':
-        turn.say(...(await this.deps.mediation.declareConflict(this.actor(turn), args, turn.t)));
+        turn.say(...presentMediation(turn.t, await this.deps.mediation.declareConflict(this.actor(turn), args)));
         return;
       case 'cancel':
         return this.runner.cancel(turn);
@@ -108,13 +115,13 @@ export class GlobalActions {
         return;
       }
       case 'units':
-        turn.say(await this.deps.unitAdmin.listUnits(turn.event, turn.t));
+        turn.say(unitListMessage(turn.t, this.deps.catalog, await this.deps.unitAdmin.listUnits(adminActor(turn.event))));
         return;
       case 'coverage':
-        turn.say({ text: turn.t(`admin.coverage_${await this.deps.unitAdmin.setCoverage(turn.event, args, turn.now)}`) });
+        turn.say({ text: turn.t(`admin.coverage_${await this.deps.unitAdmin.setCoverage(adminActor(turn.event), args, turn.now)}`) });
         return;
       case 'overdue':
-        turn.say(await this.deps.deadlines.overdueList(turn.event.address, turn.now, turn.t));
+        turn.say(overdueListMessage(turn.t, await this.deps.deadlines.overdueList(turn.event.address, turn.now)));
         return;
       case 'extend':
         turn.say({ text: turn.t(`deadline.extend_${await this.deps.deadlines.extend(this.actor(turn), args, turn.now)}`) });
@@ -158,19 +165,20 @@ export class GlobalActions {
   /** /chiendich: create (no arguments), list ("ds"), figures ("<id>"), or pause/resume/cancel ("<id> tamdung|tieptuc|huy"). */
   private async campaign(turn: Turn, args: string): Promise<void> {
     const { event } = turn;
-    const role = await this.deps.campaigns.roleOf(event.address, event.senderId);
+    const role = await this.deps.campaigns.roleOf({ userId: event.senderId, telegramUserId: adminActor(event).telegramUserId });
     if (role.kind === 'none' || !event.senderId) return void turn.say({ text: turn.t('campaign.not_allowed') });
     const words = args.trim();
     if (!words) return this.runner.start(turn, 'campaign', { mode: role.kind, authorId: event.senderId, chatId: event.address.chatId });
-    if (/^(ds|list|danh sach)$/i.test(words)) return void turn.say({ text: await this.deps.campaigns.list(event.senderId, role, turn.t) });
+    if (/^(ds|list|danh sach)$/i.test(words)) return void turn.say({ text: campaignListText(turn.t, await this.deps.campaigns.list(event.senderId, role)) });
     const [id, verb, ...more] = words.split(/\s+/);
     if (verb && more.length === 0 && ['sua', 'edit'].includes(foldVietnamese(verb))) return this.editCampaign(turn, role.kind, event.senderId, id);
-    turn.say({ text: await this.deps.campaigns.command(event.senderId, role, words, turn.t, turn.now) });
+    turn.say({ text: campaignCommandText(turn.t, await this.deps.campaigns.command(event.senderId, role, words, turn.now)) });
   }
 
   /** /thongke: the answer in this turn when it is quick; otherwise "coming", and the answer when ready (the chat is not held). */
   private async stats(turn: Turn, args: string): Promise<void> {
-    const work = this.deps.stats.command({ ...this.actor(turn), userId: turn.event.senderId, isGroup: turn.event.isGroup }, args, turn.now, turn.t, turn.lang);
+    const context = { t: turn.t, lang: turn.lang, catalog: this.deps.catalog };
+    const work = this.deps.stats.command({ ...this.actor(turn), userId: turn.event.senderId, isGroup: turn.event.isGroup }, args, turn.now).then((answer) => presentStats(answer, context));
     const ready = await readyWithin(work, this.deps.lateReplyAfterMs);
     if (ready) return void turn.say(...ready);
     turn.say({ text: turn.t('stats.computing') });

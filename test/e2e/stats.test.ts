@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { loadImage } from '@napi-rs/canvas';
 import { startApp, type RunningApp } from '../../src/app';
-import { CHART } from '../../src/domain/stats/stats-chart';
+import { CHART } from '../../src/conversation/presenters/stats/stats-chart';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { parseCsv } from '../support/csv';
 import { fileTelegramTip } from '../support/file-tip';

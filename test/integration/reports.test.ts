@@ -1,4 +1,4 @@
-import { buildDeskCard } from '../../src/domain/desks/desk-card';
+import { buildDeskCard } from '../../src/conversation/presenters/desk-card';
 import { randomReceiptCode } from '../../src/domain/reports/receipt-code';
 import type { ReportDoc } from '../../src/storage/models/report.model';
 import { openServices } from '../support/services';

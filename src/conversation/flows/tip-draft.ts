@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../../config/catalog';
 import type { Translate } from '../../i18n';
-import { describeOccurred, describePlace } from '../../domain/desks/desk-card';
+import { describeOccurred, describePlace } from '../presenters/desk-card';
 import type { ReportDoc } from '../../storage/models/report.model';
 import type { EvidenceRecord } from '../../core/report';
 

@@ -1,10 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
-import type { Translate } from '../../i18n';
 import { isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import { formatVietnamTime } from '../../shared/vietnam-time';
 import type { BroadcastOutcomeDoc, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
 import { RECEIPT_ALPHABET } from '../reports/receipt-code';
 import type { Audience } from './audience';
@@ -14,6 +12,26 @@ export type CampaignRole = { kind: 'unit_admin' } | { kind: 'group_admin' } | { 
 /** Why a campaign cannot be edited now, or the campaign to edit. */
 export type Editable = { kind: 'ok'; campaign: CampaignDoc } | { kind: 'not_found' } | { kind: 'over' } | { kind: 'sending' };
 export type CampaignDraft = Pick<CampaignDoc, 'topic' | 'messages' | 'audience' | 'schedule' | 'quiet'>;
+/** One run of a campaign and where its deliveries stand. */
+export interface RunFigures {
+  fireAt: Date;
+  recipients: number;
+  sent: number;
+  failed: number;
+  blocked: number;
+  skipped: number;
+  inDoubt: number;
+  pending: number;
+}
+
+/** What /chiendich <mã> [verb] came to. */
+export type CampaignCommandResult =
+  | { kind: 'not_found'; id: string }
+  | { kind: 'usage' }
+  | { kind: 'already_over'; id: string }
+  | { kind: 'status_changed'; id: string; status: 'paused' | 'active' | 'cancelled' }
+  | { kind: 'figures'; campaign: CampaignDoc; runs: RunFigures[] };
+
 const STATUS_CHANGES = { tamdung: 'paused', pause: 'paused', tieptuc: 'active', resume: 'active', huy: 'cancelled', cancel: 'cancelled' } as const;
 
 /**
@@ -30,10 +48,15 @@ export class CampaignService {
     private readonly cipher: PiiCipher,
   ) {}
 
-  /** Roles come from Telegram user ids in configuration, or from having registered groups. */
-  async roleOf(address: ChatAddress, userId: string | null): Promise<CampaignRole> {
+  /**
+   * Roles come from Telegram user ids in configuration (`telegramUserId`, set
+   * by the channel layer only for a Telegram sender), or from having
+   * registered groups (`userId`, on any channel).
+   */
+  async roleOf(sender: { userId: string | null; telegramUserId: string | null }): Promise<CampaignRole> {
+    const { userId, telegramUserId } = sender;
     if (!userId) return { kind: 'none' };
-    if (address.channel === 'telegram' && (this.systemAdmins.has(userId) || this.units.units.some((u) => u.adminTelegramIds.includes(userId)))) return { kind: 'unit_admin' };
+    if (telegramUserId && (this.systemAdmins.has(telegramUserId) || this.units.units.some((u) => u.adminTelegramIds.includes(telegramUserId)))) return { kind: 'unit_admin' };
     return (await this.audience.groupsRegisteredBy(userId)) > 0 ? { kind: 'group_admin' } : { kind: 'none' };
   }
 
@@ -81,11 +104,9 @@ export class CampaignService {
   }
 
   /** /chiendich ds: the author's campaigns (all of them for a unit admin), newest first. */
-  async list(userId: string, role: CampaignRole, t: Translate): Promise<string> {
+  async list(userId: string, role: CampaignRole): Promise<CampaignDoc[]> {
     const filter = role.kind === 'unit_admin' ? {} : { authorId: userId };
-    const campaigns = await this.models.campaigns.find(filter).sort({ createdAt: -1 }).limit(20).lean();
-    if (campaigns.length === 0) return t('campaign.none');
-    return [t('campaign.list_title'), ...campaigns.map((c) => t('campaign.list_line', { id: c._id, topic: t(`campaign_topic.${c.topic}`), status: t(`campaign.status.${c.status}`) }))].join('\n');
+    return this.models.campaigns.find(filter).sort({ createdAt: -1 }).limit(20).lean();
   }
 
   /**
@@ -94,42 +115,39 @@ export class CampaignService {
    * times that passed while it was paused (a week-old warning is not sent
    * late); a one-off paused past its time is sent on resume.
    */
-  async command(userId: string, role: CampaignRole, args: string, t: Translate, now: Date): Promise<string> {
+  async command(userId: string, role: CampaignRole, args: string, now: Date): Promise<CampaignCommandResult> {
     const [id, verb] = args.trim().split(/\s+/);
     const campaign = await this.models.campaigns.findOne({ _id: (id ?? '').toUpperCase() }).lean();
-    if (!campaign || (role.kind !== 'unit_admin' && campaign.authorId !== userId)) return t('campaign.not_found', { id: id ?? '' });
+    if (!campaign || (role.kind !== 'unit_admin' && campaign.authorId !== userId)) return { kind: 'not_found', id: id ?? '' };
     if (verb) {
       const next = STATUS_CHANGES[verb.toLowerCase() as keyof typeof STATUS_CHANGES];
-      if (!next) return t('campaign.usage');
-      if (campaign.status === 'cancelled' || campaign.status === 'finished') return t('campaign.already_over', { id: campaign._id });
+      if (!next) return { kind: 'usage' };
+      if (campaign.status === 'cancelled' || campaign.status === 'finished') return { kind: 'already_over', id: campaign._id };
       const resumedRecurring = next === 'active' && campaign.status === 'paused' && campaign.schedule.kind === 'cron';
       await this.models.campaigns.updateOne({ _id: campaign._id }, { $set: { status: next, ...(resumedRecurring ? { scheduledThrough: now } : {}) } });
-      return t(`campaign.now_${next}`, { id: campaign._id });
+      return { kind: 'status_changed', id: campaign._id, status: next };
     }
-    return this.figures(campaign, t);
+    return { kind: 'figures', campaign, runs: await this.figures(campaign) };
   }
 
   /** Per run: sent, failed, blocked, skipped by rule, in doubt, and not yet settled. */
-  async figures(campaign: CampaignDoc, t: Translate): Promise<string> {
+  async figures(campaign: CampaignDoc): Promise<RunFigures[]> {
     const runs = await this.models.runs.find({ campaignId: campaign._id }).sort({ fireAt: -1 }).limit(10).lean();
     const counts = await this.models.outcomes.aggregate<{ _id: { run: string; status: string }; n: number }>([
       { $match: { campaignId: campaign._id } },
       { $group: { _id: { run: '$runId', status: '$status' }, n: { $sum: 1 } } },
     ]);
     const of = (run: string, status: string) => counts.find((c) => c._id.run === run && c._id.status === status)?.n ?? 0;
-    const lines = runs.map((run) =>
-      t('campaign.run_line', {
-        when: formatVietnamTime(run.fireAt, 'vi'),
-        recipients: run.recipients,
-        sent: of(run._id, 'sent'),
-        failed: of(run._id, 'failed'),
-        blocked: of(run._id, 'blocked'),
-        skipped: of(run._id, 'skipped'),
-        doubt: of(run._id, 'in_doubt'),
-        pending: run.recipients - ['sent', 'failed', 'blocked', 'skipped', 'in_doubt'].reduce((sum, status) => sum + of(run._id, status), 0),
-      }),
-    );
-    return [t('campaign.figures_title', { id: campaign._id, topic: t(`campaign_topic.${campaign.topic}`), status: t(`campaign.status.${campaign.status}`) }), ...(lines.length > 0 ? lines : [t('campaign.no_runs')])].join('\n');
+    return runs.map((run) => ({
+      fireAt: run.fireAt,
+      recipients: run.recipients,
+      sent: of(run._id, 'sent'),
+      failed: of(run._id, 'failed'),
+      blocked: of(run._id, 'blocked'),
+      skipped: of(run._id, 'skipped'),
+      inDoubt: of(run._id, 'in_doubt'),
+      pending: run.recipients - ['sent', 'failed', 'blocked', 'skipped', 'in_doubt'].reduce((sum, status) => sum + of(run._id, status), 0),
+    }));
   }
 }
 

@@ -1,27 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
-import type { Translate } from '../../i18n';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
-import { formatVietnamTime } from '../../shared/vietnam-time';
 import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
-import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { ReminderDoc } from '../../storage/models/reminder.model';
 import type { ReportDoc } from '../../storage/models/report.model';
-import { DeskService } from '../desks/desk-service';
+import type { DeskService } from '../desks/desk-service';
+import type { CaseThreads } from '../desks/case-threads';
+import type { ReminderKind } from '../desks/desk-notice';
 import { parseReceiptCode } from '../reports/receipt-code';
 import { withReportVersion } from '../reports/report-version';
-import type { ChatAddress, ChannelName, OutboundMessage } from '../../core/chat';
+import type { ChatAddress } from '../../core/chat';
 
 const log = moduleLogger('deadlines');
 const HOUR_MS = 3_600_000;
 const MAX_EXTENSION_DAYS = 60;
 
-export type ReminderKind = 'ack_soon' | 'ack_overdue' | 'outcome_soon' | 'outcome_overdue';
+export type { ReminderKind };
 export type ExtensionResult = 'extended' | 'not_a_desk' | 'not_found' | 'not_your_unit' | 'closed' | 'bad_request' | 'busy';
 
-interface Due {
+/** A case near or past one of its deadlines. */
+export interface Due {
   report: ReportDoc;
   kind: ReminderKind;
   dueAt: Date;
@@ -36,14 +36,13 @@ export class DeadlineService {
   constructor(
     private readonly models: {
       reports: Model<ReportDoc>;
-      deliveries: Model<DeskDeliveryDoc>;
       reminders: Model<ReminderDoc>;
       audit: Model<AuditEntryDoc>;
       actions: Model<ReportActionDoc>;
     },
     private readonly desks: DeskService,
     private readonly catalog: Catalog,
-    private readonly ports: { sendToChat(address: ChatAddress, messages: OutboundMessage[]): Promise<void>; deskT: Translate },
+    private readonly threads: CaseThreads,
   ) {}
 
   /** Sends every reminder that is due and not yet sent. Run by node-cron; never throws. Returns how many were sent. */
@@ -61,23 +60,12 @@ export class DeadlineService {
     return sent;
   }
 
-  /** The unit's open tips near or past a deadline, most urgent first, as one message. */
-  async overdueList(address: ChatAddress, now: Date, t: Translate): Promise<OutboundMessage> {
+  /** The unit's open cases near or past a deadline, most urgent first; null when this chat is not a desk. */
+  async overdueList(address: ChatAddress, now: Date): Promise<Due[] | null> {
     const desk = await this.desks.find(address);
-    if (!desk) return { text: t('triage.not_a_desk') };
+    if (!desk) return null;
     const due = (await this.dueReminders(now)).filter((d) => d.report.unitIds.includes(desk.unitId));
-    if (due.length === 0) return { text: t('deadline.none') };
-    const lines = due
-      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
-      .map((d) =>
-        t('deadline.line', {
-          code: d.report.code,
-          category: t(d.report.kind === 'dispute' ? `dispute_kind.${d.report.category}` : `category.${d.report.category}`),
-          what: t(`deadline.${prefixOf(d.report)}${d.kind}`),
-          due: formatVietnamTime(d.dueAt, 'vi'),
-        }),
-      );
-    return { text: [t('deadline.title', { count: due.length }), ...lines].join('\n') };
+    return due.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   }
 
   /** /giahan <mã> <số ngày> <lý do>: moves the outcome deadline, with the reason on record. */
@@ -147,22 +135,10 @@ export class DeadlineService {
   }
 
   private async sendReminder(due: Due, now: Date): Promise<void> {
-    const t = this.ports.deskT;
     const hours = Math.max(1, Math.round(Math.abs(due.dueAt.getTime() - now.getTime()) / HOUR_MS));
-    const text = t(`deadline.${prefixOf(due.report)}reminder_${due.kind}`, { code: due.report.code, hours, due: formatVietnamTime(due.dueAt, 'vi') });
-    for (const delivery of await this.models.deliveries.find({ reportId: due.report._id, status: 'sent' }).lean()) {
-      const desk = await this.desks.byId(delivery.deskId);
-      if (!desk) continue;
-      await this.ports
-        .sendToChat({ channel: desk.channel as ChannelName, chatId: desk.chatId }, [
-          { text, replyTo: delivery.messageRef ?? undefined, threadId: DeskService.topicFor(desk, due.report.category) },
-        ])
-        .catch((error: unknown) => log.warn({ err: error, report: due.report._id }, 'reminder not delivered'));
-    }
+    const { report } = due;
+    await this.threads.post(report, { kind: 'reminder', code: report.code, caseKind: report.kind, reminder: due.kind, dueAt: due.dueAt, hours }, (error) =>
+      log.warn({ err: error, report: report._id }, 'reminder not delivered'),
+    );
   }
-}
-
-/** Disputes have their own deadline wording: assign mediators, start mediation. */
-function prefixOf(report: ReportDoc): string {
-  return report.kind === 'dispute' ? 'dispute_' : '';
 }

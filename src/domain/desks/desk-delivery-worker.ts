@@ -5,7 +5,7 @@ import { moduleLogger } from '../../shared/logger';
 import type { DeliveryClaimDoc, DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { ReportDoc } from '../../storage/models/report.model';
 import { DeskService } from './desk-service';
-import type { ChatAddress, ChannelName, OutboundMessage } from '../../core/chat';
+import type { ChatAddress, OutboundMessage } from '../../core/chat';
 
 const log = moduleLogger('desk-delivery');
 
@@ -138,7 +138,7 @@ export class DeskDeliveryWorker {
     let messageRef: string | null;
     try {
       const card = { ...this.render(report), threadId: DeskService.topicFor(desk, report.category) };
-      messageRef = await this.send({ channel: desk.channel as ChannelName, chatId: desk.chatId }, card);
+      messageRef = await this.send(DeskService.addressOf(desk), card);
     } catch (error) {
       const delayMs = retryDelayMs(attemptNo, this.options.retryBaseMs);
       const message = error instanceof Error ? error.message : String(error);

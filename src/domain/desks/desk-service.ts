@@ -68,6 +68,11 @@ export class DeskService {
     return desk.topics?.[categoryId];
   }
 
+  /** The chat a desk is. */
+  static addressOf(desk: Pick<DeskDoc, 'channel' | 'chatId'>): ChatAddress {
+    return { channel: desk.channel, chatId: desk.chatId };
+  }
+
   async byId(id: string): Promise<DeskDoc | null> {
     return this.desks.findOne({ _id: id }).lean();
   }

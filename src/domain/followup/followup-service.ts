@@ -1,32 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
-import type { Translate } from '../../i18n';
 import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
-import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { ReportMessageDoc } from '../../storage/models/report-message.model';
 import type { ReportDoc } from '../../storage/models/report.model';
-import { DeskService } from '../desks/desk-service';
-import type { EvidenceStore } from '../evidence/evidence-store';
+import type { CaseThreads } from '../desks/case-threads';
+import type { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
 import { withReportVersion } from '../reports/report-version';
 import type { ResidentService } from '../residents/resident-service';
-import { globalPayload } from '../../core/payloads';
-import type { ChatAddress, ChannelName, OutboundMessage } from '../../core/chat';
-import type { Language } from '../../core/language';
+import type { ChatAddress } from '../../core/chat';
 import type { EvidenceRecord } from '../../core/report';
+import type { TellReporter } from './reporter-notice';
 
 export type RelayResult = 'sent' | 'queued' | 'not_a_desk' | 'unknown_report' | 'not_your_unit' | 'reporter_gone';
 export type AdditionResult = 'sent' | 'not_found' | 'not_yours';
 
 export interface FollowupPorts {
-  /** To desk chats. */
-  sendToChat(address: ChatAddress, messages: OutboundMessage[]): Promise<void>;
   /** Durable delivery to a reporter (see ReporterNotices). */
-  notifyReporter(residentKey: string, messages: OutboundMessage[]): Promise<void>;
-  translate(lang: Language): Translate;
-  /** Language of desk chats. */
-  deskT: Translate;
+  tellReporter: TellReporter;
   /** False when the reporter's platform will hold a message until they write (Zalo's 7-day window). */
   reporterReachableNow(residentKey: string): Promise<boolean>;
 }
@@ -41,7 +33,6 @@ export class FollowupService {
   constructor(
     private readonly models: {
       reports: Model<ReportDoc>;
-      deliveries: Model<DeskDeliveryDoc>;
       messages: Model<ReportMessageDoc>;
       audit: Model<AuditEntryDoc>;
       actions: Model<ReportActionDoc>;
@@ -49,7 +40,7 @@ export class FollowupService {
     private readonly desks: DeskService,
     private readonly units: UnitDirectory,
     private readonly residents: ResidentService,
-    private readonly evidence: EvidenceStore,
+    private readonly threads: CaseThreads,
     private readonly ports: FollowupPorts,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -77,13 +68,7 @@ export class FollowupService {
       after: { text },
       at: now,
     });
-    const t = this.ports.translate(resident.lang);
-    await this.ports.notifyReporter(resident.key, [
-      {
-        text: t('reporter.message', { unit: this.units.byId(desk.unitId)?.name ?? '', code: report.code, text }),
-        buttons: [[{ label: t('reporter.answer_button'), payload: globalPayload('followup', report.code) }]],
-      },
-    ]);
+    await this.ports.tellReporter(resident.key, { kind: 'desk_message', code: report.code, unit: this.units.byId(desk.unitId)?.name ?? '', text });
     // The officer learns when the reporter will only get it once they write again.
     return (await this.ports.reporterReachableNow(resident.key)) ? 'sent' : 'queued';
   }
@@ -113,21 +98,7 @@ export class FollowupService {
       if (kept === 'busy' || kept === 'not_found') throw new Error(`Could not add evidence to report ${report._id}: ${kept}`);
     }
 
-    const t = this.ports.deskT;
-    const text = content.text ? t('desk.followup_text', { code: report.code, text: content.text }) : t('desk.followup_file', { code: report.code });
-    const attachment = content.evidence;
-    for (const delivery of await this.models.deliveries.find({ reportId: report._id, status: 'sent' }).lean()) {
-      const desk = await this.desks.byId(delivery.deskId);
-      if (!desk) continue;
-      await this.ports.sendToChat({ channel: desk.channel as ChannelName, chatId: desk.chatId }, [
-        {
-          text,
-          replyTo: delivery.messageRef ?? undefined,
-          threadId: DeskService.topicFor(desk, report.category),
-          attachments: attachment ? [this.evidence.attachment(attachment)] : undefined,
-        },
-      ]);
-    }
+    await this.threads.post(report, { kind: 'followup', code: report.code, text: content.text, attachment: content.evidence });
     return 'sent';
   }
 }

@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
-import type { Translate } from '../../i18n';
 import { foldVietnamese } from '../../shared/text';
-import { formatVietnamTime, parseVietnamDateTime } from '../../shared/vietnam-time';
+import { parseVietnamDateTime } from '../../shared/vietnam-time';
 import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { ReportDoc } from '../../storage/models/report.model';
 import { parseReceiptCode } from '../reports/receipt-code';
 import { claimReportVersion } from '../reports/report-version';
-import type { ResidentService } from '../residents/resident-service';
 import type { Actor, TriageService } from '../triage/triage-service';
-import type { CardOptions } from '../desks/desk-card';
+import type { CardOptions } from '../desks/card-options';
 import type { DisputeIntake } from './dispute-intake';
 import type { OutboundMessage } from '../../core/chat';
-import type { Language } from '../../core/language';
+import type { DeskRefusal } from '../triage/triage-result';
+import type { MediationStep, TellReporter } from '../followup/reporter-notice';
 
 /** A change to a mediation case, from its desk card or the question a button opened. */
 export type MediationChange =
@@ -32,8 +31,19 @@ interface Plan {
   set: Record<string, unknown>;
   status: ReportDoc['status'] | null;
   pushes: { status: ReportDoc['status']; at: Date }[];
-  told: string | null;
+  told: MediationStep | null;
 }
+
+/** Why a change to a mediation case cannot be made now (with what the officer needs to put it right). */
+export type MediationRefusal =
+  | { why: DeskRefusal | 'not_now' | 'not_a_dispute' | 'assign_first' | 'schedule_invalid' | 'schedule_past' | 'conflict_usage' | 'changed_meanwhile' }
+  | { why: 'assign_invalid'; max: number }
+  | { why: 'not_on_roster'; name: string; roster: string }
+  | { why: 'conflict'; name: string };
+
+/** What a change to a mediation case came to; `done` needs no words (the card shows it). */
+export type MediationResult = { kind: 'done' } | { kind: 'conflict_recorded'; name: string; code: string } | { kind: 'refused'; refusal: MediationRefusal };
+
 
 const HOUR_MS = 3_600_000;
 const MAX_MEDIATORS = 5;
@@ -41,8 +51,7 @@ const MAX_MEDIATORS = 5;
 interface Ports {
   renderCard(report: ReportDoc, options?: CardOptions): OutboundMessage;
   editCard(address: Actor['address'], messageRef: string | null, card: OutboundMessage): Promise<void>;
-  notifyReporter(residentKey: string, messages: OutboundMessage[]): Promise<void>;
-  translate(lang: Language): Translate;
+  tellReporter: TellReporter;
 }
 
 /**
@@ -58,30 +67,29 @@ export class MediationService {
     private readonly triage: Pick<TriageService, 'authorize' | 'refreshCards'>,
     private readonly intake: Pick<DisputeIntake, 'partiesOf'>,
     private readonly units: UnitDirectory,
-    private readonly residents: ResidentService,
     private readonly startDays: number,
     private readonly ports: Ports,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Opens the "not settled" menu (another session or a referral) on the officer's card. */
-  async openUnsettledMenu(actor: Actor, reportId: string, t: Translate): Promise<OutboundMessage[]> {
-    const allowed = await this.triage.authorize(actor, reportId, t);
-    if ('refusal' in allowed) return allowed.refusal;
-    if (allowed.report.status !== 'scheduled') return [{ text: t('mediation.not_now') }];
+  async openUnsettledMenu(actor: Actor, reportId: string): Promise<MediationResult> {
+    const allowed = await this.triage.authorize(actor, reportId);
+    if ('refusal' in allowed) return refused({ why: allowed.refusal });
+    if (allowed.report.status !== 'scheduled') return refused({ why: 'not_now' });
     const delivery = await this.models.deliveries.findOne({ reportId, deskId: allowed.desk._id }).lean();
     await this.ports.editCard(actor.address, delivery?.messageRef ?? null, this.ports.renderCard(allowed.report, { menu: 'unsettled', viewerUnitId: allowed.desk.unitId }));
-    return [];
+    return { kind: 'done' };
   }
 
   /** /xungdot <mã> <tên>: a mediator declared a conflict of interest in a case; they are taken off it and cannot be assigned. */
-  async declareConflict(actor: Actor, args: string, t: Translate): Promise<OutboundMessage[]> {
+  async declareConflict(actor: Actor, args: string): Promise<MediationResult> {
     const [typedCode, ...name] = args.trim().split(/\s+/);
     const code = typedCode ? parseReceiptCode(typedCode) : null;
-    if (!code || name.length === 0) return [{ text: t('mediation.conflict_usage') }];
+    if (!code || name.length === 0) return refused({ why: 'conflict_usage' });
     const report = await this.models.reports.findOne({ code }, { _id: 1 }).lean();
-    if (!report) return [{ text: t('triage.unknown_report') }];
-    return this.apply(actor, report._id, { kind: 'declare_conflict', name: name.join(' ').slice(0, 60) }, t);
+    if (!report) return refused({ why: 'unknown_report' });
+    return this.apply(actor, report._id, { kind: 'declare_conflict', name: name.join(' ').slice(0, 60) });
   }
 
   /** The team's mediators (from config), for the assignment question. */
@@ -89,21 +97,21 @@ export class MediationService {
     return this.units.byId(unitId)?.mediators ?? [];
   }
 
-  async apply(actor: Actor, reportId: string, change: MediationChange, t: Translate): Promise<OutboundMessage[]> {
-    const allowed = await this.triage.authorize(actor, reportId, t);
-    if ('refusal' in allowed) return allowed.refusal;
+  async apply(actor: Actor, reportId: string, change: MediationChange): Promise<MediationResult> {
+    const allowed = await this.triage.authorize(actor, reportId);
+    if ('refusal' in allowed) return refused({ why: allowed.refusal });
     const { desk } = allowed;
     const now = this.clock();
     let plan: Plan | null = null;
     // Checked on the latest version, then that version is claimed: a refused change claims nothing.
     for (let attempt = 0; attempt < 5 && !plan; attempt += 1) {
       const report = await this.models.reports.findOne({ _id: reportId }).lean();
-      if (!report) return [{ text: t('triage.unknown_report') }];
-      const planned = this.plan(report, desk.unitId, change, now, t);
-      if ('refusal' in planned) return [{ text: planned.refusal }];
+      if (!report) return refused({ why: 'unknown_report' });
+      const planned = this.plan(report, desk.unitId, change, now);
+      if ('refusal' in planned) return refused(planned.refusal);
       if (await claimReportVersion(this.models.actions, report, actor.name ?? actor.userId, now)) plan = planned;
     }
-    if (!plan) return [{ text: t('triage.changed_meanwhile') }];
+    if (!plan) return refused({ why: 'changed_meanwhile' });
 
     const { report, set, status, pushes, told } = plan;
     await this.models.reports.updateOne(
@@ -123,51 +131,51 @@ export class MediationService {
     });
 
     const updated = await this.models.reports.findOne({ _id: reportId }).lean();
-    if (!updated) return [];
+    if (!updated) return { kind: 'done' };
     await this.triage.refreshCards(updated);
     if (told) await this.tellRequester(updated, told, desk.unitId);
-    return change.kind === 'declare_conflict' ? [{ text: t('mediation.conflict_recorded', { name: change.name.trim(), code: updated.code }) }] : [];
+    return change.kind === 'declare_conflict' ? { kind: 'conflict_recorded', name: change.name.trim(), code: updated.code } : { kind: 'done' };
   }
 
   /** What a change does to the case as it stands, or why it cannot be made now. */
-  private plan(report: ReportDoc, unitId: string, change: MediationChange, now: Date, t: Translate): Plan | { refusal: string } {
+  private plan(report: ReportDoc, unitId: string, change: MediationChange, now: Date): Plan | { refusal: MediationRefusal } {
     const dispute = report.dispute;
-    if (report.kind !== 'dispute' || !dispute) return { refusal: t('mediation.not_a_dispute') };
+    if (report.kind !== 'dispute' || !dispute) return { refusal: { why: 'not_a_dispute' } };
     const from = (allowed: ReportDoc['status'][]): boolean => allowed.includes(report.status);
-    const make = (set: Record<string, unknown>, status: ReportDoc['status'] | null, told: string | null, via: ReportDoc['status'] | null = null): Plan => {
+    const make = (set: Record<string, unknown>, status: ReportDoc['status'] | null, told: MediationStep | null, via: ReportDoc['status'] | null = null): Plan => {
       const pushes = [via, status].filter((s): s is ReportDoc['status'] => s !== null && s !== report.status).map((s) => ({ status: s, at: now }));
       return { report, set, status, pushes, told };
     };
     switch (change.kind) {
       case 'assign': {
-        if (!from(['received', 'assigned'])) return { refusal: t('mediation.not_now') };
-        const picked = this.pickMediators(unitId, change.names, report, t);
+        if (!from(['received', 'assigned'])) return { refusal: { why: 'not_now' } };
+        const picked = this.pickMediators(unitId, change.names, report);
         if ('refusal' in picked) return picked;
         const startBy = new Date(now.getTime() + this.startDays * 24 * HOUR_MS);
         return make({ 'dispute.mediators': picked.names, 'dispute.assignedAt': now, 'deadlines.outcomeDueAt': startBy, assignee: { unitId, name: picked.names.join(', ') } }, 'assigned', 'assigned');
       }
       case 'declare_conflict': {
         const name = change.name.trim();
-        if (name.length < 2) return { refusal: t('mediation.conflict_usage') };
+        if (name.length < 2) return { refusal: { why: 'conflict_usage' } };
         const remaining = dispute.mediators.filter((m) => !sameName(m, name));
         const unassigned = report.status === 'assigned' && remaining.length === 0;
         return make({ 'dispute.conflicts': [...dispute.conflicts.filter((c) => !sameName(c, name)), name], 'dispute.mediators': remaining }, unassigned ? 'received' : null, null);
       }
       case 'schedule': {
-        if (!from(['assigned', 'scheduled'])) return { refusal: t('mediation.assign_first') };
+        if (!from(['assigned', 'scheduled'])) return { refusal: { why: 'assign_first' } };
         const parsed = parseVietnamDateTime(change.text, now);
-        if (!parsed || !parsed.hasTime || parsed.rest.length < 3) return { refusal: t('mediation.schedule_invalid') };
-        if (parsed.at.getTime() < now.getTime()) return { refusal: t('mediation.schedule_past') };
+        if (!parsed || !parsed.hasTime || parsed.rest.length < 3) return { refusal: { why: 'schedule_invalid' } };
+        if (parsed.at.getTime() < now.getTime()) return { refusal: { why: 'schedule_past' } };
         return make({ 'dispute.session': { at: parsed.at, place: parsed.rest.slice(0, 200) } }, 'scheduled', 'scheduled');
       }
       case 'settle':
-        return from(['scheduled']) ? make({ 'dispute.result': 'settled', 'dispute.agreement': change.agreement }, 'settled', 'settled') : { refusal: t('mediation.not_now') };
+        return from(['scheduled']) ? make({ 'dispute.result': 'settled', 'dispute.agreement': change.agreement }, 'settled', 'settled') : { refusal: { why: 'not_now' } };
       case 'continue':
-        return from(['scheduled']) ? make({ 'dispute.session': null }, 'assigned', 'continued', 'not_settled') : { refusal: t('mediation.not_now') };
+        return from(['scheduled']) ? make({ 'dispute.session': null }, 'assigned', 'continued', 'not_settled') : { refusal: { why: 'not_now' } };
       case 'refer':
-        return from(['scheduled']) ? make({ 'dispute.result': 'not_settled', 'dispute.referral': change.authority }, 'not_settled', 'referred') : { refusal: t('mediation.not_now') };
+        return from(['scheduled']) ? make({ 'dispute.result': 'not_settled', 'dispute.referral': change.authority }, 'not_settled', 'referred') : { refusal: { why: 'not_now' } };
       case 'close':
-        return from(['settled', 'not_settled']) ? make({ closedAt: now, outcome: 'handled' }, 'closed', 'closed') : { refusal: t('mediation.not_now') };
+        return from(['settled', 'not_settled']) ? make({ closedAt: now, outcome: 'handled' }, 'closed', 'closed') : { refusal: { why: 'not_now' } };
     }
   }
 
@@ -176,40 +184,40 @@ export class MediationService {
    * without diacritics). Refused: names not on the list, and anyone with a
    * conflict of interest (a party to the dispute, or declared in this case).
    */
-  private pickMediators(unitId: string, typed: string, report: ReportDoc, t: Translate): { names: string[] } | { refusal: string } {
+  private pickMediators(unitId: string, typed: string, report: ReportDoc): { names: string[] } | { refusal: MediationRefusal } {
     const wanted = typed.split(/[,;\n]+/).map((n) => n.trim()).filter(Boolean);
-    if (wanted.length === 0 || wanted.length > MAX_MEDIATORS || wanted.some((n) => n.length < 2 || n.length > 60)) return { refusal: t('mediation.assign_invalid', { max: MAX_MEDIATORS }) };
+    if (wanted.length === 0 || wanted.length > MAX_MEDIATORS || wanted.some((n) => n.length < 2 || n.length > 60)) return { refusal: { why: 'assign_invalid', max: MAX_MEDIATORS } };
     const roster = this.mediatorsOf(unitId);
     const names: string[] = [];
     for (const name of wanted) {
       const known = roster.length === 0 ? name : roster.find((m) => sameName(m, name));
-      if (!known) return { refusal: t('mediation.not_on_roster', { name, roster: roster.join(', ') }) };
+      if (!known) return { refusal: { why: 'not_on_roster', name, roster: roster.join(', ') } };
       if (!names.includes(known)) names.push(known);
     }
     const parties = this.intake.partiesOf(report);
     const partyText = foldVietnamese(`${parties?.requester.name ?? ''} | ${parties?.otherParty ?? ''}`);
     const conflicted = names.find((n) => report.dispute?.conflicts.some((c) => sameName(c, n)) || partyText.includes(foldVietnamese(n)));
-    if (conflicted) return { refusal: t('mediation.conflict', { name: conflicted }) };
+    if (conflicted) return { refusal: { why: 'conflict', name: conflicted } };
     return { names };
   }
 
   /** The requester hears of each step in their language; session date and place included. */
-  private async tellRequester(report: ReportDoc, what: string, unitId: string): Promise<void> {
+  private async tellRequester(report: ReportDoc, step: MediationStep, unitId: string): Promise<void> {
     if (!report.reporter) return;
-    const resident = await this.residents.find(report.reporter.residentKey);
-    if (!resident) return;
-    const t = this.ports.translate(resident.lang);
-    const session = report.dispute?.session;
-    const text = t(`mediation.requester.${what}`, {
+    await this.ports.tellReporter(report.reporter.residentKey, {
+      kind: 'mediation',
+      step,
       code: report.code,
       unit: this.units.byId(unitId)?.name ?? '',
-      when: session ? formatVietnamTime(session.at, resident.lang) : '',
-      place: session?.place ?? '',
+      session: report.dispute?.session ?? null,
       authority: report.dispute?.referral ?? '',
       days: this.startDays,
     });
-    await this.ports.notifyReporter(resident.key, [{ text }]);
   }
+}
+
+function refused(refusal: MediationRefusal): MediationResult {
+  return { kind: 'refused', refusal };
 }
 
 function sameName(a: string, b: string): boolean {

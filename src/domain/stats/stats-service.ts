@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
-import type { Translate } from '../../i18n';
 import { parseStatsPeriod, type NamedPeriod, type Period } from '../../shared/vietnam-period';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { BroadcastOutcomeDoc, BroadcastStatus, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
@@ -11,9 +10,7 @@ import { isDuplicateKeyError } from '../../shared/errors';
 import { ReportTally, type ReportFigures, type TallySource } from './report-tally';
 import { DELIVERY_STATUSES, type CampaignFigures, type PeriodStats } from './period-stats';
 import type { StatsScope, StatsScopes } from './stats-scope';
-import { renderStats } from './stats-render';
-import type { ChatAddress, OutboundMessage } from '../../core/chat';
-import type { Language } from '../../core/language';
+import type { ChatAddress } from '../../core/chat';
 
 /** Exactly the fields the tally reads, so 100,000 reports stream without their texts. */
 const TALLY_PROJECTION: Record<Exclude<keyof TallySource, 'dispute'> | 'dispute.referral', 1> = {
@@ -31,6 +28,9 @@ const TALLY_PROJECTION: Record<Exclude<keyof TallySource, 'dispute'> | 'dispute.
   deadlines: 1,
   'dispute.referral': 1,
 };
+
+/** What /thongke came to: the figures, or why there are none (not allowed, another unit, a period not understood). */
+export type StatsAnswer = { kind: 'figures'; stats: PeriodStats } | { kind: 'refused'; reason: 'not_allowed' | 'other_unit' | 'usage' };
 
 export interface StatsModels {
   reports: Model<ReportDoc>;
@@ -56,12 +56,12 @@ export class StatsService {
     private readonly catalog: Catalog,
   ) {}
 
-  /** /thongke [đơn vị] [kỳ]: the summary in the chat, CSV and .xlsx files, and a chart. */
-  async command(actor: { address: ChatAddress; userId: string | null; name: string | null; isGroup?: boolean }, args: string, now: Date, t: Translate, lang: Language): Promise<OutboundMessage[]> {
+  /** /thongke [đơn vị] [kỳ]: the figures of the scope and period asked for, audited. */
+  async command(actor: { address: ChatAddress; userId: string | null; name: string | null; isGroup?: boolean }, args: string, now: Date): Promise<StatsAnswer> {
     const resolved = await this.scopes.resolve(actor.address, actor.userId, args, actor.isGroup);
-    if (resolved.kind !== 'ok') return [{ text: t(`stats.${resolved.kind}`) }];
+    if (resolved.kind !== 'ok') return { kind: 'refused', reason: resolved.kind };
     const parsed = parseStatsPeriod(resolved.rest, now);
-    if (!parsed) return [{ text: t('stats.usage') }];
+    if (!parsed) return { kind: 'refused', reason: 'usage' };
     const stats = await this.compute(resolved.scope, parsed.kind, parsed.period, now);
     await this.models.audit.create({
       _id: randomUUID(),
@@ -73,7 +73,7 @@ export class StatsService {
       after: { from: stats.period.from, to: stats.period.to, asOf: stats.asOf, tips: stats.reports.tips.received, disputes: stats.reports.disputes.received },
       at: now,
     });
-    return renderStats(stats, { t, lang, catalog: this.catalog });
+    return { kind: 'figures', stats };
   }
 
   /**

@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
-import type { Translate } from '../../i18n';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
 import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { DeskDoc } from '../../storage/models/desk.model';
 import type { ReportDoc } from '../../storage/models/report.model';
-import type { CardOptions } from '../desks/desk-card';
-import type { DeskService } from '../desks/desk-service';
+import type { CardOptions } from '../desks/card-options';
+import { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
 import { claimReportVersion } from '../reports/report-version';
-import type { ResidentService } from '../residents/resident-service';
-import type { TriageAction } from './triage-buttons';
-import type { ChatAddress, ChannelName, OutboundMessage } from '../../core/chat';
-import type { Language } from '../../core/language';
+import type { TriageAction } from './triage-actions';
+import type { DeskRefusal, ForwardResult, TriageResult } from './triage-result';
+import type { TellReporter } from '../followup/reporter-notice';
+import type { ChatAddress, OutboundMessage } from '../../core/chat';
 import type { Outcome } from '../../core/report';
 
 const log = moduleLogger('triage');
@@ -33,12 +32,8 @@ export interface TriagePorts {
   onForwarded(): void;
   editCard(address: ChatAddress, messageRef: string | null, card: OutboundMessage): Promise<void>;
   /** Durable delivery to a reporter (see ReporterNotices). */
-  notifyReporter(residentKey: string, messages: OutboundMessage[]): Promise<void>;
-  translate(lang: Language): Translate;
+  tellReporter: TellReporter;
 }
-
-/** What the pressing officer is told; an empty list when the card itself shows the change. */
-export type TriageReply = OutboundMessage[];
 
 /**
  * Officers' actions on a tip, from the buttons of its desk card. Each action
@@ -57,20 +52,19 @@ export class TriageService {
     },
     private readonly desks: DeskService,
     private readonly units: UnitDirectory,
-    private readonly residents: ResidentService,
     private readonly ports: TriagePorts,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** The desk and report for an officer's action, or why they may not act (an out-of-unit attempt is audited). */
-  async authorize(actor: Actor, reportId: string, t: Translate): Promise<{ desk: DeskDoc; report: ReportDoc } | { refusal: TriageReply }> {
+  async authorize(actor: Actor, reportId: string): Promise<{ desk: DeskDoc; report: ReportDoc } | { refusal: DeskRefusal }> {
     const desk = await this.desks.find(actor.address);
-    if (!desk) return { refusal: [{ text: t('triage.not_a_desk') }] };
+    if (!desk) return { refusal: 'not_a_desk' };
     const report = await this.models.reports.findOne({ _id: reportId }).lean();
-    if (!report) return { refusal: [{ text: t('triage.unknown_report') }] };
+    if (!report) return { refusal: 'unknown_report' };
     if (!report.unitIds.includes(desk.unitId)) {
       await this.audit(report, desk.unitId, actor, 'refused_out_of_unit', {}, {});
-      return { refusal: [{ text: t('triage.not_your_unit') }] };
+      return { refusal: 'not_your_unit' };
     }
     return { desk, report };
   }
@@ -78,51 +72,52 @@ export class TriageService {
   /**
    * @param duplicateOf for "close:duplicate": the code of the earlier tip of the same unit this one repeats.
    */
-  async handle(actor: Actor, reportId: string, action: TriageAction, t: Translate, duplicateOf?: string): Promise<TriageReply> {
-    const allowed = await this.authorize(actor, reportId, t);
-    if ('refusal' in allowed) return allowed.refusal;
+  async handle(actor: Actor, reportId: string, action: TriageAction, duplicateOf?: string): Promise<TriageResult> {
+    const allowed = await this.authorize(actor, reportId);
+    if ('refusal' in allowed) return refused(allowed.refusal);
     const { desk, report } = allowed;
     // A dispute is worked with the mediation buttons; only going back from a menu and forwarding are shared.
-    if (report.kind === 'dispute' && action !== 'close_back' && action !== 'forward_menu') return [{ text: t('errors.stale_button') }];
+    if (report.kind === 'dispute' && action !== 'close_back' && action !== 'forward_menu') return refused('stale_button');
 
     if (action === 'close_menu' || action === 'close_back' || action === 'forward_menu') {
-      if (action === 'close_menu' && report.status !== 'accepted') return [{ text: t('triage.accept_first') }];
+      if (action === 'close_menu' && report.status !== 'accepted') return refused('accept_first');
       const menu = action === 'close_menu' ? 'close' : action === 'forward_menu' ? 'forward' : null;
       const delivery = await this.models.deliveries.findOne({ reportId, deskId: desk._id }).lean();
       await this.ports.editCard(actor.address, delivery?.messageRef ?? null, this.ports.renderCard(report, { menu, viewerUnitId: desk.unitId }));
-      return [];
+      return DONE;
     }
 
-    const name = actor.name ?? t('triage.unnamed_officer');
+    // The claim records who made the action, for "already done by …" (empty when the officer's name is unknown).
+    const name = actor.name ?? '';
     // One-time actions are claimed per routing round: a forwarded tip is accepted afresh by its new unit.
     const slot = (what: string): string => `${reportId}:${what}:${report.forwards.length}`;
     const before = { status: report.status, assessment: report.assessment, outcome: report.outcome };
     const now = this.clock();
 
     if (action === 'accept') {
-      if (report.status !== 'received' || !(await this.claim(slot('accept'), name, now))) return this.alreadyDone(slot('accept'), t);
-      if (!(await this.lockVersion(report, slot('accept'), name, now))) return [{ text: t('triage.changed_meanwhile') }];
+      if (report.status !== 'received' || !(await this.claim(slot('accept'), name, now))) return this.alreadyDone(slot('accept'));
+      if (!(await this.lockVersion(report, slot('accept'), name, now))) return refused('changed_meanwhile');
       await this.models.reports.updateOne(
         { _id: reportId },
         { $set: { status: 'accepted', assignee: { unitId: desk.unitId, name } }, $push: { statusHistory: { status: 'accepted', at: now } }, $inc: { version: 1 } },
       );
     } else if (action === 'valuable' || action === 'not_valuable') {
-      if (report.status === 'received') return [{ text: t('triage.accept_first') }];
-      if (!(await this.claim(slot('assess'), name, now))) return this.alreadyDone(slot('assess'), t);
-      if (!(await this.lockVersion(report, slot('assess'), name, now))) return [{ text: t('triage.changed_meanwhile') }];
+      if (report.status === 'received') return refused('accept_first');
+      if (!(await this.claim(slot('assess'), name, now))) return this.alreadyDone(slot('assess'));
+      if (!(await this.lockVersion(report, slot('assess'), name, now))) return refused('changed_meanwhile');
       await this.models.reports.updateOne({ _id: reportId }, { $set: { assessment: action, assessedAt: now }, $inc: { version: 1 } });
     } else {
       const outcome = action.slice('close:'.length) as Outcome;
-      if (report.status !== 'accepted') return [{ text: t('triage.accept_first') }];
+      if (report.status !== 'accepted') return refused('accept_first');
       let original: string | null = null;
       if (outcome === 'duplicate') {
         const code = duplicateOf ? parseReceiptCode(duplicateOf) : null;
         const other = code && code !== report.code ? await this.models.reports.findOne({ code, unitIds: desk.unitId }, { code: 1 }).lean() : null;
-        if (!other) return [{ text: t('triage.duplicate_unknown', { code: duplicateOf ?? '' }) }];
+        if (!other) return { kind: 'duplicate_unknown', code: duplicateOf ?? '' };
         original = other.code;
       }
-      if (!(await this.claim(slot('close'), name, now))) return this.alreadyDone(slot('close'), t);
-      if (!(await this.lockVersion(report, slot('close'), name, now))) return [{ text: t('triage.changed_meanwhile') }];
+      if (!(await this.claim(slot('close'), name, now))) return this.alreadyDone(slot('close'));
+      if (!(await this.lockVersion(report, slot('close'), name, now))) return refused('changed_meanwhile');
       await this.models.reports.updateOne(
         { _id: reportId },
         { $set: { status: 'closed', outcome, duplicateOf: original, closedAt: now }, $push: { statusHistory: { status: 'closed', at: now } }, $inc: { version: 1 } },
@@ -130,7 +125,7 @@ export class TriageService {
     }
 
     const updated = await this.models.reports.findOne({ _id: reportId }).lean();
-    if (!updated) return [];
+    if (!updated) return DONE;
     await this.audit(updated, desk.unitId, actor, action, before, {
       status: updated.status,
       assessment: updated.assessment,
@@ -139,7 +134,7 @@ export class TriageService {
     });
     await this.refreshCards(updated);
     if (action === 'accept' || action.startsWith('close:')) await this.tellReporter(updated, desk.unitId);
-    return [];
+    return DONE;
   }
 
   /**
@@ -147,9 +142,9 @@ export class TriageService {
    * unit's desks get the card and accept it afresh, the old desks keep a card
    * saying where it went, and the reporter is told.
    */
-  async forward(actor: Actor, reportId: string, toUnitId: string, reason: string, t: Translate): Promise<'forwarded' | 'closed' | 'unknown_unit' | TriageReply> {
-    const allowed = await this.authorize(actor, reportId, t);
-    if ('refusal' in allowed) return allowed.refusal;
+  async forward(actor: Actor, reportId: string, toUnitId: string, reason: string): Promise<ForwardResult> {
+    const allowed = await this.authorize(actor, reportId);
+    if ('refusal' in allowed) return refused(allowed.refusal);
     const { desk, report } = allowed;
     const target = this.units.byId(toUnitId);
     if (!target || report.unitIds.includes(toUnitId) || !this.units.forwardTargets(report.kind, desk.unitId).includes(target)) return 'unknown_unit';
@@ -157,8 +152,8 @@ export class TriageService {
     const now = this.clock();
     // Claimed per round, so two officers forwarding at once move the tip once.
     const forwardSlot = `${reportId}:forward:${report.forwards.length}`;
-    if (!(await this.claim(forwardSlot, actor.name ?? '', now))) return this.alreadyDone(forwardSlot, t);
-    if (!(await this.lockVersion(report, forwardSlot, actor.name ?? '', now))) return [{ text: t('triage.changed_meanwhile') }];
+    if (!(await this.claim(forwardSlot, actor.name ?? '', now))) return this.alreadyDone(forwardSlot);
+    if (!(await this.lockVersion(report, forwardSlot, actor.name ?? '', now))) return refused('changed_meanwhile');
     const by = actor.name ?? actor.userId;
     const unitIds = [...report.unitIds.filter((id) => id !== desk.unitId), toUnitId];
     await this.models.reports.updateOne(
@@ -201,9 +196,9 @@ export class TriageService {
     }
   }
 
-  private async alreadyDone(claimId: string, t: Translate): Promise<TriageReply> {
+  private async alreadyDone(claimId: string): Promise<Extract<TriageResult, { kind: 'already_done' }>> {
     const claim = await this.models.actions.findOne({ _id: claimId }).lean();
-    return [{ text: t('triage.already_done', { name: claim?.actorName ?? t('triage.unnamed_officer') }) }];
+    return { kind: 'already_done', by: claim?.actorName || null };
   }
 
   private async audit(report: ReportDoc, unitId: string, actor: Actor, action: string, before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
@@ -227,7 +222,7 @@ export class TriageService {
       if (!desk) continue;
       const card = this.ports.renderCard(report, { viewerUnitId: desk.unitId });
       await this.ports
-        .editCard({ channel: desk.channel as ChannelName, chatId: desk.chatId }, delivery.messageRef, { text: card.text, buttons: card.buttons })
+        .editCard(DeskService.addressOf(desk), delivery.messageRef, { text: card.text, buttons: card.buttons })
         .catch((error: unknown) => log.warn({ err: error, delivery: delivery._id }, 'card refresh failed'));
     }
   }
@@ -235,17 +230,19 @@ export class TriageService {
   /** The reporter hears of acceptance and closing in their own language, with the unit's name and never an officer's. */
   private async tellReporter(report: ReportDoc, unitId: string): Promise<void> {
     if (!report.reporter) return;
-    const resident = await this.residents.find(report.reporter.residentKey);
-    if (!resident) return;
-    const t = this.ports.translate(resident.lang);
     const unit = this.units.byId(unitId)?.name ?? '';
     const forwarded = report.status === 'received' && report.forwards.length > 0;
-    const text =
+    await this.ports.tellReporter(
+      report.reporter.residentKey,
       report.status === 'closed'
-        ? t('reporter.closed', { code: report.code, unit, outcome: t(`outcome.${report.outcome ?? 'handled'}`) })
-        : forwarded
-          ? t('reporter.forwarded', { code: report.code, unit })
-          : t('reporter.accepted', { code: report.code, unit });
-    await this.ports.notifyReporter(resident.key, [{ text }]);
+        ? { kind: 'tip_closed', code: report.code, unit, outcome: report.outcome ?? 'handled' }
+        : { kind: forwarded ? 'tip_forwarded' : 'tip_accepted', code: report.code, unit },
+    );
   }
+}
+
+const DONE: TriageResult = { kind: 'done' };
+
+function refused(reason: Extract<TriageResult, { kind: 'refused' }>['reason']): Extract<TriageResult, { kind: 'refused' }> {
+  return { kind: 'refused', reason };
 }

@@ -1,16 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
+import type { ChatAddress } from '../../core/chat';
 import { isMediation, type Unit, type UnitDirectory } from '../../config/units';
-import type { Translate } from '../../i18n';
 import { isDuplicateKeyError } from '../../shared/errors';
 import { foldVietnamese } from '../../shared/text';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { UnitCoverageDoc } from '../../storage/models/unit-coverage.model';
 import type { DeskService } from '../desks/desk-service';
-import type { InboundEvent, OutboundMessage } from '../../core/chat';
 
 export type Coverage = Map<string, { wards: string[]; categories: string[] }>;
+/**
+ * Someone acting as an admin. Roles come only from Telegram user ids
+ * (ADMIN_TELEGRAM_IDS, config/units.json), never from a chat: the channel
+ * layer sets `telegramUserId` only for a Telegram sender.
+ */
+export interface AdminActor {
+  address: ChatAddress;
+  telegramUserId: string | null;
+  name: string | null;
+}
+
+/** A unit as its admin sees it: what it covers ('*' for all) and the code its desk registers with. */
+export interface ManagedUnit {
+  unit: Unit;
+  inviteCode: string;
+  wards: string[];
+  categories: string[];
+}
+
 export type CoverageResult = 'updated' | 'not_admin' | 'bad_request' | 'unknown_unit' | 'unknown_ids';
 
 /** The word after the unit id in /phutrach, in Vietnamese (with or without diacritics) or English. */
@@ -44,32 +62,25 @@ export class UnitAdminService {
     return new Map(docs.map((d) => [d._id, { wards: d.wards, categories: d.categories }]));
   }
 
-  /** /donvi: units this person administers, with coverage and desk invite codes. */
-  async listUnits(event: InboundEvent, t: Translate): Promise<OutboundMessage> {
-    const managed = this.managedUnits(event);
-    if (managed.length === 0) return { text: t('admin.not_admin') };
+  /** /donvi: units this person administers, with coverage and desk invite codes (empty: not an admin). */
+  async listUnits(admin: AdminActor): Promise<ManagedUnit[]> {
+    const managed = this.managedUnits(admin);
+    if (managed.length === 0) return [];
     const coverage = await this.coverage();
-    const lines = managed.map((unit) => {
+    return managed.map((unit) => {
       const { wards, categories } = coverage.get(unit.id) ?? unit;
-      return t('admin.unit_line', {
-        name: unit.name,
-        id: unit.id,
-        code: this.desks.inviteCodeFor(unit.id),
-        wards: wards.includes('*') ? t('admin.all') : wards.map((w) => this.catalog.wardById(w)?.name ?? w).join(', '),
-        categories: categories.includes('*') ? t('admin.all') : categories.map((c) => t(isMediation(unit) ? `dispute_kind.${c}` : `category.${c}`)).join(', '),
-      });
+      return { unit, inviteCode: this.desks.inviteCodeFor(unit.id), wards, categories };
     });
-    return { text: [t('admin.units_title'), ...lines, t('admin.coverage_usage')].join('\n\n') };
   }
 
   /** /phutrach <unit> phuong|loai <id…|*>: sets the wards or the categories a unit covers. */
-  async setCoverage(event: InboundEvent, args: string, now: Date): Promise<CoverageResult> {
+  async setCoverage(admin: AdminActor, args: string, now: Date): Promise<CoverageResult> {
     const [unitId, what, ...ids] = args.trim().split(/\s+/);
     const field = COVERAGE_FIELDS[foldVietnamese(what ?? '')];
     if (!unitId || !field || ids.length === 0) return 'bad_request';
     const unit = this.units.byId(unitId);
     if (!unit) return 'unknown_unit';
-    if (!this.managedUnits(event).includes(unit)) return 'not_admin';
+    if (!this.managedUnits(admin).includes(unit)) return 'not_admin';
     const exists =
       field === 'wards'
         ? (id: string) => Boolean(this.catalog.wardById(id))
@@ -78,7 +89,7 @@ export class UnitAdminService {
 
     const current = (await this.coverage()).get(unit.id) ?? { wards: unit.wards, categories: unit.categories };
     const next = { ...current, [field]: ids.includes('*') ? ['*'] : [...new Set(ids)] };
-    const by = event.senderName ?? event.senderId ?? 'admin';
+    const by = admin.name ?? admin.telegramUserId ?? 'admin';
     try {
       await this.models.coverage.create({ _id: unit.id, ...next, updatedBy: by, updatedAt: now });
     } catch (error) {
@@ -89,7 +100,7 @@ export class UnitAdminService {
       _id: randomUUID(),
       reportId: null,
       unitId: unit.id,
-      actor: { channel: event.address.channel, userId: event.senderId ?? '', name: event.senderName },
+      actor: { channel: admin.address.channel, userId: admin.telegramUserId ?? '', name: admin.name },
       action: 'set_coverage',
       before: current,
       after: next,
@@ -99,10 +110,10 @@ export class UnitAdminService {
   }
 
   /** Units the sender may administer; roles come only from Telegram user ids, never from a chat. */
-  private managedUnits(event: InboundEvent): Unit[] {
-    if (event.address.channel !== 'telegram' || !event.senderId) return [];
-    if (this.systemAdmins.has(event.senderId)) return this.units.units;
-    const sender = event.senderId;
+  private managedUnits(admin: AdminActor): Unit[] {
+    const sender = admin.telegramUserId;
+    if (!sender) return [];
+    if (this.systemAdmins.has(sender)) return this.units.units;
     return this.units.units.filter((u) => u.adminTelegramIds.includes(sender));
   }
 }

@@ -1,10 +1,11 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
+import type { ChannelName } from '../../core/chat';
 
 /** An officer desk: a chat (Telegram group or private chat, or a web chat) that receives tips. */
 export interface DeskDoc {
   _id: string;
-  channel: string;
+  channel: ChannelName;
   chatId: string;
   /** The unit whose tips this desk receives and may act on. */
   unitId: string;

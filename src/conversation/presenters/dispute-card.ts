@@ -3,18 +3,12 @@ import type { UnitDirectory } from '../../config/units';
 import type { Translate } from '../../i18n';
 import { formatVietnamTime } from '../../shared/vietnam-time';
 import type { ReportDoc } from '../../storage/models/report.model';
-import type { CardOptions } from '../desks/desk-card';
-import { triageButtons, type CardMenu } from '../triage/triage-buttons';
+import type { CardMenu, CardOptions } from '../../domain/desks/card-options';
+import type { MediationAction } from '../../domain/mediation/mediation-actions';
+import { triageButtons } from './triage-buttons';
 import { deskPayload } from '../../core/payloads';
 import type { Button, OutboundMessage } from '../../core/chat';
 import type { DisputeParties } from '../../core/report';
-
-/** Buttons of a mediation case card: "m_" actions change the case, "reply" writes to the requester. */
-export type MediationAction = 'm_assign' | 'm_schedule' | 'm_settled' | 'm_unsettled' | 'm_continue' | 'm_refer' | 'm_close';
-
-export function isMediationAction(value: string): value is MediationAction {
-  return ['m_assign', 'm_schedule', 'm_settled', 'm_unsettled', 'm_continue', 'm_refer', 'm_close'].includes(value);
-}
 
 /**
  * The card a mediation team's desk receives for a dispute. Mediation is never

@@ -3,16 +3,10 @@ import type { UnitDirectory } from '../../config/units';
 import type { Translate } from '../../i18n';
 import { formatVietnamTime } from '../../shared/vietnam-time';
 import type { ReportDoc } from '../../storage/models/report.model';
-import type { EvidenceStore } from '../evidence/evidence-store';
-import { triageButtons, triageStatusLine, type CardMenu } from '../triage/triage-buttons';
+import type { EvidenceStore } from '../../domain/evidence/evidence-store';
+import type { CardOptions } from '../../domain/desks/card-options';
+import { triageButtons, triageStatusLine } from './triage-buttons';
 import type { OutboundMessage } from '../../core/chat';
-
-export interface CardOptions {
-  /** A menu opened from the card (outcomes to close with, units to forward to). */
-  menu?: CardMenu;
-  /** The unit of the desk that will see this card. */
-  viewerUnitId?: string;
-}
 
 /**
  * The message an officer desk receives for a tip. Built only from the report

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
-import type { Translate } from '../../i18n';
-import { dayLabel } from '../../shared/vietnam-period';
-import type { WeekFigures } from './report-tally';
+import type { Translate } from '../../../i18n';
+import { dayLabel } from '../../../shared/vietnam-period';
+import type { WeekFigures } from '../../../domain/stats/report-tally';
 
 /** Where things are drawn, exported so a spec can look inside the plot area of the decoded image. */
 export const CHART = { width: 1200, height: 640, plot: { left: 80, top: 80, right: 1120, bottom: 500 } } as const;

@@ -3,23 +3,8 @@ import { type ReportDoc } from '../../storage/models/report.model';
 import { deskPayload } from '../../core/payloads';
 import type { Button } from '../../core/chat';
 import { OUTCOMES } from '../../core/report';
-
-/** Triage actions an officer can press on a desk card. */
-export type TriageAction = 'accept' | 'valuable' | 'not_valuable' | 'close_menu' | 'close_back' | 'forward_menu' | `close:${(typeof OUTCOMES)[number]}`;
-
-/**
- * Buttons that open a question in the desk chat rather than change the tip:
- * "reply" (a message to the reporter) and "fwd:<unit>" (the reason for
- * forwarding to that unit).
- */
-export type DeskButtonAction = TriageAction | 'reply' | 'forward_menu' | `fwd:${string}`;
-
-export function isTriageAction(value: string): value is TriageAction {
-  return ['accept', 'valuable', 'not_valuable', 'close_menu', 'close_back', 'forward_menu'].includes(value) || OUTCOMES.some((o) => value === `close:${o}`);
-}
-
-/** A menu opened on a card: outcomes to close with, units to forward to, or a mediation that failed (another session or a referral). */
-export type CardMenu = 'close' | 'forward' | 'unsettled' | null;
+import type { CardMenu } from '../../domain/desks/card-options';
+import type { DeskButtonAction } from '../../domain/triage/triage-actions';
 
 /**
  * The buttons a card shows for the tip's current state: none once it is

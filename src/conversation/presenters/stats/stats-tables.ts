@@ -1,11 +1,11 @@
-import type { Catalog } from '../../config/catalog';
-import { isMediation } from '../../config/units';
-import type { Translate } from '../../i18n';
-import { dayLabel } from '../../shared/vietnam-period';
-import { ASSESSMENTS, CHANNELS, DISPUTE_RESULTS, TIP_STATES } from './report-tally';
-import { DELIVERY_STATUSES, type PeriodStats } from './period-stats';
-import type { Language } from '../../core/language';
-import { OUTCOMES } from '../../core/report';
+import type { Catalog } from '../../../config/catalog';
+import { isMediation } from '../../../config/units';
+import type { Translate } from '../../../i18n';
+import { dayLabel } from '../../../shared/vietnam-period';
+import { ASSESSMENTS, CHANNELS, DISPUTE_RESULTS, TIP_STATES } from '../../../domain/stats/report-tally';
+import { DELIVERY_STATUSES, type PeriodStats } from '../../../domain/stats/period-stats';
+import type { Language } from '../../../core/language';
+import { OUTCOMES } from '../../../core/report';
 
 export type Cell = string | number;
 

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { toCsv } from '../../shared/csv';
+import { toCsv } from '../../../shared/csv';
 import type { StatsTable } from './stats-tables';
 
 /**

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Translate } from '../../i18n';
-import { dayLabel, lastDayOf } from '../../shared/vietnam-period';
-import { formatVietnamTime } from '../../shared/vietnam-time';
-import { CHANNELS } from './report-tally';
+import type { Translate } from '../../../i18n';
+import { dayLabel, lastDayOf } from '../../../shared/vietnam-period';
+import { formatVietnamTime } from '../../../shared/vietnam-time';
+import { CHANNELS } from '../../../domain/stats/report-tally';
 import { weeklyChart } from './stats-chart';
 import { statsCsv, statsXlsx } from './stats-files';
-import type { PeriodStats } from './period-stats';
+import type { PeriodStats } from '../../../domain/stats/period-stats';
+import type { StatsAnswer } from '../../../domain/stats/stats-service';
 import { sectionsOf, statsTables, type RenderContext } from './stats-tables';
-import type { OutboundAttachment, OutboundMessage } from '../../core/chat';
-import { OUTCOMES } from '../../core/report';
+import type { OutboundAttachment, OutboundMessage } from '../../../core/chat';
+import { OUTCOMES } from '../../../core/report';
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -96,4 +97,10 @@ function summaryLines(stats: PeriodStats, { t, lang }: RenderContext): string[] 
       : t('stats.campaigns_line', { runs: n(campaigns.runs), campaigns: n(campaigns.campaigns), recipients: n(campaigns.recipients), ...Object.fromEntries(Object.entries(campaigns.byStatus).map(([k, v]) => [k, n(v)])) }),
   );
   return lines;
+}
+
+/** The answer to /thongke: the figures with their files, or why there are none. */
+export async function presentStats(answer: StatsAnswer, context: RenderContext): Promise<OutboundMessage[]> {
+  if (answer.kind === 'refused') return [{ text: context.t(`stats.${answer.reason}`) }];
+  return renderStats(answer.stats, context);
 }

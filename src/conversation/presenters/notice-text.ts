@@ -1,0 +1,47 @@
+import type { OutboundMessage } from '../../core/chat';
+import type { Language } from '../../core/language';
+import { globalPayload } from '../../core/payloads';
+import type { DeskNotice } from '../../domain/desks/desk-notice';
+import type { ReporterNotice } from '../../domain/followup/reporter-notice';
+import type { Translate } from '../../i18n';
+import { formatVietnamTime } from '../../shared/vietnam-time';
+
+/** A notice to a reporter in their language. */
+export function reporterNoticeMessage(t: Translate, lang: Language, notice: ReporterNotice): OutboundMessage {
+  switch (notice.kind) {
+    case 'tip_accepted':
+      return { text: t('reporter.accepted', { code: notice.code, unit: notice.unit }) };
+    case 'tip_forwarded':
+      return { text: t('reporter.forwarded', { code: notice.code, unit: notice.unit }) };
+    case 'tip_closed':
+      return { text: t('reporter.closed', { code: notice.code, unit: notice.unit, outcome: t(`outcome.${notice.outcome}`) }) };
+    case 'mediation':
+      return {
+        text: t(`mediation.requester.${notice.step}`, {
+          code: notice.code,
+          unit: notice.unit,
+          when: notice.session ? formatVietnamTime(notice.session.at, lang) : '',
+          place: notice.session?.place ?? '',
+          authority: notice.authority,
+          days: notice.days,
+        }),
+      };
+    case 'desk_message':
+      return {
+        text: t('reporter.message', { unit: notice.unit, code: notice.code, text: notice.text }),
+        buttons: [[{ label: t('reporter.answer_button'), payload: globalPayload('followup', notice.code) }]],
+      };
+  }
+}
+
+/** A notice to a desk, without its placement or files (the caller adds those). */
+export function deskNoticeText(t: Translate, notice: DeskNotice): string {
+  switch (notice.kind) {
+    case 'reminder': {
+      const prefix = notice.caseKind === 'dispute' ? 'dispute_' : '';
+      return t(`deadline.${prefix}reminder_${notice.reminder}`, { code: notice.code, hours: notice.hours, due: formatVietnamTime(notice.dueAt, 'vi') });
+    }
+    case 'followup':
+      return notice.text ? t('desk.followup_text', { code: notice.code, text: notice.text }) : t('desk.followup_file', { code: notice.code });
+  }
+}
