@@ -165,7 +165,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   }
   const sweep = cron.schedule(
     '*/15 * * * *',
-    () => sweepIdleConversations({ store, runner: engine.runner, evidence, idleTimeoutMs, now: clock() }),
+    () => sweepIdleConversations({ store, runner: engine.runner, idleTimeoutMs, now: clock() }),
     { timezone: VIETNAM_TZ, name: 'idle-conversation-sweep', noOverlap: true },
   );
 

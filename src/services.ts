@@ -2,17 +2,17 @@ import type { Catalog } from './config/catalog';
 import type { UnitDirectory } from './config/units';
 import { chatKey } from './conversation/chat-key';
 import { ConversationEngine } from './conversation/engine';
+import { residentConsent } from './conversation/consent';
+import { FlowRunner } from './conversation/flow-runner';
+import { CommandRegistry } from './conversation/registry/command-registry';
+import { accountFeature } from './conversation/features/account';
+import { adminFeature } from './conversation/features/admin';
+import { campaignsFeature } from './conversation/features/campaigns';
+import { deskFeature } from './conversation/features/desk';
+import { mediationFeature } from './conversation/features/mediation';
+import { statsFeature } from './conversation/features/stats';
+import { tipsFeature } from './conversation/features/tips';
 import type { Limits } from './conversation/flow';
-import { createDeskReplyFlow } from './conversation/flows/desk-reply-flow';
-import { createDuplicateOfFlow } from './conversation/flows/duplicate-of-flow';
-import { createFollowupFlow } from './conversation/flows/followup-flow';
-import { createForwardReasonFlow } from './conversation/flows/forward-reason-flow';
-import { createLookupFlow } from './conversation/flows/lookup-flow';
-import { createTipFlow } from './conversation/flows/tip-flow';
-import { createDisputeFlow } from './conversation/flows/dispute-flow';
-import { createMediationInputFlow } from './conversation/flows/mediation-input-flow';
-import { createSubscribeFlow } from './conversation/flows/subscribe-flow';
-import { createCampaignFlow } from './conversation/flows/campaign-flow';
 import { LateReplies } from './conversation/late-replies';
 import { Audience } from './domain/campaigns/audience';
 import { BroadcastDispatcher, type BroadcastOptions } from './domain/campaigns/broadcast-dispatcher';
@@ -200,44 +200,28 @@ export function buildServices(o: ServiceOptions) {
   );
 
   const lateReplies = new LateReplies(o.sendInOrder ?? ((address, messages) => chats.send(address, messages)));
+  const consent = residentConsent(residents, o.retentionMonths);
+  const features = [
+    accountFeature({ residents, consent, audience, store, forgetChannelData: (address) => chats.forgetChat(address) }),
+    tipsFeature({ reports, followups, evidence, onTipFiled: () => deliveries.poke(), keyOf: (address) => chatKey(cipher, address) }),
+    mediationFeature({ mediation, register, triage, intake, onFiled: () => deliveries.poke() }),
+    deskFeature({ catalog, units, desks, triage, followups, deadlines, onDeskRegistered: () => deliveries.poke() }),
+    statsFeature({ stats, catalog, lateReplies, lateReplyAfterMs: o.lateReplyAfterMs ?? 2000 }),
+    campaignsFeature({ catalog, audience, campaigns, evidence, isChatAdmin: (address, userId) => chats.isChatAdmin?.(address, userId) ?? Promise.resolve(false) }),
+    adminFeature({ catalog, unitAdmin }),
+  ];
+  const runner = new FlowRunner(
+    features.flatMap((f) => f.flows),
+    { catalog, limits: o.limits, consent },
+  );
   const engine = new ConversationEngine({
     store,
+    runner,
+    registry: new CommandRegistry(features),
+    consent,
     cipher,
     translate: o.translate,
-    catalog,
-    limits: o.limits,
     idleTimeoutMs: o.idleTimeoutMs,
-    retentionMonths: o.retentionMonths,
-    residents,
-    reports,
-    desks,
-    triage,
-    mediation,
-    register,
-    stats,
-    lateReplies,
-    lateReplyAfterMs: o.lateReplyAfterMs ?? 2000,
-    audience,
-    campaigns,
-    isChatAdmin: (address, userId) => chats.isChatAdmin?.(address, userId) ?? Promise.resolve(false),
-    followups,
-    deadlines,
-    unitAdmin,
-    evidence,
-    flows: [
-      createTipFlow({ reports, evidence, onTipFiled: () => deliveries.poke() }),
-      createDisputeFlow({ intake, onFiled: () => deliveries.poke() }),
-      createMediationInputFlow(mediation),
-      createSubscribeFlow(audience),
-      createCampaignFlow(campaigns, evidence),
-      createLookupFlow(reports),
-      createDeskReplyFlow(followups),
-      createForwardReasonFlow(triage, units),
-      createDuplicateOfFlow(triage),
-      createFollowupFlow({ followups, evidence, keyOf: (address) => chatKey(cipher, address) }),
-    ],
-    onDeskRegistered: () => deliveries.poke(),
-    forgetChannelData: (address) => chats.forgetChat(address),
     clock,
   });
 

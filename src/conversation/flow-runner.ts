@@ -1,5 +1,6 @@
 import type { Catalog } from '../config/catalog';
-import type { EvidenceStore } from '../domain/evidence/evidence-store';
+import type { OutboundMessage } from '../core/chat';
+import type { Translate } from '../i18n';
 import { moduleLogger } from '../shared/logger';
 import type { StepInput, Flow, Limits, Step, StepOutcome } from './flow';
 import { nextMainStep } from './flow';
@@ -8,10 +9,16 @@ import type { Turn } from './turn';
 
 const log = moduleLogger('flow-runner');
 
+/** Whether a chat's resident agreed to the privacy notice, and how to ask them. */
+export interface ConsentGate {
+  hasConsented(residentKey: string): Promise<boolean>;
+  request(t: Translate): OutboundMessage[];
+}
+
 export interface FlowRunnerDeps {
   catalog: Catalog;
   limits: Limits;
-  evidence: EvidenceStore;
+  consent: ConsentGate;
 }
 
 /** Starts, advances, cancels and expires flows on a turn. Knows flows only as data. */
@@ -29,9 +36,18 @@ export class FlowRunner {
     return id ? this.flows.get(id) : undefined;
   }
 
+  /**
+   * Starts a flow with an optional starting draft. A flow that will store
+   * personal data asks for consent first, and starts once it is given.
+   */
   async start(turn: Turn, flowId: string, draft?: Record<string, unknown>): Promise<void> {
     const flow = this.flows.get(flowId);
     if (!flow) throw new Error(`Unknown flow ${flowId}. Known flows are: ${[...this.flows.keys()].join(', ')}`);
+    if (flow.needsConsent && !(await this.deps.consent.hasConsented(turn.key))) {
+      turn.set({ pendingFlow: flowId });
+      turn.say(...this.deps.consent.request(turn.t));
+      return;
+    }
     await this.discardDraft(turn);
     const first = flow.steps[0];
     // A starting draft given by the caller fills in the flow's fresh one.
@@ -54,7 +70,7 @@ export class FlowRunner {
     return flow && step ? step.prompt(turn.stepContext(flow, this.deps.catalog, this.deps.limits)) : null;
   }
 
-  async run(turn: Turn, input: StepInput, residentKey: () => Promise<string | null>): Promise<void> {
+  async run(turn: Turn, input: StepInput): Promise<void> {
     const flow = this.get(turn.flow);
     const step = flow?.steps.find((s) => s.id === turn.step);
     if (!flow || !step) {
@@ -89,7 +105,7 @@ export class FlowRunner {
       }
       case 'submit': {
         // A flow that keeps nothing about the person (an admin's campaign) needs no resident record.
-        const key = flow.needsConsent ? await residentKey() : turn.key;
+        const key = !flow.needsConsent || (await this.deps.consent.hasConsented(turn.key)) ? turn.key : null;
         if (!flow.submit || !key) {
           await this.cancel(turn);
           return;
@@ -119,6 +135,6 @@ export class FlowRunner {
 
   async discardDraft(turn: Turn): Promise<void> {
     const flow = this.get(turn.flow);
-    if (flow?.evidenceOf && turn.draft) await this.deps.evidence.remove(flow.evidenceOf(turn.draft));
+    if (flow?.abandon && turn.draft) await flow.abandon(turn.draft);
   }
 }

@@ -71,8 +71,10 @@ export interface Flow<Draft> {
   /** While true, `advance` returns to the review step; `doneEditing` clears it. */
   isEditing?(draft: Draft): boolean;
   doneEditing?(draft: Draft): Draft;
-  /** Evidence ids held by a draft, removed from disk when the draft is abandoned. */
-  evidenceOf?(draft: Draft): string[];
+  /** Lets go of what an abandoned draft holds (its evidence files). */
+  abandon?(draft: Draft): Promise<void>;
+  /** Answered by an officer in a desk group (plain text is otherwise ignored in groups). */
+  answeredInDeskChat?: boolean;
   submit?(ctx: StepContext<Draft> & { residentKey: string; channel: string }): Promise<FlowCompletion>;
 }
 

@@ -1,4 +1,3 @@
-import type { EvidenceStore } from '../domain/evidence/evidence-store';
 import { moduleLogger } from '../shared/logger';
 import type { FlowRunner } from './flow-runner';
 import type { ConversationStateStore } from './state-store';
@@ -14,7 +13,6 @@ const log = moduleLogger('idle-sweeper');
 export async function sweepIdleConversations(deps: {
   store: ConversationStateStore;
   runner: FlowRunner;
-  evidence: EvidenceStore;
   idleTimeoutMs: number;
   now: Date;
 }): Promise<number> {
@@ -31,7 +29,7 @@ export async function sweepIdleConversations(deps: {
         continue;
       }
       const flow = deps.runner.get(state.flow);
-      if (flow?.evidenceOf && state.draft) await deps.evidence.remove(flow.evidenceOf(state.draft));
+      if (flow?.abandon && state.draft) await flow.abandon(state.draft);
       swept += 1;
     }
   } catch (error) {

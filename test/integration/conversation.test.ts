@@ -211,7 +211,7 @@ describe('editing and idle drafts', () => {
     const { sweepIdleConversations } = await import('../../src/conversation/idle-sweeper');
     await toReview('e3');
     const key = s.engine.keyOf({ channel: 'webchat', chatId: 'e3' });
-    const swept = await sweepIdleConversations({ store: s.store, runner: s.engine.runner, evidence: s.evidence, idleTimeoutMs: 24 * 3_600_000, now: new Date(now.getTime() + 25 * 3_600_000) });
+    const swept = await sweepIdleConversations({ store: s.store, runner: s.engine.runner, idleTimeoutMs: 24 * 3_600_000, now: new Date(now.getTime() + 25 * 3_600_000) });
     expect(swept).toBeGreaterThanOrEqual(1);
     const raw = await s.models.conversationStates.findOne({ key }).lean();
     expect(raw).toMatchObject({ flow: null, draftEnc: null, expiredFlow: 'tip' });

@@ -2,7 +2,12 @@ import path from 'node:path';
 import { splitText } from '../../src/channels/telegram/telegram-channel';
 import { loadCatalog } from '../../src/config/catalog';
 import { ChatQueue } from '../../src/conversation/chat-queue';
-import { resolveBareWord, resolveCommand } from '../../src/conversation/commands';
+import { cancelCommand } from '../../src/conversation/features/account/cancel-command';
+import { forgetCommand } from '../../src/conversation/features/account/forget-command';
+import { lookupCommand } from '../../src/conversation/features/tips/lookup-command';
+import { reportCommand } from '../../src/conversation/features/tips/report-command';
+import { feature } from '../../src/conversation/registry/command';
+import { CommandRegistry } from '../../src/conversation/registry/command-registry';
 import { nextMainStep, subStep, type Flow, type StepContext } from '../../src/conversation/flow';
 import { choiceStep } from '../../src/conversation/steps/choice-step';
 import { textStep } from '../../src/conversation/steps/text-step';
@@ -91,14 +96,25 @@ describe('button payloads and commands', () => {
     expect(parsePayload('{"$gt":""}')).toBeNull();
   });
 
+  const registry = new CommandRegistry([
+    feature(undefined as never, { commands: [reportCommand, lookupCommand] }),
+    feature(undefined as never, { commands: [forgetCommand, cancelCommand] }),
+  ]);
+
   it('resolve Vietnamese and English commands, with or without diacritics', () => {
-    expect(resolveCommand('baotin')).toBe('report');
-    expect(resolveCommand('BáoTin')).toBe('report');
-    expect(resolveCommand('status')).toBe('lookup');
-    expect(resolveCommand('xoadulieu')).toBe('forget');
-    expect(resolveCommand('nope')).toBeNull();
-    expect(resolveBareWord('Hủy')).toBe('cancel');
-    expect(resolveBareWord('báo tin')).toBe('report');
+    expect(registry.command('baotin')?.id).toBe('report');
+    expect(registry.command('BáoTin')?.id).toBe('report');
+    expect(registry.command('status')?.id).toBe('lookup');
+    expect(registry.command('xoadulieu')?.id).toBe('forget');
+    expect(registry.command('nope')).toBeNull();
+    expect(registry.bareWord('Hủy')?.id).toBe('cancel');
+    expect(registry.bareWord('báo tin')?.id).toBe('report');
+    expect(registry.bareWord('Tra cứu.')?.id).toBe('lookup');
+  });
+
+  it('refuse, at start-up, two commands that claim the same name', () => {
+    const twin = { ...lookupCommand, id: 'lookup_again', names: { vi: ['tracuu'], en: [] } };
+    expect(() => new CommandRegistry([feature(undefined as never, { commands: [lookupCommand, twin] })])).toThrow('Two handlers claim the command name "tracuu"');
   });
 });
 

@@ -3,7 +3,7 @@ import { loadCatalog } from '../../src/config/catalog';
 import { foldVietnamese } from '../../src/shared/text';
 import { parseVietnamDateTime } from '../../src/shared/vietnam-time';
 import { parsePeriod } from '../../src/shared/vietnam-period';
-import { parseNameAndYear } from '../../src/conversation/flows/dispute-draft';
+import { parseNameAndYear } from '../../src/conversation/features/mediation/dispute-draft';
 import { ROOT } from '../support/services';
 
 describe('Vietnamese typed with or without diacritics', () => {

@@ -1,0 +1,11 @@
+import type { ResidentService } from '../domain/residents/resident-service';
+import type { ConsentGate } from './flow-runner';
+import { consentRequest } from './messages';
+
+/** Consent is a resident record: made when the privacy notice is accepted, gone with /xoadulieu. */
+export function residentConsent(residents: Pick<ResidentService, 'find'>, retentionMonths: number): ConsentGate {
+  return {
+    hasConsented: async (key) => Boolean(await residents.find(key)),
+    request: (t) => consentRequest(t, retentionMonths),
+  };
+}

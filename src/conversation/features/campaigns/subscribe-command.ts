@@ -1,0 +1,22 @@
+import type { Command } from '../../registry/command';
+import type { CampaignDeps } from './deps';
+
+/** /dangky (/subscribe): prevention warnings for one's ward, after consent. */
+export const subscribeCommand: Command<CampaignDeps> = {
+  id: 'subscribe',
+  names: { vi: ['dangky'], en: ['subscribe'] },
+  where: ['private'],
+  async handle(turn, _args, _deps, { runner }) {
+    await runner.start(turn, 'subscribe');
+  },
+};
+
+/** /huydangky (/unsubscribe): no more campaign messages. */
+export const unsubscribeCommand: Command<CampaignDeps> = {
+  id: 'unsubscribe',
+  names: { vi: ['huydangky'], en: ['unsubscribe'] },
+  where: ['private'],
+  async handle(turn, _args, { audience }) {
+    turn.say({ text: turn.t((await audience.unsubscribe(turn.key)) ? 'subscribe.stopped' : 'subscribe.not_subscribed') });
+  },
+};

@@ -1,0 +1,13 @@
+import { officerOf } from '../../actors';
+import type { Command } from '../../registry/command';
+import type { DeskDeps } from './deps';
+
+/** /giahan <mã> <số ngày> <lý do> (/extend): moves a case's outcome deadline, with the reason on record. */
+export const extendCommand: Command<DeskDeps> = {
+  id: 'extend',
+  names: { vi: ['giahan'], en: ['extend'] },
+  where: ['private', 'group'],
+  async handle(turn, args, { deadlines }) {
+    turn.say({ text: turn.t(`deadline.extend_${await deadlines.extend(officerOf(turn.event), args, turn.now)}`) });
+  },
+};

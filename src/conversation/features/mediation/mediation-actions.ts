@@ -1,0 +1,31 @@
+import { isMediationAction } from '../../../domain/mediation/mediation-actions';
+import { officerOf } from '../../actors';
+import type { MediationQuestion } from './mediation-input-flow';
+import { deskRefusalText, presentMediation } from '../../presenters/desk-replies';
+import type { DeskAction } from '../../registry/command';
+import type { MediationDeps } from './deps';
+
+/** Mediation buttons that ask the officer to type something (names, a date and place, an agreement, an authority). */
+const QUESTIONS: readonly string[] = ['m_assign', 'm_schedule', 'm_settled', 'm_refer'] satisfies MediationQuestion[];
+
+/** A mediation card's button: a question typed in the desk chat, a menu on the card, or a change made at once. */
+export const mediationAction: DeskAction<MediationDeps> = {
+  accepts: isMediationAction,
+  async handle(turn, reportId, action, { mediation, triage }, { runner }) {
+    if (!isMediationAction(action)) return;
+    const officer = officerOf(turn.event);
+    if (QUESTIONS.includes(action)) {
+      const allowed = await triage.authorize(officer, reportId);
+      if ('refusal' in allowed) {
+        turn.skipSave = true;
+        turn.say({ text: deskRefusalText(turn.t, allowed.refusal) });
+        return;
+      }
+      const draft = { reportId, code: allowed.report.code, officerId: officer.userId, question: action, roster: mediation.mediatorsOf(allowed.desk.unitId) };
+      return runner.start(turn, 'mediation_input', draft);
+    }
+    turn.skipSave = true;
+    const result = action === 'm_unsettled' ? await mediation.openUnsettledMenu(officer, reportId) : await mediation.apply(officer, reportId, { kind: action === 'm_close' ? 'close' : 'continue' });
+    turn.say(...presentMediation(turn.t, result));
+  },
+};

@@ -1,0 +1,87 @@
+import type { EvidenceStore } from '../../../domain/evidence/evidence-store';
+import { foldVietnamese } from '../../../shared/text';
+import { type Limits, type Step, type StepContext, type StepInput, type StepOutcome } from '../../flow';
+import type { TipDraft } from './tip-draft';
+import type { EvidenceKind, EvidenceRecord } from '../../../core/report';
+import { stepPayload } from '../../../core/payloads';
+
+/** Kinds of file a resident may send as evidence, by MIME type. Anything else is refused with a clear message. */
+const ALLOWED_MIME = [/^image\/(jpeg|png|webp|gif|heic|heif)$/, /^video\/(mp4|quicktime|webm|3gpp)$/, /^audio\//, /^application\/pdf$/];
+
+const DONE_WORDS = ['xong', 'done', 'bo qua', 'skip', 'khong co', 'none', 'het', 'finish'];
+
+/**
+ * Collects any number of photos, videos, voice notes or files (up to
+ * MAX_EVIDENCE_FILES), keeping the service's own encrypted copy of each.
+ */
+export function evidenceStep(store: EvidenceStore): Step<TipDraft> {
+  const id = 'evidence';
+  return {
+    id,
+    prompt: (ctx) => ({
+      text: ctx.t('tip.evidence.prompt', { max: ctx.limits.maxEvidenceFiles }),
+      buttons: [
+        [{ label: ctx.t(ctx.draft.evidence.length > 0 ? 'tip.evidence.done' : 'tip.evidence.skip'), payload: stepPayload(id, 'done') }],
+      ],
+    }),
+    handle: async (ctx, input): Promise<StepOutcome<TipDraft>> => {
+      if (input.kind === 'choice' && input.value === 'done') return finish(ctx);
+      if (input.kind === 'text') {
+        return DONE_WORDS.includes(foldVietnamese(input.text)) ? finish(ctx) : { kind: 'invalid', reason: 'tip.evidence.text_instead' };
+      }
+      if (input.kind === 'unsupported') return { kind: 'invalid', reason: 'errors.unsupported_media' };
+      if (input.kind !== 'media') return { kind: 'invalid', reason: 'tip.evidence.text_instead' };
+
+      if (ctx.draft.evidence.length >= ctx.limits.maxEvidenceFiles) {
+        return { kind: 'invalid', reason: 'tip.evidence.too_many', vars: { max: ctx.limits.maxEvidenceFiles } };
+      }
+      const saved = await saveEvidence(store, ctx.limits, input);
+      if ('reason' in saved) return { kind: 'invalid', ...saved };
+      const record = saved.record;
+      const draft = { ...ctx.draft, evidence: [...ctx.draft.evidence, record] };
+      return {
+        kind: 'stay',
+        draft,
+        say: [
+          {
+            text: ctx.t('tip.evidence.received', { count: draft.evidence.length, max: ctx.limits.maxEvidenceFiles }),
+            buttons: [[{ label: ctx.t('tip.evidence.done'), payload: stepPayload(id, 'done') }]],
+          },
+        ],
+      };
+    },
+  };
+}
+
+function finish(ctx: StepContext<TipDraft>): StepOutcome<TipDraft> {
+  return { kind: 'advance', draft: { ...ctx.draft, evidenceDone: true } };
+}
+
+/**
+ * Checks a file a resident sent (type, size) and keeps the service's own
+ * encrypted copy. Shared by every flow that accepts evidence.
+ */
+export async function saveEvidence(
+  store: EvidenceStore,
+  limits: Limits,
+  input: Extract<StepInput, { kind: 'media' }>,
+): Promise<{ record: EvidenceRecord } | { reason: string; vars?: Record<string, string | number> }> {
+  const { media } = input;
+  if (!ALLOWED_MIME.some((pattern) => pattern.test(media.mime))) return { reason: 'errors.unsupported_media' };
+  const maxMb = Math.floor(limits.maxEvidenceBytes / (1024 * 1024));
+  if (media.size !== null && media.size > limits.maxEvidenceBytes) return { reason: 'tip.evidence.too_large', vars: { max: maxMb } };
+  let bytes: Buffer;
+  try {
+    bytes = await media.fetch();
+  } catch {
+    return { reason: 'tip.evidence.download_failed' };
+  }
+  if (bytes.length > limits.maxEvidenceBytes) return { reason: 'tip.evidence.too_large', vars: { max: maxMb } };
+  const record = await store.save(bytes, {
+    kind: media.kind as EvidenceKind,
+    mime: media.mime,
+    fileName: media.fileName,
+    platform: media.platformFileId ? { channel: input.address.channel, fileId: media.platformFileId } : null,
+  });
+  return { record };
+}

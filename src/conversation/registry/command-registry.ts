@@ -1,0 +1,61 @@
+import { foldVietnamese } from '../../shared/text';
+import type { BoundButton, BoundCommand, BoundDeskAction, Feature } from './command';
+
+/**
+ * Every command, global button and desk-card action of the features, found
+ * by what a person typed or pressed. Names are checked once, at start-up: two
+ * commands may not share a name.
+ */
+export class CommandRegistry {
+  private readonly byName = new Map<string, BoundCommand>();
+  private readonly byId = new Map<string, BoundCommand>();
+  private readonly byBareWord = new Map<string, BoundCommand>();
+  private readonly buttons = new Map<string, BoundButton>();
+  private readonly deskActions: BoundDeskAction[] = [];
+
+  constructor(features: Feature[]) {
+    for (const { commands, buttons, deskActions } of features) {
+      for (const command of commands) {
+        claim(this.byId, command.id, command, 'command id');
+        for (const name of [...command.names.vi, ...command.names.en]) claim(this.byName, name, command, 'command name');
+        for (const word of command.bareWords ?? []) claim(this.byBareWord, word, command, 'bare word');
+      }
+      for (const button of buttons) claim(this.buttons, button.action, button, 'button action');
+      this.deskActions.push(...deskActions);
+    }
+  }
+
+  /** "/BaoTin", "/báotin" and "/baotin" are one command. */
+  command(typed: string): BoundCommand | null {
+    return this.byName.get(foldVietnamese(typed).replace(/[^a-z]/g, '')) ?? null;
+  }
+
+  /** A command typed alone without a slash ("báo tin", "Hủy."). */
+  bareWord(text: string): BoundCommand | null {
+    return this.byBareWord.get(foldVietnamese(text).replace(/[.!?]+$/, '')) ?? null;
+  }
+
+  byCommandId(id: string): BoundCommand {
+    const command = this.byId.get(id);
+    if (!command) throw new Error(`Unknown command ${id}. Known commands are: ${[...this.byId.keys()].join(', ')}`);
+    return command;
+  }
+
+  button(action: string): BoundButton | null {
+    return this.buttons.get(action) ?? null;
+  }
+
+  deskAction(action: string): BoundDeskAction | null {
+    return this.deskActions.find((a) => a.accepts(action)) ?? null;
+  }
+
+  /** Every command's names, for a channel's command menu or a spec. */
+  list(): BoundCommand[] {
+    return [...this.byId.values()];
+  }
+}
+
+function claim<T>(map: Map<string, T>, key: string, value: T, what: string): void {
+  if (map.has(key)) throw new Error(`Two handlers claim the ${what} "${key}"`);
+  map.set(key, value);
+}
