@@ -1,5 +1,4 @@
 import path from 'node:path';
-import cron from 'node-cron';
 import { ChannelRegistry } from './channels/channel';
 import { TelegramBot } from './channels/telegram/telegram-bot';
 import { startZalo } from './channels/zalo/start-zalo';
@@ -16,20 +15,20 @@ import { InboundPipeline } from './conversation/inbound-pipeline';
 import type { DeadlineService } from './domain/deadlines/deadline-service';
 import type { BroadcastDispatcher } from './domain/campaigns/broadcast-dispatcher';
 import type { CampaignScheduler } from './domain/campaigns/campaign-scheduler';
-import { scheduleCampaignTicks } from './domain/campaigns/campaign-ticks';
 import type { DeskDeliveryWorker } from './domain/desks/desk-delivery-worker';
 import type { ReporterNotices } from './domain/followup/reporter-notices';
 import type { ReceiptGenerator } from './domain/reports/receipt-code';
 import { createHttpServer } from './http/server';
 import { buildServices } from './services';
+import { SCHEDULES, startJobs, type Job } from './jobs';
 import { createI18n } from './i18n';
 import { moduleLogger, setLogLevel } from './shared/logger';
 import { createPiiCipher, parseKey } from './shared/pii-cipher';
 import { projectRoot } from './shared/project-root';
-import { VIETNAM_TZ } from './shared/vietnam-time';
 import { type Database, openDatabase } from './storage/database';
 import { ensureFerretdbBinary } from './storage/embedded/ferretdb-binary';
 import { pruneLedgers } from './storage/housekeeping';
+import { InboxLedger } from './storage/inbox-ledger';
 import { detachExpiredReporters } from './domain/residents/retention';
 import { type EmbeddedFerretdb, startEmbeddedFerretdb } from './storage/embedded/ferretdb-process';
 
@@ -59,8 +58,6 @@ export interface RunningApp {
 
 export interface AppOverrides {
   clock?: () => Date;
-  /** Tests drive campaign scheduling and sending themselves (scheduler.tick, dispatcher.drainDue). */
-  manualBroadcast?: boolean;
   receiptCodes?: ReceiptGenerator;
 }
 
@@ -115,7 +112,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   });
   const { deskT, evidence, reports, desks, store, deliveries, notices, deadlines, engine, scheduler, dispatcher, audience } = services;
   const idleTimeoutMs = env.CONVERSATION_TTL_HOURS * 3_600_000;
-  const pipeline = new InboundPipeline(models.inbox, engine, channels, deskT, clock);
+  const pipeline = new InboundPipeline(new InboxLedger(models.inbox), engine, channels, deskT, clock);
 
   const http = createHttpServer();
   if (env.WEBCHAT_ENABLED) {
@@ -158,34 +155,30 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   const address = await http.listen({ host: env.HOST, port: env.PORT });
   if (telegram) await telegram.start();
   deliveries.start();
-  const campaignTicks = overrides.manualBroadcast ? null : scheduleCampaignTicks(() => scheduler.tick());
-  if (!overrides.manualBroadcast) {
+  const jobs: Job[] = [
+    { name: 'idle-conversation-sweep', schedule: SCHEDULES.idleConversationSweep, run: () => sweepIdleConversations({ store, runner: engine.runner, idleTimeoutMs, now: clock() }) },
+    { name: 'reporter-notice-retries', schedule: SCHEDULES.reporterNoticeRetries, run: () => notices.flush() },
+    { name: 'deadline-reminders', schedule: SCHEDULES.deadlineReminders, run: () => deadlines.remind(clock()) },
+    {
+      name: 'housekeeping',
+      schedule: SCHEDULES.housekeeping,
+      run: async () => {
+        await pruneLedgers(models, clock());
+        await detachExpiredReporters(models.reports, env.PRIVACY_RETENTION_MONTHS, clock());
+      },
+    },
+  ];
+  // An instance with BROADCAST_WORKER=false neither schedules nor sends campaigns (another instance does).
+  if (env.BROADCAST_WORKER) {
+    jobs.push({ name: 'campaign-scheduler', schedule: SCHEDULES.campaignScheduler, run: () => scheduler.tick() });
     dispatcher.start();
     void scheduler.tick();
   }
-  const sweep = cron.schedule(
-    '*/15 * * * *',
-    () => sweepIdleConversations({ store, runner: engine.runner, idleTimeoutMs, now: clock() }),
-    { timezone: VIETNAM_TZ, name: 'idle-conversation-sweep', noOverlap: true },
-  );
-
-  const noticeRetries = cron.schedule('*/30 * * * * *', () => notices.flush(), { name: 'reporter-notice-retries', noOverlap: true });
-  const reminders = cron.schedule('*/10 * * * *', () => deadlines.remind(clock()), {
-    timezone: VIETNAM_TZ,
-    name: 'deadline-reminders',
-    noOverlap: true,
-  });
-  const housekeeping = cron.schedule('17 3 * * *', async () => {
-    await pruneLedgers(models, clock());
-    await detachExpiredReporters(models.reports, env.PRIVACY_RETENTION_MONTHS, clock());
-  }, {
-    timezone: VIETNAM_TZ,
-    name: 'ledger-housekeeping',
-    noOverlap: true,
-  });
-
-  const zaloRecovery = zalo ? cron.schedule('*/30 * * * * *', () => zalo.recover(), { name: 'zalo-event-recovery', noOverlap: true }) : null;
-  if (zalo) void zalo.recover();
+  if (zalo) {
+    jobs.push({ name: 'zalo-event-recovery', schedule: SCHEDULES.zaloEventRecovery, run: () => zalo.recover() });
+    void zalo.recover();
+  }
+  const scheduled = startJobs(jobs);
 
   log.info({ url: address, zalo: Boolean(zalo), telegram: Boolean(telegram), webchat: env.WEBCHAT_ENABLED, embedded: Boolean(embedded) }, 'service started');
 
@@ -208,12 +201,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await zaloRecovery?.stop();
-      await campaignTicks?.stop();
-      await sweep.stop();
-      await housekeeping.stop();
-      await reminders.stop();
-      await noticeRetries.stop();
+      await scheduled.stop();
       telegram?.stop();
       await http.close();
       await zalo?.drain();

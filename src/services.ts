@@ -19,7 +19,8 @@ import { BroadcastDispatcher, type BroadcastOptions } from './domain/campaigns/b
 import { CampaignScheduler } from './domain/campaigns/campaign-scheduler';
 import { CampaignService } from './domain/campaigns/campaign-service';
 import { TELEGRAM_LIMITS } from './domain/campaigns/rate-limiter';
-import { ConversationStateStore } from './conversation/state-store';
+import { ConversationStateStore } from './storage/conversation-state-store';
+import { FLOW_VERSION } from './conversation/flow';
 import { DeadlineService } from './domain/deadlines/deadline-service';
 import { buildDeskCard } from './conversation/presenters/desk-card';
 import type { CardOptions } from './domain/desks/card-options';
@@ -44,10 +45,10 @@ import { UnitAdminService } from './domain/units/unit-admin-service';
 import { type Translate } from './i18n';
 import type { PiiCipher } from './shared/pii-cipher';
 import type { Models } from './storage/database';
-import type { ReportDoc } from './storage/models/report.model';
 import type { ChatAddress, OutboundMessage } from './core/chat';
 import type { SendFailure } from './core/send-failure';
 import { DEFAULT_LANGUAGE, type Language } from './core/language';
+import type { ReportDoc } from './core/report';
 
 /** How the services reach chats: the channel registry in the service, a recorder in some tests. */
 export interface ChatPort {
@@ -104,7 +105,7 @@ export function buildServices(o: ServiceOptions) {
   const desks = new DeskService(models.desks, units, o.officerInviteCode);
   const unitAdmin = new UnitAdminService({ coverage: models.unitCoverage, audit: models.auditLog }, units, catalog, desks, new Set(o.systemAdmins));
   const reports = new ReportService(models.reports, catalog, units, cipher, () => unitAdmin.coverage(), o.receiptCodes);
-  const store = new ConversationStateStore(models.conversationStates, cipher);
+  const store = new ConversationStateStore(models.conversationStates, cipher, FLOW_VERSION);
 
   const intake = new DisputeIntake(models.reports, catalog, units, cipher, () => unitAdmin.coverage(), o.receiptCodes);
   const renderCard = (report: ReportDoc, options?: CardOptions) =>

@@ -64,6 +64,7 @@ const envSchema = z
     BROADCAST_GROUP_PER_MINUTE: z.coerce.number().int().positive().default(20),
     BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
     BROADCAST_SEND_LEASE_MS: z.coerce.number().int().min(1000).default(120_000),
+    BROADCAST_WORKER: booleanFlag.default(true),
     PRIVACY_RETENTION_MONTHS: z.coerce.number().int().positive().default(24),
   })
   .superRefine((env, ctx) => {

@@ -2,6 +2,7 @@ import type { InboundEvent, OutboundMessage, ChatAddress } from '../core/chat';
 import { parsePayload } from '../core/payloads';
 import type { Language } from '../core/language';
 import type { Translate } from '../i18n';
+import { LOST, untilWon } from '../shared/conflict-retry';
 import { AppError } from '../shared/errors';
 import type { PiiCipher } from '../shared/pii-cipher';
 import { chatKey } from './chat-key';
@@ -10,11 +11,11 @@ import type { ConsentGate, FlowRunner } from './flow-runner';
 import { mainMenu } from './messages';
 import type { CommandRegistry } from './registry/command-registry';
 import type { ConversationTools } from './registry/command';
-import type { ConversationStateStore } from './state-store';
+import type { ConversationStates } from '../core/conversation-state';
 import { Turn } from './turn';
 
 export interface EngineDeps {
-  store: ConversationStateStore;
+  store: ConversationStates;
   runner: FlowRunner;
   registry: CommandRegistry;
   consent: ConsentGate;
@@ -23,8 +24,6 @@ export interface EngineDeps {
   idleTimeoutMs: number;
   clock(): Date;
 }
-
-const MAX_CONFLICT_RETRIES = 3;
 
 /**
  * The conversation engine: takes one channel-neutral event, moves that chat's
@@ -53,14 +52,17 @@ export class ConversationEngine {
 
   async handle(event: InboundEvent): Promise<OutboundMessage[]> {
     const key = this.keyOf(event.address);
-    for (let attempt = 0; ; attempt += 1) {
+    // Another instance saved this chat's next version first: reload and take the event again.
+    const replies = await untilWon(async () => {
       try {
         return await this.handleOnce(key, event);
       } catch (error) {
-        const retry = error instanceof AppError && error.code === 'conversation_conflict' && attempt < MAX_CONFLICT_RETRIES;
-        if (!retry) throw error;
+        if (error instanceof AppError && error.code === 'conversation_conflict') return LOST;
+        throw error;
       }
-    }
+    });
+    if (replies === LOST) throw new AppError('conversation_conflict', `Conversation ${key} kept moving on concurrently`);
+    return replies;
   }
 
   private async handleOnce(key: string, event: InboundEvent): Promise<OutboundMessage[]> {

@@ -3,6 +3,9 @@ import type { Translate } from '../i18n';
 import type { Language } from '../core/language';
 import type { InboundEvent, OutboundMessage } from '../core/chat';
 
+/** Bump when flow definitions change incompatibly; older saved drafts are then dropped with an apology. */
+export const FLOW_VERSION = 1;
+
 /** Limits from configuration that steps enforce. */
 export interface Limits {
   maxTextLength: number;

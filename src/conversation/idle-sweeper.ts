@@ -1,6 +1,6 @@
 import { moduleLogger } from '../shared/logger';
 import type { FlowRunner } from './flow-runner';
-import type { ConversationStateStore } from './state-store';
+import type { ConversationStates } from '../core/conversation-state';
 
 const log = moduleLogger('idle-sweeper');
 
@@ -11,7 +11,7 @@ const log = moduleLogger('idle-sweeper');
  * never throws out of a tick.
  */
 export async function sweepIdleConversations(deps: {
-  store: ConversationStateStore;
+  store: ConversationStates;
   runner: FlowRunner;
   idleTimeoutMs: number;
   now: Date;

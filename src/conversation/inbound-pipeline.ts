@@ -1,19 +1,24 @@
-import type { Model } from 'mongoose';
-import type { ChannelRegistry } from '../channels/channel';
 import type { Translate } from '../i18n';
-import { isDuplicateKeyError } from '../shared/errors';
 import { moduleLogger } from '../shared/logger';
-import type { InboxDoc } from '../storage/models/inbox.model';
 import { ChatQueue } from './chat-queue';
 import type { ConversationEngine } from './engine';
 import type { ChatAddress, InboundEvent, OutboundMessage } from '../core/chat';
 
 const log = moduleLogger('inbound');
 
-/** An event still marked "processing" after this long was abandoned by a stopped process and may be taken again. */
-const STALE_AFTER_MS = 60_000;
-
 export type InboundResult = 'processed' | 'duplicate' | 'failed';
+
+/** How replies reach a chat (the channel registry). */
+export interface ChatSender {
+  send(address: ChatAddress, messages: OutboundMessage[]): Promise<unknown>;
+}
+
+/** The processed-once ledger of inbound events (see storage/inbox-ledger). */
+export interface Inbox {
+  claim(key: string, now: Date): Promise<boolean>;
+  done(key: string, now: Date): Promise<void>;
+  release(key: string): Promise<void>;
+}
 
 /**
  * The one way an inbound event reaches the engine, for every channel:
@@ -26,9 +31,9 @@ export class InboundPipeline {
   private readonly queue = new ChatQueue();
 
   constructor(
-    private readonly inbox: Model<InboxDoc>,
+    private readonly inbox: Inbox,
     private readonly engine: ConversationEngine,
-    private readonly channels: ChannelRegistry,
+    private readonly channels: ChatSender,
     private readonly fallbackText: Translate,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -41,7 +46,7 @@ export class InboundPipeline {
   process(event: InboundEvent): Promise<InboundResult> {
     const chatKey = this.engine.keyOf(event.address);
     return this.queue.run(chatKey, async () => {
-      if (!(await this.claim(event.key))) {
+      if (!(await this.inbox.claim(event.key, this.clock()))) {
         log.info({ event: event.key }, 'duplicate event ignored');
         return 'duplicate';
       }
@@ -49,12 +54,12 @@ export class InboundPipeline {
         // Answers stay in the forum topic the message came from.
         const replies = (await this.engine.handle(event)).map((reply) => (event.threadId && !reply.threadId ? { ...reply, threadId: event.threadId } : reply));
         await this.channels.send(event.address, replies);
-        await this.inbox.updateOne({ _id: event.key }, { $set: { status: 'done', doneAt: this.clock() } });
+        await this.inbox.done(event.key, this.clock());
         return 'processed';
       } catch (error) {
         log.error({ err: error, event: event.key, chat: chatKey }, 'event failed');
         // Release the claim so a redelivery (webhook retry) can try again.
-        await this.inbox.deleteOne({ _id: event.key }).catch(() => undefined);
+        await this.inbox.release(event.key).catch(() => undefined);
         await this.channels.send(event.address, [{ text: this.fallbackText('errors.internal') }]).catch(() => undefined);
         return 'failed';
       }
@@ -68,22 +73,5 @@ export class InboundPipeline {
 
   drain(): Promise<void> {
     return this.queue.drain();
-  }
-
-  private async claim(key: string): Promise<boolean> {
-    const now = this.clock();
-    try {
-      await this.inbox.create({ _id: key, status: 'processing', receivedAt: now, doneAt: null });
-      return true;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-    const existing = await this.inbox.findOne({ _id: key }).lean();
-    if (!existing || existing.status === 'done') return false;
-    if (now.getTime() - existing.receivedAt.getTime() < STALE_AFTER_MS) return false;
-    // Abandoned mid-way by a process that stopped: take it over. The engine's
-    // per-state event key keeps the step from being applied twice.
-    await this.inbox.updateOne({ _id: key }, { $set: { receivedAt: now } });
-    return true;
   }
 }

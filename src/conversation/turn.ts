@@ -1,7 +1,7 @@
 import type { Catalog } from '../config/catalog';
 import type { Translate } from '../i18n';
 import type { Flow, Limits, StepContext } from './flow';
-import type { ConversationState, StateChanges } from './state-store';
+import type { ConversationState, StateChanges } from '../core/conversation-state';
 import type { Language } from '../core/language';
 import type { InboundEvent, OutboundMessage } from '../core/chat';
 

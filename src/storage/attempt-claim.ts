@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
-import { isDuplicateKeyError } from '../shared/errors';
-import type { DeliveryClaimDoc } from './models/desk-delivery.model';
+import { insertOnce } from './claims';
+import type { DeliveryClaimDoc } from './models/delivery-claim.model';
 
 /**
  * Claims the next attempt at sending a retried record (a desk card, a notice
@@ -25,10 +25,7 @@ export async function claimAttempt(
 ): Promise<boolean> {
   const attempt = attemptsSoFar + 1;
   const claimId = `${recordId}#${attempt}`;
-  try {
-    await claims.create({ _id: claimId, claimedAt: now });
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
+  if (!(await insertOnce(claims, { _id: claimId, claimedAt: now }))) {
     const claim = await claims.findOne({ _id: claimId }).lean();
     if (claim && now.getTime() - claim.claimedAt.getTime() > leaseMs) await setAttempts(attempt, null);
     return false;

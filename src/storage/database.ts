@@ -1,11 +1,14 @@
 import mongoose, { type Connection } from 'mongoose';
 import { AppError } from '../shared/errors';
 import { moduleLogger } from '../shared/logger';
-import { auditLogModel, reportActionModel } from './models/audit-log.model';
+import { auditLogModel } from './models/audit-log.model';
+import { reportActionModel } from './models/report-action.model';
 import { conversationStateModel } from './models/conversation-state.model';
-import { deliveryClaimModel, deskDeliveryModel } from './models/desk-delivery.model';
+import { deskDeliveryModel } from './models/desk-delivery.model';
+import { deliveryClaimModel } from './models/delivery-claim.model';
 import { deskModel } from './models/desk.model';
 import { inboxModel } from './models/inbox.model';
+import { leaseModel } from './models/lease.model';
 import { reportMessageModel } from './models/report-message.model';
 import { reportModel } from './models/report.model';
 import { statsSnapshotModel } from './models/stats-snapshot.model';
@@ -15,8 +18,20 @@ import { unitCoverageModel } from './models/unit-coverage.model';
 import { residentModel } from './models/resident.model';
 import { webchatFileModel } from './models/webchat-file.model';
 import { webchatMessageModel } from './models/webchat-message.model';
-import { zaloModels } from './models/zalo.model';
-import { campaignModels } from './models/campaign.model';
+import { zaloTokenModel } from './models/zalo-token.model';
+import { zaloEventModel } from './models/zalo-event.model';
+import { zaloContactModel } from './models/zalo-contact.model';
+import { zaloHeldMessageModel } from './models/zalo-held-message.model';
+import { campaignModel } from './models/campaign.model';
+import { campaignRunModel } from './models/campaign-run.model';
+import { campaignMarkModel } from './models/campaign-mark.model';
+import { subscriptionModel } from './models/subscription.model';
+import { broadcastGroupModel } from './models/broadcast-group.model';
+import { broadcastDeliveryModel } from './models/broadcast-delivery.model';
+import { broadcastOutcomeModel } from './models/broadcast-outcome.model';
+import { broadcastRetryModel } from './models/broadcast-retry.model';
+import { broadcastSenderModel } from './models/broadcast-sender.model';
+import { broadcastPromotionDayModel } from './models/broadcast-promotion-day.model';
 
 const log = moduleLogger('database');
 
@@ -31,6 +46,7 @@ function bindModels(connection: Connection) {
     desks: deskModel(connection),
     deskDeliveries: deskDeliveryModel(connection),
     deliveryClaims: deliveryClaimModel(connection),
+    leases: leaseModel(connection),
     webchatMessages: webchatMessageModel(connection),
     webchatFiles: webchatFileModel(connection),
     auditLog: auditLogModel(connection),
@@ -40,8 +56,20 @@ function bindModels(connection: Connection) {
     reporterNotices: reporterNoticeModel(connection),
     unitCoverage: unitCoverageModel(connection),
     statsSnapshots: statsSnapshotModel(connection),
-    ...zaloModels(connection),
-    ...campaignModels(connection),
+    zaloTokens: zaloTokenModel(connection),
+    zaloEvents: zaloEventModel(connection),
+    zaloContacts: zaloContactModel(connection),
+    zaloHeld: zaloHeldMessageModel(connection),
+    subscriptions: subscriptionModel(connection),
+    broadcastGroups: broadcastGroupModel(connection),
+    campaigns: campaignModel(connection),
+    campaignRuns: campaignRunModel(connection),
+    campaignMarks: campaignMarkModel(connection),
+    broadcastDeliveries: broadcastDeliveryModel(connection),
+    broadcastOutcomes: broadcastOutcomeModel(connection),
+    broadcastRetries: broadcastRetryModel(connection),
+    broadcastSenders: broadcastSenderModel(connection),
+    broadcastPromotionDays: broadcastPromotionDayModel(connection),
   };
 }
 

@@ -7,17 +7,18 @@ const log = moduleLogger('housekeeping');
 export const LEDGER_RETENTION_MS = 7 * 24 * 3_600_000;
 
 /**
- * Prunes the idempotency ledgers (`inbox`, `delivery_claims`) of entries old
+ * Prunes the idempotency ledgers (`inbox`, `delivery_claims`, `leases`) of entries old
  * enough that no redelivery or retry can still refer to them, and the
  * broadcast senders that stopped long ago, and the record of which Zalo
  * follower got a promotion message on which day, once the day is long past. Run by node-cron; never throws out
  * of a tick.
  */
-export async function pruneLedgers(models: Pick<Models, 'inbox' | 'deliveryClaims' | 'broadcastSenders' | 'broadcastPromotionDays'>, now: Date): Promise<{ inbox: number; claims: number }> {
+export async function pruneLedgers(models: Pick<Models, 'inbox' | 'deliveryClaims' | 'leases' | 'broadcastSenders' | 'broadcastPromotionDays'>, now: Date): Promise<{ inbox: number; claims: number }> {
   const cutoff = new Date(now.getTime() - LEDGER_RETENTION_MS);
   try {
     const inbox = await models.inbox.deleteMany({ status: 'done', receivedAt: { $lt: cutoff } });
     const claims = await models.deliveryClaims.deleteMany({ claimedAt: { $lt: cutoff } });
+    await models.leases.deleteMany({ expiresAt: { $lt: cutoff } });
     await models.broadcastSenders.deleteMany({ lastSeenAt: { $lt: cutoff } });
     await models.broadcastPromotionDays.deleteMany({ at: { $lt: cutoff } });
     return { inbox: inbox.deletedCount, claims: claims.deletedCount };

@@ -27,8 +27,10 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
       ADMIN_TELEGRAM_IDS: String(ADMIN),
       BROADCAST_RATE_PER_SECOND: '200',
       BROADCAST_CHAT_INTERVAL_MS: '20',
+      // The spec drives scheduling and sending itself (scheduler.tick, dispatcher.drainDue).
+      BROADCAST_WORKER: 'false',
     });
-    app = await startApp(env, { clock: () => now, manualBroadcast: true });
+    app = await startApp(env, { clock: () => now });
   });
 
   afterAll(async () => {
@@ -186,7 +188,7 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
   });
 
   it('fires each run once and sends each message once with two instances sharing the work', async () => {
-    const second = await startApp({ ...env, TELEGRAM_POLLING: false }, { clock: () => now, manualBroadcast: true });
+    const second = await startApp({ ...env, TELEGRAM_POLLING: false }, { clock: () => now });
     try {
       const ids = await seedTelegramSubscribers(app.database.models, 6500, 40, 'q3-p11', ['drugs']);
       now = new Date('2026-12-02T03:00:00Z');

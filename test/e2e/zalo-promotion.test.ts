@@ -14,8 +14,8 @@ describe('campaigns to Zalo followers outside the 7-day window, as promotion mes
     zalo = new FakeZaloServer();
     await zalo.start();
     now = new Date('2026-12-01T03:00:00Z'); // 10:00 in Vietnam
-    env = testEnv('zalo-promotion', { ...zalo.serviceEnv(), ZALO_PROMOTION: 'true' });
-    app = await startApp(env, { clock: () => now, manualBroadcast: true });
+    env = testEnv('zalo-promotion', { ...zalo.serviceEnv(), ZALO_PROMOTION: 'true', BROADCAST_WORKER: 'false' });
+    app = await startApp(env, { clock: () => now });
   });
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { Audience } from '../../src/domain/campaigns/audience';
-import { BroadcastDispatcher, type BroadcastPorts } from '../../src/domain/campaigns/broadcast-dispatcher';
+import { BroadcastDispatcher } from '../../src/domain/campaigns/broadcast-dispatcher';
+import type { BroadcastPorts } from '../../src/domain/campaigns/broadcast-ports';
 import { CampaignScheduler } from '../../src/domain/campaigns/campaign-scheduler';
 import { ResidentService } from '../../src/domain/residents/resident-service';
 import { dispatcherModels } from '../../src/services';

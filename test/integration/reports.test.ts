@@ -1,8 +1,8 @@
 import { buildDeskCard } from '../../src/conversation/presenters/desk-card';
 import { randomReceiptCode } from '../../src/domain/reports/receipt-code';
-import type { ReportDoc } from '../../src/storage/models/report.model';
 import { openServices } from '../support/services';
 import { tipSubmission } from '../support/tip-submission';
+import type { ReportDoc } from '../../src/core/report';
 
 type Services = Awaited<ReturnType<typeof openServices>>;
 

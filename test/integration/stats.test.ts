@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import type { BroadcastOutcomeDoc, BroadcastStatus, CampaignDoc, CampaignRunDoc } from '../../src/storage/models/campaign.model';
+import type { CampaignDoc } from '../../src/storage/models/campaign.model';
 import { CHART, GROUP_COLOURS } from '../../src/conversation/presenters/stats/stats-chart';
 import { StatsScopes } from '../../src/domain/stats/stats-scope';
 import { statsTables } from '../../src/conversation/presenters/stats/stats-tables';
@@ -10,6 +10,8 @@ import { openServices } from '../support/services';
 import { seedReport } from '../support/seed-reports';
 import { parseCsv } from '../support/csv';
 import type { OutboundMessage } from '../../src/core/chat';
+import type { BroadcastOutcomeDoc, BroadcastStatus } from '../../src/storage/models/broadcast-outcome.model';
+import type { CampaignRunDoc } from '../../src/storage/models/campaign-run.model';
 
 const AFTER_NOVEMBER = '2026-12-01T20:00:00Z';
 const hoursBetween = (from: string, to: string) => (new Date(to).getTime() - new Date(from).getTime()) / 3_600_000;

@@ -1,4 +1,4 @@
-import { scheduleCampaignTicks } from '../../src/domain/campaigns/campaign-ticks';
+import { SCHEDULES, startJobs } from '../../src/jobs';
 import { fireTimes } from '../../src/domain/campaigns/schedule';
 import type { CampaignDoc } from '../../src/storage/models/campaign.model';
 import { parseVietnamDateTime } from '../../src/shared/vietnam-time';
@@ -21,12 +21,12 @@ describe('campaign ticks on a fake clock', () => {
     const fired: string[] = [];
     const rounds: string[] = [];
     let last = new Date();
-    const task = scheduleCampaignTicks(async () => {
+    const task = startJobs([{ name: 'campaign-scheduler', schedule: SCHEDULES.campaignScheduler, run: async () => {
       const now = new Date();
       rounds.push(now.toISOString());
       for (const [name, campaign] of [['weekly', weekly], ['once', once]] as const) for (const at of fireTimes(campaign, last, now)) fired.push(`${name} ${at.toISOString()}`);
       last = now;
-    });
+    } }]);
     try {
       await jest.advanceTimersByTimeAsync(2 * 60_000);
       expect(fired).toEqual([]);

@@ -17,7 +17,7 @@ export function startZalo(
   const { models, cipher, clock } = deps;
   const tokens = new ZaloTokens(
     models.zaloTokens,
-    models.deliveryClaims,
+    models.leases,
     cipher,
     { oauthBase: env.ZALO_OAUTH_BASE, appId: env.ZALO_APP_ID, appSecret: env.ZALO_APP_SECRET, bootstrap: { accessToken: env.ZALO_ACCESS_TOKEN, refreshToken: env.ZALO_REFRESH_TOKEN } },
     clock,

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import { moduleLogger } from '../../shared/logger';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { ZaloContactDoc, ZaloHeldMessageDoc } from '../../storage/models/zalo.model';
 import type { Channel } from '../channel';
 import type { ZaloClient } from './zalo-client';
 import { ZaloApiError } from './zalo-errors';
 import { renderForZalo, renderZaloPromotion } from './zalo-render';
 import type { OutboundAttachment, OutboundMessage } from '../../core/chat';
 import type { SendFailure } from '../../core/send-failure';
+import type { ZaloContactDoc } from '../../storage/models/zalo-contact.model';
+import type { ZaloHeldMessageDoc } from '../../storage/models/zalo-held-message.model';
 
 const log = moduleLogger('zalo');
 /** Zalo delivers consultation messages only within 7 days of the user's last message. */

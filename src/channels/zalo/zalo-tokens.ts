@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Model } from 'mongoose';
-import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { DeliveryClaimDoc } from '../../storage/models/desk-delivery.model';
-import type { ZaloTokenDoc } from '../../storage/models/zalo.model';
+import { claimWithLease, insertOnce } from '../../storage/claims';
+import type { LeaseDoc } from '../../storage/models/lease.model';
 import { ZaloAuthError } from './zalo-errors';
+import type { ZaloTokenDoc } from '../../storage/models/zalo-token.model';
 
 const log = moduleLogger('zalo-tokens');
 const DOC_ID = 'oa';
@@ -13,6 +13,8 @@ const DOC_ID = 'oa';
 const EARLY_MS = 10 * 60_000;
 /** How long an instance that lost the refresh lock waits for the winner's new pair. */
 const WAIT_FOR_OTHER_MS = 15_000;
+/** How long a refresh may hold its lock: a process that stopped mid-exchange frees it after this. */
+const REFRESH_LEASE_MS = 2 * 60_000;
 
 export interface ZaloOauthConfig {
   oauthBase: string;
@@ -25,13 +27,13 @@ export interface ZaloOauthConfig {
 /**
  * The OA's access token, refreshed before it expires. Zalo's refresh token
  * is single use, so across every instance only one refresh runs per refresh
- * token (a unique-insert lock named after it), and the new pair is saved
+ * token (a leased lock named after it), and the new pair is saved
  * before anyone uses it; the others wait for it.
  */
 export class ZaloTokens {
   constructor(
     private readonly tokens: Model<ZaloTokenDoc>,
-    private readonly locks: Model<DeliveryClaimDoc>,
+    private readonly locks: Model<LeaseDoc>,
     private readonly cipher: PiiCipher,
     private readonly config: ZaloOauthConfig,
     private readonly clock: () => Date = () => new Date(),
@@ -54,10 +56,10 @@ export class ZaloTokens {
     if (access && access !== staleAccessToken) return access;
     const refreshToken = this.cipher.decrypt(doc.refreshTokenEnc);
     const lockId = `zalo-refresh:${createHash('sha256').update(refreshToken).digest('hex').slice(0, 32)}`;
-    try {
-      await this.locks.create({ _id: lockId, claimedAt: this.clock() });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+    // Leased: a process that stops mid-exchange frees the refresh for another after REFRESH_LEASE_MS.
+    const now = this.clock();
+    const expiresAt = new Date(now.getTime() + REFRESH_LEASE_MS);
+    if (!(await claimWithLease(this.locks, { _id: lockId, expiresAt }, { expired: { expiresAt: { $lte: now } }, takeOver: { $set: { expiresAt } } }))) {
       return this.waitForNewPair(refreshToken);
     }
     let pair: Awaited<ReturnType<ZaloTokens['exchange']>>;
@@ -68,11 +70,11 @@ export class ZaloTokens {
       await this.locks.deleteOne({ _id: lockId });
       throw error;
     }
-    const now = this.clock();
+    const savedAt = this.clock();
     // Saved before use: the old refresh token is spent from this moment.
     await this.tokens.updateOne(
       { _id: DOC_ID },
-      { $set: { accessTokenEnc: this.cipher.encrypt(pair.accessToken), refreshTokenEnc: this.cipher.encrypt(pair.refreshToken), expiresAt: new Date(now.getTime() + pair.expiresInS * 1000), updatedAt: now } },
+      { $set: { accessTokenEnc: this.cipher.encrypt(pair.accessToken), refreshTokenEnc: this.cipher.encrypt(pair.refreshToken), expiresAt: new Date(savedAt.getTime() + pair.expiresInS * 1000), updatedAt: savedAt } },
     );
     log.info({ expiresInS: pair.expiresInS }, 'Zalo access token refreshed');
     return pair.accessToken;
@@ -84,18 +86,14 @@ export class ZaloTokens {
     const { accessToken, refreshToken } = this.config.bootstrap;
     if (!refreshToken) throw new ZaloAuthError('No Zalo tokens stored and ZALO_REFRESH_TOKEN is not set');
     const now = this.clock();
-    try {
-      await this.tokens.create({
-        _id: DOC_ID,
-        accessTokenEnc: accessToken ? this.cipher.encrypt(accessToken) : null,
-        refreshTokenEnc: this.cipher.encrypt(refreshToken),
-        // A bootstrap access token's age is unknown: trust it for an hour at most.
-        expiresAt: new Date(now.getTime() + (accessToken ? 60 * 60_000 : 0)),
-        updatedAt: now,
-      });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+    await insertOnce(this.tokens, {
+      _id: DOC_ID,
+      accessTokenEnc: accessToken ? this.cipher.encrypt(accessToken) : null,
+      refreshTokenEnc: this.cipher.encrypt(refreshToken),
+      // A bootstrap access token's age is unknown: trust it for an hour at most.
+      expiresAt: new Date(now.getTime() + (accessToken ? 60 * 60_000 : 0)),
+      updatedAt: now,
+    });
     return (await this.tokens.findOne({ _id: DOC_ID }).lean()) as ZaloTokenDoc;
   }
 

@@ -2,13 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Model } from 'mongoose';
 import type { InboundPipeline } from '../../conversation/inbound-pipeline';
-import { isDuplicateKeyError } from '../../shared/errors';
+import { insertOnce } from '../../storage/claims';
 import { moduleLogger } from '../../shared/logger';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { ZaloEventDoc } from '../../storage/models/zalo.model';
 import type { ZaloChannel } from './zalo-channel';
 import { toInboundEvent, zaloEventKey, zaloEventSchema, type ZaloEvent } from './zalo-inbound';
 import { parseZaloJson } from './zalo-json';
+import type { ZaloEventDoc } from '../../storage/models/zalo-event.model';
 
 const log = moduleLogger('zalo-webhook');
 /** A recorded event not handled after this long (its process stopped) is handled by the recovery round. */
@@ -106,13 +106,7 @@ export class ZaloWebhook {
 
   /** True when this is the first time the event is recorded (a retried one is already there). */
   private async record(key: string, raw: Buffer): Promise<boolean> {
-    try {
-      await this.events.create({ _id: key, bodyEnc: this.cipher.encrypt(raw.toString('utf8')), status: 'pending', receivedAt: this.clock() });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    return insertOnce(this.events, { _id: key, bodyEnc: this.cipher.encrypt(raw.toString('utf8')), status: 'pending', receivedAt: this.clock() });
   }
 
   private async handle(key: string, event: ZaloEvent): Promise<void> {

@@ -1,10 +1,9 @@
-import type { CampaignCommandResult, RunFigures } from '../../domain/campaigns/campaign-service';
+import type { CampaignCommandResult, CampaignSummary, RunFigures } from '../../domain/campaigns/campaign-service';
 import type { Translate } from '../../i18n';
 import { formatVietnamTime } from '../../shared/vietnam-time';
-import type { CampaignDoc } from '../../storage/models/campaign.model';
 
 /** /chiendich ds: the campaigns, newest first. */
-export function campaignListText(t: Translate, campaigns: CampaignDoc[]): string {
+export function campaignListText(t: Translate, campaigns: CampaignSummary[]): string {
   if (campaigns.length === 0) return t('campaign.none');
   return [t('campaign.list_title'), ...campaigns.map((c) => t('campaign.list_line', { id: c._id, topic: t(`campaign_topic.${c.topic}`), status: t(`campaign.status.${c.status}`) }))].join('\n');
 }

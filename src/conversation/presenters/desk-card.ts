@@ -2,11 +2,11 @@ import type { Catalog } from '../../config/catalog';
 import type { UnitDirectory } from '../../config/units';
 import type { Translate } from '../../i18n';
 import { formatVietnamTime } from '../../shared/vietnam-time';
-import type { ReportDoc } from '../../storage/models/report.model';
 import type { EvidenceStore } from '../../domain/evidence/evidence-store';
 import type { CardOptions } from '../../domain/desks/card-options';
 import { triageButtons, triageStatusLine } from './triage-buttons';
 import type { OutboundMessage } from '../../core/chat';
+import type { ReportDoc } from '../../core/report';
 
 /**
  * The message an officer desk receives for a tip. Built only from the report

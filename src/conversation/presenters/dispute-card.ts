@@ -2,13 +2,13 @@ import type { Catalog } from '../../config/catalog';
 import type { UnitDirectory } from '../../config/units';
 import type { Translate } from '../../i18n';
 import { formatVietnamTime } from '../../shared/vietnam-time';
-import type { ReportDoc } from '../../storage/models/report.model';
 import type { CardMenu, CardOptions } from '../../domain/desks/card-options';
 import type { MediationAction } from '../../domain/mediation/mediation-actions';
 import { triageButtons } from './triage-buttons';
 import { deskPayload } from '../../core/payloads';
 import type { Button, OutboundMessage } from '../../core/chat';
 import type { DisputeParties } from '../../core/report';
+import type { ReportDoc } from '../../core/report';
 
 /**
  * The card a mediation team's desk receives for a dispute. Mediation is never

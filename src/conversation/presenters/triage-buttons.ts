@@ -1,10 +1,10 @@
 import type { Translate } from '../../i18n';
-import { type ReportDoc } from '../../storage/models/report.model';
 import { deskPayload } from '../../core/payloads';
 import type { Button } from '../../core/chat';
 import { OUTCOMES } from '../../core/report';
 import type { CardMenu } from '../../domain/desks/card-options';
 import type { DeskButtonAction } from '../../domain/triage/triage-actions';
+import type { ReportDoc } from '../../core/report';
 
 /**
  * The buttons a card shows for the tip's current state: none once it is

@@ -1,9 +1,10 @@
 import type { Model } from 'mongoose';
-import { isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { BroadcastGroupDoc, SubscriptionDoc } from '../../storage/models/campaign.model';
 import type { ResidentService } from '../residents/resident-service';
 import type { ChatAddress } from '../../core/chat';
+import { insertOrUpdate } from '../../storage/claims';
+import type { BroadcastGroupDoc } from '../../storage/models/broadcast-group.model';
+import type { SubscriptionDoc } from '../../storage/models/subscription.model';
 
 export type Recipient = { kind: 'resident' | 'group'; key: string };
 
@@ -23,12 +24,7 @@ export class Audience {
     const address = await this.residents.address(residentKey);
     if (!address) throw new Error('Only a resident who consented can subscribe');
     const addressEnc = this.cipher.encrypt(JSON.stringify(address));
-    try {
-      await this.models.subscriptions.create({ _id: residentKey, addressEnc, wardId, topics, createdAt: now });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      await this.models.subscriptions.updateOne({ _id: residentKey }, { $set: { addressEnc, wardId, topics } });
-    }
+    await insertOrUpdate(this.models.subscriptions, { _id: residentKey, addressEnc, wardId, topics, createdAt: now }, { $set: { addressEnc, wardId, topics } });
   }
 
   /** Stops everything at once; true when there was a subscription. */
@@ -42,12 +38,7 @@ export class Audience {
 
   async registerGroup(groupKey: string, address: ChatAddress, wardId: string, adminId: string, now: Date): Promise<void> {
     const doc = { addressEnc: this.cipher.encrypt(JSON.stringify(address)), wardId, registeredBy: adminId, registeredAt: now };
-    try {
-      await this.models.groups.create({ _id: groupKey, ...doc });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      await this.models.groups.updateOne({ _id: groupKey }, { $set: doc });
-    }
+    await insertOrUpdate(this.models.groups, { _id: groupKey, ...doc }, { $set: doc });
   }
 
   async unregisterGroup(groupKey: string): Promise<boolean> {

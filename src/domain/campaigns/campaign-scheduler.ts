@@ -1,8 +1,13 @@
 import type { Model } from 'mongoose';
-import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
-import type { BroadcastDeliveryDoc, BroadcastGroupDoc, CampaignDoc, CampaignMarkDoc, CampaignRunDoc, SubscriptionDoc } from '../../storage/models/campaign.model';
+import type { CampaignDoc } from '../../storage/models/campaign.model';
 import { fireTimes } from './schedule';
+import { insertManyOnce, insertOnce, upsertById } from '../../storage/claims';
+import type { BroadcastDeliveryDoc } from '../../storage/models/broadcast-delivery.model';
+import type { BroadcastGroupDoc } from '../../storage/models/broadcast-group.model';
+import type { CampaignMarkDoc } from '../../storage/models/campaign-mark.model';
+import type { CampaignRunDoc } from '../../storage/models/campaign-run.model';
+import type { SubscriptionDoc } from '../../storage/models/subscription.model';
 
 const log = moduleLogger('campaigns');
 const INSERT_BATCH = 500;
@@ -63,24 +68,11 @@ export class CampaignScheduler {
 
   /** Progress in its own document: the campaign's is written only by its admins (FerretDB v1 rewrites a whole document per update). */
   private async mark(campaign: CampaignDoc, now: Date): Promise<void> {
-    const mark = { $set: { from: campaign.scheduledThrough, through: now } };
-    try {
-      await this.models.marks.updateOne({ _id: campaign._id }, mark, { upsert: true });
-    } catch (error) {
-      // Two instances created the same mark at once: it is there now.
-      if (!isDuplicateKeyError(error)) throw error;
-      await this.models.marks.updateOne({ _id: campaign._id }, mark);
-    }
+    await upsertById(this.models.marks, campaign._id, { $set: { from: campaign.scheduledThrough, through: now } });
   }
 
   private async createRun(runId: string, campaignId: string, fireAt: Date, now: Date): Promise<boolean> {
-    try {
-      await this.models.runs.create({ _id: runId, campaignId, fireAt, status: 'materializing', recipients: 0, doneThrough: null, createdAt: now });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    return insertOnce(this.models.runs, { _id: runId, campaignId, fireAt, status: 'materializing', recipients: 0, doneThrough: null, createdAt: now });
   }
 
   /** Writes the run's deliveries (idempotent), then hands the run to the dispatcher. */
@@ -107,15 +99,8 @@ export class CampaignScheduler {
     let batch: BroadcastDeliveryDoc[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
-      try {
-        // lean: no per-document casting or validation, for audiences of 100,000.
-        await this.models.deliveries.insertMany(batch, { ordered: false, lean: true });
-      } catch (error) {
-        // Already there from an earlier attempt at this run: fine, that is what the unique ids are for.
-        const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-        const codes = Array.isArray(writeErrors) ? writeErrors.map((e) => e.code) : [writeErrors?.code];
-        if (!isDuplicateKeyError(error) && !codes.every((c) => c === 11000)) throw error;
-      }
+      // Already there from an earlier attempt at this run: fine, that is what the unique ids are for.
+      await insertManyOnce(this.models.deliveries, batch);
       batch = [];
     };
     for await (const doc of cursor) {

@@ -1,17 +1,22 @@
 import { randomInt } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
-import { isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { BroadcastOutcomeDoc, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
+import type { CampaignDoc } from '../../storage/models/campaign.model';
 import { RECEIPT_ALPHABET } from '../reports/receipt-code';
 import type { Audience } from './audience';
 import type { ChatAddress } from '../../core/chat';
+import { insertOnce } from '../../storage/claims';
+import type { BroadcastOutcomeDoc } from '../../storage/models/broadcast-outcome.model';
+import type { CampaignRunDoc } from '../../storage/models/campaign-run.model';
 
 export type CampaignRole = { kind: 'unit_admin' } | { kind: 'group_admin' } | { kind: 'none' };
 /** Why a campaign cannot be edited now, or the campaign to edit. */
 export type Editable = { kind: 'ok'; campaign: CampaignDoc } | { kind: 'not_found' } | { kind: 'over' } | { kind: 'sending' };
 export type CampaignDraft = Pick<CampaignDoc, 'topic' | 'messages' | 'audience' | 'schedule' | 'quiet'>;
+/** A campaign as a list shows it. */
+export type CampaignSummary = Pick<CampaignDoc, '_id' | 'topic' | 'status'>;
+
 /** One run of a campaign and where its deliveries stand. */
 export interface RunFigures {
   fireAt: Date;
@@ -30,7 +35,7 @@ export type CampaignCommandResult =
   | { kind: 'usage' }
   | { kind: 'already_over'; id: string }
   | { kind: 'status_changed'; id: string; status: 'paused' | 'active' | 'cancelled' }
-  | { kind: 'figures'; campaign: CampaignDoc; runs: RunFigures[] };
+  | { kind: 'figures'; campaign: CampaignSummary; runs: RunFigures[] };
 
 const STATUS_CHANGES = { tamdung: 'paused', pause: 'paused', tieptuc: 'active', resume: 'active', huy: 'cancelled', cancel: 'cancelled' } as const;
 
@@ -63,21 +68,17 @@ export class CampaignService {
   async create(draft: CampaignDraft, author: { userId: string; address: ChatAddress }, now: Date): Promise<string> {
     for (let attempt = 0; attempt < 8; attempt += 1) {
       const id = `CD-${Array.from({ length: 5 }, () => RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)]).join('')}`;
-      try {
-        await this.models.campaigns.create({
-          _id: id,
-          ...draft,
-          status: 'active',
-          authorId: author.userId,
-          authorAddressEnc: this.cipher.encrypt(JSON.stringify(author.address)),
-          unitId: this.units.units.find((u) => u.adminTelegramIds.includes(author.userId))?.id ?? null,
-          scheduledThrough: scheduledFrom(draft.schedule, now),
-          createdAt: now,
-        });
-        return id;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
+      const made = await insertOnce(this.models.campaigns, {
+        _id: id,
+        ...draft,
+        status: 'active',
+        authorId: author.userId,
+        authorAddressEnc: this.cipher.encrypt(JSON.stringify(author.address)),
+        unitId: this.units.units.find((u) => u.adminTelegramIds.includes(author.userId))?.id ?? null,
+        scheduledThrough: scheduledFrom(draft.schedule, now),
+        createdAt: now,
+      });
+      if (made) return id;
     }
     throw new Error('No free campaign id');
   }
@@ -104,9 +105,9 @@ export class CampaignService {
   }
 
   /** /chiendich ds: the author's campaigns (all of them for a unit admin), newest first. */
-  async list(userId: string, role: CampaignRole): Promise<CampaignDoc[]> {
+  async list(userId: string, role: CampaignRole): Promise<CampaignSummary[]> {
     const filter = role.kind === 'unit_admin' ? {} : { authorId: userId };
-    return this.models.campaigns.find(filter).sort({ createdAt: -1 }).limit(20).lean();
+    return this.models.campaigns.find(filter, { _id: 1, topic: 1, status: 1 }).sort({ createdAt: -1 }).limit(20).lean();
   }
 
   /**

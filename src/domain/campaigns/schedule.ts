@@ -75,6 +75,9 @@ function minuteOfDay(date: Date): number {
   return f.hour * 60 + f.minute;
 }
 
+/** Zalo's rule for OA messages: none at night, 22:00–06:00 Vietnam time. */
+export const ZALO_NIGHT = { startMin: 22 * 60, endMin: 6 * 60 };
+
 /** True when `date` falls in the quiet hours (which may run past midnight, as 21:00–07:00 does). */
 export function inQuietHours(quiet: CampaignDoc['quiet'], date: Date): boolean {
   if (!quiet) return false;

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
-import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
-import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
+import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { ReminderDoc } from '../../storage/models/reminder.model';
-import type { ReportDoc } from '../../storage/models/report.model';
 import type { DeskService } from '../desks/desk-service';
 import type { CaseThreads } from '../desks/case-threads';
 import type { ReminderKind } from '../desks/desk-notice';
 import { parseReceiptCode } from '../reports/receipt-code';
 import { withReportVersion } from '../reports/report-version';
 import type { ChatAddress } from '../../core/chat';
+import type { ReportDoc } from '../../core/report';
+import { insertOnce } from '../../storage/claims';
+import type { ReportActionDoc } from '../../storage/models/report-action.model';
 
 const log = moduleLogger('deadlines');
 const HOUR_MS = 3_600_000;
@@ -125,13 +126,7 @@ export class DeadlineService {
   }
 
   private async claim(due: Due, now: Date): Promise<boolean> {
-    try {
-      await this.models.reminders.create({ _id: `${due.report._id}:${due.kind}:${due.dueAt.getTime()}`, reportId: due.report._id, sentAt: now });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    return insertOnce(this.models.reminders, { _id: `${due.report._id}:${due.kind}:${due.dueAt.getTime()}`, reportId: due.report._id, sentAt: now });
   }
 
   private async sendReminder(due: Due, now: Date): Promise<void> {

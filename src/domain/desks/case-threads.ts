@@ -1,9 +1,9 @@
 import type { Model } from 'mongoose';
 import type { ChatAddress } from '../../core/chat';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
-import type { ReportDoc } from '../../storage/models/report.model';
 import type { CaseThread, DeskNotice } from './desk-notice';
 import { DeskService } from './desk-service';
+import type { ReportDoc } from '../../core/report';
 
 /** Says a notice to one desk chat (rendered by a presenter, sent by the channels). */
 export type TellDesk = (address: ChatAddress, thread: CaseThread, notice: DeskNotice) => Promise<void>;

@@ -1,11 +1,12 @@
 import type { Model } from 'mongoose';
-import { isDuplicateKeyError } from '../../shared/errors';
 import { claimAttempt, retryDelayMs } from '../../storage/attempt-claim';
 import { moduleLogger } from '../../shared/logger';
-import type { DeliveryClaimDoc, DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
-import type { ReportDoc } from '../../storage/models/report.model';
+import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import { DeskService } from './desk-service';
 import type { ChatAddress, OutboundMessage } from '../../core/chat';
+import type { ReportDoc } from '../../core/report';
+import { insertOnce } from '../../storage/claims';
+import type { DeliveryClaimDoc } from '../../storage/models/delivery-claim.model';
 
 const log = moduleLogger('desk-delivery');
 
@@ -95,22 +96,18 @@ export class DeskDeliveryWorker {
     const now = this.clock();
     for (const report of undelivered) {
       for (const desk of await this.desks.forUnits(report.unitIds)) {
-        try {
-          await this.models.deliveries.create({
-            _id: `${report._id}:${desk._id}`,
-            reportId: report._id,
-            deskId: desk._id,
-            status: 'pending',
-            attempts: 0,
-            nextAttemptAt: now,
-            lastError: null,
-            sentAt: null,
-            messageRef: null,
-            createdAt: now,
-          });
-        } catch (error) {
-          if (!isDuplicateKeyError(error)) throw error;
-        }
+        await insertOnce(this.models.deliveries, {
+          _id: `${report._id}:${desk._id}`,
+          reportId: report._id,
+          deskId: desk._id,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: now,
+          lastError: null,
+          sentAt: null,
+          messageRef: null,
+          createdAt: now,
+        });
       }
     }
   }

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Unit, UnitDirectory } from '../../config/units';
-import { isDuplicateKeyError } from '../../shared/errors';
 import { sameSecret } from '../../shared/secrets';
 import type { DeskDoc } from '../../storage/models/desk.model';
 import type { ChatAddress } from '../../core/chat';
+import { insertOnce } from '../../storage/claims';
 
 export type DeskRegistration =
   | { result: 'registered' | 'already_registered'; unit: Unit }
@@ -36,14 +36,10 @@ export class DeskService {
   async register(address: ChatAddress, code: string, title: string | null, now: Date): Promise<DeskRegistration> {
     const unit = this.unitForCode(code);
     if (!unit) return { result: 'wrong_code' };
-    try {
-      await this.desks.create({ _id: `${address.channel}:${address.chatId}`, channel: address.channel, chatId: address.chatId, unitId: unit.id, topics: {}, title, registeredAt: now });
-      return { result: 'registered', unit };
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const existing = await this.find(address);
-      return { result: 'already_registered', unit: this.units.byId(existing?.unitId ?? '') ?? unit };
-    }
+    const desk = { _id: `${address.channel}:${address.chatId}`, channel: address.channel, chatId: address.chatId, unitId: unit.id, topics: {}, title, registeredAt: now };
+    if (await insertOnce(this.desks, desk)) return { result: 'registered', unit };
+    const existing = await this.find(address);
+    return { result: 'already_registered', unit: this.units.byId(existing?.unitId ?? '') ?? unit };
   }
 
   async find(address: ChatAddress): Promise<DeskDoc | null> {

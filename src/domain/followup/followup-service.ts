@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
-import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
+import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { ReportMessageDoc } from '../../storage/models/report-message.model';
-import type { ReportDoc } from '../../storage/models/report.model';
 import type { CaseThreads } from '../desks/case-threads';
 import type { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
@@ -12,6 +11,8 @@ import type { ResidentService } from '../residents/resident-service';
 import type { ChatAddress } from '../../core/chat';
 import type { EvidenceRecord } from '../../core/report';
 import type { TellReporter } from './reporter-notice';
+import type { ReportDoc } from '../../core/report';
+import type { ReportActionDoc } from '../../storage/models/report-action.model';
 
 export type RelayResult = 'sent' | 'queued' | 'not_a_desk' | 'unknown_report' | 'not_your_unit' | 'reporter_gone';
 export type AdditionResult = 'sent' | 'not_found' | 'not_yours';

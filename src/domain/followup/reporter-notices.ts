@@ -3,10 +3,10 @@ import type { Model } from 'mongoose';
 import { moduleLogger } from '../../shared/logger';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import { claimAttempt, retryDelayMs } from '../../storage/attempt-claim';
-import type { DeliveryClaimDoc } from '../../storage/models/desk-delivery.model';
 import type { ReporterNoticeDoc } from '../../storage/models/reporter-notice.model';
 import type { ResidentService } from '../residents/resident-service';
 import type { ChatAddress, OutboundMessage } from '../../core/chat';
+import type { DeliveryClaimDoc } from '../../storage/models/delivery-claim.model';
 
 const log = moduleLogger('reporter-notices');
 

@@ -4,11 +4,11 @@ import type { Catalog } from '../../config/catalog';
 import type { UnitDirectory } from '../../config/units';
 import { AppError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { ReportDoc } from '../../storage/models/report.model';
 import { fileReport } from '../reports/file-report';
 import { randomReceiptCode, type ReceiptGenerator } from '../reports/receipt-code';
 import type { Coverage } from '../units/unit-admin-service';
 import type { DisputeParties, PartyAgreement } from '../../core/report';
+import type { ReportDoc } from '../../core/report';
 
 export interface DisputeSubmission {
   submissionKey: string;

@@ -5,10 +5,10 @@ import { isMediation, type Unit, type UnitDirectory } from '../../config/units';
 import { parsePeriod, type Period } from '../../shared/vietnam-period';
 import { vietnamDate } from '../../shared/vietnam-time';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
-import type { ReportDoc } from '../../storage/models/report.model';
 import type { DeskService } from '../desks/desk-service';
 import type { ChatAddress } from '../../core/chat';
 import type { DisputeParties, ReportStatus } from '../../core/report';
+import type { ReportDoc } from '../../core/report';
 
 const MAX_ROWS = 5000;
 

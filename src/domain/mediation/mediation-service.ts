@@ -3,9 +3,9 @@ import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
 import { foldVietnamese } from '../../shared/text';
 import { parseVietnamDateTime } from '../../shared/vietnam-time';
-import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
+import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
-import type { ReportDoc } from '../../storage/models/report.model';
+import { LOST, untilWon } from '../../shared/conflict-retry';
 import { parseReceiptCode } from '../reports/receipt-code';
 import { claimReportVersion } from '../reports/report-version';
 import type { Actor, TriageService } from '../triage/triage-service';
@@ -14,6 +14,8 @@ import type { DisputeIntake } from './dispute-intake';
 import type { OutboundMessage } from '../../core/chat';
 import type { DeskRefusal } from '../triage/triage-result';
 import type { MediationStep, TellReporter } from '../followup/reporter-notice';
+import type { ReportDoc } from '../../core/report';
+import type { ReportActionDoc } from '../../storage/models/report-action.model';
 
 /** A change to a mediation case, from its desk card or the question a button opened. */
 export type MediationChange =
@@ -102,16 +104,16 @@ export class MediationService {
     if ('refusal' in allowed) return refused({ why: allowed.refusal });
     const { desk } = allowed;
     const now = this.clock();
-    let plan: Plan | null = null;
     // Checked on the latest version, then that version is claimed: a refused change claims nothing.
-    for (let attempt = 0; attempt < 5 && !plan; attempt += 1) {
+    const plan = await untilWon(async (): Promise<Plan | MediationResult | typeof LOST> => {
       const report = await this.models.reports.findOne({ _id: reportId }).lean();
       if (!report) return refused({ why: 'unknown_report' });
       const planned = this.plan(report, desk.unitId, change, now);
       if ('refusal' in planned) return refused(planned.refusal);
-      if (await claimReportVersion(this.models.actions, report, actor.name ?? actor.userId, now)) plan = planned;
-    }
-    if (!plan) return refused({ why: 'changed_meanwhile' });
+      return (await claimReportVersion(this.models.actions, report, actor.name ?? actor.userId, now)) ? planned : LOST;
+    });
+    if (plan === LOST) return refused({ why: 'changed_meanwhile' });
+    if ('kind' in plan) return plan;
 
     const { report, set, status, pushes, told } = plan;
     await this.models.reports.updateOne(

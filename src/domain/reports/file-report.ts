@@ -1,7 +1,8 @@
 import type { Model } from 'mongoose';
-import { AppError, isDuplicateKeyError } from '../../shared/errors';
-import type { ReportDoc } from '../../storage/models/report.model';
+import { AppError } from '../../shared/errors';
 import type { ReceiptGenerator, ReceiptPrefix } from './receipt-code';
+import type { ReportDoc } from '../../core/report';
+import { insertOnce } from '../../storage/claims';
 
 const MAX_CODE_ATTEMPTS = 8;
 
@@ -21,15 +22,10 @@ export async function fileReport(
   if (existing) return { id: existing._id, code: existing.code };
   for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt += 1) {
     const code = nextCode(prefix);
-    try {
-      await reports.create({ ...doc, code });
-      return { id: doc._id, code };
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const again = await reports.findOne({ submissionKey: doc.submissionKey }, { code: 1 }).lean();
-      if (again) return { id: again._id, code: again.code };
-      // The code was taken by another report: draw another.
-    }
+    if (await insertOnce(reports, { ...doc, code })) return { id: doc._id, code };
+    const again = await reports.findOne({ submissionKey: doc.submissionKey }, { code: 1 }).lean();
+    if (again) return { id: again._id, code: again.code };
+    // The code was taken by another report: draw another.
   }
   throw new AppError('receipt_exhausted', `No free receipt code after ${MAX_CODE_ATTEMPTS} attempts`);
 }

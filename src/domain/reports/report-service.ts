@@ -5,11 +5,11 @@ import type { UnitDirectory } from '../../config/units';
 import type { Coverage } from '../units/unit-admin-service';
 import { AppError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { ReportDoc } from '../../storage/models/report.model';
 import { fileReport } from './file-report';
 import { type ReceiptGenerator, parseReceiptCode, randomReceiptCode } from './receipt-code';
 import { extractSuspectIdentifiers, type SuspectIdentifier } from './suspect-identifiers';
 import type { EvidenceRecord, HistoryStatus, ReportStatus } from '../../core/report';
+import type { ReportDoc } from '../../core/report';
 
 export interface TipSubmission {
   /** Unique per draft: submitting the same draft twice returns the first report. */

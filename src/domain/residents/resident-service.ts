@@ -1,11 +1,11 @@
 import type { Model } from 'mongoose';
-import { isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { ReportDoc } from '../../storage/models/report.model';
 import type { ResidentDoc } from '../../storage/models/resident.model';
 import type { ChatAddress } from '../../core/chat';
 import type { Language } from '../../core/language';
 import type { DisputeParties } from '../../core/report';
+import type { ReportDoc } from '../../core/report';
+import { insertOrUpdate } from '../../storage/claims';
 
 /** Bump when the privacy notice changes materially; residents are then asked again. */
 export const CONSENT_VERSION = 1;
@@ -42,12 +42,7 @@ export class ResidentService {
       consentVersion: CONSENT_VERSION,
       lang,
     };
-    try {
-      await this.residents.create({ _id: key, ...fields, createdAt: now });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      await this.residents.updateOne({ _id: key }, { $set: fields });
-    }
+    await insertOrUpdate(this.residents, { _id: key, ...fields, createdAt: now }, { $set: fields });
   }
 
   async setLanguage(key: string, lang: Language): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
 import { moduleLogger } from '../../shared/logger';
-import type { ReportDoc } from '../../storage/models/report.model';
+import type { ReportDoc } from '../../core/report';
 
 const log = moduleLogger('retention');
 

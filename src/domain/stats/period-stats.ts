@@ -1,7 +1,7 @@
-import type { BroadcastStatus } from '../../storage/models/campaign.model';
 import type { NamedPeriod, Period } from '../../shared/vietnam-period';
 import type { ReportFigures } from './report-tally';
 import type { StatsScope } from './stats-scope';
+import type { BroadcastStatus } from '../../storage/models/broadcast-outcome.model';
 
 export const DELIVERY_STATUSES: readonly (BroadcastStatus | 'pending')[] = ['sent', 'failed', 'blocked', 'skipped', 'in_doubt', 'pending'];
 

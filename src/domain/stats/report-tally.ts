@@ -1,7 +1,7 @@
-import { type ReportDoc } from '../../storage/models/report.model';
 import { startOfVietnamWeek, type Period } from '../../shared/vietnam-period';
 import type { ChannelName } from '../../core/chat';
 import { OUTCOMES, type Outcome } from '../../core/report';
+import type { ReportDoc } from '../../core/report';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;

@@ -3,14 +3,16 @@ import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
 import { parseStatsPeriod, type NamedPeriod, type Period } from '../../shared/vietnam-period';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
-import type { BroadcastOutcomeDoc, BroadcastStatus, CampaignDoc, CampaignRunDoc } from '../../storage/models/campaign.model';
-import type { ReportDoc } from '../../storage/models/report.model';
+import type { CampaignDoc } from '../../storage/models/campaign.model';
 import type { StatsSnapshotDoc } from '../../storage/models/stats-snapshot.model';
-import { isDuplicateKeyError } from '../../shared/errors';
 import { ReportTally, type ReportFigures, type TallySource } from './report-tally';
 import { DELIVERY_STATUSES, type CampaignFigures, type PeriodStats } from './period-stats';
 import type { StatsScope, StatsScopes } from './stats-scope';
 import type { ChatAddress } from '../../core/chat';
+import type { ReportDoc } from '../../core/report';
+import { insertOnce } from '../../storage/claims';
+import type { BroadcastOutcomeDoc, BroadcastStatus } from '../../storage/models/broadcast-outcome.model';
+import type { CampaignRunDoc } from '../../storage/models/campaign-run.model';
 
 /** Exactly the fields the tally reads, so 100,000 reports stream without their texts. */
 const TALLY_PROJECTION: Record<Exclude<keyof TallySource, 'dispute'> | 'dispute.referral', 1> = {
@@ -90,12 +92,8 @@ export class StatsService {
     }
     const stats = await this.tally(scope, kind, period, now);
     if (ended) {
-      try {
-        await this.models.snapshots.create({ _id: key, reports: stats.reports, campaigns: stats.campaigns, computedAt: now });
-      } catch (error) {
-        // Another request kept the same period first: the same figures.
-        if (!isDuplicateKeyError(error)) throw error;
-      }
+      // Another request may have kept the same period first: the same figures.
+      await insertOnce(this.models.snapshots, { _id: key, reports: stats.reports, campaigns: stats.campaigns, computedAt: now });
     }
     return stats;
   }

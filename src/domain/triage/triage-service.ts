@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
-import { isDuplicateKeyError } from '../../shared/errors';
 import { moduleLogger } from '../../shared/logger';
-import type { AuditEntryDoc, ReportActionDoc } from '../../storage/models/audit-log.model';
+import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { DeskDoc } from '../../storage/models/desk.model';
-import type { ReportDoc } from '../../storage/models/report.model';
 import type { CardOptions } from '../desks/card-options';
 import { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
@@ -16,6 +14,9 @@ import type { DeskRefusal, ForwardResult, TriageResult } from './triage-result';
 import type { TellReporter } from '../followup/reporter-notice';
 import type { ChatAddress, OutboundMessage } from '../../core/chat';
 import type { Outcome } from '../../core/report';
+import type { ReportDoc } from '../../core/report';
+import { insertOnce } from '../../storage/claims';
+import type { ReportActionDoc } from '../../storage/models/report-action.model';
 
 const log = moduleLogger('triage');
 
@@ -187,13 +188,7 @@ export class TriageService {
 
   /** Claims a one-time action; false when another officer already made it. */
   private async claim(id: string, actorName: string, at: Date): Promise<boolean> {
-    try {
-      await this.models.actions.create({ _id: id, actorName, at });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    return insertOnce(this.models.actions, { _id: id, actorName, at });
   }
 
   private async alreadyDone(claimId: string): Promise<Extract<TriageResult, { kind: 'already_done' }>> {

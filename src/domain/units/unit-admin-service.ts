@@ -3,11 +3,11 @@ import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
 import type { ChatAddress } from '../../core/chat';
 import { isMediation, type Unit, type UnitDirectory } from '../../config/units';
-import { isDuplicateKeyError } from '../../shared/errors';
 import { foldVietnamese } from '../../shared/text';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { UnitCoverageDoc } from '../../storage/models/unit-coverage.model';
 import type { DeskService } from '../desks/desk-service';
+import { insertOrUpdate } from '../../storage/claims';
 
 export type Coverage = Map<string, { wards: string[]; categories: string[] }>;
 /**
@@ -90,12 +90,7 @@ export class UnitAdminService {
     const current = (await this.coverage()).get(unit.id) ?? { wards: unit.wards, categories: unit.categories };
     const next = { ...current, [field]: ids.includes('*') ? ['*'] : [...new Set(ids)] };
     const by = admin.name ?? admin.telegramUserId ?? 'admin';
-    try {
-      await this.models.coverage.create({ _id: unit.id, ...next, updatedBy: by, updatedAt: now });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      await this.models.coverage.updateOne({ _id: unit.id }, { $set: { ...next, updatedBy: by, updatedAt: now } });
-    }
+    await insertOrUpdate(this.models.coverage, { _id: unit.id, ...next, updatedBy: by, updatedAt: now }, { $set: { ...next, updatedBy: by, updatedAt: now } });
     await this.models.audit.create({
       _id: randomUUID(),
       reportId: null,

@@ -37,23 +37,3 @@ schema.index({ reportId: 1, at: 1 });
 export function auditLogModel(connection: Connection): Model<AuditEntryDoc> {
   return registerModel<AuditEntryDoc>(connection, 'AuditEntry', schema);
 }
-
-/**
- * One-time actions on a report ("<report>:accept", "<report>:assess",
- * "<report>:close"). The unique `_id` insert decides which of two officers
- * pressing at once wins; the loser is told who was first.
- */
-export interface ReportActionDoc {
-  _id: string;
-  actorName: string | null;
-  at: Date;
-}
-
-const actionSchema = new Schema<ReportActionDoc>(
-  { _id: { type: String, required: true }, actorName: { type: String, default: null }, at: { type: Date, required: true } },
-  { versionKey: false, autoIndex: false, collection: 'report_actions' },
-);
-
-export function reportActionModel(connection: Connection): Model<ReportActionDoc> {
-  return registerModel<ReportActionDoc>(connection, 'ReportAction', actionSchema);
-}

@@ -42,23 +42,3 @@ schema.index({ reportId: 1 });
 export function deskDeliveryModel(connection: Connection): Model<DeskDeliveryDoc> {
   return registerModel<DeskDeliveryDoc>(connection, 'DeskDelivery', schema);
 }
-
-/**
- * A claim on one attempt of one delivery. Inserting `<delivery>#<attempt>`
- * succeeds for exactly one worker across all instances: that is the lock.
- */
-export interface DeliveryClaimDoc {
-  _id: string;
-  claimedAt: Date;
-}
-
-const claimSchema = new Schema<DeliveryClaimDoc>(
-  { _id: { type: String, required: true }, claimedAt: { type: Date, required: true } },
-  { versionKey: false, autoIndex: false, collection: 'delivery_claims' },
-);
-// Serves housekeeping of old claims.
-claimSchema.index({ claimedAt: 1 });
-
-export function deliveryClaimModel(connection: Connection): Model<DeliveryClaimDoc> {
-  return registerModel<DeliveryClaimDoc>(connection, 'DeliveryClaim', claimSchema);
-}

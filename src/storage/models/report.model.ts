@@ -1,55 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
-import type { Assessment, DisputeDetails, EvidenceRecord, HistoryStatus, LocationKind, OccurredKind, Outcome, ReportKind, ReportStatus } from '../../core/report';
+import type { DisputeDetails, EvidenceRecord, ReportDoc } from '../../core/report';
 
-export interface ReportDoc {
-  _id: string;
-  code: string;
-  kind: ReportKind;
-  /** A tip category, or for a dispute its kind (config/disputes.json). */
-  category: string;
-  group: string;
-  description: string;
-  location: { kind: LocationKind; wardId: string | null; address: string | null; lat: number | null; lon: number | null };
-  occurred: { kind: OccurredKind; text: string | null };
-  evidence: EvidenceRecord[];
-  suspects: { text: string | null; identifiers: { type: string; value: string }[] };
-  anonymous: boolean;
-  /** Link back to the reporter for follow-up; null once they used /xoadulieu. Never sent to a desk. */
-  reporter: { residentKey: string; contactEnc: string | null } | null;
-  channel: string;
-  lang: string;
-  /** Units the tip was routed to; every officer query is scoped by these. */
-  unitIds: string[];
-  status: ReportStatus;
-  statusHistory: { status: HistoryStatus; at: Date }[];
-  /** Each move to another unit, with its reason; its count is the routing round that one-time actions are claimed in. */
-  forwards: { fromUnitId: string; toUnitId: string; reason: string; by: string; at: Date }[];
-  /** Earlier tips of the same units that share a suspect identifier (phone, account, link, plate). */
-  relatedCodes: string[];
-  /** Valuable or not (có giá trị): the figure every period report counts. */
-  assessment: Assessment | null;
-  /** When the assessment was made, so a period's figures can be computed as they stood at its end. */
-  assessedAt: Date | null;
-  /** The officer who accepted the tip, and their unit. */
-  assignee: { unitId: string; name: string } | null;
-  outcome: Outcome | null;
-  /** When the tip was closed; the retention job detaches the reporter PRIVACY_RETENTION_MONTHS after it. */
-  closedAt: Date | null;
-  /** Code of the earlier tip this one repeats, when closed as a duplicate. */
-  duplicateOf: string | null;
-  /** When the tip must be accepted, and when it must have an outcome (extendable, with a reason). */
-  deadlines: { ackDueAt: Date; outcomeDueAt: Date; extensions: { days: number; reason: string; by: string; at: Date }[] };
-  /** Unique per draft, so a double-tapped "send" can never file the same tip twice. */
-  submissionKey: string;
-  /** Counts officers' changes; each change claims "<id>:v<version>" first, so changes never interleave. */
-  version: number;
-  /** Set once at least one desk has the tip. */
-  deliveredAt: Date | null;
-  /** Null for tips. */
-  dispute: DisputeDetails | null;
-  createdAt: Date;
-}
+export type { ReportDoc };
 
 /** A stored file as documents keep it (a tip's evidence, a campaign message's image). */
 export const evidenceRecordSchema = new Schema<EvidenceRecord>(

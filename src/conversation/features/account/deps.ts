@@ -2,14 +2,14 @@ import type { ChatAddress } from '../../../core/chat';
 import type { Audience } from '../../../domain/campaigns/audience';
 import type { ResidentService } from '../../../domain/residents/resident-service';
 import type { ConsentGate } from '../../flow-runner';
-import type { ConversationStateStore } from '../../state-store';
+import type { ConversationStates } from '../../../core/conversation-state';
 
 /** What the account feature (start, consent, language, help, forgetting) uses. */
 export interface AccountDeps {
   residents: Pick<ResidentService, 'find' | 'recordConsent' | 'setLanguage' | 'forget'>;
   consent: ConsentGate;
   audience: Pick<Audience, 'unsubscribe'>;
-  store: Pick<ConversationStateStore, 'erase'>;
+  store: Pick<ConversationStates, 'erase'>;
   /** Lets channels drop what they keep of a chat (the web chat's transcript) when a resident asks to be forgotten. */
   forgetChannelData(address: ChatAddress): Promise<void>;
 }

@@ -6,33 +6,8 @@ import type { Flow, StepContext, StepOutcome } from '../../flow';
 import { choiceStep } from '../../steps/choice-step';
 import { textStep } from '../../steps/text-step';
 import { campaignMessageStep } from './campaign-message-step';
-import type { EvidenceRecord } from '../../../core/report';
+import type { CampaignFlowDraft } from './campaign-draft';
 import type { ChannelName } from '../../../core/chat';
-
-/** One message of a campaign being written: its text, and the picture it is the caption of. */
-export interface CampaignMessageDraft {
-  text: string;
-  image: EvidenceRecord | null;
-}
-
-export interface CampaignFlowDraft {
-  /** A group admin's campaign goes only to the groups they registered. */
-  mode: 'unit_admin' | 'group_admin';
-  authorId: string;
-  chatId: string;
-  topic: string | null;
-  messages: CampaignMessageDraft[];
-  /** A picture sent without a caption: the next text sent is its caption. */
-  pendingImage?: EvidenceRecord | null;
-  /** Pictures replaced while writing: removed from the store when the flow ends. */
-  discardedImages?: string[];
-  wards: string[];
-  recipients: 'both' | 'residents' | 'groups';
-  schedule: { kind: 'once'; at: string } | { kind: 'cron'; expression: string; until: string } | null;
-  quiet: { startMin: number; endMin: number } | null;
-  /** Set when changing an existing campaign (/chiendich <mã> sua): its id and what it says now, each offered to keep. */
-  editing?: { id: string; messages: CampaignMessageDraft[]; wards: string[]; schedule: NonNullable<CampaignFlowDraft['schedule']>; quiet: CampaignFlowDraft['quiet'] } | null;
-}
 
 type Ctx = StepContext<CampaignFlowDraft>;
 const MAX_MESSAGES = 5;

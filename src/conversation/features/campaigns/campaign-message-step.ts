@@ -2,7 +2,7 @@ import type { EvidenceStore } from '../../../domain/evidence/evidence-store';
 import { cleanText } from '../../../shared/text';
 import { type Step, type StepContext, type StepInput, type StepOutcome } from '../../flow';
 import { matchOption, type ChoiceOption } from '../../steps/choice-step';
-import type { CampaignFlowDraft, CampaignMessageDraft } from './campaign-flow';
+import type { CampaignFlowDraft, CampaignMessageDraft } from './campaign-draft';
 import type { EvidenceRecord } from '../../../core/report';
 import { stepPayload } from '../../../core/payloads';
 

@@ -4,7 +4,7 @@ import { deskCommand } from './desk-command';
 import { extendCommand } from './extend-command';
 import { overdueCommand } from './overdue-command';
 import { topicCommand } from './topic-command';
-import { deskQuestionAction, triageAction } from './triage-actions';
+import { deskQuestionAction, triageAction } from './desk-card-actions';
 import { createDeskReplyFlow } from './desk-reply-flow';
 import { createDuplicateOfFlow } from './duplicate-of-flow';
 import { createForwardReasonFlow } from './forward-reason-flow';

@@ -2,7 +2,7 @@ import { feature, type Feature } from '../../registry/command';
 import { conflictCommand } from './conflict-command';
 import type { MediationDeps } from './deps';
 import { disputeCommand } from './dispute-command';
-import { mediationAction } from './mediation-actions';
+import { mediationAction } from './mediation-card-actions';
 import { registerCommand } from './register-command';
 import { createDisputeFlow } from './dispute-flow';
 import { createMediationInputFlow } from './mediation-input-flow';

@@ -1,48 +1,31 @@
 import type { Model } from 'mongoose';
 import { AppError, isDuplicateKeyError } from '../shared/errors';
 import type { PiiCipher } from '../shared/pii-cipher';
-import type { ConversationStateDoc } from '../storage/models/conversation-state.model';
-import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../core/language';
+import type { ConversationStateDoc } from './models/conversation-state.model';
+import { DEFAULT_LANGUAGE, isLanguage } from '../core/language';
 import type { OutboundMessage } from '../core/chat';
-
-/** Bump when flow definitions change incompatibly; older saved drafts are then dropped with an apology. */
-export const FLOW_VERSION = 1;
-
-export interface ConversationState<Draft = Record<string, unknown>> {
-  key: string;
-  version: number;
-  flow: string | null;
-  step: string | null;
-  draft: Draft | null;
-  lang: Language;
-  pendingFlow: string | null;
-  eventKey: string | null;
-  expiredFlow: string | null;
-  /** The replies to `eventKey`, for resending if that event is delivered again. */
-  replies: OutboundMessage[];
-  updatedAt: Date;
-  /** True when the stored state was written by another flow version and was reset on load. */
-  incompatible: boolean;
-}
-
-export type StateChanges = Partial<Pick<ConversationState, 'flow' | 'step' | 'draft' | 'lang' | 'pendingFlow' | 'expiredFlow'>>;
+import type { ConversationState, ConversationStates, StateChanges } from '../core/conversation-state';
 
 /**
  * Loads and saves versioned conversation state. `save` inserts version n+1;
  * if another writer got there first it throws `conversation_conflict` and the
  * caller reloads and retries.
  */
-export class ConversationStateStore {
+export class ConversationStateStore implements ConversationStates {
+  /**
+   * @param flowVersion the version of the flow definitions (FLOW_VERSION): state saved under another one is dropped on load
+   */
   constructor(
     private readonly states: Model<ConversationStateDoc>,
     private readonly cipher: PiiCipher,
+    private readonly flowVersion: number,
   ) {}
 
   async load(key: string): Promise<ConversationState> {
     const doc = await this.states.findOne({ key }).sort({ version: -1 }).lean();
     if (!doc) return blank(key, 0);
     const lang = isLanguage(doc.lang) ? doc.lang : DEFAULT_LANGUAGE;
-    if (doc.flowVersion !== FLOW_VERSION) {
+    if (doc.flowVersion !== this.flowVersion) {
       return { ...blank(key, doc.version), lang, expiredFlow: doc.flow, incompatible: true };
     }
     return {
@@ -76,7 +59,7 @@ export class ConversationStateStore {
         _id: `${next.key}#${next.version}`,
         key: next.key,
         version: next.version,
-        flowVersion: FLOW_VERSION,
+        flowVersion: this.flowVersion,
         flow: next.flow,
         step: next.step,
         draftEnc: next.draft ? this.cipher.encrypt(JSON.stringify(next.draft)) : null,

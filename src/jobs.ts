@@ -1,0 +1,40 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { VIETNAM_TZ } from './shared/vietnam-time';
+
+/**
+ * A scheduled job: a plain use case that records what it did in the
+ * database and never throws out of a tick. node-cron runs it in Vietnam time,
+ * never two of the same job at once in one instance.
+ */
+export interface Job {
+  name: string;
+  /** A node-cron expression (five fields, or six with seconds first), in Vietnam time. */
+  schedule: string;
+  run(): Promise<unknown>;
+}
+
+/** Every job's schedule, in one place. */
+export const SCHEDULES = {
+  /** Turns the fire times of the past minute into campaign runs (CampaignScheduler.tick). */
+  campaignScheduler: '* * * * *',
+  /** Drops drafts idle longer than CONVERSATION_TTL_HOURS, with their files. */
+  idleConversationSweep: '*/15 * * * *',
+  /** Retries notices to reporters that could not be delivered. */
+  reporterNoticeRetries: '*/30 * * * * *',
+  /** Reminds desks of deadlines near or past. */
+  deadlineReminders: '*/10 * * * *',
+  /** Prunes the idempotency ledgers and detaches reporters past the retention period, at night. */
+  housekeeping: '17 3 * * *',
+  /** Handles Zalo events recorded but not handled (a crash between the 200 and the handling). */
+  zaloEventRecovery: '*/30 * * * * *',
+} as const;
+
+/** Starts the jobs; `stop` waits for none of them to be running. */
+export function startJobs(jobs: Job[]): { stop(): Promise<void> } {
+  const tasks: ScheduledTask[] = jobs.map((job) => cron.schedule(job.schedule, () => job.run(), { timezone: VIETNAM_TZ, name: job.name, noOverlap: true }));
+  return {
+    stop: async () => {
+      for (const task of tasks) await task.stop();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { registerModel } from './register-model';
+
+/**
+ * A claim on one attempt of one delivery. Inserting `<delivery>#<attempt>`
+ * succeeds for exactly one worker across all instances: that is the lock.
+ */
+export interface DeliveryClaimDoc {
+  _id: string;
+  claimedAt: Date;
+}
+
+const schema = new Schema<DeliveryClaimDoc>(
+  { _id: { type: String, required: true }, claimedAt: { type: Date, required: true } },
+  { versionKey: false, autoIndex: false, collection: 'delivery_claims' },
+);
+// Serves housekeeping of old claims.
+schema.index({ claimedAt: 1 });
+
+export function deliveryClaimModel(connection: Connection): Model<DeliveryClaimDoc> {
+  return registerModel<DeliveryClaimDoc>(connection, 'DeliveryClaim', schema);
+}
