@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
-import type { ReportDoc } from '../../src/storage/models/report.model';
 import type { HistoryStatus, Outcome } from '../../src/core/report';
+import type { ReportDoc } from '../../src/core/report';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
