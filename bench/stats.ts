@@ -32,8 +32,7 @@ import { parseStatsPeriod } from '../src/shared/vietnam-period';
 import { openDatabase } from '../src/storage/database';
 import { ensureFerretdbBinary } from '../src/storage/embedded/ferretdb-binary';
 import { startEmbeddedFerretdb } from '../src/storage/embedded/ferretdb-process';
-import { OUTCOMES, type HistoryStatus } from '../src/core/report';
-import type { ReportDoc } from '../src/core/report';
+import { OUTCOMES, type HistoryStatus, type ReportDoc } from '../src/core/report';
 
 const HOUR = 3_600_000;
 const YEAR_START = Date.UTC(2025, 11, 31, 17);

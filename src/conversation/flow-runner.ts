@@ -2,8 +2,7 @@ import type { Catalog } from '../config/catalog';
 import type { OutboundMessage } from '../core/chat';
 import type { Translate } from '../i18n';
 import { moduleLogger } from '../shared/logger';
-import type { StepInput, Flow, Limits, Step, StepOutcome } from './flow';
-import { nextMainStep } from './flow';
+import { nextMainStep, type StepInput, type Flow, type Limits, type Step, type StepOutcome } from './flow';
 import { mainMenu } from './messages';
 import type { Turn } from './turn';
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
-import type { HistoryStatus, Outcome } from '../../src/core/report';
-import type { ReportDoc } from '../../src/core/report';
+import type { HistoryStatus, Outcome, ReportDoc } from '../../src/core/report';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,6 +1,5 @@
-import type { Telegram } from 'telegraf';
+import { TelegramError, type Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove } from 'telegraf/types';
-import { TelegramError } from 'telegraf';
 import type { Channel } from '../channel';
 import type { OutboundAttachment, OutboundMessage } from '../../core/chat';
 import type { SendFailure } from '../../core/send-failure';

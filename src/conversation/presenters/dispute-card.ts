@@ -7,8 +7,7 @@ import type { MediationAction } from '../../domain/mediation/mediation-actions';
 import { triageButtons } from './triage-buttons';
 import { deskPayload } from '../../core/payloads';
 import type { Button, OutboundMessage } from '../../core/chat';
-import type { DisputeParties } from '../../core/report';
-import type { ReportDoc } from '../../core/report';
+import type { DisputeParties, ReportDoc } from '../../core/report';
 
 /**
  * The card a mediation team's desk receives for a dispute. Mediation is never

@@ -1,10 +1,9 @@
 import type { Translate } from '../../i18n';
 import { deskPayload } from '../../core/payloads';
 import type { Button } from '../../core/chat';
-import { OUTCOMES } from '../../core/report';
+import { OUTCOMES, type ReportDoc } from '../../core/report';
 import type { CardMenu } from '../../domain/desks/card-options';
 import type { DeskButtonAction } from '../../domain/triage/triage-actions';
-import type { ReportDoc } from '../../core/report';
 
 /**
  * The buttons a card shows for the tip's current state: none once it is

@@ -1,5 +1,4 @@
-import type { EvidenceRecord } from '../../core/report';
-import type { ReportKind } from '../../core/report';
+import type { EvidenceRecord, ReportKind } from '../../core/report';
 
 export type ReminderKind = 'ack_soon' | 'ack_overdue' | 'outcome_soon' | 'outcome_overdue';
 

@@ -9,9 +9,8 @@ import { parseReceiptCode } from '../reports/receipt-code';
 import { withReportVersion } from '../reports/report-version';
 import type { ResidentService } from '../residents/resident-service';
 import type { ChatAddress } from '../../core/chat';
-import type { EvidenceRecord } from '../../core/report';
+import type { EvidenceRecord, ReportDoc } from '../../core/report';
 import type { TellReporter } from './reporter-notice';
-import type { ReportDoc } from '../../core/report';
 import type { ReportActionDoc } from '../../storage/models/report-action.model';
 
 export type RelayResult = 'sent' | 'queued' | 'not_a_desk' | 'unknown_report' | 'not_your_unit' | 'reporter_gone';

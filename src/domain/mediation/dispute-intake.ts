@@ -7,8 +7,7 @@ import type { PiiCipher } from '../../shared/pii-cipher';
 import { fileReport } from '../reports/file-report';
 import { randomReceiptCode, type ReceiptGenerator } from '../reports/receipt-code';
 import type { Coverage } from '../units/unit-admin-service';
-import type { DisputeParties, PartyAgreement } from '../../core/report';
-import type { ReportDoc } from '../../core/report';
+import type { DisputeParties, PartyAgreement, ReportDoc } from '../../core/report';
 
 export interface DisputeSubmission {
   submissionKey: string;

@@ -7,8 +7,7 @@ import { vietnamDate } from '../../shared/vietnam-time';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { DeskService } from '../desks/desk-service';
 import type { ChatAddress } from '../../core/chat';
-import type { DisputeParties, ReportStatus } from '../../core/report';
-import type { ReportDoc } from '../../core/report';
+import type { DisputeParties, ReportStatus, ReportDoc } from '../../core/report';
 
 const MAX_ROWS = 5000;
 

@@ -8,8 +8,7 @@ import type { PiiCipher } from '../../shared/pii-cipher';
 import { fileReport } from './file-report';
 import { type ReceiptGenerator, parseReceiptCode, randomReceiptCode } from './receipt-code';
 import { extractSuspectIdentifiers, type SuspectIdentifier } from './suspect-identifiers';
-import type { EvidenceRecord, HistoryStatus, ReportStatus } from '../../core/report';
-import type { ReportDoc } from '../../core/report';
+import type { EvidenceRecord, HistoryStatus, ReportStatus, ReportDoc } from '../../core/report';
 
 export interface TipSubmission {
   /** Unique per draft: submitting the same draft twice returns the first report. */

@@ -3,8 +3,7 @@ import type { PiiCipher } from '../../shared/pii-cipher';
 import type { ResidentDoc } from '../../storage/models/resident.model';
 import type { ChatAddress } from '../../core/chat';
 import type { Language } from '../../core/language';
-import type { DisputeParties } from '../../core/report';
-import type { ReportDoc } from '../../core/report';
+import type { DisputeParties, ReportDoc } from '../../core/report';
 import { insertOrUpdate } from '../../storage/claims';
 
 /** Bump when the privacy notice changes materially; residents are then asked again. */

@@ -1,7 +1,6 @@
 import { startOfVietnamWeek, type Period } from '../../shared/vietnam-period';
 import type { ChannelName } from '../../core/chat';
-import { OUTCOMES, type Outcome } from '../../core/report';
-import type { ReportDoc } from '../../core/report';
+import { OUTCOMES, type Outcome, type ReportDoc } from '../../core/report';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;

@@ -13,8 +13,7 @@ import type { TriageAction } from './triage-actions';
 import type { DeskRefusal, ForwardResult, TriageResult } from './triage-result';
 import type { TellReporter } from '../followup/reporter-notice';
 import type { ChatAddress, OutboundMessage } from '../../core/chat';
-import type { Outcome } from '../../core/report';
-import type { ReportDoc } from '../../core/report';
+import type { Outcome, ReportDoc } from '../../core/report';
 import { insertOnce } from '../../storage/claims';
 import type { ReportActionDoc } from '../../storage/models/report-action.model';
 

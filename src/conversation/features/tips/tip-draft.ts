@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../../../config/catalog';
 import type { Translate } from '../../../i18n';
 import { describeOccurred, describePlace } from '../../presenters/desk-card';
-import type { EvidenceRecord } from '../../../core/report';
-import type { ReportDoc } from '../../../core/report';
+import type { EvidenceRecord, ReportDoc } from '../../../core/report';
 
 /** A tip being written. Stored encrypted in the conversation state between messages. */
 export interface TipDraft {
