@@ -164,7 +164,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       schedule: SCHEDULES.housekeeping,
       run: async () => {
         await pruneLedgers(models, clock());
-        await detachExpiredReporters(models.reports, env.PRIVACY_RETENTION_MONTHS, clock());
+        await detachExpiredReporters(services.reportRepository, env.PRIVACY_RETENTION_MONTHS, clock());
       },
     },
   ];

@@ -20,6 +20,8 @@ import { CampaignScheduler } from './domain/campaigns/campaign-scheduler';
 import { CampaignService } from './domain/campaigns/campaign-service';
 import { TELEGRAM_LIMITS } from './domain/campaigns/rate-limiter';
 import { ConversationStateStore } from './storage/conversation-state-store';
+import { ReportRepository } from './storage/report-repository';
+import { DeskDeliveryRepository } from './storage/desk-delivery-repository';
 import { DeadlineService } from './domain/deadlines/deadline-service';
 import { buildDeskCard } from './conversation/presenters/desk-card';
 import type { CardOptions } from './domain/desks/card-options';
@@ -99,20 +101,22 @@ export function buildServices(o: ServiceOptions) {
   const deskT = o.translate(DEFAULT_LANGUAGE);
   const sendToChat = async (address: ChatAddress, messages: OutboundMessage[]): Promise<void> => void (await chats.send(address, messages));
 
+  const reportRepository = new ReportRepository(models.reports, models.reportActions);
+  const deskDeliveries = new DeskDeliveryRepository(models.deskDeliveries, models.deliveryClaims);
   const evidence = new EvidenceStore(o.evidenceDir, cipher);
-  const residents = new ResidentService(models.residents, models.reports, cipher);
+  const residents = new ResidentService(models.residents, reportRepository, cipher);
   const desks = new DeskService(models.desks, units, o.officerInviteCode);
   const unitAdmin = new UnitAdminService({ coverage: models.unitCoverage, audit: models.auditLog }, units, catalog, desks, new Set(o.systemAdmins));
-  const reports = new ReportService(models.reports, catalog, units, cipher, () => unitAdmin.coverage(), o.receiptCodes);
+  const reports = new ReportService(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), o.receiptCodes);
   const store = new ConversationStateStore(models.conversationStates, cipher, FLOW_VERSION);
 
-  const intake = new DisputeIntake(models.reports, catalog, units, cipher, () => unitAdmin.coverage(), o.receiptCodes);
+  const intake = new DisputeIntake(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), o.receiptCodes);
   const renderCard = (report: ReportDoc, options?: CardOptions) =>
     report.kind === 'dispute'
       ? buildDisputeCard(report, intake.partiesOf(report), { catalog, units, t: deskT }, options)
       : buildDeskCard(report, reports.contactOf(report), { catalog, units, t: deskT, evidence }, options);
   const deliveries = new DeskDeliveryWorker(
-    { reports: models.reports, deliveries: models.deskDeliveries, claims: models.deliveryClaims },
+    { reports: reportRepository, deliveries: deskDeliveries },
     desks,
     renderCard,
     async (address, message) => (await chats.send(address, [message]))[0],
@@ -128,10 +132,10 @@ export function buildServices(o: ServiceOptions) {
     clock,
   );
   const { tellReporter, tellDesk } = createNotifiers({ residents, notices, translate: o.translate, deskT, evidence, send: chats.send.bind(chats) });
-  const threads = new CaseThreads(models.deskDeliveries, desks, tellDesk);
+  const threads = new CaseThreads(deskDeliveries, desks, tellDesk);
 
   const triage = new TriageService(
-    { reports: models.reports, deliveries: models.deskDeliveries, actions: models.reportActions, audit: models.auditLog },
+    { reports: reportRepository, deliveries: deskDeliveries, audit: models.auditLog },
     desks,
     units,
     {
@@ -143,7 +147,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   );
   const mediation = new MediationService(
-    { reports: models.reports, deliveries: models.deskDeliveries, actions: models.reportActions, audit: models.auditLog },
+    { reports: reportRepository, deliveries: deskDeliveries, audit: models.auditLog },
     triage,
     intake,
     units,
@@ -151,14 +155,14 @@ export function buildServices(o: ServiceOptions) {
     { renderCard, editCard: (address, messageRef, card) => chats.edit(address, messageRef, card), tellReporter },
     clock,
   );
-  const register = new MediationRegister({ reports: models.reports, audit: models.auditLog }, desks, units, catalog, (report) => intake.partiesOf(report));
+  const register = new MediationRegister({ reports: reportRepository, audit: models.auditLog }, desks, units, catalog, (report) => intake.partiesOf(report));
   const stats = new StatsService(
-    { reports: models.reports, campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes, audit: models.auditLog, snapshots: models.statsSnapshots },
+    { reports: reportRepository, campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes, audit: models.auditLog, snapshots: models.statsSnapshots },
     new StatsScopes(desks, units, new Set(o.systemAdmins)),
     catalog,
   );
   const followups = new FollowupService(
-    { reports: models.reports, messages: models.reportMessages, audit: models.auditLog, actions: models.reportActions },
+    { reports: reportRepository, messages: models.reportMessages, audit: models.auditLog },
     desks,
     units,
     residents,
@@ -173,7 +177,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   );
   const deadlines = new DeadlineService(
-    { reports: models.reports, reminders: models.reminders, audit: models.auditLog, actions: models.reportActions },
+    { reports: reportRepository, reminders: models.reminders, audit: models.auditLog },
     desks,
     catalog,
     threads,
@@ -225,7 +229,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   });
 
-  return { deskT, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, lateReplies, engine };
+  return { reportRepository, deskT, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, lateReplies, engine };
 }
 
 /** The collections the broadcast dispatcher works on. */

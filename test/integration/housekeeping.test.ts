@@ -2,6 +2,7 @@ import { detachExpiredReporters } from '../../src/domain/residents/retention';
 import { LEDGER_RETENTION_MS, pruneLedgers } from '../../src/storage/housekeeping';
 import { openDatabase, type Database } from '../../src/storage/database';
 import { testDatabaseUri } from '../support/test-env';
+import { ReportRepository } from '../../src/storage/report-repository';
 
 describe('ledger housekeeping', () => {
   let db: Database;
@@ -75,7 +76,7 @@ describe('retention of reporters personal data', () => {
       { ...base, _id: 'old-open', code: 'TB-AAAAA4', submissionKey: 'c', status: 'accepted', closedAt: null, createdAt: new Date('2023-01-01T00:00:00Z') },
     ]);
 
-    expect(await detachExpiredReporters(db.models.reports, 24, now)).toBe(1);
+    expect(await detachExpiredReporters(new ReportRepository(db.models.reports, db.models.reportActions), 24, now)).toBe(1);
     const reporters = Object.fromEntries((await db.models.reports.find({}).lean()).map((r) => [r._id, r.reporter]));
     expect(reporters['old-closed']).toBeNull();
     expect(reporters['recent-closed']).not.toBeNull();

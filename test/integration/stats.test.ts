@@ -152,7 +152,7 @@ describe('period statistics (sơ kết) on seeded data with known answers', () =
     expect(await scopes.resolve(p9Desk, '900', 'tatca', true)).toEqual({ kind: 'other_unit' });
     expect(await scopes.resolve(p9Desk, '900', '', true)).toMatchObject({ kind: 'ok', scope: { unit: { id: 'cap-p9' } } });
 
-    const refusal = await presentStats(await env.stats.command({ address: p9Desk, userId: '55', name: 'Trực ban' }, 'cap-p4', now), { t: vi(), lang: 'vi', catalog: env.catalog });
+    const refusal = await presentStats(await env.stats.command({ address: p9Desk, userId: '55', adminId: '55', name: 'Trực ban' }, 'cap-p4', now), { t: vi(), lang: 'vi', catalog: env.catalog });
     expect(refusal).toEqual([{ text: 'Bạn chỉ xem được số liệu của đơn vị mình.' }]);
   });
 
@@ -171,7 +171,7 @@ describe('period statistics (sơ kết) on seeded data with known answers', () =
   });
 
   it('exports the same numbers for the same period however often it is asked, even after officers act on its tips', async () => {
-    const actor = { address: { channel: 'telegram' as const, chatId: '-9004' }, userId: '44', name: 'Trực ban' };
+    const actor = { address: { channel: 'telegram' as const, chatId: '-9004' }, userId: '44', adminId: '44', name: 'Trực ban' };
     await env.desks.register(actor.address, env.desks.inviteCodeFor('cap-p4'), 'Trực ban', now);
     const before = await env.stats.compute({ kind: 'unit', unit: unit('cap-p4') }, november.kind, november.period, now);
     const firstCsv = await fileOf(await presentStats(await env.stats.command(actor, 'thangtruoc', now), { t: vi(), lang: 'vi', catalog: env.catalog }), '.csv');
@@ -213,7 +213,7 @@ describe('period statistics (sơ kết) on seeded data with known answers', () =
   });
 
   it('sends a summary in the chat, a CSV and an .xlsx that read back to the same tables, and a PNG chart of the expected size', async () => {
-    const actor = { address: { channel: 'telegram' as const, chatId: '-9004' }, userId: '44', name: 'Trực ban' };
+    const actor = { address: { channel: 'telegram' as const, chatId: '-9004' }, userId: '44', adminId: '44', name: 'Trực ban' };
     await env.desks.register(actor.address, env.desks.inviteCodeFor('cap-p4'), 'Trực ban', now);
     const messages = await presentStats(await env.stats.command(actor, 'tu 01/11/2026 den 30/11/2026', now), { t: vi(), lang: 'vi', catalog: env.catalog });
     const summary = messages[0].text;
@@ -277,15 +277,15 @@ describe('period statistics (sơ kết) on seeded data with known answers', () =
   it('answers a mediation team with its disputes and no tip chart, and explains the syntax of a period it cannot read', async () => {
     const team = { channel: 'telegram' as const, chatId: '-9104' };
     await env.desks.register(team, env.desks.inviteCodeFor('hg-p4'), 'Tổ hòa giải', now);
-    const messages = await presentStats(await env.stats.command({ address: team, userId: '66', name: null }, 'thangtruoc', now), { t: vi(), lang: 'vi', catalog: env.catalog });
+    const messages = await presentStats(await env.stats.command({ address: team, userId: '66', adminId: '66', name: null }, 'thangtruoc', now), { t: vi(), lang: 'vi', catalog: env.catalog });
     expect(messages).toHaveLength(1);
     expect(messages[0].text).toContain('Hòa giải: 5 vụ việc (thành 1 · không thành 1 · chuyển cơ quan có thẩm quyền 1 · đang giải quyết 2)');
     expect(messages[0].text).not.toContain('Tin báo:');
 
-    const en = await presentStats(await env.stats.command({ address: team, userId: '66', name: null }, 'last month', now), { t: env.i18n.forLanguage('en'), lang: 'en', catalog: env.catalog });
+    const en = await presentStats(await env.stats.command({ address: team, userId: '66', adminId: '66', name: null }, 'last month', now), { t: env.i18n.forLanguage('en'), lang: 'en', catalog: env.catalog });
     expect(en[0].text).toContain('Mediation: 5 cases (settled 1');
     for (const nonsense of ['{"$gt": ""}', 'hom qua', '31/02/2026 01/03/2026']) {
-      expect(await presentStats(await env.stats.command({ address: team, userId: '66', name: null }, nonsense, now), { t: vi(), lang: 'vi', catalog: env.catalog })).toEqual([{ text: vi()('stats.usage') }]);
+      expect(await presentStats(await env.stats.command({ address: team, userId: '66', adminId: '66', name: null }, nonsense, now), { t: vi(), lang: 'vi', catalog: env.catalog })).toEqual([{ text: vi()('stats.usage') }]);
     }
   });
 });

@@ -8,6 +8,7 @@ import type { Models } from '../../src/storage/database';
 import type { CampaignDoc } from '../../src/storage/models/campaign.model';
 import { TEST_KEY } from './test-env';
 import type { EvidenceRecord } from '../../src/core/report';
+import { ReportRepository } from '../../src/storage/report-repository';
 
 /**
  * Residents who consented and subscribed, written through the real services
@@ -16,7 +17,7 @@ import type { EvidenceRecord } from '../../src/core/report';
  */
 export async function seedTelegramSubscribers(models: Models, firstChatId: number, count: number, wardId: string, topics: string[]): Promise<number[]> {
   const cipher = createPiiCipher(Buffer.from(TEST_KEY, 'base64'));
-  const residents = new ResidentService(models.residents, models.reports, cipher);
+  const residents = new ResidentService(models.residents, new ReportRepository(models.reports, models.reportActions), cipher);
   const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, residents, cipher);
   const ids = Array.from({ length: count }, (_, i) => firstChatId + i);
   const now = new Date();

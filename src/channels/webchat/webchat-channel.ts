@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
-import { isDuplicateKeyError } from '../../shared/errors';
+import { insertOnce } from '../../storage/claims';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { WebchatFileDoc } from '../../storage/models/webchat-file.model';
 import type { WebchatMessageDoc } from '../../storage/models/webchat-message.model';
@@ -51,13 +51,9 @@ export class WebchatChannel implements Channel {
     const bodyEnc = this.cipher.encrypt(JSON.stringify(body));
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const last = await this.messages.findOne({ chatKey }, { seq: 1 }).sort({ seq: -1 }).lean();
-      try {
-        const seq = (last?.seq ?? 0) + 1;
-        await this.messages.create({ _id: randomUUID(), chatKey, seq, body: bodyEnc, createdAt: new Date() });
-        return String(seq);
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
+      // Two sends to one chat may draw the same next number; the unique (chatKey, seq) index lets one through.
+      const seq = (last?.seq ?? 0) + 1;
+      if (await insertOnce(this.messages, { _id: randomUUID(), chatKey, seq, body: bodyEnc, createdAt: new Date() })) return String(seq);
     }
     throw new Error('Could not append to the web chat transcript');
   }

@@ -8,11 +8,10 @@ import type { DeskService } from '../desks/desk-service';
 import type { CaseThreads } from '../desks/case-threads';
 import type { ReminderKind } from '../desks/desk-notice';
 import { parseReceiptCode } from '../reports/receipt-code';
-import { withReportVersion } from '../reports/report-version';
 import type { ChatAddress } from '../../core/chat';
 import type { ReportDoc } from '../../core/report';
 import { insertOnce } from '../../storage/claims';
-import type { ReportActionDoc } from '../../storage/models/report-action.model';
+import type { ReportRepository } from '../../storage/report-repository';
 
 const log = moduleLogger('deadlines');
 const HOUR_MS = 3_600_000;
@@ -36,10 +35,9 @@ export interface Due {
 export class DeadlineService {
   constructor(
     private readonly models: {
-      reports: Model<ReportDoc>;
+      reports: ReportRepository;
       reminders: Model<ReminderDoc>;
       audit: Model<AuditEntryDoc>;
-      actions: Model<ReportActionDoc>;
     },
     private readonly desks: DeskService,
     private readonly catalog: Catalog,
@@ -77,18 +75,19 @@ export class DeadlineService {
     if (!match || !code || days < 1 || days > MAX_EXTENSION_DAYS) return 'bad_request';
     const desk = await this.desks.find(actor.address);
     if (!desk) return 'not_a_desk';
-    const report = await this.models.reports.findOne({ code }).lean();
+    const report = await this.models.reports.byCode(code);
     if (!report) return 'not_found';
     if (!report.unitIds.includes(desk.unitId)) return 'not_your_unit';
     if (report.status === 'closed') return 'closed';
     const reason = match[3].trim();
     const by = actor.name ?? actor.userId;
-    const result = await withReportVersion(this.models.reports, this.models.actions, report._id, by, now, async (latest) => {
+    const result = await this.models.reports.withVersion(report._id, by, now, async (latest) => {
       const outcomeDueAt = new Date(latest.deadlines.outcomeDueAt.getTime() + days * 24 * HOUR_MS);
-      await this.models.reports.updateOne(
-        { _id: latest._id },
-        { $set: { 'deadlines.outcomeDueAt': outcomeDueAt }, $push: { 'deadlines.extensions': { days, reason, by, at: now } }, $inc: { version: 1 } },
-      );
+      await this.models.reports.update(latest._id, {
+        $set: { 'deadlines.outcomeDueAt': outcomeDueAt },
+        $push: { 'deadlines.extensions': { days, reason, by, at: now } },
+        $inc: { version: 1 },
+      });
       await this.models.audit.create({
         _id: randomUUID(),
         reportId: latest._id,
@@ -109,9 +108,9 @@ export class DeadlineService {
     const ackHorizon = new Date(now.getTime() + ack * HOUR_MS);
     const outcomeHorizon = new Date(now.getTime() + outcome * HOUR_MS);
     const [waiting, open] = await Promise.all([
-      this.models.reports.find({ status: 'received', 'deadlines.ackDueAt': { $lte: ackHorizon } }).limit(500).lean(),
+      this.models.reports.awaitingAcceptance(ackHorizon, 500),
       // A tip is open until closed; a dispute's deadline is for starting mediation, met once a session is scheduled.
-      this.models.reports.find({ status: { $in: ['received', 'accepted', 'assigned'] }, 'deadlines.outcomeDueAt': { $lte: outcomeHorizon } }).limit(500).lean(),
+      this.models.reports.outcomeDue(outcomeHorizon, 500),
     ]);
     const due: Due[] = [];
     for (const report of waiting) {

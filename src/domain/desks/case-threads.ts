@@ -1,6 +1,5 @@
-import type { Model } from 'mongoose';
 import type { ChatAddress } from '../../core/chat';
-import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
+import type { DeskDeliveryRepository } from '../../storage/desk-delivery-repository';
 import type { CaseThread, DeskNotice } from './desk-notice';
 import { DeskService } from './desk-service';
 import type { ReportDoc } from '../../core/report';
@@ -14,7 +13,7 @@ export type TellDesk = (address: ChatAddress, thread: CaseThread, notice: DeskNo
  */
 export class CaseThreads {
   constructor(
-    private readonly deliveries: Model<DeskDeliveryDoc>,
+    private readonly deliveries: Pick<DeskDeliveryRepository, 'sentFor'>,
     private readonly desks: DeskService,
     private readonly tellDesk: TellDesk,
   ) {}
@@ -24,7 +23,7 @@ export class CaseThreads {
    *   there and the others still get the notice; otherwise the error is thrown.
    */
   async post(report: Pick<ReportDoc, '_id' | 'category'>, notice: DeskNotice, onFailure?: (error: unknown) => void): Promise<void> {
-    for (const delivery of await this.deliveries.find({ reportId: report._id, status: 'sent' }).lean()) {
+    for (const delivery of await this.deliveries.sentFor(report._id)) {
       const desk = await this.desks.byId(delivery.deskId);
       if (!desk) continue;
       const sent = this.tellDesk(DeskService.addressOf(desk), { replyTo: delivery.messageRef ?? undefined, threadId: DeskService.topicFor(desk, report.category) }, notice);

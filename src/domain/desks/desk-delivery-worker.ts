@@ -1,12 +1,11 @@
-import type { Model } from 'mongoose';
-import { claimAttempt, retryDelayMs } from '../../storage/attempt-claim';
+import { retryDelayMs } from '../../storage/attempt-claim';
 import { moduleLogger } from '../../shared/logger';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
+import type { DeskDeliveryRepository } from '../../storage/desk-delivery-repository';
 import { DeskService } from './desk-service';
 import type { ChatAddress, OutboundMessage } from '../../core/chat';
 import type { ReportDoc } from '../../core/report';
-import { insertOnce } from '../../storage/claims';
-import type { DeliveryClaimDoc } from '../../storage/models/delivery-claim.model';
+import type { ReportRepository } from '../../storage/report-repository';
 
 const log = moduleLogger('desk-delivery');
 
@@ -35,7 +34,7 @@ export class DeskDeliveryWorker {
   private again = false;
 
   constructor(
-    private readonly models: { reports: Model<ReportDoc>; deliveries: Model<DeskDeliveryDoc>; claims: Model<DeliveryClaimDoc> },
+    private readonly models: { reports: ReportRepository; deliveries: DeskDeliveryRepository },
     private readonly desks: DeskService,
     private readonly render: (report: ReportDoc) => OutboundMessage,
     private readonly send: SendToChat,
@@ -79,11 +78,7 @@ export class DeskDeliveryWorker {
 
   async runRound(): Promise<void> {
     await this.createMissingDeliveries();
-    const due = await this.models.deliveries
-      .find({ status: 'pending', nextAttemptAt: { $lte: this.clock() } })
-      .sort({ nextAttemptAt: 1 })
-      .limit(this.options.batchSize ?? 20)
-      .lean();
+    const due = await this.models.deliveries.due(this.clock(), this.options.batchSize ?? 20);
     for (const delivery of due) await this.attempt(delivery);
   }
 
@@ -92,22 +87,11 @@ export class DeskDeliveryWorker {
    * was routed to (there may have been no such desk when it was filed).
    */
   private async createMissingDeliveries(): Promise<void> {
-    const undelivered = await this.models.reports.find({ deliveredAt: null }, { _id: 1, unitIds: 1 }).sort({ createdAt: 1 }).limit(100).lean();
+    const undelivered = await this.models.reports.undelivered(100);
     const now = this.clock();
     for (const report of undelivered) {
       for (const desk of await this.desks.forUnits(report.unitIds)) {
-        await insertOnce(this.models.deliveries, {
-          _id: `${report._id}:${desk._id}`,
-          reportId: report._id,
-          deskId: desk._id,
-          status: 'pending',
-          attempts: 0,
-          nextAttemptAt: now,
-          lastError: null,
-          sentAt: null,
-          messageRef: null,
-          createdAt: now,
-        });
+        await this.models.deliveries.ensure(report._id, desk._id, now);
       }
     }
   }
@@ -115,20 +99,14 @@ export class DeskDeliveryWorker {
   private async attempt(delivery: DeskDeliveryDoc): Promise<void> {
     const attemptNo = delivery.attempts + 1;
     const now = this.clock();
-    const claimed = await claimAttempt(this.models.claims, delivery._id, delivery.attempts, now, this.options.leaseMs ?? 60_000, (attempts, nextAttemptAt) =>
-      this.models.deliveries.updateOne(
-        { _id: delivery._id, attempts: delivery.attempts },
-        { $set: nextAttemptAt ? { attempts, nextAttemptAt } : { attempts } },
-      ),
-    );
-    if (!claimed) return;
+    if (!(await this.models.deliveries.claimNextAttempt(delivery, now, this.options.leaseMs ?? 60_000))) return;
 
     const [report, desk] = await Promise.all([
-      this.models.reports.findOne({ _id: delivery.reportId }).lean(),
+      this.models.reports.byId(delivery.reportId),
       this.desks.byId(delivery.deskId),
     ]);
     if (!report || !desk) {
-      await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { status: 'sent', sentAt: now, lastError: 'report or desk no longer exists' } });
+      await this.models.deliveries.markSent(delivery._id, now, null, 'report or desk no longer exists');
       return;
     }
 
@@ -140,16 +118,13 @@ export class DeskDeliveryWorker {
       const delayMs = retryDelayMs(attemptNo, this.options.retryBaseMs);
       const message = error instanceof Error ? error.message : String(error);
       log.warn({ delivery: delivery._id, attempt: attemptNo, err: message }, 'desk delivery failed, will retry');
-      await this.models.deliveries.updateOne(
-        { _id: delivery._id },
-        { $set: { nextAttemptAt: new Date(this.clock().getTime() + delayMs), lastError: message.slice(0, 500) } },
-      );
+      await this.models.deliveries.retryAt(delivery._id, new Date(this.clock().getTime() + delayMs), message);
       return;
     }
 
     const sentAt = this.clock();
-    await this.models.deliveries.updateOne({ _id: delivery._id }, { $set: { status: 'sent', sentAt, lastError: null, messageRef } });
-    await this.models.reports.updateOne({ _id: report._id, deliveredAt: null }, { $set: { deliveredAt: sentAt } });
+    await this.models.deliveries.markSent(delivery._id, sentAt, messageRef);
+    await this.models.reports.markDelivered(report._id, sentAt);
     log.info({ delivery: delivery._id, attempt: attemptNo }, 'tip delivered to desk');
   }
 }

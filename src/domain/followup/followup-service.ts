@@ -6,12 +6,11 @@ import type { ReportMessageDoc } from '../../storage/models/report-message.model
 import type { CaseThreads } from '../desks/case-threads';
 import type { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
-import { withReportVersion } from '../reports/report-version';
 import type { ResidentService } from '../residents/resident-service';
 import type { ChatAddress } from '../../core/chat';
-import type { EvidenceRecord, ReportDoc } from '../../core/report';
+import type { EvidenceRecord } from '../../core/report';
 import type { TellReporter } from './reporter-notice';
-import type { ReportActionDoc } from '../../storage/models/report-action.model';
+import type { ReportRepository } from '../../storage/report-repository';
 
 export type RelayResult = 'sent' | 'queued' | 'not_a_desk' | 'unknown_report' | 'not_your_unit' | 'reporter_gone';
 export type AdditionResult = 'sent' | 'not_found' | 'not_yours';
@@ -32,10 +31,9 @@ export interface FollowupPorts {
 export class FollowupService {
   constructor(
     private readonly models: {
-      reports: Model<ReportDoc>;
+      reports: ReportRepository;
       messages: Model<ReportMessageDoc>;
       audit: Model<AuditEntryDoc>;
-      actions: Model<ReportActionDoc>;
     },
     private readonly desks: DeskService,
     private readonly units: UnitDirectory,
@@ -49,7 +47,7 @@ export class FollowupService {
   async relayToReporter(actor: { address: ChatAddress; userId: string; name: string | null }, reportId: string, text: string): Promise<RelayResult> {
     const desk = await this.desks.find(actor.address);
     if (!desk) return 'not_a_desk';
-    const report = await this.models.reports.findOne({ _id: reportId }).lean();
+    const report = await this.models.reports.byId(reportId);
     if (!report) return 'unknown_report';
     if (!report.unitIds.includes(desk.unitId)) return 'not_your_unit';
     const residentKey = report.reporter?.residentKey;
@@ -76,7 +74,7 @@ export class FollowupService {
   /** Something the reporter adds to their own tip (text or a file), delivered into each desk's thread of it. */
   async addFromReporter(residentKey: string, typedCode: string, content: { text: string | null; evidence: EvidenceRecord | null }): Promise<AdditionResult> {
     const code = parseReceiptCode(typedCode);
-    const report = code ? await this.models.reports.findOne({ code }).lean() : null;
+    const report = code ? await this.models.reports.byCode(code) : null;
     if (!report) return 'not_found';
     if (report.reporter?.residentKey !== residentKey) return 'not_yours';
 
@@ -92,8 +90,8 @@ export class FollowupService {
     });
     const added = content.evidence;
     if (added) {
-      const kept = await withReportVersion(this.models.reports, this.models.actions, report._id, null, now, (latest) =>
-        this.models.reports.updateOne({ _id: latest._id }, { $push: { evidence: added }, $inc: { version: 1 } }),
+      const kept = await this.models.reports.withVersion(report._id, null, now, (latest) =>
+        this.models.reports.update(latest._id, { $push: { evidence: added }, $inc: { version: 1 } }),
       );
       if (kept === 'busy' || kept === 'not_found') throw new Error(`Could not add evidence to report ${report._id}: ${kept}`);
     }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
 import type { UnitDirectory } from '../../config/units';
 import { AppError } from '../../shared/errors';
@@ -8,6 +7,7 @@ import { fileReport } from '../reports/file-report';
 import { randomReceiptCode, type ReceiptGenerator } from '../reports/receipt-code';
 import type { Coverage } from '../units/unit-admin-service';
 import type { DisputeParties, PartyAgreement, ReportDoc } from '../../core/report';
+import type { ReportRepository } from '../../storage/report-repository';
 
 export interface DisputeSubmission {
   submissionKey: string;
@@ -37,7 +37,7 @@ export const DISPUTE_GROUP = 'dispute';
  */
 export class DisputeIntake {
   constructor(
-    private readonly reports: Model<ReportDoc>,
+    private readonly reports: Pick<ReportRepository, 'submitted' | 'insert'>,
     private readonly catalog: Catalog,
     private readonly units: UnitDirectory,
     private readonly cipher: PiiCipher,

@@ -8,6 +8,7 @@ import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { DeskService } from '../desks/desk-service';
 import type { ChatAddress } from '../../core/chat';
 import type { DisputeParties, ReportStatus, ReportDoc } from '../../core/report';
+import type { ReportRepository } from '../../storage/report-repository';
 
 const MAX_ROWS = 5000;
 
@@ -37,7 +38,7 @@ export type RegisterExport = { kind: 'refused'; reason: 'not_mediation' | 'usage
  */
 export class MediationRegister {
   constructor(
-    private readonly models: { reports: Model<ReportDoc>; audit: Model<AuditEntryDoc> },
+    private readonly models: { reports: ReportRepository; audit: Model<AuditEntryDoc> },
     private readonly desks: DeskService,
     private readonly units: UnitDirectory,
     private readonly catalog: Catalog,
@@ -67,11 +68,7 @@ export class MediationRegister {
 
   /** One entry per dispute of the team received in the period, oldest first. */
   async entries(unitId: string, period: Period): Promise<RegisterEntry[]> {
-    const reports = await this.models.reports
-      .find({ kind: 'dispute', unitIds: unitId, createdAt: { $gte: period.from, $lt: period.to } })
-      .sort({ createdAt: 1 })
-      .limit(MAX_ROWS)
-      .lean();
+    const reports = await this.models.reports.disputesReceived(unitId, period, MAX_ROWS);
     return reports.map((report) => {
       const dispute = report.dispute;
       const parties = this.partiesOf(report);

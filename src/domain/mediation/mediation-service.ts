@@ -4,10 +4,9 @@ import type { UnitDirectory } from '../../config/units';
 import { foldVietnamese } from '../../shared/text';
 import { parseVietnamDateTime } from '../../shared/vietnam-time';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
-import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
+import type { DeskDeliveryRepository } from '../../storage/desk-delivery-repository';
 import { LOST, untilWon } from '../../shared/conflict-retry';
 import { parseReceiptCode } from '../reports/receipt-code';
-import { claimReportVersion } from '../reports/report-version';
 import type { Actor, TriageService } from '../triage/triage-service';
 import type { CardOptions } from '../desks/card-options';
 import type { DisputeIntake } from './dispute-intake';
@@ -15,7 +14,7 @@ import type { OutboundMessage } from '../../core/chat';
 import type { DeskRefusal } from '../triage/triage-result';
 import type { MediationStep, TellReporter } from '../followup/reporter-notice';
 import type { ReportDoc } from '../../core/report';
-import type { ReportActionDoc } from '../../storage/models/report-action.model';
+import type { ReportRepository } from '../../storage/report-repository';
 
 /** A change to a mediation case, from its desk card or the question a button opened. */
 export type MediationChange =
@@ -65,7 +64,7 @@ interface Ports {
  */
 export class MediationService {
   constructor(
-    private readonly models: { reports: Model<ReportDoc>; deliveries: Model<DeskDeliveryDoc>; actions: Model<ReportActionDoc>; audit: Model<AuditEntryDoc> },
+    private readonly models: { reports: ReportRepository; deliveries: Pick<DeskDeliveryRepository, 'cardIn'>; audit: Model<AuditEntryDoc> },
     private readonly triage: Pick<TriageService, 'authorize' | 'refreshCards'>,
     private readonly intake: Pick<DisputeIntake, 'partiesOf'>,
     private readonly units: UnitDirectory,
@@ -79,7 +78,7 @@ export class MediationService {
     const allowed = await this.triage.authorize(actor, reportId);
     if ('refusal' in allowed) return refused({ why: allowed.refusal });
     if (allowed.report.status !== 'scheduled') return refused({ why: 'not_now' });
-    const delivery = await this.models.deliveries.findOne({ reportId, deskId: allowed.desk._id }).lean();
+    const delivery = await this.models.deliveries.cardIn(reportId, allowed.desk._id);
     await this.ports.editCard(actor.address, delivery?.messageRef ?? null, this.ports.renderCard(allowed.report, { menu: 'unsettled', viewerUnitId: allowed.desk.unitId }));
     return { kind: 'done' };
   }
@@ -89,9 +88,9 @@ export class MediationService {
     const [typedCode, ...name] = args.trim().split(/\s+/);
     const code = typedCode ? parseReceiptCode(typedCode) : null;
     if (!code || name.length === 0) return refused({ why: 'conflict_usage' });
-    const report = await this.models.reports.findOne({ code }, { _id: 1 }).lean();
-    if (!report) return refused({ why: 'unknown_report' });
-    return this.apply(actor, report._id, { kind: 'declare_conflict', name: name.join(' ').slice(0, 60) });
+    const reportId = await this.models.reports.idByCode(code);
+    if (!reportId) return refused({ why: 'unknown_report' });
+    return this.apply(actor, reportId, { kind: 'declare_conflict', name: name.join(' ').slice(0, 60) });
   }
 
   /** The team's mediators (from config), for the assignment question. */
@@ -106,20 +105,21 @@ export class MediationService {
     const now = this.clock();
     // Checked on the latest version, then that version is claimed: a refused change claims nothing.
     const plan = await untilWon(async (): Promise<Plan | MediationResult | typeof LOST> => {
-      const report = await this.models.reports.findOne({ _id: reportId }).lean();
+      const report = await this.models.reports.byId(reportId);
       if (!report) return refused({ why: 'unknown_report' });
       const planned = this.plan(report, desk.unitId, change, now);
       if ('refusal' in planned) return refused(planned.refusal);
-      return (await claimReportVersion(this.models.actions, report, actor.name ?? actor.userId, now)) ? planned : LOST;
+      return (await this.models.reports.claimVersion(report, actor.name ?? actor.userId, now)) ? planned : LOST;
     });
     if (plan === LOST) return refused({ why: 'changed_meanwhile' });
     if ('kind' in plan) return plan;
 
     const { report, set, status, pushes, told } = plan;
-    await this.models.reports.updateOne(
-      { _id: reportId },
-      { $set: { ...set, ...(status ? { status } : {}) }, ...(pushes.length > 0 ? { $push: { statusHistory: { $each: pushes } } } : {}), $inc: { version: 1 } },
-    );
+    await this.models.reports.update(reportId, {
+      $set: { ...set, ...(status ? { status } : {}) },
+      ...(pushes.length > 0 ? { $push: { statusHistory: { $each: pushes } } } : {}),
+      $inc: { version: 1 },
+    });
     await this.models.audit.create({
       _id: randomUUID(),
       reportId,
@@ -132,7 +132,7 @@ export class MediationService {
       at: now,
     });
 
-    const updated = await this.models.reports.findOne({ _id: reportId }).lean();
+    const updated = await this.models.reports.byId(reportId);
     if (!updated) return { kind: 'done' };
     await this.triage.refreshCards(updated);
     if (told) await this.tellRequester(updated, told, desk.unitId);

@@ -1,8 +1,7 @@
-import type { Model } from 'mongoose';
 import { AppError } from '../../shared/errors';
 import type { ReceiptGenerator, ReceiptPrefix } from './receipt-code';
 import type { ReportDoc } from '../../core/report';
-import { insertOnce } from '../../storage/claims';
+import type { ReportRepository } from '../../storage/report-repository';
 
 const MAX_CODE_ATTEMPTS = 8;
 
@@ -13,17 +12,17 @@ const MAX_CODE_ATTEMPTS = 8;
  * report, and a double-tapped "send" returns the first report.
  */
 export async function fileReport(
-  reports: Model<ReportDoc>,
+  reports: Pick<ReportRepository, 'submitted' | 'insert'>,
   doc: Omit<ReportDoc, 'code'>,
   prefix: ReceiptPrefix,
   nextCode: ReceiptGenerator,
 ): Promise<{ id: string; code: string }> {
-  const existing = await reports.findOne({ submissionKey: doc.submissionKey }, { code: 1 }).lean();
+  const existing = await reports.submitted(doc.submissionKey);
   if (existing) return { id: existing._id, code: existing.code };
   for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt += 1) {
     const code = nextCode(prefix);
-    if (await insertOnce(reports, { ...doc, code })) return { id: doc._id, code };
-    const again = await reports.findOne({ submissionKey: doc.submissionKey }, { code: 1 }).lean();
+    if (await reports.insert({ ...doc, code })) return { id: doc._id, code };
+    const again = await reports.submitted(doc.submissionKey);
     if (again) return { id: again._id, code: again.code };
     // The code was taken by another report: draw another.
   }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Model } from 'mongoose';
 import type { Catalog } from '../../config/catalog';
 import type { UnitDirectory } from '../../config/units';
 import type { Coverage } from '../units/unit-admin-service';
@@ -9,6 +8,7 @@ import { fileReport } from './file-report';
 import { type ReceiptGenerator, parseReceiptCode, randomReceiptCode } from './receipt-code';
 import { extractSuspectIdentifiers, type SuspectIdentifier } from './suspect-identifiers';
 import type { EvidenceRecord, HistoryStatus, ReportStatus, ReportDoc } from '../../core/report';
+import type { ReportRepository } from '../../storage/report-repository';
 
 export interface TipSubmission {
   /** Unique per draft: submitting the same draft twice returns the first report. */
@@ -39,7 +39,7 @@ const MAX_RELATED = 5;
 /** Files tips and answers status look-ups. Knows nothing of channels. */
 export class ReportService {
   constructor(
-    private readonly reports: Model<ReportDoc>,
+    private readonly reports: ReportRepository,
     private readonly catalog: Catalog,
     private readonly units: UnitDirectory,
     private readonly cipher: PiiCipher,
@@ -53,7 +53,7 @@ export class ReportService {
     const category = this.catalog.categoryById(input.category);
     if (!category) throw new AppError('catalog_invalid', `Unknown category ${input.category}`);
 
-    const existing = await this.reports.findOne({ submissionKey: input.submissionKey }, { code: 1 }).lean();
+    const existing = await this.reports.submitted(input.submissionKey);
     if (existing) return { id: existing._id, code: existing.code };
     const identifiers = input.suspectsText ? extractSuspectIdentifiers(input.suspectsText) : [];
     const unitIds = this.units.route(input.location.kind === 'ward' ? input.location.wardId : null, category.id, await this.coverage()).map((u) => u.id);
@@ -103,11 +103,7 @@ export class ReportService {
    */
   private async relatedCodes(identifiers: SuspectIdentifier[], unitIds: string[]): Promise<string[]> {
     if (identifiers.length === 0) return [];
-    const candidates = await this.reports
-      .find({ 'suspects.identifiers.value': { $in: identifiers.map((i) => i.value) }, unitIds: { $in: unitIds } }, { code: 1, suspects: 1 })
-      .sort({ createdAt: -1 })
-      .limit(50)
-      .lean();
+    const candidates = await this.reports.sharingIdentifiers(identifiers.map((i) => i.value), unitIds, 50);
     const wanted = new Set(identifiers.map((i) => `${i.type}:${i.value}`));
     return candidates
       .filter((r) => r.suspects.identifiers.some((i) => wanted.has(`${i.type}:${i.value}`)))
@@ -119,14 +115,14 @@ export class ReportService {
   async statusByCode(typed: string): Promise<StatusView | null> {
     const code = parseReceiptCode(typed);
     if (!code) return null;
-    const doc = await this.reports.findOne({ code }, { code: 1, category: 1, status: 1, createdAt: 1, statusHistory: 1 }).lean();
+    const doc = await this.reports.statusOf(code);
     if (!doc) return null;
     return { code: doc.code, category: doc.category, status: doc.status, createdAt: doc.createdAt, history: doc.statusHistory };
   }
 
   /** Metadata of one evidence file and the units whose tip holds it (a desk may open only its own units' files). */
   async evidenceById(id: string): Promise<{ record: EvidenceRecord; unitIds: string[] } | null> {
-    const doc = await this.reports.findOne({ 'evidence.id': id }, { evidence: 1, unitIds: 1 }).lean();
+    const doc = await this.reports.holdingEvidence(id);
     const record = doc?.evidence.find((e) => e.id === id);
     return doc && record ? { record, unitIds: doc.unitIds } : null;
   }

@@ -3,7 +3,8 @@ import type { PiiCipher } from '../../shared/pii-cipher';
 import type { ResidentDoc } from '../../storage/models/resident.model';
 import type { ChatAddress } from '../../core/chat';
 import type { Language } from '../../core/language';
-import type { DisputeParties, ReportDoc } from '../../core/report';
+import type { DisputeParties } from '../../core/report';
+import type { ReportRepository } from '../../storage/report-repository';
 import { insertOrUpdate } from '../../storage/claims';
 
 /** Bump when the privacy notice changes materially; residents are then asked again. */
@@ -23,7 +24,7 @@ export interface Resident {
 export class ResidentService {
   constructor(
     private readonly residents: Model<ResidentDoc>,
-    private readonly reports: Model<ReportDoc>,
+    private readonly reports: Pick<ReportRepository, 'disputesOf' | 'update' | 'detachResident'>,
     private readonly cipher: PiiCipher,
   ) {}
 
@@ -57,14 +58,14 @@ export class ResidentService {
   /** Deletes the resident's personal data and detaches it from their reports. Returns how many reports were detached. */
   async forget(key: string): Promise<number> {
     // A mediation case keeps the names and addresses its register needs (Law on Grassroots Mediation), but not the phone number.
-    for (const report of await this.reports.find({ 'reporter.residentKey': key, kind: 'dispute' }, { dispute: 1 }).lean()) {
+    for (const report of await this.reports.disputesOf(key)) {
       if (!report.dispute) continue;
       const parties = JSON.parse(this.cipher.decrypt(report.dispute.partiesEnc)) as DisputeParties;
       parties.requester.phone = '';
-      await this.reports.updateOne({ _id: report._id }, { $set: { 'dispute.partiesEnc': this.cipher.encrypt(JSON.stringify(parties)) } });
+      await this.reports.update(report._id, { $set: { 'dispute.partiesEnc': this.cipher.encrypt(JSON.stringify(parties)) } });
     }
-    const detached = await this.reports.updateMany({ 'reporter.residentKey': key }, { $set: { reporter: null } });
+    const detached = await this.reports.detachResident(key);
     await this.residents.deleteOne({ _id: key });
-    return detached.modifiedCount;
+    return detached;
   }
 }

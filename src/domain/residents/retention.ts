@@ -1,6 +1,5 @@
-import type { Model } from 'mongoose';
 import { moduleLogger } from '../../shared/logger';
-import type { ReportDoc } from '../../core/report';
+import type { ReportRepository } from '../../storage/report-repository';
 
 const log = moduleLogger('retention');
 
@@ -10,14 +9,14 @@ const log = moduleLogger('retention');
  * `months` after closing. Then the reporter is detached; the tip's content
  * stays with the police. Run daily by node-cron; never throws.
  */
-export async function detachExpiredReporters(reports: Model<ReportDoc>, months: number, now: Date): Promise<number> {
+export async function detachExpiredReporters(reports: Pick<ReportRepository, 'detachClosedBefore'>, months: number, now: Date): Promise<number> {
   const cutoff = new Date(now);
   cutoff.setUTCMonth(cutoff.getUTCMonth() - months);
   try {
     // Closed tips are no longer changed by officers, so no version claim is needed here.
-    const result = await reports.updateMany({ closedAt: { $ne: null, $lt: cutoff }, reporter: { $ne: null } }, { $set: { reporter: null } });
-    if (result.modifiedCount > 0) log.info({ detached: result.modifiedCount }, 'reporters detached after the retention period');
-    return result.modifiedCount;
+    const detached = await reports.detachClosedBefore(cutoff);
+    if (detached > 0) log.info({ detached }, 'reporters detached after the retention period');
+    return detached;
   } catch (error) {
     log.error({ err: error }, 'retention run failed');
     return 0;

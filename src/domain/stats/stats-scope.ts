@@ -26,11 +26,15 @@ export class StatsScopes {
     private readonly systemAdmins: ReadonlySet<string>,
   ) {}
 
-  async resolve(address: ChatAddress, senderId: string | null, args: string, isGroup = false): Promise<ScopeResult> {
+  /**
+   * @param adminId the Telegram user id admin roles are configured by (set by the channel layer only for a
+   *   Telegram sender), or null; admin roles count only in a private chat
+   */
+  async resolve(address: ChatAddress, adminId: string | null, args: string, isGroup = false): Promise<ScopeResult> {
     const desk = await this.desks.find(address);
-    const onTelegram = address.channel === 'telegram' && senderId !== null && !isGroup;
-    const isSystemAdmin = onTelegram && this.systemAdmins.has(senderId);
-    const administered = onTelegram ? this.units.units.filter((u) => u.adminTelegramIds.includes(senderId)) : [];
+    const asAdmin = isGroup ? null : adminId;
+    const isSystemAdmin = asAdmin !== null && this.systemAdmins.has(asAdmin);
+    const administered = asAdmin !== null ? this.units.units.filter((u) => u.adminTelegramIds.includes(asAdmin)) : [];
     const deskUnit = desk ? this.units.byId(desk.unitId) : undefined;
     const visible = (unit: Unit) => isSystemAdmin || administered.includes(unit) || unit === deskUnit;
 

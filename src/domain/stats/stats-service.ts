@@ -9,10 +9,10 @@ import { ReportTally, type ReportFigures, type TallySource } from './report-tall
 import { DELIVERY_STATUSES, type CampaignFigures, type PeriodStats } from './period-stats';
 import type { StatsScope, StatsScopes } from './stats-scope';
 import type { ChatAddress } from '../../core/chat';
-import type { ReportDoc } from '../../core/report';
 import { insertOnce } from '../../storage/claims';
 import type { BroadcastOutcomeDoc, BroadcastStatus } from '../../storage/models/broadcast-outcome.model';
 import type { CampaignRunDoc } from '../../storage/models/campaign-run.model';
+import type { ReportRepository } from '../../storage/report-repository';
 
 /** Exactly the fields the tally reads, so 100,000 reports stream without their texts. */
 const TALLY_PROJECTION: Record<Exclude<keyof TallySource, 'dispute'> | 'dispute.referral', 1> = {
@@ -35,7 +35,7 @@ const TALLY_PROJECTION: Record<Exclude<keyof TallySource, 'dispute'> | 'dispute.
 export type StatsAnswer = { kind: 'figures'; stats: PeriodStats } | { kind: 'refused'; reason: 'not_allowed' | 'other_unit' | 'usage' };
 
 export interface StatsModels {
-  reports: Model<ReportDoc>;
+      reports: ReportRepository;
   campaigns: Model<CampaignDoc>;
   runs: Model<CampaignRunDoc>;
   outcomes: Model<BroadcastOutcomeDoc>;
@@ -59,8 +59,8 @@ export class StatsService {
   ) {}
 
   /** /thongke [đơn vị] [kỳ]: the figures of the scope and period asked for, audited. */
-  async command(actor: { address: ChatAddress; userId: string | null; name: string | null; isGroup?: boolean }, args: string, now: Date): Promise<StatsAnswer> {
-    const resolved = await this.scopes.resolve(actor.address, actor.userId, args, actor.isGroup);
+  async command(actor: { address: ChatAddress; userId: string | null; adminId: string | null; name: string | null; isGroup?: boolean }, args: string, now: Date): Promise<StatsAnswer> {
+    const resolved = await this.scopes.resolve(actor.address, actor.adminId, args, actor.isGroup);
     if (resolved.kind !== 'ok') return { kind: 'refused', reason: resolved.kind };
     const parsed = parseStatsPeriod(resolved.rest, now);
     if (!parsed) return { kind: 'refused', reason: 'usage' };
@@ -107,12 +107,7 @@ export class StatsService {
       asOf,
       unitId,
     );
-    const held = unitId === null ? {} : { $or: [{ unitIds: unitId }, { 'forwards.fromUnitId': unitId }] };
-    const cursor = this.models.reports
-      .find({ createdAt: { $gte: period.from, $lt: asOf }, ...held }, TALLY_PROJECTION)
-      .lean<TallySource[]>()
-      .cursor({ batchSize: 1000 });
-    for await (const report of cursor) tally.add(report as TallySource);
+    for await (const report of this.models.reports.streamReceived<TallySource>({ from: period.from, to: asOf }, unitId, TALLY_PROJECTION)) tally.add(report);
     return { scope, kind, period, asOf, reports: tally.figures(), campaigns: await this.campaignFigures(unitId, period, asOf) };
   }
 

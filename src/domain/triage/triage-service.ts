@@ -3,19 +3,17 @@ import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
 import { moduleLogger } from '../../shared/logger';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
-import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
+import type { DeskDeliveryRepository } from '../../storage/desk-delivery-repository';
 import type { DeskDoc } from '../../storage/models/desk.model';
 import type { CardOptions } from '../desks/card-options';
 import { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
-import { claimReportVersion } from '../reports/report-version';
 import type { TriageAction } from './triage-actions';
 import type { DeskRefusal, ForwardResult, TriageResult } from './triage-result';
 import type { TellReporter } from '../followup/reporter-notice';
 import type { ChatAddress, OutboundMessage } from '../../core/chat';
 import type { Outcome, ReportDoc } from '../../core/report';
-import { insertOnce } from '../../storage/claims';
-import type { ReportActionDoc } from '../../storage/models/report-action.model';
+import type { ReportRepository } from '../../storage/report-repository';
 
 const log = moduleLogger('triage');
 
@@ -45,9 +43,8 @@ export interface TriagePorts {
 export class TriageService {
   constructor(
     private readonly models: {
-      reports: Model<ReportDoc>;
-      deliveries: Model<DeskDeliveryDoc>;
-      actions: Model<ReportActionDoc>;
+      reports: ReportRepository;
+      deliveries: Pick<DeskDeliveryRepository, 'cardIn' | 'sentFor'>;
       audit: Model<AuditEntryDoc>;
     },
     private readonly desks: DeskService,
@@ -60,7 +57,7 @@ export class TriageService {
   async authorize(actor: Actor, reportId: string): Promise<{ desk: DeskDoc; report: ReportDoc } | { refusal: DeskRefusal }> {
     const desk = await this.desks.find(actor.address);
     if (!desk) return { refusal: 'not_a_desk' };
-    const report = await this.models.reports.findOne({ _id: reportId }).lean();
+    const report = await this.models.reports.byId(reportId);
     if (!report) return { refusal: 'unknown_report' };
     if (!report.unitIds.includes(desk.unitId)) {
       await this.audit(report, desk.unitId, actor, 'refused_out_of_unit', {}, {});
@@ -82,7 +79,7 @@ export class TriageService {
     if (action === 'close_menu' || action === 'close_back' || action === 'forward_menu') {
       if (action === 'close_menu' && report.status !== 'accepted') return refused('accept_first');
       const menu = action === 'close_menu' ? 'close' : action === 'forward_menu' ? 'forward' : null;
-      const delivery = await this.models.deliveries.findOne({ reportId, deskId: desk._id }).lean();
+      const delivery = await this.models.deliveries.cardIn(reportId, desk._id);
       await this.ports.editCard(actor.address, delivery?.messageRef ?? null, this.ports.renderCard(report, { menu, viewerUnitId: desk.unitId }));
       return DONE;
     }
@@ -97,34 +94,36 @@ export class TriageService {
     if (action === 'accept') {
       if (report.status !== 'received' || !(await this.claim(slot('accept'), name, now))) return this.alreadyDone(slot('accept'));
       if (!(await this.lockVersion(report, slot('accept'), name, now))) return refused('changed_meanwhile');
-      await this.models.reports.updateOne(
-        { _id: reportId },
-        { $set: { status: 'accepted', assignee: { unitId: desk.unitId, name } }, $push: { statusHistory: { status: 'accepted', at: now } }, $inc: { version: 1 } },
-      );
+      await this.models.reports.update(reportId, {
+        $set: { status: 'accepted', assignee: { unitId: desk.unitId, name } },
+        $push: { statusHistory: { status: 'accepted', at: now } },
+        $inc: { version: 1 },
+      });
     } else if (action === 'valuable' || action === 'not_valuable') {
       if (report.status === 'received') return refused('accept_first');
       if (!(await this.claim(slot('assess'), name, now))) return this.alreadyDone(slot('assess'));
       if (!(await this.lockVersion(report, slot('assess'), name, now))) return refused('changed_meanwhile');
-      await this.models.reports.updateOne({ _id: reportId }, { $set: { assessment: action, assessedAt: now }, $inc: { version: 1 } });
+      await this.models.reports.update(reportId, { $set: { assessment: action, assessedAt: now }, $inc: { version: 1 } });
     } else {
       const outcome = action.slice('close:'.length) as Outcome;
       if (report.status !== 'accepted') return refused('accept_first');
       let original: string | null = null;
       if (outcome === 'duplicate') {
         const code = duplicateOf ? parseReceiptCode(duplicateOf) : null;
-        const other = code && code !== report.code ? await this.models.reports.findOne({ code, unitIds: desk.unitId }, { code: 1 }).lean() : null;
+        const other = code && code !== report.code ? await this.models.reports.codeHeldBy(code, desk.unitId) : null;
         if (!other) return { kind: 'duplicate_unknown', code: duplicateOf ?? '' };
-        original = other.code;
+        original = other;
       }
       if (!(await this.claim(slot('close'), name, now))) return this.alreadyDone(slot('close'));
       if (!(await this.lockVersion(report, slot('close'), name, now))) return refused('changed_meanwhile');
-      await this.models.reports.updateOne(
-        { _id: reportId },
-        { $set: { status: 'closed', outcome, duplicateOf: original, closedAt: now }, $push: { statusHistory: { status: 'closed', at: now } }, $inc: { version: 1 } },
-      );
+      await this.models.reports.update(reportId, {
+        $set: { status: 'closed', outcome, duplicateOf: original, closedAt: now },
+        $push: { statusHistory: { status: 'closed', at: now } },
+        $inc: { version: 1 },
+      });
     }
 
-    const updated = await this.models.reports.findOne({ _id: reportId }).lean();
+    const updated = await this.models.reports.byId(reportId);
     if (!updated) return DONE;
     await this.audit(updated, desk.unitId, actor, action, before, {
       status: updated.status,
@@ -156,15 +155,12 @@ export class TriageService {
     if (!(await this.lockVersion(report, forwardSlot, actor.name ?? '', now))) return refused('changed_meanwhile');
     const by = actor.name ?? actor.userId;
     const unitIds = [...report.unitIds.filter((id) => id !== desk.unitId), toUnitId];
-    await this.models.reports.updateOne(
-      { _id: reportId },
-      {
-        $set: { unitIds, status: 'received', assignee: null, assessment: null, assessedAt: null, deliveredAt: null },
-        $push: { forwards: { fromUnitId: desk.unitId, toUnitId, reason, by, at: now }, statusHistory: { status: 'forwarded', at: now } },
-        $inc: { version: 1 },
-      },
-    );
-    const updated = await this.models.reports.findOne({ _id: reportId }).lean();
+    await this.models.reports.update(reportId, {
+      $set: { unitIds, status: 'received', assignee: null, assessment: null, assessedAt: null, deliveredAt: null },
+      $push: { forwards: { fromUnitId: desk.unitId, toUnitId, reason, by, at: now }, statusHistory: { status: 'forwarded', at: now } },
+      $inc: { version: 1 },
+    });
+    const updated = await this.models.reports.byId(reportId);
     if (!updated) return 'forwarded';
     await this.audit(updated, desk.unitId, actor, 'forward', { unitIds: report.unitIds, status: report.status }, { unitIds, toUnitId, reason });
     await this.refreshCards(updated);
@@ -175,24 +171,23 @@ export class TriageService {
 
   /**
    * Claims the report's current version for one change (see
-   * claimReportVersion), so two different actions pressed at once (accept and
+   * ReportRepository.claimVersion), so two different actions pressed at once (accept and
    * forward, say) never both write. The loser's one-time claim is released so
    * they can press again on the refreshed card.
    */
   private async lockVersion(report: ReportDoc, slotClaim: string, actorName: string, at: Date): Promise<boolean> {
-    if (await claimReportVersion(this.models.actions, report, actorName, at)) return true;
-    await this.models.actions.deleteOne({ _id: slotClaim });
+    if (await this.models.reports.claimVersion(report, actorName, at)) return true;
+    await this.models.reports.releaseAction(slotClaim);
     return false;
   }
 
   /** Claims a one-time action; false when another officer already made it. */
-  private async claim(id: string, actorName: string, at: Date): Promise<boolean> {
-    return insertOnce(this.models.actions, { _id: id, actorName, at });
+  private claim(id: string, actorName: string, at: Date): Promise<boolean> {
+    return this.models.reports.claimAction(id, actorName, at);
   }
 
   private async alreadyDone(claimId: string): Promise<Extract<TriageResult, { kind: 'already_done' }>> {
-    const claim = await this.models.actions.findOne({ _id: claimId }).lean();
-    return { kind: 'already_done', by: claim?.actorName || null };
+    return { kind: 'already_done', by: await this.models.reports.actionTakenBy(claimId) };
   }
 
   private async audit(report: ReportDoc, unitId: string, actor: Actor, action: string, before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
@@ -210,7 +205,7 @@ export class TriageService {
 
   /** Every desk that has the card sees the new state on the same message (also used for mediation changes). */
   async refreshCards(report: ReportDoc): Promise<void> {
-    const deliveries = await this.models.deliveries.find({ reportId: report._id, status: 'sent' }).lean();
+    const deliveries = await this.models.deliveries.sentFor(report._id);
     for (const delivery of deliveries) {
       const desk = await this.desks.byId(delivery.deskId);
       if (!desk) continue;

@@ -31,7 +31,7 @@ const schema = new Schema<AuditEntryDoc>(
   },
   { versionKey: false, autoIndex: false, collection: 'audit_log', minimize: false },
 );
-// Serves a report's history, in order.
+// No query of the service reads the audit log: this serves reading one report's audit trail in order by hand (an inspection), without a scan.
 schema.index({ reportId: 1, at: 1 });
 
 export function auditLogModel(connection: Connection): Model<AuditEntryDoc> {

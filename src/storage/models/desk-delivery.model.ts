@@ -36,7 +36,7 @@ const schema = new Schema<DeskDeliveryDoc>(
 );
 // Serves the delivery worker: pending deliveries that are due.
 schema.index({ status: 1, nextAttemptAt: 1 });
-// Serves "which desks has this tip reached".
+// DeskDeliveryRepository.sentFor: the desks that have a case's card (notices under it, card refreshes).
 schema.index({ reportId: 1 });
 
 export function deskDeliveryModel(connection: Connection): Model<DeskDeliveryDoc> {

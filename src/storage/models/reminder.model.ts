@@ -16,7 +16,7 @@ const schema = new Schema<ReminderDoc>(
   { _id: { type: String, required: true }, reportId: { type: String, required: true }, sentAt: { type: Date, required: true } },
   { versionKey: false, autoIndex: false, collection: 'deadline_reminders' },
 );
-// Serves housekeeping and a tip's reminder history.
+// No query of the service reads it (reminders are claimed by _id, never pruned yet): it serves looking up one tip's reminders by hand.
 schema.index({ reportId: 1 });
 
 export function reminderModel(connection: Connection): Model<ReminderDoc> {

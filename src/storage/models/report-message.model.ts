@@ -28,7 +28,7 @@ const schema = new Schema<ReportMessageDoc>(
   },
   { versionKey: false, autoIndex: false, collection: 'report_messages' },
 );
-// Serves showing one tip's thread in order.
+// No query of the service reads the thread back yet: this serves reading one tip's thread in order by hand (an inspection).
 schema.index({ reportId: 1, at: 1 });
 
 export function reportMessageModel(connection: Connection): Model<ReportMessageDoc> {

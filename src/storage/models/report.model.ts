@@ -92,28 +92,32 @@ const schema = new Schema<ReportDoc>(
   },
   { versionKey: false, autoIndex: false, collection: 'reports' },
 );
-// Serves /tracuu <code> and guarantees receipt codes are unique.
+// Each index names the ReportRepository query it serves (storage/report-repository.ts).
+// byCode, idByCode, codeHeldBy, statusOf; and receipt codes are unique.
 schema.index({ code: 1 }, { unique: true });
-// Makes a submission idempotent: one report per draft.
+// submitted: one report per draft, so a submission is idempotent.
 schema.index({ submissionKey: 1 }, { unique: true });
-// Serves every officer query, scoped to the officer's unit.
+// streamReceived for one unit: the reports it holds, by date received (the first clause of its $or).
 schema.index({ unitIds: 1, createdAt: -1 });
-// Serves the reminder job and /quahan: open tips by due date.
-schema.index({ status: 1, 'deadlines.outcomeDueAt': 1 });
-// Serves linking a new tip to earlier ones that share a suspect identifier.
-schema.index({ 'suspects.identifiers.value': 1 });
-// Serves the retention job: closed tips past the retention period.
-schema.index({ closedAt: 1 });
-// Serves /xoadulieu: every report of one resident.
-schema.index({ 'reporter.residentKey': 1 });
-// Serves fetching one evidence file for a desk (web chat link).
-schema.index({ 'evidence.id': 1 });
-// Serves the mediation register (/sohoagiai): a team's disputes by date received.
-schema.index({ kind: 1, unitIds: 1, createdAt: 1 });
-// Serves period statistics (/thongke) of every unit, and of a unit's tips it forwarded away.
-schema.index({ createdAt: 1 });
+// streamReceived for one unit: the reports it forwarded away (the second clause of its $or).
 schema.index({ 'forwards.fromUnitId': 1, createdAt: 1 });
-// Serves a newly registered desk picking up tips no desk has yet.
+// streamReceived for every unit (/thongke tatca).
+schema.index({ createdAt: 1 });
+// awaitingAcceptance: reports not yet accepted, by acceptance deadline (reminders, /quahan).
+schema.index({ status: 1, 'deadlines.ackDueAt': 1 });
+// outcomeDue: open cases by outcome deadline (reminders, /quahan).
+schema.index({ status: 1, 'deadlines.outcomeDueAt': 1 });
+// sharingIdentifiers: earlier tips sharing a suspect identifier.
+schema.index({ 'suspects.identifiers.value': 1 });
+// detachClosedBefore: the retention job.
+schema.index({ closedAt: 1 });
+// disputesOf and detachResident: every report of one resident (/xoadulieu).
+schema.index({ 'reporter.residentKey': 1 });
+// holdingEvidence: one evidence file for a desk (web chat link).
+schema.index({ 'evidence.id': 1 });
+// disputesReceived: a team's disputes by date received (/sohoagiai).
+schema.index({ kind: 1, unitIds: 1, createdAt: 1 });
+// undelivered: reports no desk has yet, oldest first (a newly registered desk picks them up).
 schema.index({ deliveredAt: 1, createdAt: 1 });
 
 export function reportModel(connection: Connection): Model<ReportDoc> {

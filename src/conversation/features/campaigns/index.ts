@@ -2,7 +2,8 @@ import { feature, type Feature } from '../../registry/command';
 import { campaignCommand } from './campaign-command';
 import type { CampaignDeps } from './deps';
 import { groupCommand } from './group-command';
-import { subscribeCommand, unsubscribeCommand } from './subscribe-command';
+import { subscribeCommand } from './subscribe-command';
+import { unsubscribeCommand } from './unsubscribe-command';
 import { createCampaignFlow } from './campaign-flow';
 import { createSubscribeFlow } from './subscribe-flow';
 

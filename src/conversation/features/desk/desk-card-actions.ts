@@ -1,6 +1,7 @@
 import { isTriageAction } from '../../../domain/triage/triage-actions';
 import { officerOf } from '../../actors';
-import { deskRefusalText, presentTriage } from '../../presenters/desk-replies';
+import { presentTriage } from '../../presenters/desk-replies';
+import { caseForOfficer } from '../../case-access';
 import type { DeskAction } from '../../registry/command';
 import type { DeskDeps } from './deps';
 
@@ -12,14 +13,9 @@ import type { DeskDeps } from './deps';
 export const deskQuestionAction: DeskAction<DeskDeps> = {
   accepts: (action) => action === 'reply' || action === 'close:duplicate' || /^fwd:[a-z0-9-]{2,20}$/.test(action),
   async handle(turn, reportId, action, { triage }, { runner }) {
-    const officer = officerOf(turn.event);
-    const allowed = await triage.authorize(officer, reportId);
-    if ('refusal' in allowed) {
-      turn.skipSave = true;
-      turn.say({ text: deskRefusalText(turn.t, allowed.refusal) });
-      return;
-    }
-    const draft = { reportId, code: allowed.report.code, officerId: officer.userId };
+    const allowed = await caseForOfficer(turn, triage, reportId);
+    if (!allowed) return;
+    const draft = { reportId, code: allowed.report.code, officerId: allowed.officer.userId };
     const forwardTo = /^fwd:(.+)$/.exec(action)?.[1];
     if (forwardTo) await runner.start(turn, 'forward_reason', { ...draft, toUnitId: forwardTo });
     else if (action === 'close:duplicate') await runner.start(turn, 'duplicate_of', draft);

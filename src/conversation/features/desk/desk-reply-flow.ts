@@ -1,6 +1,7 @@
 import type { FollowupService } from '../../../domain/followup/followup-service';
 import { cleanText } from '../../../shared/text';
 import type { Flow, StepOutcome } from '../../flow';
+import { officerOf } from '../../actors';
 
 export interface DeskReplyDraft {
   reportId: string;
@@ -28,7 +29,7 @@ export function createDeskReplyFlow(followups: FollowupService): Flow<DeskReplyD
           const text = cleanText(input.text);
           if (!text) return { kind: 'invalid', reason: 'errors.text_too_short', vars: { min: 1 } };
           if (text.length > MAX_REPLY) return { kind: 'invalid', reason: 'errors.text_too_long', vars: { max: MAX_REPLY, length: text.length } };
-          const actor = { address: input.address, userId: input.senderId ?? input.address.chatId, name: input.senderName };
+          const actor = officerOf(input);
           const result = await followups.relayToReporter(actor, ctx.draft.reportId, text);
           return { kind: 'done', say: [{ text: ctx.t(`desk.reply_${result}`, { code: ctx.draft.code }) }] };
         },

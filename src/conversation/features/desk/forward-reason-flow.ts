@@ -3,6 +3,7 @@ import type { TriageService } from '../../../domain/triage/triage-service';
 import { cleanText } from '../../../shared/text';
 import type { Flow, StepOutcome } from '../../flow';
 import { presentTriage } from '../../presenters/desk-replies';
+import { officerOf } from '../../actors';
 
 export interface ForwardDraft {
   reportId: string;
@@ -29,7 +30,7 @@ export function createForwardReasonFlow(triage: Pick<TriageService, 'forward'>, 
           const reason = cleanText(input.text);
           if (reason.length < MIN_REASON) return { kind: 'invalid', reason: 'errors.text_too_short', vars: { min: MIN_REASON } };
           if (reason.length > MAX_REASON) return { kind: 'invalid', reason: 'errors.text_too_long', vars: { max: MAX_REASON, length: reason.length } };
-          const actor = { address: input.address, userId: input.senderId ?? input.address.chatId, name: input.senderName };
+          const actor = officerOf(input);
           const result = await triage.forward(actor, ctx.draft.reportId, ctx.draft.toUnitId, reason);
           const say = typeof result === 'string' ? [{ text: ctx.t(`desk.forward_${result}`, { code: ctx.draft.code, unit: units.byId(ctx.draft.toUnitId)?.name ?? '' }) }] : presentTriage(ctx.t, result);
           return { kind: 'done', say };

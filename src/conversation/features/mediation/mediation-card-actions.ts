@@ -1,7 +1,8 @@
 import { isMediationAction } from '../../../domain/mediation/mediation-actions';
 import { officerOf } from '../../actors';
 import type { MediationQuestion } from './mediation-input-flow';
-import { deskRefusalText, presentMediation } from '../../presenters/desk-replies';
+import { presentMediation } from '../../presenters/desk-replies';
+import { caseForOfficer } from '../../case-access';
 import type { DeskAction } from '../../registry/command';
 import type { MediationDeps } from './deps';
 
@@ -13,18 +14,14 @@ export const mediationAction: DeskAction<MediationDeps> = {
   accepts: isMediationAction,
   async handle(turn, reportId, action, { mediation, triage }, { runner }) {
     if (!isMediationAction(action)) return;
-    const officer = officerOf(turn.event);
     if (QUESTIONS.includes(action)) {
-      const allowed = await triage.authorize(officer, reportId);
-      if ('refusal' in allowed) {
-        turn.skipSave = true;
-        turn.say({ text: deskRefusalText(turn.t, allowed.refusal) });
-        return;
-      }
-      const draft = { reportId, code: allowed.report.code, officerId: officer.userId, question: action, roster: mediation.mediatorsOf(allowed.desk.unitId) };
+      const allowed = await caseForOfficer(turn, triage, reportId);
+      if (!allowed) return;
+      const draft = { reportId, code: allowed.report.code, officerId: allowed.officer.userId, question: action, roster: mediation.mediatorsOf(allowed.desk.unitId) };
       return runner.start(turn, 'mediation_input', draft);
     }
     turn.skipSave = true;
+    const officer = officerOf(turn.event);
     const result = action === 'm_unsettled' ? await mediation.openUnsettledMenu(officer, reportId) : await mediation.apply(officer, reportId, { kind: action === 'm_close' ? 'close' : 'continue' });
     turn.say(...presentMediation(turn.t, result));
   },

@@ -2,6 +2,7 @@ import type { MediationChange, MediationService } from '../../../domain/mediatio
 import { cleanText, foldVietnamese } from '../../../shared/text';
 import type { Flow, StepOutcome } from '../../flow';
 import { presentMediation } from '../../presenters/desk-replies';
+import { officerOf } from '../../actors';
 
 /** The mediation buttons that need a typed answer, and the question each asks. */
 export type MediationQuestion = 'm_assign' | 'm_schedule' | 'm_settled' | 'm_refer';
@@ -48,7 +49,7 @@ export function createMediationInputFlow(mediation: Pick<MediationService, 'appl
           if (text.length === 0) return { kind: 'invalid', reason: 'errors.text_too_short', vars: { min: 1 } };
           if (text.length > MAX_ANSWER) return { kind: 'invalid', reason: 'errors.text_too_long', vars: { max: MAX_ANSWER, length: text.length } };
           const skipped = ctx.draft.question === 'm_settled' && NO_AGREEMENT.includes(foldVietnamese(text));
-          const actor = { address: input.address, userId: input.senderId ?? input.address.chatId, name: input.senderName };
+          const actor = officerOf(input);
           const result = await mediation.apply(actor, ctx.draft.reportId, CHANGE[ctx.draft.question](skipped ? null : text));
           if (result.kind !== 'done') return { kind: 'stay', draft: ctx.draft, say: presentMediation(ctx.t, result) };
           return { kind: 'done', say: [{ text: ctx.t(`mediation.done.${ctx.draft.question}`, { code: ctx.draft.code }) }] };

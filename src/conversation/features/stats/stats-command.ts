@@ -3,6 +3,7 @@ import type { StatsService } from '../../../domain/stats/stats-service';
 import { readyWithin, type LateReplies } from '../../late-replies';
 import { presentStats } from '../../presenters/stats/stats-render';
 import type { Command } from '../../registry/command';
+import { adminActor } from '../../actors';
 
 export interface StatsDeps {
   stats: Pick<StatsService, 'command'>;
@@ -24,7 +25,7 @@ export const statsCommand: Command<StatsDeps> = {
   async handle(turn, args, { stats, catalog, lateReplies, lateReplyAfterMs }) {
     const { event } = turn;
     const context = { t: turn.t, lang: turn.lang, catalog };
-    const asker = { address: event.address, userId: event.senderId, name: event.senderName, isGroup: event.isGroup };
+    const asker = { address: event.address, userId: event.senderId, adminId: adminActor(event).telegramUserId, name: event.senderName, isGroup: event.isGroup };
     const work = stats.command(asker, args, turn.now).then((answer) => presentStats(answer, context));
     const ready = await readyWithin(work, lateReplyAfterMs);
     if (ready) return void turn.say(...ready);

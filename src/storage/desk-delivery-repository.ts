@@ -1,0 +1,69 @@
+import type { Model } from 'mongoose';
+import { claimAttempt } from './attempt-claim';
+import { insertOnce } from './claims';
+import type { DeliveryClaimDoc } from './models/delivery-claim.model';
+import type { DeskDeliveryDoc } from './models/desk-delivery.model';
+
+/**
+ * Each case's card in each desk that must have it (`desk_deliveries`, one
+ * record per case and desk, `_id` "<report>:<desk>"): created when the case
+ * is routed, retried until the desk chat accepts the card, then kept with the
+ * card's message id so later notices go under it and the card can be edited.
+ */
+export class DeskDeliveryRepository {
+  constructor(
+    private readonly deliveries: Model<DeskDeliveryDoc>,
+    private readonly claims: Model<DeliveryClaimDoc>,
+  ) {}
+
+  /** The record of one case's card in one desk (by `_id`). */
+  cardIn(reportId: string, deskId: string): Promise<DeskDeliveryDoc | null> {
+    return this.deliveries.findOne({ _id: deliveryId(reportId, deskId) }).lean();
+  }
+
+  /** The desks that have a case's card (index `reportId`). */
+  sentFor(reportId: string): Promise<DeskDeliveryDoc[]> {
+    return this.deliveries.find({ reportId, status: 'sent' }).lean();
+  }
+
+  /** Makes sure a case's card is on its way to a desk (once per case and desk). */
+  async ensure(reportId: string, deskId: string, now: Date): Promise<void> {
+    await insertOnce(this.deliveries, {
+      _id: deliveryId(reportId, deskId),
+      reportId,
+      deskId,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: null,
+      sentAt: null,
+      messageRef: null,
+      createdAt: now,
+    });
+  }
+
+  /** Cards due to be sent, soonest first (index `status, nextAttemptAt`). */
+  due(now: Date, limit: number): Promise<DeskDeliveryDoc[]> {
+    return this.deliveries.find({ status: 'pending', nextAttemptAt: { $lte: now } }).sort({ nextAttemptAt: 1 }).limit(limit).lean();
+  }
+
+  /** Claims the next attempt at a card (see claimAttempt): false when another worker has it. */
+  claimNextAttempt(delivery: DeskDeliveryDoc, now: Date, leaseMs: number): Promise<boolean> {
+    return claimAttempt(this.claims, delivery._id, delivery.attempts, now, leaseMs, (attempts, nextAttemptAt) =>
+      this.deliveries.updateOne({ _id: delivery._id, attempts: delivery.attempts }, { $set: nextAttemptAt ? { attempts, nextAttemptAt } : { attempts } }),
+    );
+  }
+
+  /** The desk chat accepted the card (`messageRef`: the platform's id of it); or there is nothing left to send (`note`). */
+  async markSent(id: string, at: Date, messageRef: string | null, note: string | null = null): Promise<void> {
+    await this.deliveries.updateOne({ _id: id }, { $set: { status: 'sent', sentAt: at, lastError: note, messageRef } });
+  }
+
+  async retryAt(id: string, at: Date, error: string): Promise<void> {
+    await this.deliveries.updateOne({ _id: id }, { $set: { nextAttemptAt: at, lastError: error.slice(0, 500) } });
+  }
+}
+
+function deliveryId(reportId: string, deskId: string): string {
+  return `${reportId}:${deskId}`;
+}

@@ -1,0 +1,171 @@
+import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
+import type { ReportDoc } from '../core/report';
+import { LOST, untilWon } from '../shared/conflict-retry';
+import { insertOnce } from './claims';
+import type { ReportActionDoc } from './models/report-action.model';
+
+/** A period of reports by when they were received: `from` included, `to` excluded. */
+export interface ReceivedBetween {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * The report aggregate (tips and disputes) and its claims: every query the
+ * domain makes on `reports`, each named, with the index that serves it on
+ * MongoDB (declared in models/report.model.ts). FerretDB v1 pushes only
+ * `{_id: …}` filters down to SQLite; every other query here reads the whole
+ * collection there, and the hot paths read by `_id` or by a unique key.
+ *
+ * Changes to a filed report are serialized by its version: each claims
+ * "<report>:v<version>" in `report_actions` first, then updates with
+ * `$inc: { version: 1 }`, so two changes never interleave (on FerretDB an
+ * update is a read-modify-write, and interleaved writes could lose one).
+ */
+export class ReportRepository {
+  constructor(
+    private readonly reports: Model<ReportDoc>,
+    private readonly actions: Model<ReportActionDoc>,
+  ) {}
+
+  /** By `_id`. */
+  byId(id: string): Promise<ReportDoc | null> {
+    return this.reports.findOne({ _id: id }).lean();
+  }
+
+  /** By receipt code (unique index `code`). */
+  byCode(code: string): Promise<ReportDoc | null> {
+    return this.reports.findOne({ code }).lean();
+  }
+
+  /** The id of the report with this receipt code (unique index `code`). */
+  async idByCode(code: string): Promise<string | null> {
+    return (await this.reports.findOne({ code }, { _id: 1 }).lean())?._id ?? null;
+  }
+
+  /** The code, when a report with it is held by this unit (unique index `code`). */
+  async codeHeldBy(code: string, unitId: string): Promise<string | null> {
+    return (await this.reports.findOne({ code, unitIds: unitId }, { code: 1 }).lean())?.code ?? null;
+  }
+
+  /** What anyone holding the code may see (unique index `code`). */
+  statusOf(code: string): Promise<Pick<ReportDoc, '_id' | 'code' | 'category' | 'status' | 'createdAt' | 'statusHistory'> | null> {
+    return this.reports.findOne({ code }, { code: 1, category: 1, status: 1, createdAt: 1, statusHistory: 1 }).lean();
+  }
+
+  /** The report filed from this draft, if any (unique index `submissionKey`). */
+  submitted(submissionKey: string): Promise<Pick<ReportDoc, '_id' | 'code'> | null> {
+    return this.reports.findOne({ submissionKey }, { code: 1 }).lean();
+  }
+
+  /** Stores a new report; false when its code or submission key is taken (unique indexes). */
+  insert(doc: ReportDoc): Promise<boolean> {
+    return insertOnce(this.reports, doc);
+  }
+
+  /** The report holding an evidence file, with its units (index `evidence.id`). */
+  holdingEvidence(evidenceId: string): Promise<Pick<ReportDoc, '_id' | 'evidence' | 'unitIds'> | null> {
+    return this.reports.findOne({ 'evidence.id': evidenceId }, { evidence: 1, unitIds: 1 }).lean();
+  }
+
+  /** The latest reports of these units sharing a suspect identifier, newest first (index `suspects.identifiers.value`). */
+  sharingIdentifiers(values: string[], unitIds: string[], limit: number): Promise<Pick<ReportDoc, '_id' | 'code' | 'suspects'>[]> {
+    return this.reports.find({ 'suspects.identifiers.value': { $in: values }, unitIds: { $in: unitIds } }, { code: 1, suspects: 1 }).sort({ createdAt: -1 }).limit(limit).lean();
+  }
+
+  /** Reports no desk has yet, oldest first (index `deliveredAt, createdAt`). */
+  undelivered(limit: number): Promise<Pick<ReportDoc, '_id' | 'unitIds'>[]> {
+    return this.reports.find({ deliveredAt: null }, { _id: 1, unitIds: 1 }).sort({ createdAt: 1 }).limit(limit).lean();
+  }
+
+  /** The first desk has the report. */
+  async markDelivered(id: string, at: Date): Promise<void> {
+    await this.reports.updateOne({ _id: id, deliveredAt: null }, { $set: { deliveredAt: at } });
+  }
+
+  /** Reports waiting to be accepted whose deadline for it is before `by` (index `status, deadlines.ackDueAt`). */
+  awaitingAcceptance(by: Date, limit: number): Promise<ReportDoc[]> {
+    return this.reports.find({ status: 'received', 'deadlines.ackDueAt': { $lte: by } }).limit(limit).lean();
+  }
+
+  /**
+   * Open cases whose outcome deadline is before `by` (index `status,
+   * deadlines.outcomeDueAt`). A dispute's deadline is for starting
+   * mediation, met once a session is scheduled.
+   */
+  outcomeDue(by: Date, limit: number): Promise<ReportDoc[]> {
+    return this.reports.find({ status: { $in: ['received', 'accepted', 'assigned'] }, 'deadlines.outcomeDueAt': { $lte: by } }).limit(limit).lean();
+  }
+
+  /** A team's disputes received in a period, oldest first (index `kind, unitIds, createdAt`). */
+  disputesReceived(unitId: string, period: ReceivedBetween, limit: number): Promise<ReportDoc[]> {
+    return this.reports.find({ kind: 'dispute', unitIds: unitId, createdAt: { $gte: period.from, $lt: period.to } }).sort({ createdAt: 1 }).limit(limit).lean();
+  }
+
+  /**
+   * Reports received in a period, held by the unit or forwarded away by it
+   * (or all), with only `projection`'s fields, through one cursor (indexes
+   * `createdAt`; for a unit `unitIds, createdAt` and `forwards.fromUnitId, createdAt`).
+   */
+  streamReceived<T>(period: ReceivedBetween, unitId: string | null, projection: Record<string, 1>): AsyncIterable<T> {
+    const held = unitId === null ? {} : { $or: [{ unitIds: unitId }, { 'forwards.fromUnitId': unitId }] };
+    return this.reports
+      .find({ createdAt: { $gte: period.from, $lt: period.to }, ...held }, projection)
+      .lean<T[]>()
+      .cursor({ batchSize: 1000 }) as AsyncIterable<T>;
+  }
+
+  /** A resident's disputes, with their details (index `reporter.residentKey`). */
+  disputesOf(residentKey: string): Promise<Pick<ReportDoc, '_id' | 'dispute'>[]> {
+    return this.reports.find({ 'reporter.residentKey': residentKey, kind: 'dispute' }, { dispute: 1 }).lean();
+  }
+
+  /** Unlinks a resident from every report they made (index `reporter.residentKey`); how many. */
+  async detachResident(residentKey: string): Promise<number> {
+    return (await this.reports.updateMany({ 'reporter.residentKey': residentKey }, { $set: { reporter: null } })).modifiedCount;
+  }
+
+  /** Unlinks the reporters of reports closed before `cutoff` (index `closedAt`); how many. */
+  async detachClosedBefore(cutoff: Date): Promise<number> {
+    return (await this.reports.updateMany({ closedAt: { $ne: null, $lt: cutoff }, reporter: { $ne: null } }, { $set: { reporter: null } })).modifiedCount;
+  }
+
+  /** One write to one report, by `_id`. A change to a filed report's state claims its version first (see `withVersion`). */
+  async update(id: string, update: UpdateQuery<ReportDoc>): Promise<void> {
+    await this.reports.updateOne({ _id: id } as QueryFilter<ReportDoc>, update);
+  }
+
+  /**
+   * Claims the right to make the next change to a report: inserting
+   * "<report>:v<version>" succeeds for one writer only. The loser reloads the
+   * report and tries again, or tells the person it changed meanwhile.
+   */
+  claimVersion(report: Pick<ReportDoc, '_id' | 'version'>, actorName: string | null, at: Date): Promise<boolean> {
+    return insertOnce(this.actions, { _id: `${report._id}:v${report.version ?? 0}`, actorName, at });
+  }
+
+  /** Runs `change` on the latest version of a report, retrying (shared/conflict-retry) while another writer got there first. */
+  async withVersion<T>(reportId: string, actorName: string | null, at: Date, change: (report: ReportDoc) => Promise<T>): Promise<T | 'not_found' | 'busy'> {
+    const result = await untilWon(async (): Promise<T | 'not_found' | typeof LOST> => {
+      const report = await this.byId(reportId);
+      if (!report) return 'not_found';
+      return (await this.claimVersion(report, actorName, at)) ? change(report) : LOST;
+    });
+    return result === LOST ? 'busy' : result;
+  }
+
+  /** Claims a one-time action on a report ("<report>:accept:<round>"); false when someone made it first. */
+  claimAction(id: string, actorName: string | null, at: Date): Promise<boolean> {
+    return insertOnce(this.actions, { _id: id, actorName, at });
+  }
+
+  /** Who made a one-time action (null when their name was not known, or nobody did). */
+  async actionTakenBy(id: string): Promise<string | null> {
+    return (await this.actions.findOne({ _id: id }).lean())?.actorName || null;
+  }
+
+  /** Gives a one-time action back (its maker lost the version claim and may press again). */
+  async releaseAction(id: string): Promise<void> {
+    await this.actions.deleteOne({ _id: id });
+  }
+}
