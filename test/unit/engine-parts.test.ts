@@ -116,6 +116,11 @@ describe('button payloads and commands', () => {
     const twin = { ...lookupCommand, id: 'lookup_again', names: { vi: ['tracuu'], en: [] } };
     expect(() => new CommandRegistry([feature(undefined as never, { commands: [lookupCommand, twin] })])).toThrow('Two handlers claim the command name "tracuu"');
   });
+
+  it('refuse, at start-up, a name declared with diacritics (it could never match what is typed)', () => {
+    const accented = { ...lookupCommand, id: 'lookup_accented', names: { vi: ['tracứu'], en: [] } };
+    expect(() => new CommandRegistry([feature(undefined as never, { commands: [accented] })])).toThrow('"tracứu" should be "tracuu"');
+  });
 });
 
 describe('per-chat ordering', () => {

@@ -17,8 +17,8 @@ export class CommandRegistry {
     for (const { commands, buttons, deskActions } of features) {
       for (const command of commands) {
         claim(this.byId, command.id, command, 'command id');
-        for (const name of [...command.names.vi, ...command.names.en]) claim(this.byName, name, command, 'command name');
-        for (const word of command.bareWords ?? []) claim(this.byBareWord, word, command, 'bare word');
+        for (const name of [...command.names.vi, ...command.names.en]) claim(this.byName, folded(name, foldName), command, 'command name');
+        for (const word of command.bareWords ?? []) claim(this.byBareWord, folded(word, foldWords), command, 'bare word');
       }
       for (const button of buttons) claim(this.buttons, button.action, button, 'button action');
       this.deskActions.push(...deskActions);
@@ -27,12 +27,12 @@ export class CommandRegistry {
 
   /** "/BaoTin", "/báotin" and "/baotin" are one command. */
   command(typed: string): BoundCommand | null {
-    return this.byName.get(foldVietnamese(typed).replace(/[^a-z]/g, '')) ?? null;
+    return this.byName.get(foldName(typed)) ?? null;
   }
 
   /** A command typed alone without a slash ("báo tin", "Hủy."). */
   bareWord(text: string): BoundCommand | null {
-    return this.byBareWord.get(foldVietnamese(text).replace(/[.!?]+$/, '')) ?? null;
+    return this.byBareWord.get(foldWords(text)) ?? null;
   }
 
   byCommandId(id: string): BoundCommand {
@@ -53,6 +53,15 @@ export class CommandRegistry {
   list(): BoundCommand[] {
     return [...this.byId.values()];
   }
+}
+
+const foldName = (typed: string): string => foldVietnamese(typed).replace(/[^a-z]/g, '');
+const foldWords = (typed: string): string => foldVietnamese(typed).replace(/[.!?]+$/, '');
+
+/** A declared name as it will be looked up; one that could never match what people type is a mistake. */
+function folded(declared: string, fold: (typed: string) => string): string {
+  if (fold(declared) !== declared) throw new Error(`Command names and bare words are declared folded (lower case, no diacritics): "${declared}" should be "${fold(declared)}"`);
+  return declared;
 }
 
 function claim<T>(map: Map<string, T>, key: string, value: T, what: string): void {
