@@ -1,7 +1,7 @@
 import type { Catalog } from '../config/catalog';
 import type { Translate } from '../i18n';
 import type { Language } from '../core/language';
-import type { InboundEvent, OutboundMessage } from '../core/chat';
+import type { ChannelName, InboundEvent, OutboundMessage } from '../core/chat';
 
 /** Bump when flow definitions change incompatibly; older saved drafts are then dropped with an apology. */
 export const FLOW_VERSION = 1;
@@ -78,7 +78,7 @@ export interface Flow<Draft> {
   abandon?(draft: Draft): Promise<void>;
   /** Answered by an officer in a desk group (plain text is otherwise ignored in groups). */
   answeredInDeskChat?: boolean;
-  submit?(ctx: StepContext<Draft> & { residentKey: string; channel: string }): Promise<FlowCompletion>;
+  submit?(ctx: StepContext<Draft> & { residentKey: string; channel: ChannelName }): Promise<FlowCompletion>;
 }
 
 /** Marks a step as a sub-question of another. */

@@ -7,7 +7,6 @@ import { choiceStep } from '../../steps/choice-step';
 import { textStep } from '../../steps/text-step';
 import { campaignMessageStep } from './campaign-message-step';
 import type { CampaignFlowDraft } from './campaign-draft';
-import type { ChannelName } from '../../../core/chat';
 
 type Ctx = StepContext<CampaignFlowDraft>;
 const MAX_MESSAGES = 5;
@@ -144,7 +143,7 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create' | '
       await evidence.remove(d.discardedImages ?? []);
       const id = await campaigns.create(
         content,
-        { userId: d.authorId, address: { channel: ctx.channel as ChannelName, chatId: d.chatId } },
+        { userId: d.authorId, address: { channel: ctx.channel, chatId: d.chatId } },
         ctx.now,
       );
       return { say: [{ text: ctx.t('campaign.created', { id }) }] };
