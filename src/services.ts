@@ -24,7 +24,7 @@ import { ReportRepository } from './storage/report-repository';
 import { DeskDeliveryRepository } from './storage/desk-delivery-repository';
 import { DeadlineService } from './domain/deadlines/deadline-service';
 import { buildDeskCard } from './conversation/presenters/desk-card';
-import type { CardOptions } from './domain/desks/card-options';
+import type { CardOptions, ShowCard } from './domain/desks/card-options';
 import { DeskDeliveryWorker } from './domain/desks/desk-delivery-worker';
 import { DeskService } from './domain/desks/desk-service';
 import { CaseThreads } from './domain/desks/case-threads';
@@ -115,6 +115,10 @@ export function buildServices(o: ServiceOptions) {
     report.kind === 'dispute'
       ? buildDisputeCard(report, intake.partiesOf(report), { catalog, units, t: deskT }, options)
       : buildDeskCard(report, reports.contactOf(report), { catalog, units, t: deskT, evidence }, options);
+  const showCard: ShowCard = async (address, messageRef, report, options) => {
+    const { text, buttons } = renderCard(report, options);
+    await chats.edit(address, messageRef, { text, buttons });
+  };
   const deliveries = new DeskDeliveryWorker(
     { reports: reportRepository, deliveries: deskDeliveries },
     desks,
@@ -139,8 +143,7 @@ export function buildServices(o: ServiceOptions) {
     desks,
     units,
     {
-      renderCard,
-      editCard: (address, messageRef, card) => chats.edit(address, messageRef, card),
+      showCard,
       onForwarded: () => deliveries.poke(),
       tellReporter,
     },
@@ -152,7 +155,7 @@ export function buildServices(o: ServiceOptions) {
     intake,
     units,
     catalog.disputes.deadlines.startDays,
-    { renderCard, editCard: (address, messageRef, card) => chats.edit(address, messageRef, card), tellReporter },
+    { showCard, tellReporter },
     clock,
   );
   const register = new MediationRegister({ reports: reportRepository, audit: models.auditLog }, desks, units, catalog, (report) => intake.partiesOf(report));

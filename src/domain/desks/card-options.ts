@@ -1,5 +1,15 @@
+import type { ChatAddress } from '../../core/chat';
+import type { ReportDoc } from '../../core/report';
+
 /** A menu opened on a card: outcomes to close with, units to forward to, or a mediation that failed (another session or a referral). */
 export type CardMenu = 'close' | 'forward' | 'unsettled' | null;
+
+/**
+ * Shows a case's card in a desk chat as it stands now, drawn for that desk:
+ * edited in place (`messageRef`), or sent anew where the platform cannot edit.
+ * The card's text and buttons only: its files were sent with it once.
+ */
+export type ShowCard = (desk: ChatAddress, messageRef: string | null, report: ReportDoc, options: CardOptions) => Promise<void>;
 
 /** How a case's desk card is to be drawn for one desk. */
 export interface CardOptions {

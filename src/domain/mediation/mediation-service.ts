@@ -8,9 +8,8 @@ import type { DeskDeliveryRepository } from '../../storage/desk-delivery-reposit
 import { LOST, untilWon } from '../../shared/conflict-retry';
 import { parseReceiptCode } from '../reports/receipt-code';
 import type { Actor, TriageService } from '../triage/triage-service';
-import type { CardOptions } from '../desks/card-options';
+import type { ShowCard } from '../desks/card-options';
 import type { DisputeIntake } from './dispute-intake';
-import type { OutboundMessage } from '../../core/chat';
 import type { DeskRefusal } from '../triage/triage-result';
 import type { MediationStep, TellReporter } from '../followup/reporter-notice';
 import type { ReportDoc } from '../../core/report';
@@ -50,8 +49,7 @@ const HOUR_MS = 3_600_000;
 const MAX_MEDIATORS = 5;
 
 interface Ports {
-  renderCard(report: ReportDoc, options?: CardOptions): OutboundMessage;
-  editCard(address: Actor['address'], messageRef: string | null, card: OutboundMessage): Promise<void>;
+  showCard: ShowCard;
   tellReporter: TellReporter;
 }
 
@@ -79,7 +77,7 @@ export class MediationService {
     if ('refusal' in allowed) return refused({ why: allowed.refusal });
     if (allowed.report.status !== 'scheduled') return refused({ why: 'not_now' });
     const delivery = await this.models.deliveries.cardIn(reportId, allowed.desk._id);
-    await this.ports.editCard(actor.address, delivery?.messageRef ?? null, this.ports.renderCard(allowed.report, { menu: 'unsettled', viewerUnitId: allowed.desk.unitId }));
+    await this.ports.showCard(actor.address, delivery?.messageRef ?? null, allowed.report, { menu: 'unsettled', viewerUnitId: allowed.desk.unitId });
     return { kind: 'done' };
   }
 

@@ -5,13 +5,13 @@ import { moduleLogger } from '../../shared/logger';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { DeskDeliveryRepository } from '../../storage/desk-delivery-repository';
 import type { DeskDoc } from '../../storage/models/desk.model';
-import type { CardOptions } from '../desks/card-options';
+import type { ShowCard } from '../desks/card-options';
 import { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
 import type { TriageAction } from './triage-actions';
 import type { DeskRefusal, ForwardResult, TriageResult } from './triage-result';
 import type { TellReporter } from '../followup/reporter-notice';
-import type { ChatAddress, OutboundMessage } from '../../core/chat';
+import type { ChatAddress } from '../../core/chat';
 import type { Outcome, ReportDoc } from '../../core/report';
 import type { ReportRepository } from '../../storage/report-repository';
 
@@ -24,11 +24,10 @@ export interface Actor {
 }
 
 export interface TriagePorts {
-  /** Renders a tip's desk card (optionally with a menu open, as seen by one unit's desk). */
-  renderCard(report: ReportDoc, options?: CardOptions): OutboundMessage;
+  /** Shows a case's card again (optionally with a menu open, as seen by one unit's desk). */
+  showCard: ShowCard;
   /** Called when a tip moved to another unit, so its desks get the card. */
   onForwarded(): void;
-  editCard(address: ChatAddress, messageRef: string | null, card: OutboundMessage): Promise<void>;
   /** Durable delivery to a reporter (see ReporterNotices). */
   tellReporter: TellReporter;
 }
@@ -80,7 +79,7 @@ export class TriageService {
       if (action === 'close_menu' && report.status !== 'accepted') return refused('accept_first');
       const menu = action === 'close_menu' ? 'close' : action === 'forward_menu' ? 'forward' : null;
       const delivery = await this.models.deliveries.cardIn(reportId, desk._id);
-      await this.ports.editCard(actor.address, delivery?.messageRef ?? null, this.ports.renderCard(report, { menu, viewerUnitId: desk.unitId }));
+      await this.ports.showCard(actor.address, delivery?.messageRef ?? null, report, { menu, viewerUnitId: desk.unitId });
       return DONE;
     }
 
@@ -209,9 +208,8 @@ export class TriageService {
     for (const delivery of deliveries) {
       const desk = await this.desks.byId(delivery.deskId);
       if (!desk) continue;
-      const card = this.ports.renderCard(report, { viewerUnitId: desk.unitId });
       await this.ports
-        .editCard(DeskService.addressOf(desk), delivery.messageRef, { text: card.text, buttons: card.buttons })
+        .showCard(DeskService.addressOf(desk), delivery.messageRef, report, { viewerUnitId: desk.unitId })
         .catch((error: unknown) => log.warn({ err: error, delivery: delivery._id }, 'card refresh failed'));
     }
   }
