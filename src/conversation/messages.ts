@@ -56,13 +56,16 @@ export function forgetConfirmation(t: Translate): OutboundMessage {
 export function statusMessage(t: Translate, lang: string, view: StatusView | null, typed: string): OutboundMessage {
   if (!view) return { text: t('lookup.not_found', { code: typed.slice(0, 20) }) };
   const history = view.history.map((h) => `• ${formatVietnamTime(h.at, lang)}: ${t(`status.${h.status}`)}`).join('\n');
+  // What the closing notice said, so the resident can look it up again later.
+  const result = view.outcome ? t(`outcome.${view.outcome}`) : view.mediationResult ? t(`status.${view.mediationResult}`) : null;
   return {
-    text: t('lookup.result', {
+    text: t(view.kind === 'dispute' ? 'lookup.result_dispute' : 'lookup.result', {
       code: view.code,
-      category: t(`category.${view.category}`),
+      category: t(view.kind === 'dispute' ? `dispute_kind.${view.category}` : `category.${view.category}`),
       received: formatVietnamTime(view.createdAt, lang),
       status: t(`status.${view.status}`),
       explanation: t(`status.${view.status}_explained`),
+      outcome: result ? `\n${t('lookup.outcome', { outcome: result })}` : '',
       history,
     }),
   };

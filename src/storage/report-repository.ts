@@ -4,6 +4,13 @@ import { LOST, untilWon } from '../shared/conflict-retry';
 import { insertOnce } from './claims';
 import type { ReportActionDoc } from './models/report-action.model';
 
+/** What a status look-up reads of a report: no content, no personal data. */
+export type ReportStatusFields = Pick<ReportDoc, '_id' | 'code' | 'kind' | 'category' | 'status' | 'outcome' | 'createdAt' | 'statusHistory'> & {
+  dispute: Pick<NonNullable<ReportDoc['dispute']>, 'result'> | null;
+  /** Only to tell whether the one asking is the reporter; never shown. */
+  reporter: Pick<NonNullable<ReportDoc['reporter']>, 'residentKey'> | null;
+};
+
 /** A period of reports by when they were received: `from` included, `to` excluded. */
 export interface ReceivedBetween {
   from: Date;
@@ -48,9 +55,9 @@ export class ReportRepository {
     return (await this.reports.findOne({ code, unitIds: unitId }, { code: 1 }).lean())?.code ?? null;
   }
 
-  /** What anyone holding the code may see (unique index `code`). */
-  statusOf(code: string): Promise<Pick<ReportDoc, '_id' | 'code' | 'category' | 'status' | 'createdAt' | 'statusHistory'> | null> {
-    return this.reports.findOne({ code }, { code: 1, category: 1, status: 1, createdAt: 1, statusHistory: 1 }).lean();
+  /** What a status look-up reads (unique index `code`). */
+  statusOf(code: string): Promise<ReportStatusFields | null> {
+    return this.reports.findOne({ code }, { code: 1, kind: 1, category: 1, status: 1, outcome: 1, 'dispute.result': 1, 'reporter.residentKey': 1, createdAt: 1, statusHistory: 1 }).lean<ReportStatusFields>();
   }
 
   /** The report filed from this draft, if any (unique index `submissionKey`). */

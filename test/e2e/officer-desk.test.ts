@@ -88,7 +88,8 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
 
     resident.text(`/tracuu ${report.code}`);
     const status = await eventually('status', () => telegram.textsTo(resident.id).find((t) => t.includes('Tình trạng: Đã kết thúc')));
-    expect(status).not.toContain('Đã khởi tố');
+    // The reporter looking up their own tip sees how it ended, as the closing notice said.
+    expect(status).toContain('Kết quả: Đã khởi tố');
   });
 
   it('lets exactly one of two officers win when they press at the same moment', async () => {

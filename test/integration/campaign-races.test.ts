@@ -27,7 +27,7 @@ describe('a campaign changed by its admin while the scheduler passes over it', (
         s.scheduler.tick(),
         (async () => {
           await new Promise((resolve) => setTimeout(resolve, round % 6));
-          await s.campaigns.command('7000', { kind: 'unit_admin' }, `${id} tamdung`, new Date());
+          await s.campaigns.command('7000', { kind: 'unit_admin', unitIds: null }, `${id} tamdung`, new Date());
         })(),
       ]);
       if ((await s.models.campaigns.findOne({ _id: id }).lean())?.status !== 'paused') lost.push(id);

@@ -58,7 +58,7 @@ describe('two different officer actions on one tip at the same moment', () => {
         s.deadlines.extend({ address: deskA, userId: 'c', name: 'Cường' }, `${code} 5 Chờ sao kê ngân hàng`, new Date()),
       ]);
       const report = await s.models.reports.findOne({ _id: id }).lean();
-      expect(extended).toBe('extended');
+      expect(extended.kind).toBe('extended');
       expect(report?.deadlines.extensions).toHaveLength(1);
       const acceptWon = accepted.kind === 'done';
       expect(report?.status).toBe(acceptWon ? 'accepted' : 'received');

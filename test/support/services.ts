@@ -18,12 +18,13 @@ export const ROOT = path.resolve(__dirname, '..', '..');
  * database, as the service builds it. What it sends to chats is recorded in
  * `outbox` instead of going through a channel.
  */
-export async function openServices(label: string, options: { receiptCodes?: ReceiptGenerator; clock?: () => Date; lateReplyAfterMs?: number } = {}) {
+export async function openServices(label: string, options: { receiptCodes?: ReceiptGenerator; clock?: () => Date; lateReplyAfterMs?: number; configDir?: string } = {}) {
   const database: Database = await openDatabase(testDatabaseUri(label));
   const { models } = database;
   const cipher = createPiiCipher(Buffer.alloc(32, 9));
-  const catalog = loadCatalog(path.join(ROOT, 'config'));
-  const units = loadUnits(path.join(ROOT, 'config'), catalog);
+  const configDir = options.configDir ?? path.join(ROOT, 'config');
+  const catalog = loadCatalog(configDir);
+  const units = loadUnits(configDir, catalog);
   const i18n = createI18n(path.join(ROOT, 'locales'));
 
   const outbox: { address: ChatAddress; messages: OutboundMessage[] }[] = [];

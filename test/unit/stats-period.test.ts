@@ -56,7 +56,10 @@ describe('figures taken from a report’s history', () => {
   it('takes the median of odd and even counts, to a tenth, and none of nothing', () => {
     expect(median([6, 1, 2, 4, 2])).toBe(2);
     expect(median([48, 100])).toBe(74);
-    expect(median([1, 2.25])).toBe(1.6);
+    expect(median([1, 2.25])).toBe(1.63);
+    // Minutes stay minutes: 5 and 7 minutes.
+    expect(median([5 / 60, 7 / 60])).toBe(0.1);
+    expect(median([2 / 60])).toBe(0.03);
     expect(median([])).toBeNull();
   });
 });

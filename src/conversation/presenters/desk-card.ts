@@ -21,7 +21,7 @@ export function buildDeskCard(
 ): OutboundMessage {
   const { catalog, t, evidence } = deps;
   const lines = [
-    t('desk.card.title', { code: report.code }),
+    t(report.status === 'received' ? 'desk.card.title' : report.status === 'closed' ? 'desk.card.title_closed' : 'desk.card.title_open', { code: report.code }),
     t('desk.card.category', { group: t(`group.${report.group}`), category: t(`category.${report.category}`) }),
     t('desk.card.received', { time: formatVietnamTime(report.createdAt, 'vi') }),
     t('desk.card.description', { text: report.description }),

@@ -38,7 +38,7 @@ export function buildDisputeCard(
     t('desk.card.place', { place: [report.location.address, catalog.wardById(report.location.wardId ?? '')?.name].filter(Boolean).join(', ') }),
     t('mediation.card.desired', { text: dispute?.desiredOutcome ?? '' }),
     t('desk.card.channel', { channel: t(`channel.${report.channel}`) }),
-    t('triage.status_line', { status: t(`status.${report.status}`) }),
+    t('triage.status_line', { status: report.status === 'received' ? t('mediation.card.waiting') : t(`status.${report.status}`) }),
   ];
   if (dispute && dispute.mediators.length > 0) lines.push(t('mediation.card.mediators', { names: dispute.mediators.join(', ') }));
   if (dispute && dispute.conflicts.length > 0) lines.push(t('mediation.card.conflicts', { names: dispute.conflicts.join(', ') }));

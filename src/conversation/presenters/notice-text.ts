@@ -42,6 +42,8 @@ export function deskNoticeText(t: Translate, notice: DeskNotice): string {
       return t(`deadline.${prefix}reminder_${notice.reminder}`, { code: notice.code, hours: notice.hours, due: formatVietnamTime(notice.dueAt, 'vi') });
     }
     case 'followup':
-      return notice.text ? t('desk.followup_text', { code: notice.code, text: notice.text }) : t('desk.followup_file', { code: notice.code });
+      return notice.text
+        ? t(notice.caseKind === 'dispute' ? 'desk.followup_text_dispute' : 'desk.followup_text', { code: notice.code, text: notice.text })
+        : t(notice.caseKind === 'dispute' ? 'desk.followup_file_dispute' : 'desk.followup_file', { code: notice.code });
   }
 }

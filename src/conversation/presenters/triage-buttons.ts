@@ -40,8 +40,9 @@ export function triageButtons(
 
 /** One line on the card that says where the tip stands. */
 export function triageStatusLine(report: Pick<ReportDoc, 'status' | 'assessment' | 'assignee' | 'outcome' | 'duplicateOf'>, t: Translate): string {
-  const parts = [t(`status.${report.status}`)];
-  if (report.assignee) parts.push(t('triage.assigned_to', { name: report.assignee.name }));
+  // The desk's own words: a new tip is waiting for the desk, not yet "received" by it.
+  const parts = [report.status === 'received' ? t('triage.waiting') : t(`status.${report.status}`)];
+  if (report.assignee?.name) parts.push(t('triage.assigned_to', { name: report.assignee.name }));
   if (report.assessment) parts.push(t(`triage.${report.assessment}`));
   if (report.outcome) parts.push(report.duplicateOf ? t('triage.duplicate_of', { code: report.duplicateOf }) : t(`outcome.${report.outcome}`));
   return t('triage.status_line', { status: parts.join(' · ') });

@@ -10,7 +10,12 @@ import { insertOnce } from '../../storage/claims';
 import type { BroadcastOutcomeDoc } from '../../storage/models/broadcast-outcome.model';
 import type { CampaignRunDoc } from '../../storage/models/campaign-run.model';
 
-export type CampaignRole = { kind: 'unit_admin' } | { kind: 'group_admin' } | { kind: 'none' };
+/**
+ * Who runs a campaign. A unit admin acts for their units (`unitIds`): their wards, their campaigns;
+ * a system admin is a unit admin of every unit (`unitIds: null`). A group admin reaches only the
+ * groups they registered, and their own campaigns.
+ */
+export type CampaignRole = { kind: 'unit_admin'; unitIds: string[] | null } | { kind: 'group_admin' } | { kind: 'none' };
 /** Why a campaign cannot be edited now, or the campaign to edit. */
 export type Editable = { kind: 'ok'; campaign: CampaignDoc } | { kind: 'not_found' } | { kind: 'over' } | { kind: 'sending' };
 export type CampaignDraft = Pick<CampaignDoc, 'topic' | 'messages' | 'audience' | 'schedule' | 'quiet'>;
@@ -40,9 +45,10 @@ export type CampaignCommandResult =
 const STATUS_CHANGES = { tamdung: 'paused', pause: 'paused', tieptuc: 'active', resume: 'active', huy: 'cancelled', cancel: 'cancelled' } as const;
 
 /**
- * Prevention campaigns: who may run them (unit and system admins for any
- * ward; a group admin only for the groups they registered), creating them,
- * listing, pausing, resuming, cancelling, and each run's figures.
+ * Prevention campaigns: who may run them (system admins for every ward, a
+ * unit admin for their units' wards, a group admin only for the groups they
+ * registered), creating them, listing, pausing, resuming, cancelling, and
+ * each run's figures.
  */
 export class CampaignService {
   constructor(
@@ -61,21 +67,46 @@ export class CampaignService {
   async roleOf(sender: { userId: string | null; telegramUserId: string | null }): Promise<CampaignRole> {
     const { userId, telegramUserId } = sender;
     if (!userId) return { kind: 'none' };
-    if (telegramUserId && (this.systemAdmins.has(telegramUserId) || this.units.units.some((u) => u.adminTelegramIds.includes(telegramUserId)))) return { kind: 'unit_admin' };
+    if (telegramUserId && this.systemAdmins.has(telegramUserId)) return { kind: 'unit_admin', unitIds: null };
+    const administered = telegramUserId ? this.units.units.filter((u) => u.adminTelegramIds.includes(telegramUserId)).map((u) => u.id) : [];
+    if (administered.length > 0) return { kind: 'unit_admin', unitIds: administered };
     return (await this.audience.groupsRegisteredBy(userId)) > 0 ? { kind: 'group_admin' } : { kind: 'none' };
   }
 
-  async create(draft: CampaignDraft, author: { userId: string; address: ChatAddress }, now: Date): Promise<string> {
+  /** The wards a role's campaigns may reach: null for every ward. */
+  wardsOf(role: CampaignRole): string[] | null {
+    if (role.kind !== 'unit_admin' || role.unitIds === null) return null;
+    const wards = role.unitIds.flatMap((id) => this.units.byId(id)?.wards ?? []);
+    return wards.includes('*') ? null : [...new Set(wards)];
+  }
+
+  /** Whether a role may see and change a campaign: its own, or (a unit admin) one of its units'. */
+  private may(role: CampaignRole, userId: string, campaign: Pick<CampaignDoc, 'authorId' | 'unitId'>): boolean {
+    if (campaign.authorId === userId) return true;
+    if (role.kind !== 'unit_admin') return false;
+    return role.unitIds === null || (campaign.unitId !== null && role.unitIds.includes(campaign.unitId));
+  }
+
+  /** A campaign's wards within what its author may reach ("every ward" of a unit admin is every ward of their units). */
+  private withinScope(role: CampaignRole, draft: CampaignDraft): CampaignDraft {
+    const allowed = this.wardsOf(role);
+    if (allowed === null) return draft;
+    const wards = draft.audience.wards.includes('*') ? allowed : draft.audience.wards.filter((w) => allowed.includes(w));
+    return { ...draft, audience: { ...draft.audience, wards } };
+  }
+
+  async create(draft: CampaignDraft, author: { userId: string; address: ChatAddress }, role: CampaignRole, now: Date): Promise<string> {
+    const scoped = this.withinScope(role, draft);
     for (let attempt = 0; attempt < 8; attempt += 1) {
       const id = `CD-${Array.from({ length: 5 }, () => RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)]).join('')}`;
       const made = await insertOnce(this.models.campaigns, {
         _id: id,
-        ...draft,
+        ...scoped,
         status: 'active',
         authorId: author.userId,
         authorAddressEnc: this.cipher.encrypt(JSON.stringify(author.address)),
         unitId: this.units.units.find((u) => u.adminTelegramIds.includes(author.userId))?.id ?? null,
-        scheduledThrough: scheduledFrom(draft.schedule, now),
+        scheduledThrough: scheduledFrom(scoped.schedule, now),
         createdAt: now,
       });
       if (made) return id;
@@ -84,13 +115,13 @@ export class CampaignService {
   }
 
   /**
-   * /chiendich <id> sua: a campaign its author (or a unit admin) may change:
+   * /chiendich <id> sua: a campaign its author (or an admin of its unit) may change:
    * not cancelled or finished, and no run of it being sent (a run keeps the
    * text it started with from first recipient to last).
    */
   async editable(userId: string, role: CampaignRole, id: string): Promise<Editable> {
     const campaign = await this.models.campaigns.findOne({ _id: id.toUpperCase() }).lean();
-    if (!campaign || (role.kind !== 'unit_admin' && campaign.authorId !== userId)) return { kind: 'not_found' };
+    if (!campaign || !this.may(role, userId, campaign)) return { kind: 'not_found' };
     if (campaign.status === 'cancelled' || campaign.status === 'finished') return { kind: 'over' };
     if (await this.models.runs.exists({ campaignId: campaign._id, status: { $in: ['materializing', 'sending'] } })) return { kind: 'sending' };
     return { kind: 'ok', campaign };
@@ -100,13 +131,15 @@ export class CampaignService {
   async update(id: string, draft: CampaignDraft, userId: string, role: CampaignRole, now: Date): Promise<Editable['kind']> {
     const check = await this.editable(userId, role, id);
     if (check.kind !== 'ok') return check.kind;
-    await this.models.campaigns.updateOne({ _id: check.campaign._id }, { $set: { ...draft, scheduledThrough: scheduledFrom(draft.schedule, now) } });
+    const scoped = this.withinScope(role, draft);
+    await this.models.campaigns.updateOne({ _id: check.campaign._id }, { $set: { ...scoped, scheduledThrough: scheduledFrom(scoped.schedule, now) } });
     return 'ok';
   }
 
-  /** /chiendich ds: the author's campaigns (all of them for a unit admin), newest first. */
+  /** /chiendich ds: the author's campaigns, and a unit admin's units' (every campaign for a system admin), newest first. */
   async list(userId: string, role: CampaignRole): Promise<CampaignSummary[]> {
-    const filter = role.kind === 'unit_admin' ? {} : { authorId: userId };
+    const filter =
+      role.kind !== 'unit_admin' ? { authorId: userId } : role.unitIds === null ? {} : { $or: [{ authorId: userId }, { unitId: { $in: role.unitIds } }] };
     return this.models.campaigns.find(filter, { _id: 1, topic: 1, status: 1 }).sort({ createdAt: -1 }).limit(20).lean();
   }
 
@@ -119,7 +152,7 @@ export class CampaignService {
   async command(userId: string, role: CampaignRole, args: string, now: Date): Promise<CampaignCommandResult> {
     const [id, verb] = args.trim().split(/\s+/);
     const campaign = await this.models.campaigns.findOne({ _id: (id ?? '').toUpperCase() }).lean();
-    if (!campaign || (role.kind !== 'unit_admin' && campaign.authorId !== userId)) return { kind: 'not_found', id: id ?? '' };
+    if (!campaign || !this.may(role, userId, campaign)) return { kind: 'not_found', id: id ?? '' };
     if (verb) {
       const next = STATUS_CHANGES[verb.toLowerCase() as keyof typeof STATUS_CHANGES];
       if (!next) return { kind: 'usage' };

@@ -18,7 +18,8 @@ const HOUR_MS = 3_600_000;
 const MAX_EXTENSION_DAYS = 60;
 
 export type { ReminderKind };
-export type ExtensionResult = 'extended' | 'not_a_desk' | 'not_found' | 'not_your_unit' | 'closed' | 'bad_request' | 'busy';
+/** What /giahan came to: the new outcome deadline, or why the deadline stays. */
+export type ExtensionResult = { kind: 'extended'; code: string; dueAt: Date } | { kind: 'not_a_desk' | 'not_found' | 'not_your_unit' | 'closed' | 'bad_request' | 'busy' };
 
 /** A case near or past one of its deadlines. */
 export interface Due {
@@ -72,13 +73,13 @@ export class DeadlineService {
     const match = /^(\S+)\s+(\d{1,2})\s+(.{3,300})$/s.exec(args.trim());
     const code = match ? parseReceiptCode(match[1]) : null;
     const days = match ? Number(match[2]) : 0;
-    if (!match || !code || days < 1 || days > MAX_EXTENSION_DAYS) return 'bad_request';
+    if (!match || !code || days < 1 || days > MAX_EXTENSION_DAYS) return { kind: 'bad_request' };
     const desk = await this.desks.find(actor.address);
-    if (!desk) return 'not_a_desk';
+    if (!desk) return { kind: 'not_a_desk' };
     const report = await this.models.reports.byCode(code);
-    if (!report) return 'not_found';
-    if (!report.unitIds.includes(desk.unitId)) return 'not_your_unit';
-    if (report.status === 'closed') return 'closed';
+    if (!report) return { kind: 'not_found' };
+    if (!report.unitIds.includes(desk.unitId)) return { kind: 'not_your_unit' };
+    if (report.status === 'closed') return { kind: 'closed' };
     const reason = match[3].trim();
     const by = actor.name ?? actor.userId;
     const result = await this.models.reports.withVersion(report._id, by, now, async (latest) => {
@@ -98,9 +99,9 @@ export class DeadlineService {
         after: { outcomeDueAt, days, reason },
         at: now,
       });
-      return 'extended' as const;
+      return { kind: 'extended' as const, code: latest.code, dueAt: outcomeDueAt };
     });
-    return result === 'not_found' ? 'not_found' : result === 'busy' ? 'busy' : 'extended';
+    return typeof result === 'string' ? { kind: result } : result;
   }
 
   private async dueReminders(now: Date): Promise<Due[]> {

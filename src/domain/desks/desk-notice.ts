@@ -10,7 +10,7 @@ export type DeskNotice =
   /** A deadline is near or passed (`hours`: how far from it, rounded, at least 1). */
   | { kind: 'reminder'; code: string; caseKind: ReportKind; reminder: ReminderKind; dueAt: Date; hours: number }
   /** The reporter added text or a file to their case. */
-  | { kind: 'followup'; code: string; text: string | null; attachment: EvidenceRecord | null };
+  | { kind: 'followup'; code: string; caseKind: ReportKind; text: string | null; attachment: EvidenceRecord | null };
 
 /** Where in a desk chat a notice goes: under the case's card, in its category's topic. */
 export interface CaseThread {

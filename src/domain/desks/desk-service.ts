@@ -30,7 +30,9 @@ export class DeskService {
   unitForCode(code: string): Unit | null {
     const typed = code.trim();
     if (sameSecret(typed, this.masterCode)) return this.units.fallback;
-    return this.units.units.find((unit) => sameSecret(typed, this.inviteCodeFor(unit.id))) ?? null;
+    // Unit codes are lower case; a code read out over the phone and typed in capitals is the same code.
+    const lower = typed.toLowerCase();
+    return this.units.units.find((unit) => sameSecret(lower, this.inviteCodeFor(unit.id))) ?? null;
   }
 
   async register(address: ChatAddress, code: string, title: string | null, now: Date): Promise<DeskRegistration> {

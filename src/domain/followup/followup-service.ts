@@ -96,7 +96,7 @@ export class FollowupService {
       if (kept === 'busy' || kept === 'not_found') throw new Error(`Could not add evidence to report ${report._id}: ${kept}`);
     }
 
-    await this.threads.post(report, { kind: 'followup', code: report.code, text: content.text, attachment: content.evidence });
+    await this.threads.post(report, { kind: 'followup', code: report.code, caseKind: report.kind, text: content.text, attachment: content.evidence });
     return 'sent';
   }
 }

@@ -13,6 +13,12 @@ const LENGTH = 6;
 
 export type ReceiptGenerator = (prefix: ReceiptPrefix) => string;
 
+/** Whether a code names a dispute (HG-) or a tip, as typed; null when it cannot be a code. */
+export function caseKindOfCode(typed: string): 'tip' | 'dispute' | null {
+  const code = parseReceiptCode(typed);
+  return code ? (code.startsWith('HG') ? 'dispute' : 'tip') : null;
+}
+
 export const randomReceiptCode: ReceiptGenerator = (prefix) => {
   let body = '';
   for (let i = 0; i < LENGTH; i += 1) body += RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)];

@@ -7,7 +7,7 @@ import type { PiiCipher } from '../../shared/pii-cipher';
 import { fileReport } from './file-report';
 import { type ReceiptGenerator, parseReceiptCode, randomReceiptCode } from './receipt-code';
 import { extractSuspectIdentifiers, type SuspectIdentifier } from './suspect-identifiers';
-import type { EvidenceRecord, HistoryStatus, ReportStatus, ReportDoc } from '../../core/report';
+import type { EvidenceRecord, HistoryStatus, Outcome, ReportDoc, ReportKind, ReportStatus } from '../../core/report';
 import type { ReportRepository } from '../../storage/report-repository';
 
 export interface TipSubmission {
@@ -28,8 +28,13 @@ export interface TipSubmission {
 
 export interface StatusView {
   code: string;
+  kind: ReportKind;
+  /** A tip's category, or a dispute's kind. */
   category: string;
   status: ReportStatus;
+  /** For the reporter only: how a closed tip ended, as they were told; a dispute's mediation result once there is one. */
+  outcome: Outcome | null;
+  mediationResult: 'settled' | 'not_settled' | null;
   createdAt: Date;
   history: { status: HistoryStatus; at: Date }[];
 }
@@ -111,13 +116,27 @@ export class ReportService {
       .map((r) => r.code);
   }
 
-  /** What anyone holding the code may see: no personal details, no content. */
-  async statusByCode(typed: string): Promise<StatusView | null> {
+  /**
+   * What anyone holding the code may see: no personal details, no content.
+   * How the case ended is shown only to its own reporter (`askerKey`, the
+   * asking chat's key), who was told it when it closed.
+   */
+  async statusByCode(typed: string, askerKey: string | null = null): Promise<StatusView | null> {
     const code = parseReceiptCode(typed);
     if (!code) return null;
     const doc = await this.reports.statusOf(code);
     if (!doc) return null;
-    return { code: doc.code, category: doc.category, status: doc.status, createdAt: doc.createdAt, history: doc.statusHistory };
+    const ownCase = askerKey !== null && doc.reporter?.residentKey === askerKey;
+    return {
+      code: doc.code,
+      kind: doc.kind,
+      category: doc.category,
+      status: doc.status,
+      outcome: ownCase && doc.kind === 'tip' ? doc.outcome : null,
+      mediationResult: ownCase ? (doc.dispute?.result ?? null) : null,
+      createdAt: doc.createdAt,
+      history: doc.statusHistory,
+    };
   }
 
   /** Metadata of one evidence file and the units whose tip holds it (a desk may open only its own units' files). */

@@ -194,7 +194,8 @@ export function median(values: number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const value = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return Math.round(value * 10) / 10;
+  // To the hundredth of an hour (36 s): a median of minutes is still told in minutes.
+  return Math.round(value * 100) / 100;
 }
 
 function zeros<K extends string>(keys: readonly K[]): Record<K, number> {

@@ -1,4 +1,6 @@
+import type { UnitDirectory } from '../../../config/units';
 import type { ChatAddress } from '../../../core/chat';
+import type { DeskService } from '../../../domain/desks/desk-service';
 import type { Audience } from '../../../domain/campaigns/audience';
 import type { ResidentService } from '../../../domain/residents/resident-service';
 import type { ConsentGate } from '../../flow-runner';
@@ -12,4 +14,7 @@ export interface AccountDeps {
   store: Pick<ConversationStates, 'erase'>;
   /** Lets channels drop what they keep of a chat (the web chat's transcript) when a resident asks to be forgotten. */
   forgetChannelData(address: ChatAddress): Promise<void>;
+  /** Which desk, if any, this chat is: help in a desk chat lists the desk's commands. */
+  desks: Pick<DeskService, 'find'>;
+  units: UnitDirectory;
 }

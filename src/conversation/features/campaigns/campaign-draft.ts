@@ -9,6 +9,10 @@ export interface CampaignMessageDraft {
 export interface CampaignFlowDraft {
   /** A group admin's campaign goes only to the groups they registered. */
   mode: 'unit_admin' | 'group_admin';
+  /** A unit admin's units (null: a system admin, every unit); the campaign belongs to them. */
+  unitIds?: string[] | null;
+  /** The wards this author may reach (null: every ward), offered as "all" and checked when typed. */
+  wardScope?: string[] | null;
   authorId: string;
   chatId: string;
   topic: string | null;

@@ -1,4 +1,4 @@
-import type { CampaignService } from '../../../domain/campaigns/campaign-service';
+import type { CampaignRole, CampaignService } from '../../../domain/campaigns/campaign-service';
 import type { EvidenceStore } from '../../../domain/evidence/evidence-store';
 import { parseCron, parseQuietHours } from '../../../domain/campaigns/schedule';
 import { formatVietnamTime, parseVietnamDateTime, startOfVietnamDay } from '../../../shared/vietnam-time';
@@ -58,13 +58,15 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create' | '
         prompt: (ctx) => ctx.t('campaign.ask.wards'),
         maxLength: 500,
         options: (ctx) => [
-          { value: 'all', label: ctx.t('campaign.all_wards'), aliases: ['tat ca', 'all'] },
+          { value: 'all', label: ctx.t(ctx.draft.wardScope ? 'campaign.all_unit_wards' : 'campaign.all_wards'), aliases: ['tat ca', 'all'] },
           ...(ctx.draft.editing && !ctx.draft.editing.wards.includes('*') ? [{ value: 'keep', label: `${ctx.t('campaign.keep')}: ${wardNames(ctx, ctx.draft.editing.wards)}` }] : []),
         ],
-        chosen: (ctx, value) => advance(ctx, { wards: value === 'keep' && ctx.draft.editing ? ctx.draft.editing.wards : ['*'] }),
+        chosen: (ctx, value) => advance(ctx, { wards: value === 'keep' && ctx.draft.editing ? ctx.draft.editing.wards : (ctx.draft.wardScope ?? ['*']) }),
         accept: (ctx, text) => {
           const wards = text.split(/[,;]+/).map((w) => ctx.catalog.matchWard(w.trim()));
           if (wards.length === 0 || wards.some((w) => !w)) return { kind: 'invalid', reason: 'campaign.wards_invalid' };
+          const scope = ctx.draft.wardScope;
+          if (scope && wards.some((w) => !scope.includes(w?.id ?? ''))) return { kind: 'invalid', reason: 'campaign.wards_outside_unit', vars: { wards: wardNames(ctx, scope) } };
           return advance(ctx, { wards: [...new Set(wards.map((w) => w?.id ?? ''))] });
         },
       }),
@@ -134,7 +136,7 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create' | '
         quiet: d.quiet,
       };
       if (d.editing) {
-        const saved = await campaigns.update(d.editing.id, content, d.authorId, { kind: d.mode }, ctx.now);
+        const saved = await campaigns.update(d.editing.id, content, d.authorId, roleOf(d), ctx.now);
         const kept = new Set(d.messages.flatMap((m) => (m.image ? [m.image.id] : [])));
         const replaced = d.editing.messages.flatMap((m) => (m.image && !kept.has(m.image.id) ? [m.image.id] : []));
         await evidence.remove(saved === 'ok' ? [...replaced, ...(d.discardedImages ?? [])] : [...newImages(d), ...(d.discardedImages ?? [])]);
@@ -144,11 +146,17 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create' | '
       const id = await campaigns.create(
         content,
         { userId: d.authorId, address: { channel: ctx.channel, chatId: d.chatId } },
+        roleOf(d),
         ctx.now,
       );
       return { say: [{ text: ctx.t('campaign.created', { id }) }] };
     },
   };
+}
+
+/** The author's role as the campaign command found it when the draft started. */
+function roleOf(draft: CampaignFlowDraft): CampaignRole {
+  return draft.mode === 'group_admin' ? { kind: 'group_admin' } : { kind: 'unit_admin', unitIds: draft.unitIds ?? null };
 }
 
 /** The pictures of a draft's messages that the campaign did not have before. */

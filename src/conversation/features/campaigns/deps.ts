@@ -8,7 +8,7 @@ import type { EvidenceStore } from '../../../domain/evidence/evidence-store';
 export interface CampaignDeps {
   catalog: Catalog;
   audience: Pick<Audience, 'subscribe' | 'unsubscribe' | 'registerGroup'>;
-  campaigns: Pick<CampaignService, 'roleOf' | 'list' | 'command' | 'editable' | 'create' | 'update'>;
+  campaigns: Pick<CampaignService, 'roleOf' | 'wardsOf' | 'list' | 'command' | 'editable' | 'create' | 'update'>;
   /** Where campaign pictures are kept. */
   evidence: EvidenceStore;
   /** True when the user administers the group chat (asked of the platform). */

@@ -1,3 +1,4 @@
+import { isMediation } from '../../../config/units';
 import type { Command } from '../../registry/command';
 import type { DeskDeps } from './deps';
 
@@ -12,7 +13,9 @@ export const deskCommand: Command<DeskDeps> = {
       return;
     }
     const registration = await desks.register(turn.event.address, code, turn.event.senderName, turn.now);
-    turn.say({ text: turn.t(`desk.${registration.result}`, registration.result === 'wrong_code' ? {} : { unit: registration.unit.name }) });
+    if (registration.result === 'wrong_code') return void turn.say({ text: turn.t('desk.wrong_code') });
+    const team = registration.result === 'registered' && isMediation(registration.unit);
+    turn.say({ text: turn.t(team ? 'desk.registered_mediation' : `desk.${registration.result}`, { unit: registration.unit.name }) });
     if (registration.result === 'registered') onDeskRegistered();
   },
 };

@@ -1,3 +1,4 @@
+import { formatVietnamTime } from '../../../shared/vietnam-time';
 import { officerOf } from '../../actors';
 import type { Command } from '../../registry/command';
 import type { DeskDeps } from './deps';
@@ -8,6 +9,8 @@ export const extendCommand: Command<DeskDeps> = {
   names: { vi: ['giahan'], en: ['extend'] },
   where: ['private', 'group'],
   async handle(turn, args, { deadlines }) {
-    turn.say({ text: turn.t(`deadline.extend_${await deadlines.extend(officerOf(turn.event), args, turn.now)}`) });
+    const result = await deadlines.extend(officerOf(turn.event), args, turn.now);
+    const vars: Record<string, string> = result.kind === 'extended' ? { code: result.code, due: formatVietnamTime(result.dueAt, turn.lang) } : {};
+    turn.say({ text: turn.t(`deadline.extend_${result.kind}`, vars) });
   },
 };

@@ -5,7 +5,7 @@ import type { MediationDeps } from './deps';
 export const disputeCommand: Command<MediationDeps> = {
   id: 'dispute',
   names: { vi: ['hoagiai'], en: ['dispute'] },
-  bareWords: ['hoa giai'],
+  bareWords: ['hoa giai', 'hoagiai', 'dispute'],
   where: ['private'],
   async handle(turn, _args, _deps, { runner }) {
     await runner.start(turn, 'dispute');

@@ -1,6 +1,7 @@
 import type { Turn } from '../../turn';
 import type { ConversationTools, Command, GlobalButton } from '../../registry/command';
 import type { TipsDeps } from './deps';
+import { followupKey } from '../../presenters/followup-words';
 
 /** /bosung <mã> [nội dung] (/followup, /add): adds to one's own tip at once, or asks for what to add. */
 export const followupCommand: Command<TipsDeps> = {
@@ -28,5 +29,5 @@ async function addToTip(turn: Turn, args: string, { followups }: TipsDeps, { run
   const text = rest.join(' ').trim();
   if (!text) return runner.start(turn, 'followup', { code });
   const result = await followups.addFromReporter(turn.key, code, { text: text.slice(0, 4000), evidence: null });
-  turn.say({ text: turn.t(`followup.${result}`, { code }) });
+  turn.say({ text: turn.t(followupKey(result, code), { code }) });
 }

@@ -5,6 +5,7 @@ import type { Flow, StepOutcome } from '../../flow';
 import { saveEvidence } from './evidence-step';
 import type { EvidenceRecord } from '../../../core/report';
 import type { ChatAddress } from '../../../core/chat';
+import { followupKey } from '../../presenters/followup-words';
 
 export interface FollowupDraft {
   code: string;
@@ -22,7 +23,7 @@ export function createFollowupFlow(deps: { followups: FollowupService; evidence:
     steps: [
       {
         id: 'content',
-        prompt: (ctx) => ({ text: ctx.t('followup.prompt', { code: ctx.draft.code, max: ctx.limits.maxTextLength }) }),
+        prompt: (ctx) => ({ text: ctx.t(followupKey('prompt', ctx.draft.code), { code: ctx.draft.code, max: ctx.limits.maxTextLength }) }),
         handle: async (ctx, input): Promise<StepOutcome<FollowupDraft>> => {
           let content: { text: string | null; evidence: EvidenceRecord | null };
           if (input.kind === 'text') {
@@ -38,7 +39,7 @@ export function createFollowupFlow(deps: { followups: FollowupService; evidence:
             return { kind: 'invalid', reason: 'followup.text_or_file' };
           }
           const result = await deps.followups.addFromReporter(deps.keyOf(input.address), ctx.draft.code, content);
-          return { kind: 'done', say: [{ text: ctx.t(`followup.${result}`, { code: ctx.draft.code }) }] };
+          return { kind: 'done', say: [{ text: ctx.t(followupKey(result, ctx.draft.code), { code: ctx.draft.code }) }] };
         },
       },
     ],

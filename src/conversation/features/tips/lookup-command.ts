@@ -6,10 +6,10 @@ import type { TipsDeps } from './deps';
 export const lookupCommand: Command<TipsDeps> = {
   id: 'lookup',
   names: { vi: ['tracuu'], en: ['status'] },
-  bareWords: ['tra cuu'],
+  bareWords: ['tra cuu', 'tracuu'],
   where: ['private'],
   async handle(turn, args, { reports }, { runner }) {
-    if (!args.trim()) return runner.start(turn, 'lookup');
-    turn.say(statusMessage(turn.t, turn.lang, await reports.statusByCode(args), args.trim()));
+    if (!args.trim()) return runner.start(turn, 'lookup', { askerKey: turn.key });
+    turn.say(statusMessage(turn.t, turn.lang, await reports.statusByCode(args, turn.key), args.trim()));
   },
 };

@@ -5,7 +5,7 @@ import type { TipsDeps } from './deps';
 export const reportCommand: Command<TipsDeps> = {
   id: 'report',
   names: { vi: ['baotin'], en: ['report'] },
-  bareWords: ['bao tin', 'to giac'],
+  bareWords: ['bao tin', 'baotin', 'to giac', 'report'],
   where: ['private'],
   async handle(turn, _args, _deps, { runner }) {
     await runner.start(turn, 'tip');

@@ -69,7 +69,11 @@ function headingLines(stats: PeriodStats, { t, lang }: RenderContext): string[] 
 function summaryLines(stats: PeriodStats, { t, lang }: RenderContext): string[] {
   const number = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 });
   const n = (value: number) => number.format(value);
-  const duration = (hours: number | null) => (hours === null ? t('stats.no_time') : hours < 48 ? t('stats.hours', { n: n(hours) }) : t('stats.days', { n: n(Math.round((hours / 24) * 10) / 10) }));
+  const duration = (hours: number | null): string => {
+    if (hours === null) return t('stats.no_time');
+    if (hours < 1) return t('stats.minutes', { n: n(Math.round(hours * 60)) });
+    return hours < 48 ? t('stats.hours', { n: n(hours) }) : t('stats.days', { n: n(Math.round((hours / 24) * 10) / 10) });
+  };
   const list = (entries: [string, number][]) => entries.filter(([, count]) => count > 0).map(([label, count]) => `${label} ${n(count)}`).join(' · ') || t('stats.none');
   const { tips, disputes } = stats.reports;
   const sections = sectionsOf(stats);
