@@ -113,8 +113,8 @@ export function buildServices(o: ServiceOptions) {
   const intake = new DisputeIntake(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), o.receiptCodes);
   const renderCard = (report: ReportDoc, options?: CardOptions) =>
     report.kind === 'dispute'
-      ? buildDisputeCard(report, intake.partiesOf(report), { catalog, units, t: deskT }, options)
-      : buildDeskCard(report, reports.contactOf(report), { catalog, units, t: deskT, evidence }, options);
+      ? buildDisputeCard(report, intake.partiesOf(report), { catalog, units, t: o.translate(options?.lang ?? DEFAULT_LANGUAGE) }, options)
+      : buildDeskCard(report, reports.contactOf(report), { catalog, units, t: o.translate(options?.lang ?? DEFAULT_LANGUAGE), evidence }, options);
   const showCard: ShowCard = async (address, messageRef, report, options) => {
     const { text, buttons } = renderCard(report, options);
     await chats.edit(address, messageRef, { text, buttons });
@@ -135,7 +135,7 @@ export function buildServices(o: ServiceOptions) {
     { retryBaseMs: o.retryBaseMs },
     clock,
   );
-  const { tellReporter, tellDesk } = createNotifiers({ residents, notices, translate: o.translate, deskT, evidence, send: chats.send.bind(chats) });
+  const { tellReporter, tellDesk } = createNotifiers({ residents, notices, translate: o.translate, evidence, send: chats.send.bind(chats) });
   const threads = new CaseThreads(deskDeliveries, desks, tellDesk);
 
   const triage = new TriageService(

@@ -140,6 +140,7 @@ export class ConversationEngine {
       turn.say(...this.deps.consent.request(turn.t));
       return;
     }
+    for (const handler of this.deps.registry.idle) if (await handler(turn, this.tools)) return;
     const hint = turn.event.kind === 'media' ? 'idle.media' : 'idle.text';
     turn.say(mainMenu(turn.t, turn.t(hint)));
   }

@@ -12,15 +12,13 @@ export interface NotifierDeps {
   residents: Pick<ResidentService, 'find'>;
   notices: Pick<ReporterNotices, 'enqueue'>;
   translate(lang: Language): Translate;
-  /** Language of desk chats. */
-  deskT: Translate;
   evidence: Pick<EvidenceStore, 'attachment'>;
   send(address: ChatAddress, messages: OutboundMessage[]): Promise<unknown>;
 }
 
 /**
  * How the domain's notices become messages: a reporter's in their own
- * language, queued durably; a desk's in the desks' language, under the case's
+ * language, queued durably; a desk's in that desk's language, under the case's
  * card, with the file the reporter added.
  */
 export function createNotifiers(deps: NotifierDeps): { tellReporter: TellReporter; tellDesk: TellDesk } {
@@ -34,7 +32,7 @@ export function createNotifiers(deps: NotifierDeps): { tellReporter: TellReporte
       const attachment = notice.kind === 'followup' ? notice.attachment : null;
       await deps.send(address, [
         {
-          text: deskNoticeText(deps.deskT, notice),
+          text: deskNoticeText(deps.translate(thread.lang), notice),
           replyTo: thread.replyTo,
           threadId: thread.threadId,
           attachments: attachment ? [deps.evidence.attachment(attachment)] : undefined,

@@ -82,6 +82,8 @@ export interface ReportDoc {
   forwards: { fromUnitId: string; toUnitId: string; reason: string; by: string; at: Date }[];
   /** Earlier tips of the same units that share a suspect identifier (phone, account, link, plate). */
   relatedCodes: string[];
+  /** The units that held each related tip when this one was filed (older reports lack it: their codes alone). */
+  relatedHolders?: { code: string; unitIds: string[] }[];
   /** Valuable or not (có giá trị): the figure every period report counts. */
   assessment: Assessment | null;
   /** When the assessment was made, so a period's figures can be computed as they stood at its end. */

@@ -76,8 +76,8 @@ export class ReportRepository {
   }
 
   /** The latest reports of these units sharing a suspect identifier, newest first (index `suspects.identifiers.value`). */
-  sharingIdentifiers(values: string[], unitIds: string[], limit: number): Promise<Pick<ReportDoc, '_id' | 'code' | 'suspects'>[]> {
-    return this.reports.find({ 'suspects.identifiers.value': { $in: values }, unitIds: { $in: unitIds } }, { code: 1, suspects: 1 }).sort({ createdAt: -1 }).limit(limit).lean();
+  sharingIdentifiers(values: string[], unitIds: string[], limit: number): Promise<Pick<ReportDoc, '_id' | 'code' | 'suspects' | 'unitIds'>[]> {
+    return this.reports.find({ 'suspects.identifiers.value': { $in: values }, unitIds: { $in: unitIds } }, { code: 1, suspects: 1, unitIds: 1 }).sort({ createdAt: -1 }).limit(limit).lean();
   }
 
   /** Reports no desk has yet, oldest first (index `deliveredAt, createdAt`). */
@@ -125,6 +125,12 @@ export class ReportRepository {
   /** A resident's disputes, with their details (index `reporter.residentKey`). */
   disputesOf(residentKey: string): Promise<Pick<ReportDoc, '_id' | 'dispute'>[]> {
     return this.reports.find({ 'reporter.residentKey': residentKey, kind: 'dispute' }, { dispute: 1 }).lean();
+  }
+
+  /** A resident's latest case not closed yet, if any (index `reporter.residentKey`). */
+  async latestOpenOf(residentKey: string): Promise<Pick<ReportDoc, '_id' | 'code' | 'kind'> | null> {
+    const [open] = await this.reports.find({ 'reporter.residentKey': residentKey, status: { $ne: 'closed' } }, { code: 1, kind: 1 }).sort({ createdAt: -1 }).limit(1).lean();
+    return open ?? null;
   }
 
   /** Unlinks a resident from every report they made (index `reporter.residentKey`); how many. */

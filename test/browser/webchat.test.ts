@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../../src/app';
 import { testEnv } from '../support/test-env';
+import { PNG_1X1 } from '../support/seed-audience';
+
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -64,7 +66,7 @@ describe('the local web chat in a browser', () => {
     await botSays(page, 'Bước 4/7');
     await clickButton(page, 'Sớm hơn trong hôm nay');
     await botSays(page, 'Bước 5/7');
-    await page.setInputFiles('#file', { name: 'tin-nhan.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a', 'hex') });
+    await page.setInputFiles('#file', { name: 'tin-nhan.png', mimeType: 'image/png', buffer: PNG_1X1 });
     await botSays(page, 'Đã nhận tệp 1/10');
     await clickButton(page, 'Xong');
     await botSays(page, 'Bước 6/7');
@@ -88,7 +90,7 @@ describe('the local web chat in a browser', () => {
     const href = await evidenceLink.getAttribute('href');
     const evidence = await desk.request.get(new URL(href ?? '', app.url).toString());
     expect(evidence.status()).toBe(200);
-    expect((await evidence.body()).toString('hex')).toBe('89504e470d0a1a0a');
+    expect((await evidence.body()).toString('hex')).toBe(PNG_1X1.toString('hex'));
 
     // The resident's own tab is not a desk: it cannot open the evidence.
     const residentTry = await page.request.get(new URL(href ?? '', app.url).toString().replace(/sessionId=\w+/, `sessionId=${await page.evaluate(() => localStorage.getItem('tinbao.webchat.session'))}`));

@@ -102,6 +102,10 @@ describe('disputes and grassroots mediation', () => {
     expect(invitation).toContain('19:30');
     expect(invitation).toContain('Nhà văn hóa khu phố 3');
 
+    // No result before the session has taken place.
+    mediator.pressData(deskPayload(stored._id, 'm_settled'));
+    await said(HG_P4_DESK, 'Buổi hòa giải hẹn lúc 19:30 09/11/2026 chưa diễn ra');
+    now = new Date('2026-11-09T14:00:00Z');
     mediator.pressData(deskPayload(stored._id, 'm_settled'));
     await said(HG_P4_DESK, `Tóm tắt thỏa thuận đạt được trong ${code}`);
     mediator.text('Ông Bình cam kết tắt nhạc trước 22 giờ, bà Hoa không khiếu nại tiếp.');

@@ -4,6 +4,7 @@ import { TelegramUser } from '../support/telegram-user';
 import { fileTelegramTip } from '../support/file-tip';
 import { eventually, testEnv } from '../support/test-env';
 import { deskPayload } from '../../src/core/payloads';
+import { JPEG_BYTES } from '../support/seed-audience';
 
 const P4_DESK = -1004;
 const P4_SECOND_DESK = -1005;
@@ -152,7 +153,7 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
     expect(JSON.stringify(answer?.params.reply_parameters)).toContain(`"message_id":${card?.messageRef}`);
 
     // Later evidence through /bosung: a photo reaches the desk and is kept with the tip.
-    telegram.addFile('later-photo', Buffer.from('later-jpeg'));
+    telegram.addFile('later-photo', JPEG_BYTES('later'));
     resident.text(`/bosung ${report.code}`);
     await eventually('asked again', () => telegram.textsTo(resident.id).filter((t) => t.includes('Gửi nội dung bổ sung')).length === 2);
     resident.photo('later-photo', 10);

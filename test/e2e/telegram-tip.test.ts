@@ -3,6 +3,7 @@ import type { Env } from '../../src/config/env';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { TelegramUser } from '../support/telegram-user';
 import { TEST_INVITE_CODE, eventually, testEnv } from '../support/test-env';
+import { JPEG_BYTES } from '../support/seed-audience';
 
 const DESK_CHAT = -100777;
 
@@ -44,7 +45,7 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
   it('walks from /start to a receipt, stores the tip and delivers it to the desk with its evidence', async () => {
     await registerDesk('cap-p4');
     const lan = new TelegramUser(telegram, 4242, 'Lan');
-    telegram.addFile('photo-1', Buffer.from('fake-jpeg-bytes'));
+    telegram.addFile('photo-1', JPEG_BYTES('evidence'));
 
     const greeting = await step(lan, () => lan.text('/start'), 2);
     expect(greeting[0]).toContain('113');
@@ -84,7 +85,7 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
       status: 'received',
     });
     expect(stored?.evidence).toHaveLength(1);
-    expect(stored?.evidence[0]).toMatchObject({ kind: 'photo', platform: { channel: 'telegram', fileId: 'photo-1' }, size: 15 });
+    expect(stored?.evidence[0]).toMatchObject({ kind: 'photo', platform: { channel: 'telegram', fileId: 'photo-1' }, size: JPEG_BYTES('evidence').length });
     expect(stored?.suspects.identifiers).toEqual(
       expect.arrayContaining([
         { type: 'plate', value: '59X1-234.56' },

@@ -2,6 +2,8 @@ import { startApp, type RunningApp } from '../../src/app';
 import { JPEG_BYTES, seedCampaign, seedPicture } from '../support/seed-audience';
 import { eventually, testEnv } from '../support/test-env';
 import { WebchatClient } from '../support/webchat-client';
+import { PNG_1X1 } from '../support/seed-audience';
+
 
 /** Both sides in the local web chat: a resident files a tip with a photo; only the right unit's desk can open it. */
 describe('officer desks in the local web chat', () => {
@@ -29,7 +31,7 @@ describe('officer desks in the local web chat', () => {
     await resident.say('Camera ghi lại cảnh trộm xe trước nhà.');
     await resident.say('Phường 11');
     await resident.press('Không rõ');
-    await resident.upload(Buffer.from('89504e47', 'hex'), 'image/png', 'camera.png');
+    await resident.upload(PNG_1X1, 'image/png', 'camera.png');
     await resident.press('✅ Xong');
     await resident.press('Bỏ qua');
     await resident.press('🕶 Gửi ẩn danh');
@@ -41,7 +43,7 @@ describe('officer desks in the local web chat', () => {
 
     const asOwnDesk = await fetch(`${app.url}${url}?sessionId=${p11Desk.sessionId}`);
     expect(asOwnDesk.status).toBe(200);
-    expect(Buffer.from(await asOwnDesk.arrayBuffer()).toString('hex')).toBe('89504e47');
+    expect(Buffer.from(await asOwnDesk.arrayBuffer())).toEqual(PNG_1X1);
     expect((await fetch(`${app.url}${url}?sessionId=${p4Desk.sessionId}`)).status).toBe(403);
     expect((await fetch(`${app.url}${url}?sessionId=${resident.sessionId}`)).status).toBe(403);
     expect(p4Desk.all.concat(await p4Desk.newMessages()).some((m) => m.text.includes('TIN BÁO MỚI'))).toBe(false);

@@ -41,7 +41,7 @@ describe('the Zalo Official Account channel', () => {
 
   it('takes a full tip from a Zalo user (with a photo, through a token expiring mid-way) to a Telegram desk and carries the officer’s reply back', async () => {
     const resident = new ZaloUser(app.url, zalo, BIG_ID);
-    const photo = Buffer.from('fake-jpeg-bytes-from-zalo');
+    const photo = JPEG_BYTES('from zalo');
     await step(resident, () => resident.text('/baotin'), 'dữ liệu cá nhân');
     await step(resident, () => resident.press('✅ Tôi đồng ý'), 'Bước 1/7');
     await step(resident, () => resident.press('Trộm cắp, cướp giật'), 'Bước 2/7');

@@ -120,6 +120,8 @@ describe('the conversation engine on the real database', () => {
     await s.engine.handle(button(chat, 's:suspects:skip'));
     await s.engine.handle(button(chat, 's:anonymity:named'));
     await s.engine.handle(text(chat, '0903 111 222'));
+    // The web chat gives no name: the bot asks for one.
+    await s.engine.handle(text(chat, 'Nguyễn Văn Bảy'));
     const receipt = await s.engine.handle(button(chat, 's:review:send'));
     const code = /TB-\w{6}/.exec(texts(receipt))?.[0];
     const key = s.engine.keyOf({ channel: 'webchat', chatId: chat });

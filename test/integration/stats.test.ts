@@ -279,7 +279,7 @@ describe('period statistics (sơ kết) on seeded data with known answers', () =
     await env.desks.register(team, env.desks.inviteCodeFor('hg-p4'), 'Tổ hòa giải', now);
     const messages = await presentStats(await env.stats.command({ address: team, userId: '66', adminId: '66', name: null }, 'thangtruoc', now), { t: vi(), lang: 'vi', catalog: env.catalog });
     expect(messages).toHaveLength(1);
-    expect(messages[0].text).toContain('Hòa giải: 5 vụ việc (thành 1 · không thành 1 · chuyển cơ quan có thẩm quyền 1 · đang giải quyết 2)');
+    expect(messages[0].text).toContain('Hòa giải: 5 vụ việc (thành 1 · không thành 2, trong đó chuyển cơ quan có thẩm quyền 1 · đang giải quyết 2)');
     expect(messages[0].text).not.toContain('Tin báo:');
 
     const en = await presentStats(await env.stats.command({ address: team, userId: '66', adminId: '66', name: null }, 'last month', now), { t: env.i18n.forLanguage('en'), lang: 'en', catalog: env.catalog });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CONTINUED } from '../../src/channels/zalo/zalo-render';
 
 export const ZALO_APP_ID = '4321098765432109876';
 export const ZALO_APP_SECRET = 'test-app-secret';
@@ -9,7 +10,7 @@ export const ZALO_OA_SECRET_KEY = 'test-oa-secret-key';
 /** One consultation message the OA sent, with the recipient id exactly as it was in the JSON. */
 export interface ZaloSent {
   userId: string;
-  message: { text?: string; attachment?: { type: string; payload: { template_type?: string; buttons?: { title: string; payload: string }[] } } };
+  message: { text?: string; attachment?: { type: string; payload: { template_type?: string; elements?: { title?: string }[]; buttons?: { title: string; payload: string }[] } } };
 }
 
 /**
@@ -79,15 +80,29 @@ export class FakeZaloServer {
     return `${this.base}/files/${name}`;
   }
 
+  /** What the user reads: each text, and the question a list template carries as its title. */
   textsTo(userId: string): string[] {
-    return this.sent.filter((s) => s.userId === userId && s.message.text !== undefined).map((s) => s.message.text ?? '');
+    return this.sent.filter((s) => s.userId === userId).flatMap((s) => {
+      const title = s.message.attachment?.payload.template_type === 'list' ? s.message.attachment.payload.elements?.[0]?.title : undefined;
+      if (s.message.text !== undefined) return [s.message.text];
+      return title !== undefined && title !== CONTINUED ? [title] : [];
+    });
   }
 
-  /** Buttons of the list templates sent to the user since their last text. */
+  /** Buttons of the last list the user was shown (its templates: the titled one and any "…" ones after it). */
   lastButtons(userId: string): { title: string; payload: string }[] {
     const mine = this.sent.filter((s) => s.userId === userId);
-    const lastText = mine.map((s) => s.message.text !== undefined).lastIndexOf(true);
-    return mine.slice(lastText + 1).flatMap((s) => s.message.attachment?.payload.buttons ?? []);
+    const group: { title: string; payload: string }[][] = [];
+    for (let i = mine.length - 1; i >= 0; i -= 1) {
+      const payload = mine[i].message.attachment?.payload;
+      if (payload?.template_type !== 'list') {
+        if (group.length > 0 || mine[i].message.text !== undefined) break;
+        continue;
+      }
+      group.unshift(payload.buttons ?? []);
+      if (payload.elements?.[0]?.title !== CONTINUED) break;
+    }
+    return group.flat();
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -50,6 +50,8 @@ export async function seedCampaign(models: Models, id: string, fields: Partial<C
 
 /** Bytes that start as a JPEG or a PNG does (what the bot checks), for campaign pictures. */
 export const JPEG_BYTES = (label: string) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`jpeg ${label}`)]);
+/** A real, complete 1×1 PNG (evidence is kept only when its bytes are what they claim to be). */
+export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 export const PNG_BYTES = (label: string) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`png ${label}`)]);
 
 /** A campaign picture kept in a service's evidence store (under its DATA_DIR), as the campaign flow keeps one. */

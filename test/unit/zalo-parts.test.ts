@@ -16,13 +16,27 @@ describe('Zalo parts', () => {
     expect(splitText('ngắn')).toEqual(['ngắn']);
   });
 
-  it('renders buttons as list templates of at most five, with hidden payloads the engine understands', () => {
+  it('renders buttons as list templates of at most five, with hidden payloads the engine understands, saying each line once', () => {
     const buttons = Array.from({ length: 7 }, (_, i) => [{ label: `Phường ${i + 1}`, payload: `s:location_ward:w${i}` }]);
     const parts = renderForZalo({ text: 'Bước 3/7.\nỞ phường nào?', buttons });
-    expect(parts[0]).toEqual({ text: 'Bước 3/7.\nỞ phường nào?' });
+    // The question is the list's title, not also a text before it; the rest of the text comes first.
+    expect(parts[0]).toEqual({ text: 'Bước 3/7.' });
     const templates = parts.slice(1).map((p) => ('attachment' in p ? (p.attachment.payload as { buttons?: unknown[] }) : null));
     expect(templates.map((t) => t?.buttons?.length)).toEqual([5, 2]);
     expect(templates[0]).toMatchObject({ template_type: 'list', elements: [{ title: 'Ở phường nào?' }], buttons: expect.arrayContaining([{ title: 'Phường 1', type: 'oa.query.hide', payload: 's:location_ward:w0' }]) });
+    expect(templates[1]).toMatchObject({ elements: [{ title: '…' }] });
+  });
+
+  it('sends a one-line prompt as one message, and keeps a long question whole in the text with a short title', () => {
+    const buttons = [[{ label: 'Có', payload: 's:x:yes' }], [{ label: 'Không', payload: 's:x:no' }]];
+    const short = renderForZalo({ text: 'Bạn có muốn gửi ẩn danh không?', buttons });
+    expect(short).toHaveLength(1);
+    expect(short[0]).toMatchObject({ attachment: { payload: { elements: [{ title: 'Bạn có muốn gửi ẩn danh không?' }] } } });
+    const question = `Gửi ảnh, video hoặc tệp làm bằng chứng (tối đa 10 tệp), rồi bấm "Xong"; ${'không có thì bấm "Bỏ qua". '.repeat(3)}`;
+    const long = renderForZalo({ text: question, buttons });
+    expect(long[0]).toEqual({ text: question });
+    expect(long[1]).toMatchObject({ attachment: { payload: { elements: [{ title: '…' }] } } });
+    expect(long).toHaveLength(2);
   });
 
   it('puts a picture first, captioned with the text when the text fits one message, alone before a longer one', () => {

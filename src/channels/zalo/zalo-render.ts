@@ -9,6 +9,8 @@ const PROMOTION_TEXT_LIMIT = 1000;
 /** Buttons one list template carries. */
 const BUTTONS_PER_TEMPLATE = 5;
 const TITLE_LIMIT = 100;
+/** The title of a list template that only carries more buttons (its question is in the text or the list before it). */
+export const CONTINUED = '…';
 
 /**
  * Cuts a long text into pieces Zalo accepts, at a line break or a space
@@ -35,27 +37,35 @@ export function splitText(text: string, limit = ZALO_TEXT_LIMIT): string[] {
 }
 
 /**
- * A message as Zalo consultation messages: the text (split when long), then
- * its buttons as list templates whose `oa.query.hide` payloads come back as
- * text events the engine understands. A contact request becomes a button
- * with its alternative (residents type their number on Zalo); a map pin
- * becomes a link. A picture (uploaded, `imageAttachmentId`) comes first,
+ * A message as Zalo consultation messages, each said once. Without buttons:
+ * the text (split when long). With buttons: a list template whose title is
+ * the text's last line (the question) and whose `oa.query.hide` payloads come
+ * back as text events the engine understands, after the rest of the text
+ * (nothing before it when the whole text is that one short line); a further
+ * template for buttons past five is titled "…". A contact request becomes a
+ * button with its alternative (residents type their number on Zalo); a map
+ * pin becomes a link. A picture (uploaded, `imageAttachmentId`) comes first,
  * carrying the text as its caption when the text fits one message.
  */
 export function renderForZalo(message: OutboundMessage, imageAttachmentId: string | null = null): ZaloMessage[] {
-  const pieces = splitText(message.text);
+  const buttons = (message.buttons ?? []).flat().map((b) => ({ title: b.label.slice(0, TITLE_LIMIT), type: 'oa.query.hide', payload: b.payload }));
+  if (message.requestContact) buttons.push({ title: message.requestContact.alternative.slice(0, TITLE_LIMIT), type: 'oa.query.hide', payload: message.requestContact.alternative });
+  const lines = message.text.trim().split('\n');
+  const last = lines[lines.length - 1] ?? '';
+  // The question becomes the list's title when it fits one; the text before it is sent as text.
+  const titled = buttons.length > 0 && !imageAttachmentId && Array.from(last).length <= TITLE_LIMIT && last.trim() !== '';
+  const text = titled ? lines.slice(0, -1).join('\n').trim() : message.text;
+  const pieces = text ? splitText(text) : [];
   const out: ZaloMessage[] = [];
   if (imageAttachmentId) {
     // The picture with the text as its caption, in one message where the text fits.
     const media = { type: 'template' as const, payload: { template_type: 'media', elements: [{ media_type: 'image', attachment_id: imageAttachmentId }] } };
     out.push(pieces.length === 1 ? { text: pieces.shift(), attachment: media } : { attachment: media });
   }
-  out.push(...pieces.map((text) => ({ text })));
-  const buttons = (message.buttons ?? []).flat().map((b) => ({ title: b.label.slice(0, TITLE_LIMIT), type: 'oa.query.hide', payload: b.payload }));
-  if (message.requestContact) buttons.push({ title: message.requestContact.alternative.slice(0, TITLE_LIMIT), type: 'oa.query.hide', payload: message.requestContact.alternative });
-  const question = Array.from(message.text.trim().split('\n').pop() ?? '').slice(0, TITLE_LIMIT).join('') || '…';
+  out.push(...pieces.map((piece) => ({ text: piece })));
   for (let i = 0; i < buttons.length; i += BUTTONS_PER_TEMPLATE) {
-    out.push({ attachment: { type: 'template', payload: { template_type: 'list', elements: [{ title: question }], buttons: buttons.slice(i, i + BUTTONS_PER_TEMPLATE) } } });
+    const title = i === 0 && titled ? last.trim() : CONTINUED;
+    out.push({ attachment: { type: 'template', payload: { template_type: 'list', elements: [{ title }], buttons: buttons.slice(i, i + BUTTONS_PER_TEMPLATE) } } });
   }
   if (message.location) out.push({ text: `📍 https://www.google.com/maps?q=${message.location.lat},${message.location.lon}` });
   return out;

@@ -29,7 +29,7 @@ export function buildDeskCard(
     t('desk.card.occurred', { when: describeOccurred(report, t) }),
   ];
   if (report.suspects.text) lines.push(t('desk.card.suspects', { text: report.suspects.text }));
-  if (report.relatedCodes.length > 0) lines.push(t('desk.card.related', { codes: report.relatedCodes.join(', ') }));
+  if (report.relatedCodes.length > 0) lines.push(t('desk.card.related', { codes: relatedLine(report, deps.units, options.viewerUnitId, t) }));
   if (report.evidence.length > 0) lines.push(t('desk.card.evidence', { count: report.evidence.length }));
   lines.push(
     report.anonymous || !contact
@@ -52,6 +52,18 @@ export function buildDeskCard(
     location: report.location.kind === 'point' && lat !== null && lon !== null ? { lat, lon } : undefined,
     attachments: report.evidence.map((item) => evidence.attachment(item)),
   };
+}
+
+/** The related tips' codes; one this desk's unit does not hold says which unit does (it cannot be opened here). */
+function relatedLine(report: Pick<ReportDoc, 'relatedCodes' | 'relatedHolders'>, units: UnitDirectory, viewerUnitId: string | undefined, t: Translate): string {
+  const holders = new Map((report.relatedHolders ?? []).map((h) => [h.code, h.unitIds]));
+  return report.relatedCodes
+    .map((code) => {
+      const unitIds = holders.get(code);
+      if (!unitIds || viewerUnitId === undefined || unitIds.includes(viewerUnitId)) return code;
+      return t('desk.card.related_elsewhere', { code, units: unitIds.map((id) => units.byId(id)?.name ?? id).join(', ') });
+    })
+    .join(', ');
 }
 
 export function describePlace(report: Pick<ReportDoc, 'location'>, catalog: Catalog, t: Translate): string {

@@ -2,6 +2,7 @@ import type { OutboundMessage } from '../../core/chat';
 import type { MediationRefusal, MediationResult } from '../../domain/mediation/mediation-service';
 import type { DeskRefusal, TriageResult } from '../../domain/triage/triage-result';
 import type { Translate } from '../../i18n';
+import { formatVietnamTime } from '../../shared/vietnam-time';
 
 /** Why an officer may not act from this chat, in the desk's words. */
 export function deskRefusalText(t: Translate, refusal: DeskRefusal): string {
@@ -47,6 +48,8 @@ export function mediationRefusalText(t: Translate, refusal: MediationRefusal): s
       return t('mediation.not_on_roster', { name: refusal.name, roster: refusal.roster });
     case 'conflict':
       return t('mediation.conflict', { name: refusal.name });
+    case 'before_session':
+      return t('mediation.before_session', { when: formatVietnamTime(refusal.at, 'vi') });
     default:
       return t(`mediation.${refusal.why}`);
   }

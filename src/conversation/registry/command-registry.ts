@@ -12,9 +12,12 @@ export class CommandRegistry {
   private readonly byBareWord = new Map<string, BoundCommand>();
   private readonly buttons = new Map<string, BoundButton>();
   private readonly deskActions: BoundDeskAction[] = [];
+  /** What features do with a message outside any flow, in order (see IdleHandler). */
+  readonly idle: Feature['idle'] = [];
 
   constructor(features: Feature[]) {
-    for (const { commands, buttons, deskActions } of features) {
+    for (const feature of features) {
+      const { commands, buttons, deskActions } = feature;
       for (const command of commands) {
         claim(this.byId, command.id, command, 'command id');
         for (const name of [...command.names.vi, ...command.names.en]) claim(this.byName, folded(name, foldName), command, 'command name');
@@ -22,6 +25,7 @@ export class CommandRegistry {
       }
       for (const button of buttons) claim(this.buttons, button.action, button, 'button action');
       this.deskActions.push(...deskActions);
+      this.idle.push(...feature.idle);
     }
   }
 

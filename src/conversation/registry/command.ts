@@ -42,6 +42,13 @@ export interface DeskAction<Deps> {
   handle(turn: Turn, reportId: string, action: string, deps: Deps, tools: ConversationTools): Promise<void>;
 }
 
+/**
+ * What a feature may do with a message outside any flow, before the bot says
+ * it did not understand (a reporter writing about their open case). True when
+ * it took the message.
+ */
+export type IdleHandler<Deps> = (turn: Turn, deps: Deps, tools: ConversationTools) => Promise<boolean>;
+
 /** Handlers with their feature's services bound: what the registry holds. */
 export type BoundCommand = Omit<Command<unknown>, 'handle'> & { handle(turn: Turn, args: string, tools: ConversationTools): Promise<void> };
 export type BoundButton = Omit<GlobalButton<unknown>, 'handle'> & { handle(turn: Turn, arg: string | null, tools: ConversationTools): Promise<void> };
@@ -54,6 +61,7 @@ export interface Feature {
   deskActions: BoundDeskAction[];
   /** The flows its commands and buttons start, as data for the flow runner. */
   flows: Flow<unknown>[];
+  idle: ((turn: Turn, tools: ConversationTools) => Promise<boolean>)[];
 }
 
 /**
@@ -63,10 +71,11 @@ export interface Feature {
  */
 export function feature<Deps>(
   deps: Deps,
-  parts: { commands?: Command<Deps>[]; buttons?: GlobalButton<Deps>[]; deskActions?: DeskAction<Deps>[]; flows?: Flow<unknown>[] },
+  parts: { commands?: Command<Deps>[]; buttons?: GlobalButton<Deps>[]; deskActions?: DeskAction<Deps>[]; flows?: Flow<unknown>[]; idle?: IdleHandler<Deps>[] },
 ): Feature {
   return {
     flows: parts.flows ?? [],
+    idle: (parts.idle ?? []).map((handler) => (turn: Turn, tools: ConversationTools) => handler(turn, deps, tools)),
     commands: (parts.commands ?? []).map((c) => ({ ...c, handle: (turn: Turn, args: string, tools: ConversationTools) => c.handle(turn, args, deps, tools) })),
     buttons: (parts.buttons ?? []).map((b) => ({ ...b, handle: (turn: Turn, arg: string | null, tools: ConversationTools) => b.handle(turn, arg, deps, tools) })),
     deskActions: (parts.deskActions ?? []).map((a) => ({ ...a, handle: (turn: Turn, reportId: string, action: string, tools: ConversationTools) => a.handle(turn, reportId, action, deps, tools) })),

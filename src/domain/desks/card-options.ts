@@ -1,5 +1,6 @@
 import type { ChatAddress } from '../../core/chat';
 import type { ReportDoc } from '../../core/report';
+import type { Language } from '../../core/language';
 
 /** A menu opened on a card: outcomes to close with, units to forward to, or a mediation that failed (another session or a referral). */
 export type CardMenu = 'close' | 'forward' | 'unsettled' | null;
@@ -17,4 +18,6 @@ export interface CardOptions {
   menu?: CardMenu;
   /** The unit of the desk that will see this card. */
   viewerUnitId?: string;
+  /** The language of the desk that will see it (Vietnamese by default). */
+  lang?: Language;
 }

@@ -26,7 +26,7 @@ export class CaseThreads {
     for (const delivery of await this.deliveries.sentFor(report._id)) {
       const desk = await this.desks.byId(delivery.deskId);
       if (!desk) continue;
-      const sent = this.tellDesk(DeskService.addressOf(desk), { replyTo: delivery.messageRef ?? undefined, threadId: DeskService.topicFor(desk, report.category) }, notice);
+      const sent = this.tellDesk(DeskService.addressOf(desk), { replyTo: delivery.messageRef ?? undefined, threadId: DeskService.topicFor(desk, report.category), lang: DeskService.languageOf(desk) }, notice);
       if (onFailure) await sent.catch(onFailure);
       else await sent;
     }

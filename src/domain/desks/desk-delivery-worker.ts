@@ -3,6 +3,7 @@ import { moduleLogger } from '../../shared/logger';
 import type { DeskDeliveryDoc } from '../../storage/models/desk-delivery.model';
 import type { DeskDeliveryRepository } from '../../storage/desk-delivery-repository';
 import { DeskService } from './desk-service';
+import type { CardOptions } from './card-options';
 import type { ChatAddress, OutboundMessage } from '../../core/chat';
 import type { ReportDoc } from '../../core/report';
 import type { ReportRepository } from '../../storage/report-repository';
@@ -36,7 +37,8 @@ export class DeskDeliveryWorker {
   constructor(
     private readonly models: { reports: ReportRepository; deliveries: DeskDeliveryRepository },
     private readonly desks: DeskService,
-    private readonly render: (report: ReportDoc) => OutboundMessage,
+    /** Draws a case's card as one unit's desk sees it. */
+    private readonly render: (report: ReportDoc, options: CardOptions) => OutboundMessage,
     private readonly send: SendToChat,
     private readonly options: DeskDeliveryOptions,
     private readonly clock: () => Date = () => new Date(),
@@ -112,7 +114,7 @@ export class DeskDeliveryWorker {
 
     let messageRef: string | null;
     try {
-      const card = { ...this.render(report), threadId: DeskService.topicFor(desk, report.category) };
+      const card = { ...this.render(report, { viewerUnitId: desk.unitId, lang: DeskService.languageOf(desk) }), threadId: DeskService.topicFor(desk, report.category) };
       messageRef = await this.send(DeskService.addressOf(desk), card);
     } catch (error) {
       const delayMs = retryDelayMs(attemptNo, this.options.retryBaseMs);

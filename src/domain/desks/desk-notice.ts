@@ -1,4 +1,5 @@
 import type { EvidenceRecord, ReportKind } from '../../core/report';
+import type { Language } from '../../core/language';
 
 export type ReminderKind = 'ack_soon' | 'ack_overdue' | 'outcome_soon' | 'outcome_overdue';
 
@@ -16,4 +17,6 @@ export type DeskNotice =
 export interface CaseThread {
   replyTo: string | undefined;
   threadId: string | undefined;
+  /** The desk's language. */
+  lang: Language;
 }

@@ -5,6 +5,7 @@ import { sameSecret } from '../../shared/secrets';
 import type { DeskDoc } from '../../storage/models/desk.model';
 import type { ChatAddress } from '../../core/chat';
 import { insertOnce } from '../../storage/claims';
+import { DEFAULT_LANGUAGE, type Language } from '../../core/language';
 
 export type DeskRegistration =
   | { result: 'registered' | 'already_registered'; unit: Unit }
@@ -64,6 +65,16 @@ export class DeskService {
   /** Where a tip of this category is posted in a desk: its topic, if the desk is a forum with one for it. */
   static topicFor(desk: Pick<DeskDoc, 'topics'>, categoryId: string): string | undefined {
     return desk.topics?.[categoryId];
+  }
+
+  /** The language a desk's cards, reminders and notices are written in from now on; false when the chat is not a desk. */
+  async setLanguage(address: ChatAddress, lang: Language): Promise<boolean> {
+    return (await this.desks.updateOne({ channel: address.channel, chatId: address.chatId }, { $set: { lang } })).matchedCount === 1;
+  }
+
+  /** The language a desk reads (Vietnamese unless it chose another). */
+  static languageOf(desk: Pick<DeskDoc, 'lang'>): Language {
+    return desk.lang ?? DEFAULT_LANGUAGE;
   }
 
   /** The chat a desk is. */

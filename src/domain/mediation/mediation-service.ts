@@ -14,6 +14,7 @@ import type { DeskRefusal } from '../triage/triage-result';
 import type { MediationStep, TellReporter } from '../followup/reporter-notice';
 import type { ReportDoc } from '../../core/report';
 import type { ReportRepository } from '../../storage/report-repository';
+import { DeskService } from '../desks/desk-service';
 
 /** A change to a mediation case, from its desk card or the question a button opened. */
 export type MediationChange =
@@ -39,7 +40,9 @@ export type MediationRefusal =
   | { why: DeskRefusal | 'not_now' | 'not_a_dispute' | 'assign_first' | 'schedule_invalid' | 'schedule_past' | 'conflict_usage' | 'changed_meanwhile' }
   | { why: 'assign_invalid'; max: number }
   | { why: 'not_on_roster'; name: string; roster: string }
-  | { why: 'conflict'; name: string };
+  | { why: 'conflict'; name: string }
+  /** A result recorded before the session's time: the session must have been brought forward first (Đổi lịch, with when it was held). */
+  | { why: 'before_session'; at: Date };
 
 /** What a change to a mediation case came to; `done` needs no words (the card shows it). */
 export type MediationResult = { kind: 'done' } | { kind: 'conflict_recorded'; name: string; code: string } | { kind: 'refused'; refusal: MediationRefusal };
@@ -76,8 +79,10 @@ export class MediationService {
     const allowed = await this.triage.authorize(actor, reportId);
     if ('refusal' in allowed) return refused({ why: allowed.refusal });
     if (allowed.report.status !== 'scheduled') return refused({ why: 'not_now' });
+    const ahead = sessionAhead(allowed.report, this.clock());
+    if (ahead) return refused({ why: 'before_session', at: ahead });
     const delivery = await this.models.deliveries.cardIn(reportId, allowed.desk._id);
-    await this.ports.showCard(actor.address, delivery?.messageRef ?? null, allowed.report, { menu: 'unsettled', viewerUnitId: allowed.desk.unitId });
+    await this.ports.showCard(actor.address, delivery?.messageRef ?? null, allowed.report, { menu: 'unsettled', viewerUnitId: allowed.desk.unitId, lang: DeskService.languageOf(allowed.desk) });
     return { kind: 'done' };
   }
 
@@ -165,17 +170,38 @@ export class MediationService {
         if (!from(['assigned', 'scheduled'])) return { refusal: { why: 'assign_first' } };
         const parsed = parseVietnamDateTime(change.text, now);
         if (!parsed || !parsed.hasTime || parsed.rest.length < 3) return { refusal: { why: 'schedule_invalid' } };
-        if (parsed.at.getTime() < now.getTime()) return { refusal: { why: 'schedule_past' } };
-        return make({ 'dispute.session': { at: parsed.at, place: parsed.rest.slice(0, 200) } }, 'scheduled', 'scheduled');
+        const session = { at: parsed.at, place: parsed.rest.slice(0, 200) };
+        if (parsed.at.getTime() >= now.getTime()) return make({ 'dispute.session': session }, 'scheduled', 'scheduled');
+        // A time already past is a session brought forward and held: recorded (and audited) so its result can be, told to nobody again.
+        const broughtForward = dispute.session !== null && parsed.at < dispute.session.at && parsed.at >= (dispute.assignedAt ?? report.createdAt);
+        return broughtForward ? make({ 'dispute.session': session }, 'scheduled', null) : { refusal: { why: 'schedule_past' } };
       }
       case 'settle':
-        return from(['scheduled']) ? make({ 'dispute.result': 'settled', 'dispute.agreement': change.agreement }, 'settled', 'settled') : { refusal: { why: 'not_now' } };
       case 'continue':
-        return from(['scheduled']) ? make({ 'dispute.session': null }, 'assigned', 'continued', 'not_settled') : { refusal: { why: 'not_now' } };
-      case 'refer':
-        return from(['scheduled']) ? make({ 'dispute.result': 'not_settled', 'dispute.referral': change.authority }, 'not_settled', 'referred') : { refusal: { why: 'not_now' } };
+      case 'refer': {
+        const ahead = sessionAhead(report, now);
+        if (ahead) return { refusal: { why: 'before_session', at: ahead } };
+        return this.recordResult(report, change, make);
+      }
       case 'close':
         return from(['settled', 'not_settled']) ? make({ closedAt: now, outcome: 'handled' }, 'closed', 'closed') : { refusal: { why: 'not_now' } };
+    }
+  }
+
+  /** A session's result: settled with an agreement, not settled with another session, or referred. */
+  private recordResult(
+    report: ReportDoc,
+    change: Extract<MediationChange, { kind: 'settle' | 'continue' | 'refer' }>,
+    make: (set: Record<string, unknown>, status: ReportDoc['status'] | null, told: MediationStep | null, via?: ReportDoc['status'] | null) => Plan,
+  ): Plan | { refusal: MediationRefusal } {
+    if (report.status !== 'scheduled') return { refusal: { why: 'not_now' } };
+    switch (change.kind) {
+      case 'settle':
+        return make({ 'dispute.result': 'settled', 'dispute.agreement': change.agreement }, 'settled', 'settled');
+      case 'continue':
+        return make({ 'dispute.session': null }, 'assigned', 'continued', 'not_settled');
+      case 'refer':
+        return make({ 'dispute.result': 'not_settled', 'dispute.referral': change.authority }, 'not_settled', 'referred');
     }
   }
 
@@ -218,6 +244,12 @@ export class MediationService {
 
 function refused(refusal: MediationRefusal): MediationResult {
   return { kind: 'refused', refusal };
+}
+
+/** The time of a session not held yet, when the case waits for one; null once it is due. */
+export function sessionAhead(report: Pick<ReportDoc, 'status' | 'dispute'>, now: Date): Date | null {
+  const at = report.status === 'scheduled' ? report.dispute?.session?.at : undefined;
+  return at && at.getTime() > now.getTime() ? at : null;
 }
 
 function sameName(a: string, b: string): boolean {

@@ -83,7 +83,7 @@ export class ReportService {
       status: 'received',
       statusHistory: [{ status: 'received', at: now }],
       forwards: [],
-      relatedCodes: await this.relatedCodes(identifiers, unitIds),
+      ...(await this.related(identifiers, unitIds)),
       assessment: null,
       assessedAt: null,
       assignee: null,
@@ -102,18 +102,17 @@ export class ReportService {
   }
 
   /**
-   * Codes of the most recent earlier tips, of the same units, that share an
+   * The most recent earlier tips, of any of the same units, that share an
    * identifier with this one: what lets a desk see that five residents are
    * reporting the same scam phone number.
    */
-  private async relatedCodes(identifiers: SuspectIdentifier[], unitIds: string[]): Promise<string[]> {
-    if (identifiers.length === 0) return [];
+  private async related(identifiers: SuspectIdentifier[], unitIds: string[]): Promise<Pick<ReportDoc, 'relatedCodes' | 'relatedHolders'>> {
+    if (identifiers.length === 0) return { relatedCodes: [], relatedHolders: [] };
     const candidates = await this.reports.sharingIdentifiers(identifiers.map((i) => i.value), unitIds, 50);
     const wanted = new Set(identifiers.map((i) => `${i.type}:${i.value}`));
-    return candidates
-      .filter((r) => r.suspects.identifiers.some((i) => wanted.has(`${i.type}:${i.value}`)))
-      .slice(0, MAX_RELATED)
-      .map((r) => r.code);
+    const related = candidates.filter((r) => r.suspects.identifiers.some((i) => wanted.has(`${i.type}:${i.value}`))).slice(0, MAX_RELATED);
+    // Each with the units holding it, so a desk that cannot open one is told who can.
+    return { relatedCodes: related.map((r) => r.code), relatedHolders: related.map((r) => ({ code: r.code, unitIds: r.unitIds })) };
   }
 
   /**
@@ -137,6 +136,12 @@ export class ReportService {
       createdAt: doc.createdAt,
       history: doc.statusHistory,
     };
+  }
+
+  /** The resident's latest case still open (a tip or a dispute), to pass a stray message on to its desk. */
+  async openCaseOf(residentKey: string): Promise<{ code: string; kind: ReportKind } | null> {
+    const open = await this.reports.latestOpenOf(residentKey);
+    return open ? { code: open.code, kind: open.kind } : null;
   }
 
   /** Metadata of one evidence file and the units whose tip holds it (a desk may open only its own units' files). */

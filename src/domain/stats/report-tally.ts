@@ -170,8 +170,10 @@ export class ReportTally {
     const disputes = this.disputeFigures;
     disputes.received += 1;
     bump(disputes.byKind, report.category);
-    // The latest session's result stands, unless another session was scheduled after it.
-    const latest = [...history].reverse().find((h) => h.status === 'settled' || h.status === 'not_settled' || h.status === 'scheduled')?.status;
+    // One definition with the mediation register: a case is settled or not settled once its mediation ended that way
+    // (not settled and referred to an authority is one kind of not settled); a case waiting for a (further) session,
+    // after an unsettled one that was continued, is in progress.
+    const latest = [...history].reverse().find((h) => h.status === 'settled' || h.status === 'not_settled' || h.status === 'scheduled' || h.status === 'assigned')?.status;
     const result = latest === 'settled' ? 'settled' : latest === 'not_settled' ? (report.dispute?.referral ? 'referred' : 'not_settled') : 'pending';
     disputes.byResult[result] += 1;
   }

@@ -79,7 +79,7 @@ export class TriageService {
       if (action === 'close_menu' && report.status !== 'accepted') return refused('accept_first');
       const menu = action === 'close_menu' ? 'close' : action === 'forward_menu' ? 'forward' : null;
       const delivery = await this.models.deliveries.cardIn(reportId, desk._id);
-      await this.ports.showCard(actor.address, delivery?.messageRef ?? null, report, { menu, viewerUnitId: desk.unitId });
+      await this.ports.showCard(actor.address, delivery?.messageRef ?? null, report, { menu, viewerUnitId: desk.unitId, lang: DeskService.languageOf(desk) });
       return DONE;
     }
 
@@ -209,7 +209,7 @@ export class TriageService {
       const desk = await this.desks.byId(delivery.deskId);
       if (!desk) continue;
       await this.ports
-        .showCard(DeskService.addressOf(desk), delivery.messageRef, report, { viewerUnitId: desk.unitId })
+        .showCard(DeskService.addressOf(desk), delivery.messageRef, report, { viewerUnitId: desk.unitId, lang: DeskService.languageOf(desk) })
         .catch((error: unknown) => log.warn({ err: error, delivery: delivery._id }, 'card refresh failed'));
     }
   }

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
 import type { ChannelName } from '../../core/chat';
+import type { Language } from '../../core/language';
 
 /** An officer desk: a chat (Telegram group or private chat, or a web chat) that receives tips. */
 export interface DeskDoc {
@@ -12,6 +13,8 @@ export interface DeskDoc {
   /** In a forum group: the topic (message_thread_id) each category's cards go to. */
   topics: Record<string, string>;
   title: string | null;
+  /** The language its cards, reminders and notices are written in (/ngonngu in the desk chat); Vietnamese when unset. */
+  lang?: Language;
   registeredAt: Date;
 }
 
@@ -23,6 +26,7 @@ const schema = new Schema<DeskDoc>(
     unitId: { type: String, required: true },
     topics: { type: Schema.Types.Mixed, default: {} },
     title: { type: String, default: null },
+    lang: { type: String, default: null },
     registeredAt: { type: Date, required: true },
   },
   { versionKey: false, autoIndex: false, collection: 'desks', minimize: false },

@@ -54,6 +54,7 @@ const schema = new Schema<ReportDoc>(
     statusHistory: [{ _id: false, status: String, at: Date }],
     forwards: [{ _id: false, fromUnitId: String, toUnitId: String, reason: String, by: String, at: Date }],
     relatedCodes: { type: [String], default: [] },
+    relatedHolders: { type: [{ _id: false, code: String, unitIds: [String] }], default: [] },
     assessment: { type: String, default: null },
     assessedAt: { type: Date, default: null },
     assignee: { type: new Schema({ unitId: String, name: String }, { _id: false }), default: null },

@@ -1,6 +1,7 @@
-import { isLanguage } from '../../../core/language';
+import { isLanguage, type Language } from '../../../core/language';
+import type { Turn } from '../../turn';
 import { languageChoice, mainMenu } from '../../messages';
-import type { GlobalButton } from '../../registry/command';
+import type { ConversationTools, GlobalButton } from '../../registry/command';
 import type { AccountDeps } from './deps';
 
 /** "Đồng ý" / "Không đồng ý" under the privacy notice; agreeing starts the flow that asked for it. */
@@ -23,18 +24,27 @@ export const consentButton: GlobalButton<AccountDeps> = {
 /** A language picked: kept for the chat and the resident, and the current question asked again in it. */
 export const languageButton: GlobalButton<AccountDeps> = {
   action: 'lang',
-  async handle(turn, lang, { residents }, { runner }) {
+  async handle(turn, lang, deps, tools) {
     if (!isLanguage(lang)) {
       turn.say(languageChoice(turn.t));
       return;
     }
-    turn.set({ lang });
-    await residents.setLanguage(turn.key, lang);
-    turn.say({ text: turn.t('language.changed') });
-    const prompt = runner.currentPrompt(turn);
-    if (prompt) turn.say(prompt);
+    await useLanguage(turn, lang, deps, tools);
   },
 };
+
+/**
+ * Kept for the chat and the resident, and for a desk its cards, reminders and
+ * notices from now on; the current question is asked again in it.
+ */
+export async function useLanguage(turn: Turn, lang: Language, { residents, desks }: AccountDeps, { runner }: ConversationTools): Promise<void> {
+  turn.set({ lang });
+  await residents.setLanguage(turn.key, lang);
+  await desks.setLanguage(turn.event.address, lang);
+  turn.say({ text: turn.t('language.changed') });
+  const prompt = runner.currentPrompt(turn);
+  if (prompt) turn.say(prompt);
+}
 
 /** "Xóa" confirmed: the draft, the resident's personal data, their subscriptions, their conversation and the channel's copy go. */
 export const forgetButton: GlobalButton<AccountDeps> = {

@@ -14,7 +14,7 @@ export interface AccountDeps {
   store: Pick<ConversationStates, 'erase'>;
   /** Lets channels drop what they keep of a chat (the web chat's transcript) when a resident asks to be forgotten. */
   forgetChannelData(address: ChatAddress): Promise<void>;
-  /** Which desk, if any, this chat is: help in a desk chat lists the desk's commands. */
-  desks: Pick<DeskService, 'find'>;
+  /** Which desk, if any, this chat is: help in a desk chat lists the desk's commands, and its language is the desk's. */
+  desks: Pick<DeskService, 'find' | 'setLanguage'>;
   units: UnitDirectory;
 }

@@ -1,7 +1,8 @@
 import { isMediationAction } from '../../../domain/mediation/mediation-actions';
 import { officerOf } from '../../actors';
 import type { MediationQuestion } from './mediation-input-flow';
-import { presentMediation } from '../../presenters/desk-replies';
+import { mediationRefusalText, presentMediation } from '../../presenters/desk-replies';
+import { sessionAhead } from '../../../domain/mediation/mediation-service';
 import { caseForOfficer } from '../../case-access';
 import type { DeskAction } from '../../registry/command';
 import type { MediationDeps } from './deps';
@@ -17,6 +18,13 @@ export const mediationAction: DeskAction<MediationDeps> = {
     if (QUESTIONS.includes(action)) {
       const allowed = await caseForOfficer(turn, triage, reportId);
       if (!allowed) return;
+      // A session's result is asked for only once the session's time has come (or it was brought forward: Đổi lịch).
+      const ahead = action === 'm_settled' || action === 'm_refer' ? sessionAhead(allowed.report, turn.now) : null;
+      if (ahead) {
+        turn.skipSave = true;
+        turn.say({ text: mediationRefusalText(turn.t, { why: 'before_session', at: ahead }) });
+        return;
+      }
       const draft = { reportId, code: allowed.report.code, officerId: allowed.officer.userId, question: action, roster: mediation.mediatorsOf(allowed.desk.unitId) };
       return runner.start(turn, 'mediation_input', draft);
     }

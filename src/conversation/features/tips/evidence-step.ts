@@ -2,11 +2,15 @@ import type { EvidenceStore } from '../../../domain/evidence/evidence-store';
 import { foldVietnamese } from '../../../shared/text';
 import { type Limits, type Step, type StepContext, type StepInput, type StepOutcome } from '../../flow';
 import type { TipDraft } from './tip-draft';
-import type { EvidenceKind, EvidenceRecord } from '../../../core/report';
+import type { EvidenceRecord } from '../../../core/report';
+import { evidenceTypeOf } from '../../../domain/evidence/evidence-type';
 import { stepPayload } from '../../../core/payloads';
 
-/** Kinds of file a resident may send as evidence, by MIME type. Anything else is refused with a clear message. */
-const ALLOWED_MIME = [/^image\/(jpeg|png|webp|gif|heic|heif)$/, /^video\/(mp4|quicktime|webm|3gpp)$/, /^audio\//, /^application\/pdf$/];
+/**
+ * Files worth downloading, by the type the platform claims (a sticker or an
+ * archive is refused at once); what is kept is then decided by the bytes.
+ */
+const CLAIMED_MIME = [/^image\//, /^video\//, /^audio\//, /^application\/(pdf|octet-stream|msword|rtf|x-cfb|vnd\.openxmlformats-officedocument\..+|vnd\.oasis\.opendocument\..+|vnd\.ms-(excel|powerpoint))$/];
 
 const DONE_WORDS = ['xong', 'done', 'bo qua', 'skip', 'khong co', 'none', 'het', 'finish'];
 
@@ -67,7 +71,7 @@ export async function saveEvidence(
   input: Extract<StepInput, { kind: 'media' }>,
 ): Promise<{ record: EvidenceRecord } | { reason: string; vars?: Record<string, string | number> }> {
   const { media } = input;
-  if (!ALLOWED_MIME.some((pattern) => pattern.test(media.mime))) return { reason: 'errors.unsupported_media' };
+  if (!CLAIMED_MIME.some((pattern) => pattern.test(media.mime))) return { reason: 'errors.unsupported_media' };
   const maxMb = Math.floor(limits.maxEvidenceBytes / (1024 * 1024));
   if (media.size !== null && media.size > limits.maxEvidenceBytes) return { reason: 'tip.evidence.too_large', vars: { max: maxMb } };
   let bytes: Buffer;
@@ -77,9 +81,12 @@ export async function saveEvidence(
     return { reason: 'tip.evidence.download_failed' };
   }
   if (bytes.length > limits.maxEvidenceBytes) return { reason: 'tip.evidence.too_large', vars: { max: maxMb } };
+  // The bytes say what the file is: a program renamed .jpg, or an error page served instead of a photo, is refused.
+  const type = await evidenceTypeOf(bytes, media.kind);
+  if (!type) return { reason: 'errors.unsupported_media' };
   const record = await store.save(bytes, {
-    kind: media.kind as EvidenceKind,
-    mime: media.mime,
+    kind: type.kind,
+    mime: type.mime,
     fileName: media.fileName,
     platform: media.platformFileId ? { channel: input.address.channel, fileId: media.platformFileId } : null,
   });

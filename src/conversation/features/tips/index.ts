@@ -6,6 +6,8 @@ import { reportCommand } from './report-command';
 import { createFollowupFlow } from './followup-flow';
 import { createLookupFlow } from './lookup-flow';
 import { createTipFlow } from './tip-flow';
+import { createPassOnFlow } from './pass-on-flow';
+import { passOnToOpenCase } from './pass-on-idle';
 
 export type { TipsDeps };
 
@@ -14,6 +16,7 @@ export function tipsFeature(deps: TipsDeps): Feature {
   return feature(deps, {
     commands: [reportCommand, lookupCommand, followupCommand],
     buttons: [followupButton],
-    flows: [createTipFlow(deps), createLookupFlow(deps.reports), createFollowupFlow(deps)],
+    flows: [createTipFlow(deps), createLookupFlow(deps.reports), createFollowupFlow(deps), createPassOnFlow(deps.followups)],
+    idle: [passOnToOpenCase],
   });
 }

@@ -47,7 +47,7 @@ export function summarizeTip(draft: TipDraft, t: Translate, catalog: Catalog): s
     `${t('review.occurred')}: ${draft.occurred ? describeOccurred({ occurred: draft.occurred }, t) : none}`,
     `${t('review.evidence')}: ${draft.evidence.length > 0 ? t('review.files', { count: draft.evidence.length }) : none}`,
     `${t('review.suspects')}: ${draft.suspects?.text ?? none}`,
-    `${t('review.identity')}: ${draft.anonymous === false && draft.contact ? t('review.named', { phone: draft.contact.phone }) : t('review.anonymous')}`,
+    `${t('review.identity')}: ${draft.anonymous === false && draft.contact ? (draft.contact.name ? t('review.named_with_name', { name: draft.contact.name, phone: draft.contact.phone }) : t('review.named', { phone: draft.contact.phone })) : t('review.anonymous')}`,
   ];
   return lines.join('\n');
 }

@@ -149,9 +149,21 @@ export function createTipFlow(deps: { reports: ReportService; evidence: Evidence
           }
           const answer = readContactAnswer(input);
           if (answer.kind === 'invalid') return { kind: 'invalid', reason: `tip.contact.${answer.reason}` };
-          return toReview(ctx, { ...ctx.draft, anonymous: false, contact: { phone: answer.phone, name: answer.name } });
+          const draft = { ...ctx.draft, anonymous: false, contact: { phone: answer.phone, name: answer.name } };
+          // A named reporter the platform gave no name for (Zalo, the web chat) is asked for one.
+          return answer.name ? toReview(ctx, draft) : { kind: 'goto', step: 'contact_name', draft };
         },
       },
+
+      subStep('anonymity', textStep<TipDraft>({
+        id: 'contact_name',
+        prompt: (ctx) => ctx.t('tip.contact.name_prompt'),
+        minLength: 2,
+        maxLength: 100,
+        options: (ctx) => [{ value: 'none', label: ctx.t('tip.contact.no_name'), aliases: ['khong', 'none'] }],
+        chosen: (ctx) => toReview(ctx, ctx.draft),
+        accept: (ctx, name) => toReview(ctx, { ...ctx.draft, contact: ctx.draft.contact ? { ...ctx.draft.contact, name } : null }),
+      })),
 
       choiceStep<TipDraft>({
         id: 'review',

@@ -91,7 +91,9 @@ function summaryLines(stats: PeriodStats, { t, lang }: RenderContext): string[] 
     if (stats.scope.kind === 'unit' && tips.forwardedAway > 0) lines.push(t('stats.forwarded_line', { count: n(tips.forwardedAway) }));
   }
   if (sections.disputes) {
-    lines.push(t('stats.disputes_line', { received: n(disputes.received), ...Object.fromEntries(Object.entries(disputes.byResult).map(([k, v]) => [k, n(v)])) }));
+    const { settled, not_settled: unsettled, referred, pending } = disputes.byResult;
+    // "Not settled" counts every case whose mediation ended without agreement, referred or not, as the register does.
+    lines.push(t('stats.disputes_line', { received: n(disputes.received), settled: n(settled), not_settled: n(unsettled + referred), referred: n(referred), pending: n(pending) }));
     if (stats.scope.kind === 'unit' && disputes.forwardedAway > 0) lines.push(t('stats.forwarded_line', { count: n(disputes.forwardedAway) }));
   }
   const { campaigns } = stats;
