@@ -30,6 +30,7 @@ import { DeskService } from './domain/desks/desk-service';
 import { CaseThreads } from './domain/desks/case-threads';
 import { createNotifiers } from './conversation/notifiers';
 import { EvidenceStore } from './domain/evidence/evidence-store';
+import { OriginalRelease } from './domain/evidence/original-release';
 import { DisputeIntake } from './domain/mediation/dispute-intake';
 import { buildDisputeCard } from './conversation/presenters/dispute-card';
 import { MediationService } from './domain/mediation/mediation-service';
@@ -215,7 +216,7 @@ export function buildServices(o: ServiceOptions) {
     deskFeature({ catalog, units, desks, triage, followups, deadlines, onDeskRegistered: () => deliveries.poke() }),
     statsFeature({ stats, catalog, lateReplies, lateReplyAfterMs: o.lateReplyAfterMs ?? 2000 }),
     campaignsFeature({ catalog, audience, campaigns, evidence, isChatAdmin: (address, userId) => chats.isChatAdmin?.(address, userId) ?? Promise.resolve(false) }),
-    adminFeature({ catalog, unitAdmin }),
+    adminFeature({ catalog, unitAdmin, originals: new OriginalRelease(reportRepository, unitAdmin, models.auditLog), evidence }),
   ];
   const runner = new FlowRunner(
     features.flatMap((f) => f.flows),

@@ -54,6 +54,12 @@ export interface EvidenceRecord {
   fileName: string | null;
   /** The platform's own handle (Telegram file_id), reusable to copy the media into a desk chat. */
   platform: { channel: string; fileId: string } | null;
+  /**
+   * A cleaned photo's untouched original (metadata and all), kept encrypted for
+   * the chain of custody with its SHA-256; only a unit admin's audited action
+   * releases it. Absent for files that are not cleaned.
+   */
+  original?: { id: string; sha256: string; size: number; mime: string } | null;
 }
 
 /** A tip or a dispute as it is stored: the report aggregate every service reads. */

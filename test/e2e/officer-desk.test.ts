@@ -4,7 +4,7 @@ import { TelegramUser } from '../support/telegram-user';
 import { fileTelegramTip } from '../support/file-tip';
 import { eventually, testEnv } from '../support/test-env';
 import { deskPayload } from '../../src/core/payloads';
-import { JPEG_BYTES } from '../support/seed-audience';
+import { PHOTO_WITH_EXIF } from '../support/seed-audience';
 
 const P4_DESK = -1004;
 const P4_SECOND_DESK = -1005;
@@ -153,12 +153,13 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
     expect(JSON.stringify(answer?.params.reply_parameters)).toContain(`"message_id":${card?.messageRef}`);
 
     // Later evidence through /bosung: a photo reaches the desk and is kept with the tip.
-    telegram.addFile('later-photo', JPEG_BYTES('later'));
+    telegram.addFile('later-photo', PHOTO_WITH_EXIF);
     resident.text(`/bosung ${report.code}`);
     await eventually('asked again', () => telegram.textsTo(resident.id).filter((t) => t.includes('Gửi nội dung bổ sung')).length === 2);
     resident.photo('later-photo', 10);
-    await eventually('photo at the desk', () => telegram.callsOf('sendPhoto', P4_DESK).some((c) => c.params.photo === 'later-photo'));
-    expect((await app.database.models.reports.findOne({ _id: report._id }).lean())?.evidence.map((e) => e.platform?.fileId)).toEqual(['later-photo']);
+    // Uploaded without its metadata, never forwarded by the reporter's file_id.
+    await eventually('photo at the desk', () => telegram.callsOf('sendPhoto', P4_DESK).some((c) => c.files.photo !== undefined && !c.files.photo.includes('PhoneMaker')));
+    expect((await app.database.models.reports.findOne({ _id: report._id }).lean())?.evidence).toEqual([expect.objectContaining({ kind: 'photo', platform: null, original: expect.objectContaining({ size: PHOTO_WITH_EXIF.length }) })]);
 
     // Someone else holding the code cannot write into the thread.
     const stranger = new TelegramUser(telegram, 3535, 'Lạ');

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { startApp, type RunningApp } from '../../src/app';
 import type { Env } from '../../src/config/env';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { TelegramUser } from '../support/telegram-user';
 import { TEST_INVITE_CODE, eventually, testEnv } from '../support/test-env';
-import { JPEG_BYTES } from '../support/seed-audience';
+import { PHOTO_WITH_EXIF } from '../support/seed-audience';
 
 const DESK_CHAT = -100777;
 
@@ -45,7 +46,7 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
   it('walks from /start to a receipt, stores the tip and delivers it to the desk with its evidence', async () => {
     await registerDesk('cap-p4');
     const lan = new TelegramUser(telegram, 4242, 'Lan');
-    telegram.addFile('photo-1', JPEG_BYTES('evidence'));
+    telegram.addFile('photo-1', PHOTO_WITH_EXIF);
 
     const greeting = await step(lan, () => lan.text('/start'), 2);
     expect(greeting[0]).toContain('113');
@@ -85,7 +86,14 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
       status: 'received',
     });
     expect(stored?.evidence).toHaveLength(1);
-    expect(stored?.evidence[0]).toMatchObject({ kind: 'photo', platform: { channel: 'telegram', fileId: 'photo-1' }, size: JPEG_BYTES('evidence').length });
+    // The desk's copy is the photo re-encoded without its metadata; the untouched original is kept apart, by its hash.
+    expect(stored?.evidence[0]).toMatchObject({
+      kind: 'photo',
+      mime: 'image/jpeg',
+      platform: null,
+      fileName: 'evidence-1.jpg',
+      original: { sha256: createHash('sha256').update(PHOTO_WITH_EXIF).digest('hex'), size: PHOTO_WITH_EXIF.length, mime: 'image/jpeg' },
+    });
     expect(stored?.suspects.identifiers).toEqual(
       expect.arrayContaining([
         { type: 'plate', value: '59X1-234.56' },
@@ -98,7 +106,13 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
     expect(card).toContain('Phường 4');
     expect(card).toContain('0912000111');
     await eventually('evidence copied to the desk', () => telegram.callsOf('sendPhoto', DESK_CHAT).length === 1);
-    expect(telegram.callsOf('sendPhoto', DESK_CHAT)[0].params.photo).toBe('photo-1');
+    // Uploaded, not forwarded by the resident's file_id (a file sent as a document keeps its metadata).
+    const sent = telegram.callsOf('sendPhoto', DESK_CHAT)[0].files.photo;
+    expect(sent).toBeDefined();
+    for (const secret of ['PhoneMaker', 'Model X', 'Nguyen Van Chu']) {
+      expect(PHOTO_WITH_EXIF.includes(secret)).toBe(true);
+      expect(sent?.includes(secret)).toBe(false);
+    }
     await eventually('delivery recorded', async () => (await app.database.models.reports.findOne({ code }).lean())?.deliveredAt);
 
     const status = await step(lan, () => lan.text(`/tracuu ${code?.toLowerCase()}`));

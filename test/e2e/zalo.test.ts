@@ -1,7 +1,7 @@
 import { startApp, type RunningApp } from '../../src/app';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
-import { JPEG_BYTES, seedCampaign, seedPicture } from '../support/seed-audience';
+import { JPEG_BYTES, PHOTO_WITH_EXIF, seedCampaign, seedPicture } from '../support/seed-audience';
 import { FakeZaloServer, zaloSignature } from '../support/fake-zalo-server';
 import { fileTelegramTip } from '../support/file-tip';
 import { TelegramUser } from '../support/telegram-user';
@@ -41,7 +41,7 @@ describe('the Zalo Official Account channel', () => {
 
   it('takes a full tip from a Zalo user (with a photo, through a token expiring mid-way) to a Telegram desk and carries the officer’s reply back', async () => {
     const resident = new ZaloUser(app.url, zalo, BIG_ID);
-    const photo = JPEG_BYTES('from zalo');
+    const photo = PHOTO_WITH_EXIF;
     await step(resident, () => resident.text('/baotin'), 'dữ liệu cá nhân');
     await step(resident, () => resident.press('✅ Tôi đồng ý'), 'Bước 1/7');
     await step(resident, () => resident.press('Trộm cắp, cướp giật'), 'Bước 2/7');
@@ -58,7 +58,7 @@ describe('the Zalo Official Account channel', () => {
     const code = /TB-[2-9A-HJ-NP-Z]{6}/.exec(zalo.textsTo(BIG_ID).find((t) => t.includes('Mã biên nhận')) ?? '')?.[0] ?? '';
 
     const report = await app.database.models.reports.findOne({ code }).lean();
-    expect(report).toMatchObject({ channel: 'zalo', unitIds: ['cap-p4'], evidence: [expect.objectContaining({ kind: 'photo', size: photo.length })] });
+    expect(report).toMatchObject({ channel: 'zalo', unitIds: ['cap-p4'], evidence: [expect.objectContaining({ kind: 'photo', original: expect.objectContaining({ size: photo.length }) })] });
     await eventually('card at the Telegram desk', () => telegram.textsTo(P4_DESK).some((t) => t.includes(code) && t.includes('Kênh: Zalo')));
     await eventually('photo copied to the desk', () => telegram.callsOf('sendPhoto', P4_DESK).length === 1);
 

@@ -104,6 +104,11 @@ export class UnitAdminService {
     return 'updated';
   }
 
+  /** Whether this admin manages one of these units (a system admin manages every unit). */
+  manages(admin: AdminActor, unitIds: string[]): boolean {
+    return this.managedUnits(admin).some((unit) => unitIds.includes(unit.id));
+  }
+
   /** Units the sender may administer; roles come only from Telegram user ids, never from a chat. */
   private managedUnits(admin: AdminActor): Unit[] {
     const sender = admin.telegramUserId;

@@ -14,6 +14,7 @@ export const evidenceRecordSchema = new Schema<EvidenceRecord>(
     sha256: String,
     fileName: { type: String, default: null },
     platform: { type: new Schema({ channel: String, fileId: String }, { _id: false }), default: null },
+    original: { type: new Schema({ id: String, sha256: String, size: Number, mime: String }, { _id: false }), default: null },
   },
   { _id: false },
 );

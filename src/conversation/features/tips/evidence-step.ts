@@ -4,6 +4,7 @@ import { type Limits, type Step, type StepContext, type StepInput, type StepOutc
 import type { TipDraft } from './tip-draft';
 import type { EvidenceRecord } from '../../../core/report';
 import { evidenceTypeOf } from '../../../domain/evidence/evidence-type';
+import { cleanPhoto } from '../../../domain/evidence/photo-cleaning';
 import { stepPayload } from '../../../core/payloads';
 
 /**
@@ -39,7 +40,7 @@ export function evidenceStep(store: EvidenceStore): Step<TipDraft> {
       if (ctx.draft.evidence.length >= ctx.limits.maxEvidenceFiles) {
         return { kind: 'invalid', reason: 'tip.evidence.too_many', vars: { max: ctx.limits.maxEvidenceFiles } };
       }
-      const saved = await saveEvidence(store, ctx.limits, input);
+      const saved = await saveEvidence(store, ctx.limits, input, String(ctx.draft.evidence.length + 1));
       if ('reason' in saved) return { kind: 'invalid', ...saved };
       const record = saved.record;
       const draft = { ...ctx.draft, evidence: [...ctx.draft.evidence, record] };
@@ -69,6 +70,8 @@ export async function saveEvidence(
   store: EvidenceStore,
   limits: Limits,
   input: Extract<StepInput, { kind: 'media' }>,
+  /** What the desk's copy is called after: "evidence-<label>.<ext>" (the file's number in its tip). */
+  label: string,
 ): Promise<{ record: EvidenceRecord } | { reason: string; vars?: Record<string, string | number> }> {
   const { media } = input;
   if (!CLAIMED_MIME.some((pattern) => pattern.test(media.mime))) return { reason: 'errors.unsupported_media' };
@@ -84,11 +87,17 @@ export async function saveEvidence(
   // The bytes say what the file is: a program renamed .jpg, or an error page served instead of a photo, is refused.
   const type = await evidenceTypeOf(bytes, media.kind);
   if (!type) return { reason: 'errors.unsupported_media' };
-  const record = await store.save(bytes, {
-    kind: type.kind,
-    mime: type.mime,
-    fileName: media.fileName,
-    platform: media.platformFileId ? { channel: input.address.channel, fileId: media.platformFileId } : null,
-  });
-  return { record };
+  // Desks see "evidence-<n>.<ext>": the name a resident's phone gave a file can name them.
+  const fileName = (ext: string) => `evidence-${label}.${ext}`;
+  if (type.kind !== 'photo') {
+    const platform = media.platformFileId ? { channel: input.address.channel, fileId: media.platformFileId } : null;
+    return { record: await store.save(bytes, { kind: type.kind, mime: type.mime, fileName: fileName(type.ext), platform }) };
+  }
+  // A photo reaches desks re-encoded without its metadata, never as the platform's copy (which may keep it);
+  // the untouched original is kept apart for the chain of custody.
+  const cleaned = await cleanPhoto(bytes, type.mime);
+  if (!cleaned) return { reason: 'tip.evidence.photo_unreadable' };
+  const original = await store.save(bytes, { kind: 'photo', mime: type.mime, fileName: null, platform: null });
+  const record = await store.save(cleaned.bytes, { kind: 'photo', mime: cleaned.mime, fileName: fileName(cleaned.ext), platform: null });
+  return { record: { ...record, original: { id: original.id, sha256: original.sha256, size: original.size, mime: original.mime } } };
 }

@@ -32,7 +32,7 @@ export function createFollowupFlow(deps: { followups: FollowupService; evidence:
             if (text.length > ctx.limits.maxTextLength) return { kind: 'invalid', reason: 'errors.text_too_long', vars: { max: ctx.limits.maxTextLength, length: text.length } };
             content = { text, evidence: null };
           } else if (input.kind === 'media') {
-            const saved = await saveEvidence(deps.evidence, ctx.limits, input);
+            const saved = await saveEvidence(deps.evidence, ctx.limits, input, `bosung-${ctx.now.getTime().toString(36)}`);
             if ('reason' in saved) return { kind: 'invalid', ...saved };
             content = { text: null, evidence: saved.record };
           } else {

@@ -33,7 +33,8 @@ export function createTipFlow(deps: { reports: ReportService; evidence: Evidence
     newDraft: () => newTipDraft(),
     isEditing: (draft) => draft.editing,
     doneEditing: (draft) => ({ ...draft, editing: false }),
-    abandon: (draft) => deps.evidence.remove(draft.evidence.map((e) => e.id)),
+    // The copies and the originals kept for the chain of custody.
+    abandon: (draft) => deps.evidence.remove(draft.evidence.flatMap((e) => (e.original ? [e.id, e.original.id] : [e.id]))),
     steps: [
       choiceStep<TipDraft>({
         id: 'category',
