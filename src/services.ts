@@ -112,10 +112,13 @@ export function buildServices(o: ServiceOptions) {
   const store = new ConversationStateStore(models.conversationStates, cipher, FLOW_VERSION);
 
   const intake = new DisputeIntake(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), o.receiptCodes);
-  const renderCard = (report: ReportDoc, options?: CardOptions) =>
-    report.kind === 'dispute'
-      ? buildDisputeCard(report, intake.partiesOf(report), { catalog, units, t: o.translate(options?.lang ?? DEFAULT_LANGUAGE) }, options)
-      : buildDeskCard(report, reports.contactOf(report), { catalog, units, t: o.translate(options?.lang ?? DEFAULT_LANGUAGE), evidence }, options);
+  // In the language of the desk that will see it.
+  const renderCard = (report: ReportDoc, options?: CardOptions) => {
+    const t = o.translate(options?.lang ?? DEFAULT_LANGUAGE);
+    return report.kind === 'dispute'
+      ? buildDisputeCard(report, intake.partiesOf(report), { catalog, units, t }, options)
+      : buildDeskCard(report, reports.contactOf(report), { catalog, units, t, evidence }, options);
+  };
   const showCard: ShowCard = async (address, messageRef, report, options) => {
     const { text, buttons } = renderCard(report, options);
     await chats.edit(address, messageRef, { text, buttons });
