@@ -4,6 +4,7 @@ import { formatVietnamTime } from '../shared/vietnam-time';
 import { LANGUAGES } from '../core/language';
 import type { OutboundMessage } from '../core/chat';
 import { globalPayload } from '../core/payloads';
+import { caseCategory } from './presenters/case-words';
 
 /** Messages the engine sends outside any flow step. */
 export function mainMenu(t: Translate, text?: string): OutboundMessage {
@@ -61,7 +62,7 @@ export function statusMessage(t: Translate, lang: string, view: StatusView | nul
   return {
     text: t(view.kind === 'dispute' ? 'lookup.result_dispute' : 'lookup.result', {
       code: view.code,
-      category: t(view.kind === 'dispute' ? `dispute_kind.${view.category}` : `category.${view.category}`),
+      category: caseCategory(t, view.kind, view.category),
       received: formatVietnamTime(view.createdAt, lang),
       status: t(`status.${view.status}`),
       explanation: t(`status.${view.status}_explained`),

@@ -5,6 +5,7 @@ import type { DeskNotice } from '../../domain/desks/desk-notice';
 import type { ReporterNotice } from '../../domain/followup/reporter-notice';
 import type { Translate } from '../../i18n';
 import { formatVietnamTime } from '../../shared/vietnam-time';
+import { deadlineKey } from './case-words';
 
 /** A notice to a reporter in their language. */
 export function reporterNoticeMessage(t: Translate, lang: Language, notice: ReporterNotice): OutboundMessage {
@@ -38,8 +39,7 @@ export function reporterNoticeMessage(t: Translate, lang: Language, notice: Repo
 export function deskNoticeText(t: Translate, notice: DeskNotice): string {
   switch (notice.kind) {
     case 'reminder': {
-      const prefix = notice.caseKind === 'dispute' ? 'dispute_' : '';
-      return t(`deadline.${prefix}reminder_${notice.reminder}`, { code: notice.code, hours: notice.hours, due: formatVietnamTime(notice.dueAt, 'vi') });
+      return t(deadlineKey(notice.caseKind, `reminder_${notice.reminder}`), { code: notice.code, hours: notice.hours, due: formatVietnamTime(notice.dueAt, 'vi') });
     }
     case 'followup':
       return notice.text

@@ -2,6 +2,7 @@ import type { OutboundMessage } from '../../core/chat';
 import type { Due } from '../../domain/deadlines/deadline-service';
 import type { Translate } from '../../i18n';
 import { formatVietnamTime } from '../../shared/vietnam-time';
+import { caseCategory, deadlineKey } from './case-words';
 
 /** /quahan: the unit's cases near or past a deadline, most urgent first, as one message. */
 export function overdueListMessage(t: Translate, due: Due[] | null): OutboundMessage {
@@ -10,8 +11,8 @@ export function overdueListMessage(t: Translate, due: Due[] | null): OutboundMes
   const lines = due.map((d) =>
     t('deadline.line', {
       code: d.report.code,
-      category: t(d.report.kind === 'dispute' ? `dispute_kind.${d.report.category}` : `category.${d.report.category}`),
-      what: t(`deadline.${d.report.kind === 'dispute' ? 'dispute_' : ''}${d.kind}`),
+      category: caseCategory(t, d.report.kind, d.report.category),
+      what: t(deadlineKey(d.report.kind, d.kind)),
       due: formatVietnamTime(d.dueAt, 'vi'),
     }),
   );
