@@ -56,6 +56,13 @@ describe('rough edges residents and officers tripped over', () => {
     expect(inGroup).not.toContain('riêng');
   });
 
+  it('takes words like "constructor" for what they are: no language, no menu entry', async () => {
+    const chat = 'edges-proto';
+    expect(texts(await command(chat, 'ngonngu', 'constructor'))).toContain(s.i18n.forLanguage('vi')('language.prompt'));
+    expect((await s.store.load(s.engine.keyOf({ channel: 'webchat', chatId: chat }))).lang).toBe('vi');
+    expect(texts(await button(chat, 'g:menu:constructor'))).toContain('Các lệnh:');
+  });
+
   it('starts a tip or a dispute from the words people type alone: baotin, hoagiai, report, dispute', async () => {
     for (const [chat, word] of [['edges-w1', 'baotin'], ['edges-w2', 'hoagiai'], ['edges-w3', 'report'], ['edges-w4', 'dispute'], ['edges-w5', 'Báo tin']]) {
       expect(texts(await text(chat, word))).toContain('Thông báo về dữ liệu cá nhân');

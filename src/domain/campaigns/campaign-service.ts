@@ -9,6 +9,7 @@ import type { ChatAddress } from '../../core/chat';
 import { insertOnce } from '../../storage/claims';
 import type { BroadcastOutcomeDoc } from '../../storage/models/broadcast-outcome.model';
 import type { CampaignRunDoc } from '../../storage/models/campaign-run.model';
+import { ownEntry } from '../../shared/lookup';
 
 /**
  * Who runs a campaign. A unit admin acts for their units (`unitIds`): their wards, their campaigns;
@@ -154,7 +155,7 @@ export class CampaignService {
     const campaign = await this.models.campaigns.findOne({ _id: (id ?? '').toUpperCase() }).lean();
     if (!campaign || !this.may(role, userId, campaign)) return { kind: 'not_found', id: id ?? '' };
     if (verb) {
-      const next = STATUS_CHANGES[verb.toLowerCase() as keyof typeof STATUS_CHANGES];
+      const next = ownEntry<(typeof STATUS_CHANGES)[keyof typeof STATUS_CHANGES]>(STATUS_CHANGES, verb.toLowerCase());
       if (!next) return { kind: 'usage' };
       if (campaign.status === 'cancelled' || campaign.status === 'finished') return { kind: 'already_over', id: campaign._id };
       const resumedRecurring = next === 'active' && campaign.status === 'paused' && campaign.schedule.kind === 'cron';

@@ -8,6 +8,7 @@ import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { UnitCoverageDoc } from '../../storage/models/unit-coverage.model';
 import type { DeskService } from '../desks/desk-service';
 import { insertOrUpdate } from '../../storage/claims';
+import { ownEntry } from '../../shared/lookup';
 
 export type Coverage = Map<string, { wards: string[]; categories: string[] }>;
 /**
@@ -76,7 +77,7 @@ export class UnitAdminService {
   /** /phutrach <unit> phuong|loai <id…|*>: sets the wards or the categories a unit covers. */
   async setCoverage(admin: AdminActor, args: string, now: Date): Promise<CoverageResult> {
     const [unitId, what, ...ids] = args.trim().split(/\s+/);
-    const field = COVERAGE_FIELDS[foldVietnamese(what ?? '')];
+    const field = ownEntry(COVERAGE_FIELDS, foldVietnamese(what ?? ''));
     if (!unitId || !field || ids.length === 0) return 'bad_request';
     const unit = this.units.byId(unitId);
     if (!unit) return 'unknown_unit';

@@ -3,6 +3,7 @@ import type { Turn } from '../../turn';
 import { languageChoice, mainMenu } from '../../messages';
 import type { ConversationTools, GlobalButton } from '../../registry/command';
 import type { AccountDeps } from './deps';
+import { ownEntry } from '../../../shared/lookup';
 
 /** "Đồng ý" / "Không đồng ý" under the privacy notice; agreeing starts the flow that asked for it. */
 export const consentButton: GlobalButton<AccountDeps> = {
@@ -71,6 +72,6 @@ const MENU_COMMANDS: Record<string, string> = { report: 'report', dispute: 'disp
 export const menuButton: GlobalButton<AccountDeps> = {
   action: 'menu',
   async handle(turn, arg, _deps, tools) {
-    await tools.run(turn, (arg && MENU_COMMANDS[arg]) ?? 'help', '');
+    await tools.run(turn, (arg && ownEntry(MENU_COMMANDS, arg)) ?? 'help', '');
   },
 };

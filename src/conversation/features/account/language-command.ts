@@ -4,6 +4,7 @@ import { languageChoice } from '../../messages';
 import type { Command } from '../../registry/command';
 import { useLanguage } from './account-buttons';
 import type { AccountDeps } from './deps';
+import { ownEntry } from '../../../shared/lookup';
 
 /** Words for each language, as typed after /ngonngu. */
 const LANGUAGE_WORDS: Record<string, Language> = { vi: 'vi', 'tieng viet': 'vi', vietnamese: 'vi', en: 'en', 'tieng anh': 'en', english: 'en' };
@@ -17,7 +18,7 @@ export const languageCommand: Command<AccountDeps> = {
   names: { vi: ['ngonngu'], en: ['language'] },
   where: ['private', 'group'],
   async handle(turn, args, deps, tools) {
-    const lang = LANGUAGE_WORDS[foldVietnamese(args.trim())];
+    const lang = ownEntry(LANGUAGE_WORDS, foldVietnamese(args.trim()));
     if (turn.event.isGroup && !(await deps.desks.find(turn.event.address))) {
       turn.say({ text: turn.t('group.use_private_chat') });
       return;
