@@ -28,7 +28,6 @@ import { projectRoot } from './shared/project-root';
 import { type Database, openDatabase } from './storage/database';
 import { ensureFerretdbBinary } from './storage/embedded/ferretdb-binary';
 import { pruneLedgers } from './storage/housekeeping';
-import { InboxLedger } from './storage/inbox-ledger';
 import { detachExpiredReporters } from './domain/residents/retention';
 import { type EmbeddedFerretdb, startEmbeddedFerretdb } from './storage/embedded/ferretdb-process';
 
@@ -107,12 +106,13 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       groupPerMinute: env.BROADCAST_GROUP_PER_MINUTE,
       concurrency: env.BROADCAST_CONCURRENCY,
       leaseMs: env.BROADCAST_SEND_LEASE_MS,
+      idlePollMs: env.BROADCAST_IDLE_POLL_MS,
       zaloPromotion: env.ZALO_PROMOTION,
     },
   });
   const { deskT, evidence, reports, desks, store, deliveries, notices, deadlines, engine, scheduler, dispatcher, audience } = services;
   const idleTimeoutMs = env.CONVERSATION_TTL_HOURS * 3_600_000;
-  const pipeline = new InboundPipeline(new InboxLedger(models.inbox), engine, channels, deskT, clock);
+  const pipeline = new InboundPipeline(engine, channels, deskT);
 
   const http = createHttpServer();
   if (env.WEBCHAT_ENABLED) {

@@ -41,6 +41,8 @@ import { FollowupService } from './domain/followup/followup-service';
 import { ReporterNotices } from './domain/followup/reporter-notices';
 import type { ReceiptGenerator } from './domain/reports/receipt-code';
 import { ReportService } from './domain/reports/report-service';
+import type { PlanDeliveries } from './domain/reports/file-report';
+import { SuspectSightings } from './storage/suspect-sightings';
 import { ResidentService } from './domain/residents/resident-service';
 import { TriageService } from './domain/triage/triage-service';
 import { UnitAdminService } from './domain/units/unit-admin-service';
@@ -106,12 +108,14 @@ export function buildServices(o: ServiceOptions) {
   const deskDeliveries = new DeskDeliveryRepository(models.deskDeliveries, models.deliveryClaims);
   const evidence = new EvidenceStore(o.evidenceDir, cipher);
   const residents = new ResidentService(models.residents, reportRepository, cipher);
-  const desks = new DeskService(models.desks, units, o.officerInviteCode);
-  const unitAdmin = new UnitAdminService({ coverage: models.unitCoverage, audit: models.auditLog }, units, catalog, desks, new Set(o.systemAdmins));
-  const reports = new ReportService(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), o.receiptCodes);
-  const store = new ConversationStateStore(models.conversationStates, cipher, FLOW_VERSION);
+  const desks = new DeskService(models.desks, models.cacheVersions, units, o.officerInviteCode);
+  const unitAdmin = new UnitAdminService({ coverage: models.unitCoverage, audit: models.auditLog, versions: models.cacheVersions }, units, catalog, desks, new Set(o.systemAdmins));
+  // Cases plan their desk cards through the delivery worker (built below, used only once a case is filed).
+  const planDeliveries: PlanDeliveries = (reportId, unitIds) => deliveries.plan(reportId, unitIds);
+  const reports = new ReportService(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), planDeliveries, new SuspectSightings(models.suspectSightings), o.receiptCodes);
+  const store = new ConversationStateStore(models.conversationStates, models.inbox, cipher, FLOW_VERSION);
 
-  const intake = new DisputeIntake(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), o.receiptCodes);
+  const intake = new DisputeIntake(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), planDeliveries, o.receiptCodes);
   // In the language of the desk that will see it.
   const renderCard = (report: ReportDoc, options?: CardOptions) => {
     const t = o.translate(options?.lang ?? DEFAULT_LANGUAGE);
@@ -148,7 +152,10 @@ export function buildServices(o: ServiceOptions) {
     units,
     {
       showCard,
-      onForwarded: () => deliveries.poke(),
+      onForwarded: async (reportId, unitIds) => {
+        await deliveries.plan(reportId, unitIds);
+        deliveries.poke();
+      },
       tellReporter,
     },
     clock,
@@ -213,10 +220,10 @@ export function buildServices(o: ServiceOptions) {
   const lateReplies = new LateReplies(o.sendInOrder ?? ((address, messages) => chats.send(address, messages)));
   const consent = residentConsent(residents, o.retentionMonths);
   const features = [
-    accountFeature({ residents, consent, audience, store, forgetChannelData: (address) => chats.forgetChat(address), desks, units }),
+    accountFeature({ residents, consent, audience, forgetChannelData: (address) => chats.forgetChat(address), desks, units }),
     tipsFeature({ reports, followups, evidence, onTipFiled: () => deliveries.poke(), keyOf: (address) => chatKey(cipher, address) }),
     mediationFeature({ mediation, register, triage, intake, onFiled: () => deliveries.poke() }),
-    deskFeature({ catalog, units, desks, triage, followups, deadlines, onDeskRegistered: () => deliveries.poke() }),
+    deskFeature({ catalog, units, desks, triage, followups, deadlines, onDeskRegistered: (unitId) => deliveries.catchUp(unitId) }),
     statsFeature({ stats, catalog, lateReplies, lateReplyAfterMs: o.lateReplyAfterMs ?? 2000 }),
     campaignsFeature({ catalog, audience, campaigns, evidence, isChatAdmin: (address, userId) => chats.isChatAdmin?.(address, userId) ?? Promise.resolve(false) }),
     adminFeature({ catalog, unitAdmin, originals: new OriginalRelease(reportRepository, unitAdmin, models.auditLog), evidence }),

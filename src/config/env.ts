@@ -65,6 +65,7 @@ const envSchema = z
     BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
     BROADCAST_SEND_LEASE_MS: z.coerce.number().int().min(1000).default(120_000),
     BROADCAST_WORKER: booleanFlag.default(true),
+    BROADCAST_IDLE_POLL_MS: z.coerce.number().int().min(100).default(15_000),
     PRIVACY_RETENTION_MONTHS: z.coerce.number().int().positive().default(24),
   })
   .superRefine((env, ctx) => {

@@ -3,9 +3,9 @@ import type { ConsentGate } from './flow-runner';
 import { consentRequest } from './messages';
 
 /** Consent is a resident record: made when the privacy notice is accepted, gone with /xoadulieu. */
-export function residentConsent(residents: Pick<ResidentService, 'find'>, retentionMonths: number): ConsentGate {
+export function residentConsent(residents: Pick<ResidentService, 'hasConsented'>, retentionMonths: number): ConsentGate {
   return {
-    hasConsented: async (key) => Boolean(await residents.find(key)),
+    hasConsented: (key) => residents.hasConsented(key),
     request: (t) => consentRequest(t, retentionMonths),
   };
 }

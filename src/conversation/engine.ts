@@ -2,8 +2,6 @@ import type { InboundEvent, OutboundMessage, ChatAddress } from '../core/chat';
 import { parsePayload } from '../core/payloads';
 import type { Language } from '../core/language';
 import type { Translate } from '../i18n';
-import { LOST, untilWon } from '../shared/conflict-retry';
-import { AppError } from '../shared/errors';
 import type { PiiCipher } from '../shared/pii-cipher';
 import { chatKey } from './chat-key';
 import type { StepInput } from './flow';
@@ -13,6 +11,9 @@ import type { CommandRegistry } from './registry/command-registry';
 import type { ConversationTools } from './registry/command';
 import type { ConversationStates } from '../core/conversation-state';
 import { Turn } from './turn';
+
+/** What became of one event: its turn ran, or it had been handled before (with the replies to say again, if any). */
+export type TurnOutcome = { kind: 'applied' | 'duplicate'; replies: OutboundMessage[] };
 
 export interface EngineDeps {
   store: ConversationStates;
@@ -30,8 +31,8 @@ export interface EngineDeps {
  * conversation one step and returns what to say back. It knows the state
  * store, the flow runner and the command registry; what each command, button
  * and flow does lives in its feature. It never imports a channel. Callers run
- * one event per chat at a time (see ChatQueue); across instances, the
- * versioned state store turns a race into a retry.
+ * one event per chat at a time (see ChatQueue); across instances, the state
+ * store lets one turn at a time claim a chat's next version.
  */
 export class ConversationEngine {
   readonly runner: FlowRunner;
@@ -50,36 +51,44 @@ export class ConversationEngine {
     return chatKey(this.deps.cipher, address);
   }
 
+  /** Moves the chat one step and returns what to say back (nothing new for an event handled before). */
   async handle(event: InboundEvent): Promise<OutboundMessage[]> {
-    const key = this.keyOf(event.address);
-    // Another instance saved this chat's next version first: reload and take the event again.
-    const replies = await untilWon(async () => {
-      try {
-        return await this.handleOnce(key, event);
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'conversation_conflict') return LOST;
-        throw error;
-      }
-    });
-    if (replies === LOST) throw new AppError('conversation_conflict', `Conversation ${key} kept moving on concurrently`);
-    return replies;
+    return (await this.process(event)).replies;
   }
 
-  private async handleOnce(key: string, event: InboundEvent): Promise<OutboundMessage[]> {
-    const state = await this.deps.store.load(key);
+  /**
+   * Handles one event once: the store records it and claims the chat's next
+   * state version first (a redelivered event comes back as a duplicate), the
+   * turn runs, and its state is saved before any reply is returned. A turn
+   * that fails gives its claims back, so a redelivery is handled afresh.
+   */
+  async process(event: InboundEvent): Promise<TurnOutcome> {
+    const key = this.keyOf(event.address);
     const now = this.deps.clock();
-    const turn = new Turn(key, state, event, now, this.deps.translate);
-
-    if (state.eventKey === event.key) {
-      // Applied already, but its replies may never have reached the resident: say them again.
-      return state.replies;
+    const begun = await this.deps.store.begin(key, event.key, now);
+    if (begun.kind === 'duplicate') return { kind: 'duplicate', replies: begun.replies };
+    const { claim } = begun;
+    if (claim.state.eventKey === event.key) {
+      // Applied already, but its replies never reached the chat (the send failed and the event was given back): say them again.
+      await this.deps.store.release(claim, { event: false });
+      return { kind: 'duplicate', replies: claim.state.replies };
     }
+    try {
+      const turn = new Turn(key, claim.state, event, now, this.deps.translate);
+      await this.noticeExpiry(turn);
+      await this.dispatch(turn);
+      if (turn.skipSave) await this.deps.store.release(claim, { event: false });
+      else await this.deps.store.save(claim, turn.changes, now, turn.replies);
+      return { kind: 'applied', replies: turn.replies };
+    } catch (error) {
+      await this.deps.store.release(claim, { event: true }).catch(() => undefined);
+      throw error;
+    }
+  }
 
-    await this.noticeExpiry(turn);
-    await this.dispatch(turn);
-
-    if (!turn.skipSave) await this.deps.store.save(state, turn.changes, event.key, now, turn.replies);
-    return turn.replies;
+  /** Forgets that `event` arrived, so its redelivery is handled afresh (its replies could not be sent). */
+  giveBack(event: InboundEvent): Promise<void> {
+    return this.deps.store.forgetEvent(event.key);
   }
 
   private async noticeExpiry(turn: Turn): Promise<void> {

@@ -20,14 +20,21 @@ export async function sweepIdleConversations(deps: {
   try {
     const cutoff = new Date(deps.now.getTime() - deps.idleTimeoutMs);
     for (const key of await deps.store.findIdleSince(cutoff, 500)) {
-      const state = await deps.store.load(key);
-      if (!state.flow || state.updatedAt >= cutoff) continue;
+      let begun;
       try {
-        await deps.store.save(state, { flow: null, step: null, draft: null, pendingFlow: null, expiredFlow: state.flow }, null, deps.now);
+        begun = await deps.store.begin(key, null, deps.now);
       } catch (error) {
-        log.info({ err: error }, 'conversation moved on while sweeping; left as is');
+        log.info({ err: error }, 'conversation moving on while sweeping; left as is');
         continue;
       }
+      if (begun.kind !== 'claimed') continue;
+      const { claim } = begun;
+      const { state } = claim;
+      if (!state.flow || state.updatedAt >= cutoff) {
+        await deps.store.release(claim, { event: false });
+        continue;
+      }
+      await deps.store.save(claim, { flow: null, step: null, draft: null, pendingFlow: null, expiredFlow: state.flow }, deps.now);
       const flow = deps.runner.get(state.flow);
       if (flow?.abandon && state.draft) await flow.abandon(state.draft);
       swept += 1;

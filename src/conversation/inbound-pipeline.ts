@@ -13,29 +13,20 @@ export interface ChatSender {
   send(address: ChatAddress, messages: OutboundMessage[]): Promise<unknown>;
 }
 
-/** The processed-once ledger of inbound events (see storage/inbox-ledger). */
-export interface Inbox {
-  claim(key: string, now: Date): Promise<boolean>;
-  done(key: string, now: Date): Promise<void>;
-  release(key: string): Promise<void>;
-}
-
 /**
  * The one way an inbound event reaches the engine, for every channel:
- * 1. record its key in the inbox ledger (unique insert: a redelivered update is handled once),
- * 2. queue it behind earlier events of the same chat,
- * 3. let the engine move the conversation (state saved before any reply),
- * 4. send the replies, then mark the event done.
+ * 1. queue it behind earlier events of the same chat,
+ * 2. let the engine record it and move the conversation (a redelivered
+ *    update is handled once; state saved before any reply),
+ * 3. send the replies.
  */
 export class InboundPipeline {
   private readonly queue = new ChatQueue();
 
   constructor(
-    private readonly inbox: Inbox,
     private readonly engine: ConversationEngine,
     private readonly channels: ChatSender,
     private readonly fallbackText: Translate,
-    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /**
@@ -46,20 +37,17 @@ export class InboundPipeline {
   process(event: InboundEvent): Promise<InboundResult> {
     const chatKey = this.engine.keyOf(event.address);
     return this.queue.run(chatKey, async () => {
-      if (!(await this.inbox.claim(event.key, this.clock()))) {
-        log.info({ event: event.key }, 'duplicate event ignored');
-        return 'duplicate';
-      }
       try {
+        const outcome = await this.engine.process(event);
+        if (outcome.kind === 'duplicate') log.info({ event: event.key }, 'duplicate event ignored');
         // Answers stay in the forum topic the message came from.
-        const replies = (await this.engine.handle(event)).map((reply) => (event.threadId && !reply.threadId ? { ...reply, threadId: event.threadId } : reply));
-        await this.channels.send(event.address, replies);
-        await this.inbox.done(event.key, this.clock());
-        return 'processed';
+        const replies = outcome.replies.map((reply) => (event.threadId && !reply.threadId ? { ...reply, threadId: event.threadId } : reply));
+        if (replies.length > 0) await this.channels.send(event.address, replies);
+        return outcome.kind === 'duplicate' ? 'duplicate' : 'processed';
       } catch (error) {
+        // The event is given back, so a redelivery (webhook retry) tries again: a turn that was saved says its replies again.
+        await this.engine.giveBack(event).catch(() => undefined);
         log.error({ err: error, event: event.key, chat: chatKey }, 'event failed');
-        // Release the claim so a redelivery (webhook retry) can try again.
-        await this.inbox.release(event.key).catch(() => undefined);
         await this.channels.send(event.address, [{ text: this.fallbackText('errors.internal') }]).catch(() => undefined);
         return 'failed';
       }

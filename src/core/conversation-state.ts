@@ -21,16 +21,33 @@ export interface ConversationState<Draft = Record<string, unknown>> {
 
 export type StateChanges = Partial<Pick<ConversationState, 'flow' | 'step' | 'draft' | 'lang' | 'pendingFlow' | 'expiredFlow'>>;
 
+/** The right to write one chat's next state version, taken when an event arrives (see ConversationStates.begin). */
+export interface TurnClaim {
+  state: ConversationState;
+  /** The version this turn will save. */
+  version: number;
+  /** The inbound event being handled, or null for a turn the service makes itself (the idle sweep). */
+  eventKey: string | null;
+}
+
+/** What `begin` found: the chat's state and the claim to move it on, or an event handled before. */
+export type Begun = { kind: 'claimed'; claim: TurnClaim } | { kind: 'duplicate'; replies: OutboundMessage[] };
+
 /**
- * Versioned conversation state, one chat at a time. `save` writes version
- * n+1 and fails with `conversation_conflict` when another writer got there
- * first; the caller reloads and retries.
+ * Versioned conversation state, one chat at a time. `begin` records the event
+ * (a redelivered one is reported as a duplicate) and claims the next version;
+ * `save` writes it; `release` gives the claim back when the turn wrote nothing
+ * or failed. Two writers never both hold one version.
  */
 export interface ConversationStates {
+  begin(key: string, eventKey: string | null, now: Date): Promise<Begun>;
+  save(claim: TurnClaim, changes: StateChanges, now: Date, replies?: OutboundMessage[]): Promise<ConversationState>;
+  /** Gives the claim back; with `event`, the event too, so a redelivery is handled afresh (the turn failed). */
+  release(claim: TurnClaim, options: { event: boolean }): Promise<void>;
+  /** Forgets that an event arrived, so its redelivery is handled afresh. */
+  forgetEvent(eventKey: string): Promise<void>;
+  /** The latest state, read only. */
   load(key: string): Promise<ConversationState>;
-  save(current: ConversationState, changes: StateChanges, eventKey: string | null, now: Date, replies?: OutboundMessage[]): Promise<ConversationState>;
-  /** Removes every stored version (used by /xoadulieu). */
-  erase(key: string): Promise<void>;
-  /** Latest states holding a flow that has been idle since before `cutoff`. */
+  /** Chats holding a flow that has been idle since before `cutoff`. */
   findIdleSince(cutoff: Date, limit: number): Promise<string[]>;
 }

@@ -107,8 +107,6 @@ export interface ReportDoc {
   submissionKey: string;
   /** Counts officers' changes; each change claims "<id>:v<version>" first, so changes never interleave. */
   version: number;
-  /** Set once at least one desk has the tip. */
-  deliveredAt: Date | null;
   /** Null for tips. */
   dispute: DisputeDetails | null;
   createdAt: Date;

@@ -59,16 +59,21 @@ export async function upsertById<T extends { _id: string }>(model: Model<T>, id:
 
 /**
  * Inserts each of `docs` that is not there yet (unordered: one already there
- * does not stop the others). Lean: no per-document casting or validation, for
- * batches of a 100,000-recipient broadcast.
+ * does not stop the others), in one command. Lean: no per-document casting or
+ * validation, for batches of a 100,000-recipient broadcast. Returns the
+ * `_id`s that were there already.
  */
-export async function insertManyOnce<T>(model: Model<T>, docs: NoInfer<T>[]): Promise<void> {
-  if (docs.length === 0) return;
+export async function insertManyOnce<T extends { _id: string }>(model: Model<T>, docs: NoInfer<T>[]): Promise<string[]> {
+  if (docs.length === 0) return [];
   try {
     await model.insertMany(docs, { ordered: false, lean: true });
+    return [];
   } catch (error) {
-    const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-    const codes = Array.isArray(writeErrors) ? writeErrors.map((e) => e.code) : [writeErrors?.code];
-    if (!isDuplicateKeyError(error) && !codes.every((c) => c === 11000)) throw error;
+    type WriteError = { code?: number; index?: number };
+    const writeErrors = (error as { writeErrors?: WriteError[] | WriteError }).writeErrors;
+    const list: WriteError[] = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+    if (list.length === 0 ? !isDuplicateKeyError(error) : !list.every((e) => e.code === 11000)) throw error;
+    if (list.length === 0) return docs.map((doc) => doc._id);
+    return list.map((e) => docs[e.index ?? -1]?._id).filter((id): id is string => id !== undefined);
   }
 }

@@ -9,6 +9,10 @@ import { deliveryClaimModel } from './models/delivery-claim.model';
 import { deskModel } from './models/desk.model';
 import { inboxModel } from './models/inbox.model';
 import { leaseModel } from './models/lease.model';
+import { migrationModel } from './models/migration.model';
+import { cacheVersionModel } from './models/cache-version.model';
+import { suspectSightingModel } from './models/suspect-sighting.model';
+import { indexSuspectSightings, migrateVersionedStates } from './migrations';
 import { reportMessageModel } from './models/report-message.model';
 import { reportModel } from './models/report.model';
 import { statsSnapshotModel } from './models/stats-snapshot.model';
@@ -70,6 +74,9 @@ function bindModels(connection: Connection) {
     broadcastRetries: broadcastRetryModel(connection),
     broadcastSenders: broadcastSenderModel(connection),
     broadcastPromotionDays: broadcastPromotionDayModel(connection),
+    migrations: migrationModel(connection),
+    cacheVersions: cacheVersionModel(connection),
+    suspectSightings: suspectSightingModel(connection),
   };
 }
 
@@ -102,6 +109,8 @@ export async function openDatabase(uri: string, dbName?: string): Promise<Databa
     if (!existing.has(model.collection.collectionName)) await model.createCollection();
     await model.createIndexes();
   }
+  await migrateVersionedStates(models, new Date());
+  await indexSuspectSightings(models, new Date());
   log.info({ uri: redact(uri), db: connection.name }, 'database ready');
   return { connection, models, close: () => connection.close() };
 }

@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
 import { claimAttempt } from './attempt-claim';
-import { insertOnce } from './claims';
+import { insertManyOnce } from './claims';
 import type { DeliveryClaimDoc } from './models/delivery-claim.model';
 import type { DeskDeliveryDoc } from './models/desk-delivery.model';
 
@@ -26,20 +26,27 @@ export class DeskDeliveryRepository {
     return this.deliveries.find({ reportId, status: 'sent' }).lean();
   }
 
-  /** Makes sure a case's card is on its way to a desk (once per case and desk). */
-  async ensure(reportId: string, deskId: string, now: Date): Promise<void> {
-    await insertOnce(this.deliveries, {
+  /**
+   * A case's card on its way to these desks, in one insert, its first
+   * attempt held by the caller for `leaseMs` (so nobody else sends it
+   * meanwhile). Returns the records it created; one already there (a case
+   * planned twice) is left as it is.
+   */
+  async plan(reportId: string, deskIds: string[], now: Date, leaseMs: number): Promise<DeskDeliveryDoc[]> {
+    const docs: DeskDeliveryDoc[] = deskIds.map((deskId) => ({
       _id: deliveryId(reportId, deskId),
       reportId,
       deskId,
       status: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
+      attempts: 1,
+      nextAttemptAt: new Date(now.getTime() + leaseMs),
       lastError: null,
       sentAt: null,
       messageRef: null,
       createdAt: now,
-    });
+    }));
+    const taken = new Set(await insertManyOnce(this.deliveries, docs));
+    return docs.filter((doc) => !taken.has(doc._id));
   }
 
   /** Cards due to be sent, soonest first (index `status, nextAttemptAt`). */

@@ -16,7 +16,7 @@ export const LEDGER_RETENTION_MS = 7 * 24 * 3_600_000;
 export async function pruneLedgers(models: Pick<Models, 'inbox' | 'deliveryClaims' | 'leases' | 'broadcastSenders' | 'broadcastPromotionDays'>, now: Date): Promise<{ inbox: number; claims: number }> {
   const cutoff = new Date(now.getTime() - LEDGER_RETENTION_MS);
   try {
-    const inbox = await models.inbox.deleteMany({ status: 'done', receivedAt: { $lt: cutoff } });
+    const inbox = await models.inbox.deleteMany({ receivedAt: { $lt: cutoff } });
     const claims = await models.deliveryClaims.deleteMany({ claimedAt: { $lt: cutoff } });
     await models.leases.deleteMany({ expiresAt: { $lt: cutoff } });
     await models.broadcastSenders.deleteMany({ lastSeenAt: { $lt: cutoff } });

@@ -2,6 +2,8 @@ import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import type { ReportDoc } from '../core/report';
 import { LOST, untilWon } from '../shared/conflict-retry';
 import { insertOnce } from './claims';
+import { isDuplicateKeyError } from '../shared/errors';
+import { nativeCollection } from './native-collection';
 import type { ReportActionDoc } from './models/report-action.model';
 
 /** What a status look-up reads of a report: no content, no personal data. */
@@ -60,14 +62,20 @@ export class ReportRepository {
     return this.reports.findOne({ code }, { code: 1, kind: 1, category: 1, status: 1, outcome: 1, 'dispute.result': 1, 'reporter.residentKey': 1, createdAt: 1, statusHistory: 1 }).lean<ReportStatusFields>();
   }
 
-  /** The report filed from this draft, if any (unique index `submissionKey`). */
-  submitted(submissionKey: string): Promise<Pick<ReportDoc, '_id' | 'code'> | null> {
-    return this.reports.findOne({ submissionKey }, { code: 1 }).lean();
+  /** The receipt code of a report, by `_id`. */
+  async codeOf(id: string): Promise<string | null> {
+    return (await this.reports.findOne({ _id: id }, { code: 1 }).lean())?.code ?? null;
   }
 
-  /** Stores a new report; false when its code or submission key is taken (unique indexes). */
-  insert(doc: ReportDoc): Promise<boolean> {
-    return insertOnce(this.reports, doc);
+  /** Stores a new report; false when its `_id`, code or submission key is taken (unique indexes). Lean: one insert, the document is built whole. */
+  async insert(doc: ReportDoc): Promise<boolean> {
+    try {
+      await nativeCollection(this.reports).insertOne(doc);
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
   }
 
   /** The report holding an evidence file, with its units (index `evidence.id`). */
@@ -75,19 +83,10 @@ export class ReportRepository {
     return this.reports.findOne({ 'evidence.id': evidenceId }, { evidence: 1, unitIds: 1 }).lean();
   }
 
-  /** The latest reports of these units sharing a suspect identifier, newest first (index `suspects.identifiers.value`). */
-  sharingIdentifiers(values: string[], unitIds: string[], limit: number): Promise<Pick<ReportDoc, '_id' | 'code' | 'suspects' | 'unitIds'>[]> {
-    return this.reports.find({ 'suspects.identifiers.value': { $in: values }, unitIds: { $in: unitIds } }, { code: 1, suspects: 1, unitIds: 1 }).sort({ createdAt: -1 }).limit(limit).lean();
-  }
-
-  /** Reports no desk has yet, oldest first (index `deliveredAt, createdAt`). */
-  undelivered(limit: number): Promise<Pick<ReportDoc, '_id' | 'unitIds'>[]> {
-    return this.reports.find({ deliveredAt: null }, { _id: 1, unitIds: 1 }).sort({ createdAt: 1 }).limit(limit).lean();
-  }
-
-  /** The first desk has the report. */
-  async markDelivered(id: string, at: Date): Promise<void> {
-    await this.reports.updateOne({ _id: id, deliveredAt: null }, { $set: { deliveredAt: at } });
+  /** A unit's cases not accepted yet, oldest first (index `unitIds, status`): what a desk that just registered must see. */
+  async awaitingAcceptanceBy(unitId: string, limit: number): Promise<string[]> {
+    const docs = await this.reports.find({ unitIds: unitId, status: 'received' }, { _id: 1 }).sort({ createdAt: 1 }).limit(limit).lean();
+    return docs.map((d) => d._id);
   }
 
   /** Reports waiting to be accepted whose deadline for it is before `by` (index `status, deadlines.ackDueAt`). */

@@ -113,7 +113,10 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
       expect(PHOTO_WITH_EXIF.includes(secret)).toBe(true);
       expect(sent?.includes(secret)).toBe(false);
     }
-    await eventually('delivery recorded', async () => (await app.database.models.reports.findOne({ code }).lean())?.deliveredAt);
+    await eventually('delivery recorded', async () => {
+      const report = await app.database.models.reports.findOne({ code }).lean();
+      return report && (await app.database.models.deskDeliveries.findOne({ reportId: report._id, status: 'sent' }).lean());
+    });
 
     const status = await step(lan, () => lan.text(`/tracuu ${code?.toLowerCase()}`));
     expect(status[0]).toContain('Đã tiếp nhận');
@@ -154,7 +157,8 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
       async () => {
         await app.deliveries.runRound();
         const report = await app.database.models.reports.findOne({ code }).lean();
-        return report?.deliveredAt ? app.database.models.deskDeliveries.findOne({ reportId: report._id }).lean() : undefined;
+        const delivery = report && (await app.database.models.deskDeliveries.findOne({ reportId: report._id }).lean());
+        return delivery?.status === 'sent' ? delivery : undefined;
       },
       30_000,
     );

@@ -13,22 +13,23 @@ describe('ledger housekeeping', () => {
 
   afterAll(() => db.close());
 
-  it('prunes processed events and delivery claims older than the retention, keeping recent and unfinished ones', async () => {
+  it('prunes event keys, version markers and delivery claims older than the retention, keeping recent ones', async () => {
     const now = new Date('2026-11-23T00:00:00Z');
     const old = new Date(now.getTime() - LEDGER_RETENTION_MS - 1000);
     const recent = new Date(now.getTime() - 1000);
     await db.models.inbox.create([
-      { _id: 'telegram:1', status: 'done', receivedAt: old, doneAt: old },
-      { _id: 'telegram:2', status: 'processing', receivedAt: old, doneAt: null },
-      { _id: 'telegram:3', status: 'done', receivedAt: recent, doneAt: recent },
+      { _id: 'telegram:1', receivedAt: old, chat: 'k1', version: 3 },
+      { _id: 'v:k1#3', receivedAt: old },
+      { _id: 'telegram:2', receivedAt: recent, chat: 'k1', version: 4 },
+      { _id: 'v:k1#4', receivedAt: recent },
     ]);
     await db.models.deliveryClaims.create([
       { _id: 'a#1', claimedAt: old },
       { _id: 'b#1', claimedAt: recent },
     ]);
 
-    expect(await pruneLedgers(db.models, now)).toEqual({ inbox: 1, claims: 1 });
-    expect((await db.models.inbox.find({}).lean()).map((d) => d._id).sort()).toEqual(['telegram:2', 'telegram:3']);
+    expect(await pruneLedgers(db.models, now)).toEqual({ inbox: 2, claims: 1 });
+    expect((await db.models.inbox.find({}).lean()).map((d) => d._id).sort()).toEqual(['telegram:2', 'v:k1#4']);
     expect((await db.models.deliveryClaims.find({}).lean()).map((d) => d._id)).toEqual(['b#1']);
   });
 });

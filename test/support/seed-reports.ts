@@ -76,7 +76,6 @@ export async function seedReport(reports: Model<ReportDoc>, seed: SeededReport):
     },
     submissionKey: randomUUID(),
     version: 0,
-    deliveredAt: createdAt,
     dispute:
       kind === 'dispute'
         ? {

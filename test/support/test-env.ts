@@ -28,6 +28,7 @@ export function testEnv(label: string, overrides: Record<string, string> = {}): 
     DESK_DELIVERY_INTERVAL_MS: '100',
     DESK_RETRY_BASE_MS: '50',
     TELEGRAM_POLLING: 'true',
+    BROADCAST_IDLE_POLL_MS: '200',
     ...overrides,
   });
 }

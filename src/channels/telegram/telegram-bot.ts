@@ -62,7 +62,8 @@ export class TelegramBot {
       // Old buttons are removed once answered; desk cards are edited in place by triage instead.
       const deskCard = event?.kind === 'button' && isDeskPayload(event.payload);
       if (query && result === 'processed' && query.message && !deskCard) {
-        await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
+        // Not awaited: the webhook answer (and the next update of this chat) does not wait for a cosmetic edit.
+        void ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
       }
     });
     this.bot.catch((error) => log.error({ err: error }, 'update handling failed'));

@@ -28,6 +28,13 @@ export type BroadcastOptions = RateLimits & {
   leaseMs?: number;
   /** Zalo followers outside the 7-day window get the campaign as a promotion message, one a day, instead of being skipped. */
   zaloPromotion?: boolean;
+  /**
+   * How long the dispatcher waits, when the last round found nothing to send,
+   * before looking again (for runs another instance started and retries come
+   * due). A run started here wakes it at once; while there is work it looks
+   * every second.
+   */
+  idlePollMs?: number;
 };
 
 /**
@@ -43,6 +50,7 @@ export type BroadcastOptions = RateLimits & {
  */
 export class BroadcastDispatcher {
   private readonly concurrency: number;
+  private readonly idlePollMs: number;
   private readonly membership: SenderMembership;
   private readonly sendAttempt: SendAttempt;
   private running = false;
@@ -68,6 +76,7 @@ export class BroadcastDispatcher {
   ) {
     const limiter = new RateLimiter(options);
     this.concurrency = options.concurrency;
+    this.idlePollMs = options.idlePollMs ?? 15_000;
     this.membership = new SenderMembership(models.senders, (share) => limiter.setShare(share), clock);
     const ledger = new DeliveryLedger(models, options.leaseMs ?? DEFAULT_LEASE_MS, clock);
     const promotion = options.zaloPromotion ? new ZaloPromotion(models.promotionDays, { ledger, limiter, membership: this.membership, ports }, clock) : null;
@@ -103,14 +112,16 @@ export class BroadcastDispatcher {
 
   private async run(): Promise<void> {
     while (this.running) {
+      let handled = 0;
       try {
-        await this.drainDue();
+        handled = await this.drainDue();
       } catch (error) {
         log.error({ err: error }, 'broadcast round failed');
       }
       if (!this.running) break;
+      // Runs and retries are read by status and due time: scans on FerretDB v1, so once a second only while there is work.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 1000);
+        const timer = setTimeout(resolve, handled > 0 ? 1000 : this.idlePollMs);
         this.wake = () => {
           clearTimeout(timer);
           resolve();

@@ -13,6 +13,7 @@ const log = moduleLogger('desk-delivery');
 export type SendToChat = (address: ChatAddress, message: OutboundMessage) => Promise<string | null>;
 
 export interface DeskDeliveryOptions {
+  /** How often deliveries due for a retry, or left by a stopped instance, are looked for. */
   intervalMs: number;
   /** First retry delay; doubles per failed attempt, capped at ten minutes. */
   retryBaseMs: number;
@@ -21,18 +22,32 @@ export interface DeskDeliveryOptions {
   batchSize?: number;
 }
 
+/** How long another instance may go on routing with its memory of the desks from before a registration (VersionedCache). */
+const DESK_MEMORY_LAG_MS = 1000;
+
+/** How long a planned card waits for its case to be stored (the resident's "Gửi" may be retried) before it is given up. */
+const CASE_AWAITED_MS = 24 * 3_600_000;
+
 /**
- * Gets every tip to every desk, durably: each (tip, desk) pair is a record
+ * Gets every case to every desk, durably: each (case, desk) pair is a record
  * that is retried with exponential backoff until the desk chat accepts the
  * card, then marked sent with its time.
  *
- * Attempts are claimed through `claimAttempt` (a unique insert), so two
- * instances never send the same attempt.
+ * The records are written before the case itself (`plan`, one insert), with
+ * their first attempt claimed by this instance, which sends them as soon as
+ * the case is stored (`poke`): a card costs that insert and one update, and
+ * nothing reads the case history to find work. Retries, and cards left by a
+ * stopped instance, are found by a look for due records every `intervalMs`.
+ * Later attempts are claimed through `claimAttempt` (a unique insert), so
+ * two instances never send the same attempt.
  */
 export class DeskDeliveryWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private sweepAgain = false;
+  /** Records this instance planned and holds the first attempt of. */
+  private readonly planned: DeskDeliveryDoc[] = [];
 
   constructor(
     private readonly models: { reports: ReportRepository; deliveries: DeskDeliveryRepository },
@@ -46,8 +61,8 @@ export class DeskDeliveryWorker {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.poke(), this.options.intervalMs);
-    this.poke();
+    this.timer = setInterval(() => this.poke(true), this.options.intervalMs);
+    this.poke(true);
   }
 
   async stop(): Promise<void> {
@@ -56,13 +71,44 @@ export class DeskDeliveryWorker {
     await this.running;
   }
 
-  /** Runs a round now (after a tip is filed or a desk registers); rounds never overlap. */
-  poke(): void {
+  /**
+   * Before a case is stored (or when it is forwarded): a card record for
+   * each desk of these units, in one insert, the first attempt held by this
+   * instance. A record already there (a retried "Gửi") is left as it is.
+   */
+  async plan(reportId: string, unitIds: string[]): Promise<void> {
+    const desks = await this.desks.forUnits(unitIds);
+    if (desks.length === 0) return;
+    const created = await this.models.deliveries.plan(reportId, desks.map((desk) => desk._id), this.clock(), this.leaseMs);
+    this.planned.push(...created);
+  }
+
+  /**
+   * A unit's desk registered: the cases waiting for that unit's acceptance
+   * get their card there. Reads the unit's open cases (a scan on FerretDB
+   * v1), once per registration, never per message.
+   */
+  async catchUp(unitId: string): Promise<void> {
+    await this.catchUpNow(unitId);
+    // Another instance may file a case for this unit before its memory of the desks catches up (about a second): look once more after that.
+    setTimeout(() => void this.catchUpNow(unitId).catch((error: unknown) => log.error({ err: error }, 'desk catch-up failed')), DESK_MEMORY_LAG_MS * 3).unref();
+  }
+
+  private async catchUpNow(unitId: string): Promise<void> {
+    for (const reportId of await this.models.reports.awaitingAcceptanceBy(unitId, 500)) await this.plan(reportId, [unitId]);
+    this.poke(true);
+  }
+
+  /** Sends what was planned (after a case is stored), and with `sweep` looks for due records too; rounds never overlap. */
+  poke(sweep = false): void {
+    this.sweepAgain ||= sweep;
     if (this.running) {
       this.again = true;
       return;
     }
-    this.running = this.runRound()
+    const withSweep = this.sweepAgain;
+    this.sweepAgain = false;
+    this.running = this.round(withSweep)
       .catch((error: unknown) => log.error({ err: error }, 'delivery round failed'))
       .finally(() => {
         this.running = null;
@@ -78,35 +124,39 @@ export class DeskDeliveryWorker {
     while (this.running) await this.running;
   }
 
+  /** A whole round now: what was planned, then everything due. */
   async runRound(): Promise<void> {
-    await this.createMissingDeliveries();
+    await this.idle();
+    await this.round(true);
+  }
+
+  private async round(sweep: boolean): Promise<void> {
+    for (const delivery of this.planned.splice(0)) await this.attempt(delivery, true);
+    if (!sweep) return;
+    // Reads the due records (index `status, nextAttemptAt`); on FerretDB v1 a scan of desk_deliveries, every `intervalMs`, never per message.
     const due = await this.models.deliveries.due(this.clock(), this.options.batchSize ?? 20);
-    for (const delivery of due) await this.attempt(delivery);
+    for (const delivery of due) await this.attempt(delivery, false);
   }
 
-  /**
-   * Every undelivered tip gets a delivery record for each desk of the units it
-   * was routed to (there may have been no such desk when it was filed).
-   */
-  private async createMissingDeliveries(): Promise<void> {
-    const undelivered = await this.models.reports.undelivered(100);
-    const now = this.clock();
-    for (const report of undelivered) {
-      for (const desk of await this.desks.forUnits(report.unitIds)) {
-        await this.models.deliveries.ensure(report._id, desk._id, now);
-      }
-    }
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? 60_000;
   }
 
-  private async attempt(delivery: DeskDeliveryDoc): Promise<void> {
-    const attemptNo = delivery.attempts + 1;
+  /** One attempt at one card; `claimed` when this instance holds it already (it planned the record). */
+  private async attempt(delivery: DeskDeliveryDoc, claimed: boolean): Promise<void> {
+    const attemptNo = claimed ? delivery.attempts : delivery.attempts + 1;
     const now = this.clock();
-    if (!(await this.models.deliveries.claimNextAttempt(delivery, now, this.options.leaseMs ?? 60_000))) return;
+    if (!claimed && !(await this.models.deliveries.claimNextAttempt(delivery, now, this.leaseMs))) return;
 
     const [report, desk] = await Promise.all([
       this.models.reports.byId(delivery.reportId),
       this.desks.byId(delivery.deskId),
     ]);
+    if (!report && desk && now.getTime() - delivery.createdAt.getTime() < CASE_AWAITED_MS) {
+      // Planned before its case was stored, which has not happened (yet): look again later.
+      await this.retryLater(delivery, attemptNo, 'case not stored yet');
+      return;
+    }
     if (!report || !desk) {
       await this.models.deliveries.markSent(delivery._id, now, null, 'report or desk no longer exists');
       return;
@@ -117,16 +167,20 @@ export class DeskDeliveryWorker {
       const card = { ...this.render(report, { viewerUnitId: desk.unitId, lang: DeskService.languageOf(desk) }), threadId: DeskService.topicFor(desk, report.category) };
       messageRef = await this.send(DeskService.addressOf(desk), card);
     } catch (error) {
-      const delayMs = retryDelayMs(attemptNo, this.options.retryBaseMs);
       const message = error instanceof Error ? error.message : String(error);
       log.warn({ delivery: delivery._id, attempt: attemptNo, err: message }, 'desk delivery failed, will retry');
-      await this.models.deliveries.retryAt(delivery._id, new Date(this.clock().getTime() + delayMs), message);
+      await this.retryLater(delivery, attemptNo, message);
       return;
     }
 
-    const sentAt = this.clock();
-    await this.models.deliveries.markSent(delivery._id, sentAt, messageRef);
-    await this.models.reports.markDelivered(report._id, sentAt);
+    await this.models.deliveries.markSent(delivery._id, this.clock(), messageRef);
     log.info({ delivery: delivery._id, attempt: attemptNo }, 'tip delivered to desk');
+  }
+
+  private async retryLater(delivery: DeskDeliveryDoc, attemptNo: number, reason: string): Promise<void> {
+    const delayMs = retryDelayMs(attemptNo, this.options.retryBaseMs);
+    await this.models.deliveries.retryAt(delivery._id, new Date(this.clock().getTime() + delayMs), reason);
+    // This instance looks again when the retry is due, without waiting for the next periodic look.
+    setTimeout(() => this.poke(true), delayMs).unref();
   }
 }

@@ -5,6 +5,8 @@ import { sameSecret } from '../../shared/secrets';
 import type { DeskDoc } from '../../storage/models/desk.model';
 import type { ChatAddress } from '../../core/chat';
 import { insertOnce } from '../../storage/claims';
+import type { CacheVersionDoc } from '../../storage/models/cache-version.model';
+import { VersionedCache } from '../../storage/versioned-cache';
 import { DEFAULT_LANGUAGE, type Language } from '../../core/language';
 
 export type DeskRegistration =
@@ -17,11 +19,17 @@ export type DeskRegistration =
  * one secret to keep; the master code itself binds the fallback unit.
  */
 export class DeskService {
+  /** Every desk, in memory (a few per unit): routing and card delivery read none of them from the database. */
+  private readonly all: VersionedCache<Map<string, DeskDoc>>;
+
   constructor(
     private readonly desks: Model<DeskDoc>,
+    versions: Model<CacheVersionDoc>,
     private readonly units: UnitDirectory,
     private readonly masterCode: string,
-  ) {}
+  ) {
+    this.all = new VersionedCache(versions, 'desks', async () => new Map((await desks.find({}).sort({ registeredAt: 1 }).lean()).map((desk) => [desk._id, desk])));
+  }
 
   /** The invite code of one unit (shown to whoever sets up its desk). */
   inviteCodeFor(unitId: string): string {
@@ -39,18 +47,21 @@ export class DeskService {
   async register(address: ChatAddress, code: string, title: string | null, now: Date): Promise<DeskRegistration> {
     const unit = this.unitForCode(code);
     if (!unit) return { result: 'wrong_code' };
-    const desk = { _id: `${address.channel}:${address.chatId}`, channel: address.channel, chatId: address.chatId, unitId: unit.id, topics: {}, title, registeredAt: now };
-    if (await insertOnce(this.desks, desk)) return { result: 'registered', unit };
+    const desk = { _id: deskId(address), channel: address.channel, chatId: address.chatId, unitId: unit.id, topics: {}, title, registeredAt: now };
+    if (await insertOnce(this.desks, desk)) {
+      await this.all.changed();
+      return { result: 'registered', unit };
+    }
     const existing = await this.find(address);
     return { result: 'already_registered', unit: this.units.byId(existing?.unitId ?? '') ?? unit };
   }
 
   async find(address: ChatAddress): Promise<DeskDoc | null> {
-    return this.desks.findOne({ channel: address.channel, chatId: address.chatId }).lean();
+    return (await this.all.get()).get(deskId(address)) ?? null;
   }
 
   async forUnits(unitIds: string[]): Promise<DeskDoc[]> {
-    return this.desks.find({ unitId: { $in: unitIds } }).sort({ registeredAt: 1 }).lean();
+    return [...(await this.all.get()).values()].filter((desk) => unitIds.includes(desk.unitId));
   }
 
   /** /chude <loại> sent inside a forum topic: that category's cards go to this topic. */
@@ -59,6 +70,7 @@ export class DeskService {
     if (!desk) return 'not_a_desk';
     if (!threadId) return 'not_a_topic';
     await this.desks.updateOne({ _id: desk._id }, { $set: { [`topics.${categoryId}`]: threadId } });
+    await this.all.changed();
     return 'bound';
   }
 
@@ -69,7 +81,9 @@ export class DeskService {
 
   /** The language a desk's cards, reminders and notices are written in from now on; false when the chat is not a desk. */
   async setLanguage(address: ChatAddress, lang: Language): Promise<boolean> {
-    return (await this.desks.updateOne({ channel: address.channel, chatId: address.chatId }, { $set: { lang } })).matchedCount === 1;
+    const changed = (await this.desks.updateOne({ _id: deskId(address) }, { $set: { lang } })).matchedCount === 1;
+    if (changed) await this.all.changed();
+    return changed;
   }
 
   /** The language a desk reads (Vietnamese unless it chose another). */
@@ -83,6 +97,11 @@ export class DeskService {
   }
 
   async byId(id: string): Promise<DeskDoc | null> {
-    return this.desks.findOne({ _id: id }).lean();
+    return (await this.all.get()).get(id) ?? null;
   }
+}
+
+/** A desk's `_id`: the chat it is. */
+function deskId(address: ChatAddress): string {
+  return `${address.channel}:${address.chatId}`;
 }

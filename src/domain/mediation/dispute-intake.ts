@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../../config/catalog';
 import type { UnitDirectory } from '../../config/units';
 import { AppError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import { fileReport } from '../reports/file-report';
+import { fileReport, reportIdFor, type PlanDeliveries } from '../reports/file-report';
 import { randomReceiptCode, type ReceiptGenerator } from '../reports/receipt-code';
 import type { Coverage } from '../units/unit-admin-service';
 import type { DisputeParties, PartyAgreement, ReportDoc } from '../../core/report';
@@ -37,11 +36,12 @@ export const DISPUTE_GROUP = 'dispute';
  */
 export class DisputeIntake {
   constructor(
-    private readonly reports: Pick<ReportRepository, 'submitted' | 'insert'>,
+    private readonly reports: Pick<ReportRepository, 'codeOf' | 'insert'>,
     private readonly catalog: Catalog,
     private readonly units: UnitDirectory,
     private readonly cipher: PiiCipher,
     private readonly coverage: () => Promise<Coverage>,
+    private readonly planDeliveries: PlanDeliveries,
     private readonly nextCode: ReceiptGenerator = randomReceiptCode,
   ) {}
 
@@ -51,7 +51,7 @@ export class DisputeIntake {
     const { assignHours, startDays } = this.catalog.disputes.deadlines;
     const parties: DisputeParties = { requester: input.requester, otherParty: input.otherParty };
     const doc: Omit<ReportDoc, 'code'> = {
-      _id: randomUUID(),
+      _id: reportIdFor(input.submissionKey),
       kind: 'dispute',
       category: input.kind,
       group: DISPUTE_GROUP,
@@ -86,7 +86,6 @@ export class DisputeIntake {
       },
       submissionKey: input.submissionKey,
       version: 0,
-      deliveredAt: null,
       dispute: {
         since: input.since,
         tried: input.tried,
@@ -103,7 +102,7 @@ export class DisputeIntake {
       },
       createdAt: now,
     };
-    return fileReport(this.reports, doc, 'HG', this.nextCode);
+    return fileReport(this.reports, doc, 'HG', this.nextCode, this.planDeliveries);
   }
 
   /** The parties of a dispute, decrypted: for the mediation team's card and register only. */

@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../../config/catalog';
 import type { UnitDirectory } from '../../config/units';
 import type { Coverage } from '../units/unit-admin-service';
 import { AppError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import { fileReport } from './file-report';
+import { fileReport, reportIdFor, type PlanDeliveries } from './file-report';
+import type { SuspectSightings } from '../../storage/suspect-sightings';
+import type { Sighting } from '../../storage/models/suspect-sighting.model';
 import { type ReceiptGenerator, parseReceiptCode, randomReceiptCode } from './receipt-code';
 import { extractSuspectIdentifiers, type SuspectIdentifier } from './suspect-identifiers';
 import type { EvidenceRecord, HistoryStatus, Outcome, ReportDoc, ReportKind, ReportStatus } from '../../core/report';
@@ -50,6 +51,8 @@ export class ReportService {
     private readonly cipher: PiiCipher,
     /** Coverage changed by admins (see UnitAdminService), applied when routing. */
     private readonly coverage: () => Promise<Coverage>,
+    private readonly planDeliveries: PlanDeliveries,
+    private readonly sightings: SuspectSightings,
     private readonly nextCode: ReceiptGenerator = randomReceiptCode,
   ) {}
 
@@ -58,12 +61,11 @@ export class ReportService {
     const category = this.catalog.categoryById(input.category);
     if (!category) throw new AppError('catalog_invalid', `Unknown category ${input.category}`);
 
-    const existing = await this.reports.submitted(input.submissionKey);
-    if (existing) return { id: existing._id, code: existing.code };
     const identifiers = input.suspectsText ? extractSuspectIdentifiers(input.suspectsText) : [];
     const unitIds = this.units.route(input.location.kind === 'ward' ? input.location.wardId : null, category.id, await this.coverage()).map((u) => u.id);
+    const related = await this.related(identifiers, unitIds);
     const doc: Omit<ReportDoc, 'code'> = {
-      _id: randomUUID(),
+      _id: reportIdFor(input.submissionKey),
       kind: 'tip',
       category: category.id,
       group: category.group,
@@ -83,7 +85,7 @@ export class ReportService {
       status: 'received',
       statusHistory: [{ status: 'received', at: now }],
       forwards: [],
-      ...(await this.related(identifiers, unitIds)),
+      ...related.fields,
       assessment: null,
       assessedAt: null,
       assignee: null,
@@ -93,12 +95,13 @@ export class ReportService {
       deadlines: dueDates(now, this.catalog.deadlinesFor(category.id)),
       submissionKey: input.submissionKey,
       version: 0,
-      deliveredAt: null,
       dispute: null,
       createdAt: now,
     };
 
-    return fileReport(this.reports, doc, 'TB', this.nextCode);
+    const filed = await fileReport(this.reports, doc, 'TB', this.nextCode, this.planDeliveries);
+    await related.record({ code: filed.code, unitIds, at: now });
+    return filed;
   }
 
   /**
@@ -106,13 +109,16 @@ export class ReportService {
    * identifier with this one: what lets a desk see that five residents are
    * reporting the same scam phone number.
    */
-  private async related(identifiers: SuspectIdentifier[], unitIds: string[]): Promise<Pick<ReportDoc, 'relatedCodes' | 'relatedHolders'>> {
-    if (identifiers.length === 0) return { relatedCodes: [], relatedHolders: [] };
-    const candidates = await this.reports.sharingIdentifiers(identifiers.map((i) => i.value), unitIds, 50);
-    const wanted = new Set(identifiers.map((i) => `${i.type}:${i.value}`));
-    const related = candidates.filter((r) => r.suspects.identifiers.some((i) => wanted.has(`${i.type}:${i.value}`))).slice(0, MAX_RELATED);
+  private async related(
+    identifiers: SuspectIdentifier[],
+    unitIds: string[],
+  ): Promise<{ fields: Pick<ReportDoc, 'relatedCodes' | 'relatedHolders'>; record(sighting: Sighting): Promise<void> }> {
+    if (identifiers.length === 0) return { fields: { relatedCodes: [], relatedHolders: [] }, record: async () => undefined };
+    const sightings = await this.sightings.of(identifiers);
+    // The units each earlier tip went to when it was filed (a later forward is not reflected).
+    const related = sightings.earlier.filter((s) => s.unitIds.some((id) => unitIds.includes(id))).slice(0, MAX_RELATED);
     // Each with the units holding it, so a desk that cannot open one is told who can.
-    return { relatedCodes: related.map((r) => r.code), relatedHolders: related.map((r) => ({ code: r.code, unitIds: r.unitIds })) };
+    return { fields: { relatedCodes: related.map((r) => r.code), relatedHolders: related.map((r) => ({ code: r.code, unitIds: r.unitIds })) }, record: sightings.record };
   }
 
   /**

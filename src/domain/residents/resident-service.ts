@@ -21,7 +21,17 @@ export interface Resident {
  * Their chat id is kept encrypted so the bot can reach them again (for
  * follow-ups), and /xoadulieu removes it and detaches their reports.
  */
+const CONSENT_REMEMBERED_MS = 10 * 60_000;
+
 export class ResidentService {
+  /**
+   * Residents this process saw consent lately, and when: the consent check
+   * at the start and at the end of every flow reads nothing for them. Kept
+   * ten minutes, so a /xoadulieu sent through another instance is honoured
+   * here within that time (through this one, at once).
+   */
+  private readonly consented = new Map<string, number>();
+
   constructor(
     private readonly residents: Model<ResidentDoc>,
     private readonly reports: Pick<ReportRepository, 'disputesOf' | 'update' | 'detachResident'>,
@@ -34,6 +44,21 @@ export class ResidentService {
     return { key, lang: doc.lang as Language, consentAt: doc.consentAt };
   }
 
+  /** Whether the resident accepted the current privacy notice. */
+  async hasConsented(key: string): Promise<boolean> {
+    const seen = this.consented.get(key);
+    if (seen !== undefined && Date.now() - seen < CONSENT_REMEMBERED_MS) return true;
+    const consented = Boolean(await this.find(key));
+    if (consented) this.remember(key);
+    return consented;
+  }
+
+  private remember(key: string): void {
+    this.consented.delete(key);
+    this.consented.set(key, Date.now());
+    if (this.consented.size > 10_000) this.consented.delete(this.consented.keys().next().value ?? '');
+  }
+
   async recordConsent(key: string, address: ChatAddress, lang: Language, now: Date): Promise<void> {
     const fields = {
       channel: address.channel,
@@ -43,6 +68,7 @@ export class ResidentService {
       lang,
     };
     await insertOrUpdate(this.residents, { _id: key, ...fields, createdAt: now }, { $set: fields });
+    this.remember(key);
   }
 
   async setLanguage(key: string, lang: Language): Promise<void> {
@@ -57,6 +83,7 @@ export class ResidentService {
 
   /** Deletes the resident's personal data and detaches it from their reports. Returns how many reports were detached. */
   async forget(key: string): Promise<number> {
+    this.consented.delete(key);
     // A mediation case keeps the names and addresses its register needs (Law on Grassroots Mediation), but not the phone number.
     for (const report of await this.reports.disputesOf(key)) {
       if (!report.dispute) continue;

@@ -26,8 +26,8 @@ export interface Actor {
 export interface TriagePorts {
   /** Shows a case's card again (optionally with a menu open, as seen by one unit's desk). */
   showCard: ShowCard;
-  /** Called when a tip moved to another unit, so its desks get the card. */
-  onForwarded(): void;
+  /** The case now also goes to `unitIds`: their desks get its card. */
+  onForwarded(reportId: string, unitIds: string[]): Promise<void>;
   /** Durable delivery to a reporter (see ReporterNotices). */
   tellReporter: TellReporter;
 }
@@ -155,7 +155,7 @@ export class TriageService {
     const by = actor.name ?? actor.userId;
     const unitIds = [...report.unitIds.filter((id) => id !== desk.unitId), toUnitId];
     await this.models.reports.update(reportId, {
-      $set: { unitIds, status: 'received', assignee: null, assessment: null, assessedAt: null, deliveredAt: null },
+      $set: { unitIds, status: 'received', assignee: null, assessment: null, assessedAt: null },
       $push: { forwards: { fromUnitId: desk.unitId, toUnitId, reason, by, at: now }, statusHistory: { status: 'forwarded', at: now } },
       $inc: { version: 1 },
     });
@@ -163,7 +163,7 @@ export class TriageService {
     if (!updated) return 'forwarded';
     await this.audit(updated, desk.unitId, actor, 'forward', { unitIds: report.unitIds, status: report.status }, { unitIds, toUnitId, reason });
     await this.refreshCards(updated);
-    this.ports.onForwarded();
+    await this.ports.onForwarded(reportId, [toUnitId]);
     await this.tellReporter(updated, toUnitId);
     return 'forwarded';
   }

@@ -6,6 +6,8 @@ import { isMediation, type Unit, type UnitDirectory } from '../../config/units';
 import { foldVietnamese } from '../../shared/text';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { UnitCoverageDoc } from '../../storage/models/unit-coverage.model';
+import type { CacheVersionDoc } from '../../storage/models/cache-version.model';
+import { VersionedCache } from '../../storage/versioned-cache';
 import type { DeskService } from '../desks/desk-service';
 import { insertOrUpdate } from '../../storage/claims';
 import { ownEntry } from '../../shared/lookup';
@@ -49,16 +51,25 @@ const COVERAGE_FIELDS: Record<string, 'wards' | 'categories' | undefined> = {
  * routing uses from the next tip on. Every change is audited.
  */
 export class UnitAdminService {
+  /** Coverage in memory: routing a tip reads none of it (other instances see a change within a second). */
+  private readonly cached: VersionedCache<Coverage>;
+
   constructor(
-    private readonly models: { coverage: Model<UnitCoverageDoc>; audit: Model<AuditEntryDoc> },
+    private readonly models: { coverage: Model<UnitCoverageDoc>; audit: Model<AuditEntryDoc>; versions: Model<CacheVersionDoc> },
     private readonly units: UnitDirectory,
     private readonly catalog: Catalog,
     private readonly desks: DeskService,
     private readonly systemAdmins: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.cached = new VersionedCache(models.versions, 'unit_coverage', () => this.loadCoverage());
+  }
 
-  /** Coverage changed by admins, by unit id (read at each routing, so every instance sees changes at once). */
-  async coverage(): Promise<Coverage> {
+  /** Coverage changed by admins, by unit id, as routing applies it. */
+  coverage(): Promise<Coverage> {
+    return this.cached.get();
+  }
+
+  private async loadCoverage(): Promise<Coverage> {
     const docs = await this.models.coverage.find({}).lean();
     return new Map(docs.map((d) => [d._id, { wards: d.wards, categories: d.categories }]));
   }
@@ -88,10 +99,11 @@ export class UnitAdminService {
         : (id: string) => Boolean(isMediation(unit) ? this.catalog.disputes.kindById(id) : this.catalog.categoryById(id));
     if (!ids.every((id) => id === '*' || exists(id))) return 'unknown_ids';
 
-    const current = (await this.coverage()).get(unit.id) ?? { wards: unit.wards, categories: unit.categories };
+    const current = (await this.loadCoverage()).get(unit.id) ?? { wards: unit.wards, categories: unit.categories };
     const next = { ...current, [field]: ids.includes('*') ? ['*'] : [...new Set(ids)] };
     const by = admin.name ?? admin.telegramUserId ?? 'admin';
     await insertOrUpdate(this.models.coverage, { _id: unit.id, ...next, updatedBy: by, updatedAt: now }, { $set: { ...next, updatedBy: by, updatedAt: now } });
+    await this.cached.changed();
     await this.models.audit.create({
       _id: randomUUID(),
       reportId: null,

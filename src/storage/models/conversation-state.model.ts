@@ -2,18 +2,19 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
 
 /**
- * One version of one resident chat's conversation state. States are never
- * updated in place: moving a conversation on inserts version n+1, and the
- * unique `_id` ("<key>#<n+1>") lets exactly one writer win, on MongoDB and on
- * FerretDB alike (FerretDB's updates are read-modify-write, so a
- * version-filtered update is not a safe compare-and-set there).
+ * The latest state of one chat's conversation, under `_id` = the chat's key
+ * (the pseudonym of "<channel>:<chatId>", so no raw chat id is stored), read
+ * and written by `_id` only. Which turn may write version n is decided before
+ * (a claim in `inbox`, see conversation-state-store), so the write itself is
+ * a plain replace. The draft (what the resident typed) is one encrypted blob.
  *
- * `key` is the pseudonym of "<channel>:<chatId>", so no raw chat id is
- * stored, and the draft (what the resident typed) is one encrypted blob.
+ * Before this layout each version was its own document ("<key>#<n>", with a
+ * `key` field); migrateVersionedStates turns those into heads once.
  */
 export interface ConversationStateDoc {
   _id: string;
-  key: string;
+  /** Only on documents of the older layout, before migration. */
+  key?: string;
   version: number;
   /** Version of the flow definitions that wrote this state; other versions are dropped politely. */
   flowVersion: number;
@@ -35,7 +36,7 @@ export interface ConversationStateDoc {
 const schema = new Schema<ConversationStateDoc>(
   {
     _id: { type: String, required: true },
-    key: { type: String, required: true },
+    key: { type: String },
     version: { type: Number, required: true },
     flowVersion: { type: Number, required: true },
     flow: { type: String, default: null },
@@ -50,8 +51,6 @@ const schema = new Schema<ConversationStateDoc>(
   },
   { versionKey: false, autoIndex: false, collection: 'conversation_states' },
 );
-// Serves loading the latest state of a chat (highest version) and pruning older ones.
-schema.index({ key: 1, version: -1 });
 // Serves the inactivity sweep: latest states with a flow, created before a cut-off.
 schema.index({ flow: 1, createdAt: 1 });
 

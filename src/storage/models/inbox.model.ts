@@ -2,23 +2,29 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
 
 /**
- * Ledger of inbound platform events (a Telegram update_id, a web chat message
- * id). The unique `_id` insert is what makes a redelivered event handled once,
- * across restarts and instances.
+ * Ledger of turns: inbound platform events (a Telegram update_id, a web chat
+ * message id) and the conversation versions claimed for them
+ * ("v:<chat key>#<n>"). The unique `_id` insert is what makes a redelivered
+ * event handled once, and one writer per version, across restarts and
+ * instances. Both are written by one insert command per event.
  */
 export interface InboxDoc {
   _id: string;
-  status: 'processing' | 'done';
   receivedAt: Date;
-  doneAt: Date | null;
+  /** On an event: the chat it moved and the version it claimed (it was handled once that chat's state reached it). */
+  chat?: string;
+  version?: number;
+  /** Only on entries of the older layout ("processing" until marked done). */
+  status?: 'processing' | 'done';
 }
 
 const schema = new Schema<InboxDoc>(
   {
     _id: { type: String, required: true },
-    status: { type: String, required: true, enum: ['processing', 'done'] },
     receivedAt: { type: Date, required: true },
-    doneAt: { type: Date, default: null },
+    chat: { type: String },
+    version: { type: Number },
+    status: { type: String, enum: ['processing', 'done'] },
   },
   { versionKey: false, autoIndex: false, collection: 'inbox' },
 );

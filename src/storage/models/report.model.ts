@@ -69,7 +69,6 @@ const schema = new Schema<ReportDoc>(
     },
     submissionKey: { type: String, required: true },
     version: { type: Number, required: true, default: 0 },
-    deliveredAt: { type: Date, default: null },
     dispute: {
       type: new Schema<DisputeDetails>(
         {
@@ -109,8 +108,6 @@ schema.index({ createdAt: 1 });
 schema.index({ status: 1, 'deadlines.ackDueAt': 1 });
 // outcomeDue: open cases by outcome deadline (reminders, /quahan).
 schema.index({ status: 1, 'deadlines.outcomeDueAt': 1 });
-// sharingIdentifiers: earlier tips sharing a suspect identifier.
-schema.index({ 'suspects.identifiers.value': 1 });
 // detachClosedBefore: the retention job.
 schema.index({ closedAt: 1 });
 // disputesOf and detachResident: every report of one resident (/xoadulieu).
@@ -119,8 +116,8 @@ schema.index({ 'reporter.residentKey': 1 });
 schema.index({ 'evidence.id': 1 });
 // disputesReceived: a team's disputes by date received (/sohoagiai).
 schema.index({ kind: 1, unitIds: 1, createdAt: 1 });
-// undelivered: reports no desk has yet, oldest first (a newly registered desk picks them up).
-schema.index({ deliveredAt: 1, createdAt: 1 });
+// awaitingAcceptanceBy: a unit's cases not accepted yet, oldest first (a newly registered desk gets their cards).
+schema.index({ unitIds: 1, status: 1, createdAt: 1 });
 
 export function reportModel(connection: Connection): Model<ReportDoc> {
   return registerModel<ReportDoc>(connection, 'Report', schema);

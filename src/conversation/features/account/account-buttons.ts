@@ -59,9 +59,9 @@ export const forgetButton: GlobalButton<AccountDeps> = {
     const detached = await deps.residents.forget(turn.key);
     // Forgetting stops every campaign message too (the subscription held how to reach them).
     await deps.audience.unsubscribe(turn.key);
-    await deps.store.erase(turn.key);
     await deps.forgetChannelData(turn.event.address);
-    turn.skipSave = true;
+    // The conversation is saved blank: nothing of it is kept but its language and version.
+    turn.set({ flow: null, step: null, draft: null, pendingFlow: null, expiredFlow: null });
     turn.say({ text: turn.t('forget.done', { count: detached }) });
   },
 };

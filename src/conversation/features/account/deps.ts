@@ -4,14 +4,12 @@ import type { DeskService } from '../../../domain/desks/desk-service';
 import type { Audience } from '../../../domain/campaigns/audience';
 import type { ResidentService } from '../../../domain/residents/resident-service';
 import type { ConsentGate } from '../../flow-runner';
-import type { ConversationStates } from '../../../core/conversation-state';
 
 /** What the account feature (start, consent, language, help, forgetting) uses. */
 export interface AccountDeps {
   residents: Pick<ResidentService, 'find' | 'recordConsent' | 'setLanguage' | 'forget'>;
   consent: ConsentGate;
   audience: Pick<Audience, 'unsubscribe'>;
-  store: Pick<ConversationStates, 'erase'>;
   /** Lets channels drop what they keep of a chat (the web chat's transcript) when a resident asks to be forgotten. */
   forgetChannelData(address: ChatAddress): Promise<void>;
   /** Which desk, if any, this chat is: help in a desk chat lists the desk's commands, and its language is the desk's. */

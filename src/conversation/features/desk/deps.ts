@@ -14,5 +14,6 @@ export interface DeskDeps {
   followups: FollowupService;
   deadlines: Pick<DeadlineService, 'overdueList' | 'extend'>;
   /** A desk registered: deliver what waited for it. */
-  onDeskRegistered(): void;
+  /** A unit's desk registered: the cases waiting for that unit get their cards there. */
+  onDeskRegistered(unitId: string): Promise<void>;
 }

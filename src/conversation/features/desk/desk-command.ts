@@ -16,6 +16,6 @@ export const deskCommand: Command<DeskDeps> = {
     if (registration.result === 'wrong_code') return void turn.say({ text: turn.t('desk.wrong_code') });
     const team = registration.result === 'registered' && isMediation(registration.unit);
     turn.say({ text: turn.t(team ? 'desk.registered_mediation' : `desk.${registration.result}`, { unit: registration.unit.name }) });
-    if (registration.result === 'registered') onDeskRegistered();
+    if (registration.result === 'registered') await onDeskRegistered(registration.unit.id);
   },
 };

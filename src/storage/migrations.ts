@@ -1,0 +1,65 @@
+import { moduleLogger } from '../shared/logger';
+import { insertOnce } from './claims';
+import type { Model } from 'mongoose';
+import type { MigrationDoc } from './models/migration.model';
+import type { ReportDoc } from '../core/report';
+import { SIGHTINGS_KEPT, type Sighting, type SuspectSightingDoc } from './models/suspect-sighting.model';
+import type { ConversationStateDoc } from './models/conversation-state.model';
+import { nativeCollection } from './native-collection';
+
+const log = moduleLogger('migrations');
+
+/**
+ * Conversation states used to be one document per version ("<key>#<n>",
+ * found by `key`); now each chat has one document under `_id` = key. Keeps
+ * each chat's latest version as its document and removes the rest. Runs
+ * once per database (recorded in `migrations`); a crash midway is finished
+ * by the next start, since the migration is recorded only at its end.
+ */
+export async function migrateVersionedStates(models: { conversationStates: Model<ConversationStateDoc>; migrations: Model<MigrationDoc> }, now: Date): Promise<void> {
+  const name = 'conversation-states-by-key';
+  if (await models.migrations.exists({ _id: name })) return;
+  const states = nativeCollection(models.conversationStates);
+  const latest = new Map<string, ConversationStateDoc>();
+  const old: string[] = [];
+  for await (const doc of states.find({ key: { $exists: true } })) {
+    old.push(doc._id);
+    const key = doc.key as string;
+    const seen = latest.get(key);
+    if (!seen || seen.version < doc.version) latest.set(key, doc);
+  }
+  for (const [key, doc] of latest) {
+    const { key: _key, _id: _versionId, ...head } = doc;
+    await states.replaceOne({ _id: key }, head, { upsert: true });
+  }
+  for (const id of old) await states.deleteOne({ _id: id });
+  await states.dropIndex('key_1_version_-1').catch(() => undefined);
+  await insertOnce(models.migrations, { _id: name, appliedAt: now });
+  if (old.length > 0) log.info({ chats: latest.size, versions: old.length }, 'conversation states moved to one document per chat');
+}
+
+/**
+ * Tips filed before `suspect_sightings` existed are entered in it, so a new
+ * tip is linked to them as it was before. Runs once per database.
+ */
+export async function indexSuspectSightings(
+  models: { reports: Model<ReportDoc>; suspectSightings: Model<SuspectSightingDoc>; migrations: Model<MigrationDoc> },
+  now: Date,
+): Promise<void> {
+  const name = 'suspect-sightings';
+  if (await models.migrations.exists({ _id: name })) return;
+  const byIdentifier = new Map<string, Sighting[]>();
+  const reports = nativeCollection(models.reports).find({ 'suspects.identifiers.0': { $exists: true } }, { projection: { code: 1, unitIds: 1, createdAt: 1, suspects: 1 } });
+  for await (const report of reports) {
+    for (const identifier of report.suspects.identifiers) {
+      const id = `${identifier.type}:${identifier.value}`;
+      byIdentifier.set(id, [...(byIdentifier.get(id) ?? []), { code: report.code, unitIds: report.unitIds, at: report.createdAt }]);
+    }
+  }
+  const sightings = nativeCollection(models.suspectSightings);
+  for (const [id, list] of byIdentifier) {
+    await sightings.replaceOne({ _id: id }, { sightings: list.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, SIGHTINGS_KEPT) }, { upsert: true });
+  }
+  await insertOnce(models.migrations, { _id: name, appliedAt: now });
+  if (byIdentifier.size > 0) log.info({ identifiers: byIdentifier.size }, 'suspect identifiers of earlier tips indexed');
+}

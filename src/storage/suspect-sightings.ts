@@ -1,0 +1,58 @@
+import type { Model } from 'mongoose';
+import { SIGHTINGS_KEPT, type Sighting, type SuspectSightingDoc } from './models/suspect-sighting.model';
+import { nativeCollection } from './native-collection';
+import { isDuplicateKeyError } from '../shared/errors';
+
+/** An identifier as the tips name it ("phone", "0987654321"). */
+export interface IdentifierKey {
+  type: string;
+  value: string;
+}
+
+/**
+ * Which earlier tips named the same phone number, account, link or plate:
+ * one document per identifier, read and written by `_id`, so linking a tip
+ * costs the same with 100,000 stored reports as with none.
+ *
+ * Recording is a read then a replace: two tips naming one identifier in the
+ * same instant may keep only one of the two sightings (on MongoDB a
+ * `$push` with `$each`/`$slice` would not; FerretDB v1 runs that as a read
+ * and a write too). A lost sighting costs a missed link, never a tip.
+ */
+export class SuspectSightings {
+  constructor(private readonly sightings: Model<SuspectSightingDoc>) {}
+
+  /**
+   * The tips that named any of `identifiers`, newest first, each once; and
+   * how to add a new tip to them (it writes what was read here, so adding
+   * reads nothing again).
+   */
+  async of(identifiers: IdentifierKey[]): Promise<{ earlier: Sighting[]; record(sighting: Sighting): Promise<void> }> {
+    const docs = await Promise.all(identifiers.map(async (i) => ({ _id: idOf(i), sightings: (await this.sightings.findOne({ _id: idOf(i) }).lean())?.sightings ?? [] })));
+    const seen = new Set<string>();
+    const earlier = docs
+      .flatMap((doc) => doc.sightings)
+      .sort((a, b) => b.at.getTime() - a.at.getTime())
+      .filter((s) => !seen.has(s.code) && Boolean(seen.add(s.code)));
+    const record = async (sighting: Sighting): Promise<void> => {
+      const collection = nativeCollection(this.sightings);
+      await Promise.all(
+        docs.map(async ({ _id, sightings }) => {
+          const next = { sightings: [sighting, ...sightings.filter((s) => s.code !== sighting.code)].slice(0, SIGHTINGS_KEPT) };
+          try {
+            await collection.replaceOne({ _id }, next, { upsert: true });
+          } catch (error) {
+            // Two first sightings of one identifier at once: the other inserted it; this one replaces it (see the race above).
+            if (!isDuplicateKeyError(error)) throw error;
+            await collection.replaceOne({ _id }, next);
+          }
+        }),
+      );
+    };
+    return { earlier, record };
+  }
+}
+
+function idOf(identifier: IdentifierKey): string {
+  return `${identifier.type}:${identifier.value}`;
+}

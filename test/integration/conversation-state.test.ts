@@ -1,0 +1,90 @@
+import { createPiiCipher } from '../../src/shared/pii-cipher';
+import { ConversationStateStore, TURN_LEASE_MS } from '../../src/storage/conversation-state-store';
+import { openDatabase, type Database } from '../../src/storage/database';
+import type { TurnClaim } from '../../src/core/conversation-state';
+import { testDatabaseUri } from '../support/test-env';
+
+/**
+ * The state store's guarantees, with two stores on one database standing
+ * for two instances of the service (each with its own memory of the chats).
+ */
+describe('conversation state shared by two instances', () => {
+  let db: Database;
+  let a: ConversationStateStore;
+  let b: ConversationStateStore;
+  const cipher = createPiiCipher(Buffer.alloc(32, 3));
+  const t0 = new Date('2026-12-01T02:00:00Z');
+
+  beforeAll(async () => {
+    db = await openDatabase(testDatabaseUri('state_store'));
+    a = new ConversationStateStore(db.models.conversationStates, db.models.inbox, cipher, 1);
+    b = new ConversationStateStore(db.models.conversationStates, db.models.inbox, cipher, 1);
+  });
+
+  afterAll(() => db.close());
+
+  async function claim(store: ConversationStateStore, key: string, eventKey: string | null, at = t0): Promise<TurnClaim> {
+    const begun = await store.begin(key, eventKey, at);
+    if (begun.kind !== 'claimed') throw new Error(`${eventKey} was a duplicate`);
+    return begun.claim;
+  }
+
+  /** Appends `word` to the chat's draft, as a turn would. */
+  async function append(store: ConversationStateStore, key: string, eventKey: string, word: string): Promise<void> {
+    const c = await claim(store, key, eventKey);
+    const words = ((c.state.draft as { words?: string[] } | null)?.words ?? []).concat(word);
+    await store.save(c, { flow: 'tip', step: 'description', draft: { words } }, t0);
+  }
+
+  it('loses no turn when instances take turns on one chat, though each remembers an older state', async () => {
+    await append(a, 'chat-1', 'e1', 'một');
+    await append(b, 'chat-1', 'e2', 'hai');
+    await append(a, 'chat-1', 'e3', 'ba'); // a still remembers version 1
+    await append(b, 'chat-1', 'e4', 'bốn'); // b remembers version 2
+    await append(a, 'chat-1', 'e5', 'năm');
+    const state = await a.load('chat-1');
+    expect(state.draft).toEqual({ words: ['một', 'hai', 'ba', 'bốn', 'năm'] });
+    expect(state.version).toBe(5);
+    expect(await db.models.conversationStates.countDocuments({ _id: 'chat-1' })).toBe(1);
+  });
+
+  it('lets one of two instances racing for the same version write it; the other writes the next', async () => {
+    await append(a, 'chat-2', 'r0', 'đầu');
+    await Promise.all([append(a, 'chat-2', 'r1', 'A'), append(b, 'chat-2', 'r2', 'B')]);
+    const { draft, version } = await a.load('chat-2');
+    expect(version).toBe(3);
+    expect((draft as { words: string[] }).words.slice(1).sort()).toEqual(['A', 'B']);
+  });
+
+  it('reports a redelivered event as a duplicate, on either instance', async () => {
+    await append(a, 'chat-3', 'd1', 'x');
+    expect((await a.begin('chat-3', 'd1', t0)).kind).toBe('duplicate');
+    expect((await b.begin('chat-3', 'd1', t0)).kind).toBe('duplicate');
+  });
+
+  it('takes over an event whose handling stopped midway, once the lease ran out, and only then', async () => {
+    await append(a, 'chat-4', 'k1', 'trước');
+    await claim(a, 'chat-4', 'k2'); // the process stops here: claimed, never saved
+    expect((await b.begin('chat-4', 'k2', new Date(t0.getTime() + 1000))).kind).toBe('duplicate');
+    const later = new Date(t0.getTime() + TURN_LEASE_MS + 1000);
+    const taken = await claim(b, 'chat-4', 'k2', later);
+    expect(taken.version).toBe(2);
+    await b.save(taken, { draft: { words: ['trước', 'sau'] } }, later);
+    expect((await a.load('chat-4')).draft).toEqual({ words: ['trước', 'sau'] });
+  });
+
+  it('takes over a version claimed by a turn that stopped, so the chat is not stuck', async () => {
+    await append(a, 'chat-5', 'm1', 'một');
+    await claim(a, 'chat-5', null); // the idle sweep stops after claiming version 2
+    const later = new Date(t0.getTime() + TURN_LEASE_MS + 1000);
+    const next = await claim(b, 'chat-5', 'm2', later);
+    expect(next.version).toBe(2);
+  });
+
+  it('gives a version back when a turn writes nothing, so the next turn takes it', async () => {
+    await append(a, 'chat-6', 'g1', 'một');
+    const skipped = await claim(a, 'chat-6', 'g2');
+    await a.release(skipped, { event: false });
+    expect((await claim(b, 'chat-6', 'g3')).version).toBe(2);
+  });
+});
