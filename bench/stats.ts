@@ -98,7 +98,6 @@ function makeReport(n: number, rand: () => number, catalog: ReturnType<typeof lo
     deadlines: { ackDueAt: at(24), outcomeDueAt: at(20 * 24), extensions: rand() < 0.05 ? [{ days: 10, reason: 'xác minh', by: 'bench', at: at(300) }] : [] },
     submissionKey: randomUUID(),
     version: 0,
-    deliveredAt: createdAt,
     dispute: dispute
       ? { since: '', tried: null, desiredOutcome: '', otherPartyAgrees: 'unknown', partiesEnc: '', assignedAt: null, mediators: [], conflicts: [], session: null, result: null, agreement: null, referral: rand() < 0.2 ? 'UBND phường' : null }
       : null,
