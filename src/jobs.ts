@@ -19,13 +19,13 @@ export const SCHEDULES = {
   campaignScheduler: '* * * * *',
   /** Drops drafts idle longer than CONVERSATION_TTL_HOURS, with their files. */
   idleConversationSweep: '*/15 * * * *',
-  /** Retries notices to reporters that could not be delivered. */
+  /** Retries notices to reporters that could not be delivered. Reads reporter_notices by status and due time: on FerretDB v1 a scan of a collection that grows with history (named exception; see README "Cost per message"). */
   reporterNoticeRetries: '*/30 * * * * *',
   /** Reminds desks of deadlines near or past. */
   deadlineReminders: '*/10 * * * *',
   /** Prunes the idempotency ledgers and detaches reporters past the retention period, at night. */
   housekeeping: '17 3 * * *',
-  /** Handles Zalo events recorded but not handled (a crash between the 200 and the handling). */
+  /** Handles Zalo events recorded but not handled (a crash between the 200 and the handling). A scan of zalo_events on FerretDB v1 (named exception). */
   zaloEventRecovery: '*/30 * * * * *',
 } as const;
 

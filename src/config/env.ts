@@ -57,7 +57,7 @@ const envSchema = z
     MAX_EVIDENCE_FILES: z.coerce.number().int().min(0).max(50).default(10),
     MAX_EVIDENCE_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
     CONVERSATION_TTL_HOURS: z.coerce.number().positive().default(24),
-    DESK_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
+    DESK_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(50).default(30_000),
     DESK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5000),
     BROADCAST_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(30),
     BROADCAST_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),

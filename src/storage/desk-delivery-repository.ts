@@ -21,7 +21,11 @@ export class DeskDeliveryRepository {
     return this.deliveries.findOne({ _id: deliveryId(reportId, deskId) }).lean();
   }
 
-  /** The desks that have a case's card (index `reportId`). */
+  /**
+   * The desks that have a case's card (index `reportId`). On FerretDB v1 a
+   * scan of desk_deliveries: a named exception on officer actions (cards are
+   * refreshed after each), not on the tip flow.
+   */
   sentFor(reportId: string): Promise<DeskDeliveryDoc[]> {
     return this.deliveries.find({ reportId, status: 'sent' }).lean();
   }

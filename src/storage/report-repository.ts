@@ -42,7 +42,11 @@ export class ReportRepository {
     return this.reports.findOne({ _id: id }).lean();
   }
 
-  /** By receipt code (unique index `code`). */
+  /**
+   * By receipt code (unique index `code`). On FerretDB v1 a scan of reports:
+   * a named exception on the paths a resident or officer types a code
+   * (/tracuu, /bosung, /banggoc), not on the tip flow.
+   */
   byCode(code: string): Promise<ReportDoc | null> {
     return this.reports.findOne({ code }).lean();
   }

@@ -2,6 +2,7 @@ import { createPiiCipher } from '../../src/shared/pii-cipher';
 import { ConversationStateStore, TURN_LEASE_MS } from '../../src/storage/conversation-state-store';
 import { openDatabase, type Database } from '../../src/storage/database';
 import type { TurnClaim } from '../../src/core/conversation-state';
+import { migrateVersionedStates } from '../../src/storage/migrations';
 import { testDatabaseUri } from '../support/test-env';
 
 /**
@@ -86,5 +87,16 @@ describe('conversation state shared by two instances', () => {
     const skipped = await claim(a, 'chat-6', 'g2');
     await a.release(skipped, { event: false });
     expect((await claim(b, 'chat-6', 'g3')).version).toBe(2);
+  });
+
+  it('moves states of the older layout (a document per version) to one document per chat, keeping the latest', async () => {
+    const older = (version: number, step: string) => ({ _id: `old-chat#${version}`, key: 'old-chat', version, flowVersion: 1, flow: 'tip', step, draftEnc: null, lang: 'en', pendingFlow: null, eventKey: `e${version}`, expiredFlow: null, repliesEnc: null, createdAt: t0 });
+    await db.models.conversationStates.collection.insertMany([older(3, 'location') as never, older(4, 'occurred') as never]);
+    await db.models.migrations.deleteOne({ _id: 'conversation-states-by-key' });
+    await migrateVersionedStates(db.models, t0);
+    expect(await db.models.conversationStates.countDocuments({ key: 'old-chat' })).toBe(0);
+    const state = await new ConversationStateStore(db.models.conversationStates, db.models.inbox, cipher, 1).load('old-chat');
+    expect(state).toMatchObject({ version: 4, flow: 'tip', step: 'occurred', lang: 'en' });
+    expect((await claim(a, 'old-chat', 'after-migration')).version).toBe(5);
   });
 });
