@@ -10,8 +10,12 @@
  * 1. one resident files `tips` tips: p50/p95/p99 per step;
  * 2. `residents` residents file `tips` tips each at once: updates/s, p50/p95/p99,
  *    database requests per update, bot and database CPU per update;
- * 3. nobody chats for 10 s: the database's CPU;
- * and prints the service's RSS.
+ * each for our service and for a conventional telegraf bot doing the same
+ * tip flow on the same server (bench/conventional-bot.ts, its past chats
+ * seeded too); then
+ * 3. nobody chats for 10 s: the database's CPU with our service running.
+ * Both bots, the fake Bot API and the load generator share this process, so
+ * "bot CPU" includes the last two for both alike.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +29,7 @@ import { startEmbeddedFerretdb } from '../src/storage/embedded/ferretdb-process'
 import { openDatabase } from '../src/storage/database';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../test/support/fake-telegram-server';
 import { WireCounter } from '../test/support/wire-counter';
+import { CONVENTIONAL_PAYLOADS, startConventionalBot } from './conventional-bot';
 
 const SECRET = 'bench-secret';
 const KEY = Buffer.alloc(32, 7).toString('base64');
@@ -40,6 +45,19 @@ const TIP: { step: string; update: (chat: number) => Record<string, unknown> }[]
   { step: 'suspects', update: (chat) => message(chat, 'SĐT 0987 654 321, STK 19035555888') },
   { step: 'anonymity', update: (chat) => press(chat, 's:anonymity:anonymous') },
   { step: 'send', update: (chat) => press(chat, 's:review:send') },
+];
+
+/** The same tip for the conventional bot (its own callback data; it asks no consent). */
+const CONVENTIONAL_TIP: typeof TIP = [
+  { step: 'start (/baotin)', update: (chat) => message(chat, '/baotin') },
+  { step: 'category', update: (chat) => press(chat, CONVENTIONAL_PAYLOADS.category) },
+  { step: 'description', update: (chat) => message(chat, 'Kẻ gian gọi điện giả danh công an yêu cầu chuyển tiền vào tài khoản lạ.') },
+  { step: 'place', update: (chat) => message(chat, 'phuong 4') },
+  { step: 'time', update: (chat) => press(chat, CONVENTIONAL_PAYLOADS.occurred) },
+  { step: 'evidence', update: (chat) => press(chat, CONVENTIONAL_PAYLOADS.evidenceDone) },
+  { step: 'suspects', update: (chat) => message(chat, 'SĐT 0987 654 321, STK 19035555888') },
+  { step: 'anonymity', update: (chat) => press(chat, CONVENTIONAL_PAYLOADS.anonymous) },
+  { step: 'send', update: (chat) => press(chat, CONVENTIONAL_PAYLOADS.send) },
 ];
 
 let updateId = 1;
@@ -158,74 +176,129 @@ async function runLevel(history: number, residents: number, tips: number): Promi
       TELEGRAM_WEBHOOK_SECRET: SECRET,
     }),
   );
-  const post = async (update: Record<string, unknown>): Promise<number> => {
+  const postTo = (url: string, headers: Record<string, string>) => async (update: Record<string, unknown>): Promise<number> => {
     const started = performance.now();
-    const response = await fetch(`${app.url}/webhooks/telegram`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
     if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+    await response.arrayBuffer();
     return performance.now() - started;
   };
+  const post = postTo(`${app.url}/webhooks/telegram`, { 'x-telegram-bot-api-secret-token': SECRET });
 
-  // Two desks the tips reach (a fraud tip in Phường 4 goes to the ward police and the district team).
+  // Two desks the tips reach (a fraud tip in Phường 4 goes to the ward police; the district duty desk is the fallback).
   for (const [n, unit] of ['cap-p4', 'q3-duty'].entries()) {
     const code = app.unitInviteCodes.find((u) => u.unitId === unit)?.code ?? app.officerInviteCode;
     await post(message(-(1000 + n), `/trucban ${code}`));
   }
-  const fileTips = async (chat: number, perStep: Map<string, number[]> | null, all: number[]): Promise<void> => {
-    for (let tip = 0; tip < tips; tip += 1) {
-      for (const [i, { step, update }] of TIP.entries()) {
-        const ms = await post(update(chat));
-        all.push(ms);
-        perStep?.get(step)?.push(ms);
-        if (i === 0 && tip === 0) all.push(await post(press(chat, 'g:consent:yes')));
-      }
-    }
-  };
   await app.deliveries.idle();
 
-  // 1. One resident.
-  const perStep = new Map(TIP.map(({ step }) => [step, [] as number[]]));
-  const single: number[] = [];
-  await fileTips(7_000_000, perStep, single);
+  // The conventional bot reads its session by `key` (a scan on FerretDB v1): with history it takes minutes per run, so it runs on an empty history only.
+  const conventional = history === 0 ? await startConventionalBot({ mongoUri: proxied, database: dbName, apiRoot, token: FAKE_BOT_TOKEN }) : null;
+  const targets: Target[] = [
+    { name: 'ours', post, tip: TIP, consent: (chat) => press(chat, 'g:consent:yes'), settle: () => app.deliveries.idle() },
+    ...(conventional ? [{ name: 'conventional', post: postTo(conventional.url, {}), tip: CONVENTIONAL_TIP, consent: null, settle: async () => undefined }] : []),
+  ];
+  const results: Measured[] = [];
+  let chats = 7_000_000;
+  for (const target of targets) {
+    results.push(await measure(target, { residents, tips, counter, ferretPid, firstChat: (chats += 100_000) }));
+  }
+  const filed = await app.database.models.reports.countDocuments({ status: 'received' }); // the seeded history is closed
+  const rss = process.memoryUsage().rss / 1024 / 1024;
 
-  // 2. Many residents at once.
+  const [ours] = results;
+  const theirs = results[1] ?? { perStep: new Map<string, number[]>(), latencies: [], updatesPerSecond: 0, requestsPerUpdate: 0, botCpuMs: 0, dbCpuMs: 0, histogram: [] };
+  const ratio = (a: number, b: number): string => (b === 0 ? '–' : (a / b).toFixed(2));
+  const out = [
+    `history: ${history} reports and ${history} past chats (seeded in ${seededIn.toFixed(0)} s); tips filed by ours ${filed}/${tips * (residents + 1)}`,
+    `  1 resident, ${tips} tips, ms p50 / p95 / p99 per step (conventional | ours):`,
+    ...TIP.map(({ step }) => `    ${step.padEnd(18)} ${fmt(theirs.perStep.get(step) ?? []).padEnd(24)} | ${fmt(ours.perStep.get(step) ?? [])}`),
+    `  ${residents} residents × ${tips} tips:          conventional | ours | ours/conventional`,
+    `    updates/s                 ${theirs.updatesPerSecond.toFixed(1).padStart(12)} | ${ours.updatesPerSecond.toFixed(1)} | ${ratio(ours.updatesPerSecond, theirs.updatesPerSecond)}`,
+    `    p50 / p95 / p99 ms        ${fmt(theirs.latencies).padStart(12)} | ${fmt(ours.latencies)}`,
+    `    database requests/update  ${theirs.requestsPerUpdate.toFixed(2).padStart(12)} | ${ours.requestsPerUpdate.toFixed(2)} | ${ratio(ours.requestsPerUpdate, theirs.requestsPerUpdate)}`,
+    `    bot CPU ms/update         ${theirs.botCpuMs.toFixed(2).padStart(12)} | ${ours.botCpuMs.toFixed(2)} | ${ratio(ours.botCpuMs, theirs.botCpuMs)}`,
+    `    database CPU ms/update    ${theirs.dbCpuMs.toFixed(2).padStart(12)} | ${ours.dbCpuMs.toFixed(2)} | ${ratio(ours.dbCpuMs, theirs.dbCpuMs)}`,
+  ];
+  if (process.env.BENCH_DETAIL) {
+    out.push('  our requests during the concurrent run:', ...ours.histogram.map(([line, n]) => `    ${String(n).padStart(6)}  ${line}`));
+  }
+
+  // Nobody chats: what our service's background work costs the database.
   counter.reset();
-  const botCpu = process.cpuUsage();
-  const dbCpu = cpuSecondsOf(ferretPid);
-  const many: number[] = [];
-  const started = performance.now();
-  await Promise.all(Array.from({ length: residents }, (_, i) => fileTips(8_000_000 + i, null, many)));
-  const seconds = (performance.now() - started) / 1000;
-  await app.deliveries.idle();
-  const cpu = process.cpuUsage(botCpu);
-  const dbCpuMs = (cpuSecondsOf(ferretPid) - dbCpu) * 1000;
-  const requests = counter.requests.length;
-
-  // 3. Nobody chats.
   const idleStart = cpuSecondsOf(ferretPid);
   await new Promise((resolve) => setTimeout(resolve, 10_000));
   const idleCpu = ((cpuSecondsOf(ferretPid) - idleStart) / 10) * 100;
-
-  const filed = await app.database.models.reports.countDocuments({ status: 'received' }); // the seeded history is closed
-  const rss = process.memoryUsage().rss / 1024 / 1024;
-  const updates = many.length;
-  const out = [
-    `history ${history} reports and ${history} past chats (seeded in ${seededIn.toFixed(0)} s)`,
-    `  1 resident, ${tips} tips, ms p50 / p95 / p99 per step:`,
-    ...[...perStep].map(([step, values]) => `    ${step.padEnd(18)} ${fmt(values)}`),
-    `  ${residents} residents × ${tips} tips: ${updates} updates in ${seconds.toFixed(1)} s = ${(updates / seconds).toFixed(1)} updates/s; ms p50 / p95 / p99 ${fmt(many)}`,
-    `    database requests per update ${(requests / updates).toFixed(2)}; bot CPU ${(((cpu.user + cpu.system) / 1000) / updates).toFixed(2)} ms/update; database CPU ${(dbCpuMs / updates).toFixed(2)} ms/update`,
-    `  idle database CPU ${idleCpu.toFixed(1)} %; service RSS ${rss.toFixed(0)} MB; tips filed ${filed}/${tips * (residents + 1)}`,
-  ];
-  if (process.env.BENCH_DETAIL) {
-    const histogram = new Map<string, number>();
-    for (const line of counter.lines()) histogram.set(line, (histogram.get(line) ?? 0) + 1);
-    out.push('  requests during the concurrent run:', ...[...histogram].sort((a, b) => b[1] - a[1]).map(([line, n]) => `    ${String(n).padStart(6)}  ${line}`));
-  }
+  if (process.env.BENCH_DETAIL) out.push('  requests while nobody chats:', ...counter.lines().map((line) => `    ${line}`));
+  out.push(`  idle database CPU with our service running: ${idleCpu.toFixed(1)} %; process RSS (both bots and the load generator) ${rss.toFixed(0)} MB`);
   process.stdout.write(`${out.join('\n')}\n`);
+
+  await conventional?.stop();
   await app.stop();
   await counter.stop();
   await telegram.stop();
   await ferret.stop();
+}
+
+interface Target {
+  name: string;
+  post(update: Record<string, unknown>): Promise<number>;
+  tip: typeof TIP;
+  /** The consent press after the first /baotin, for a bot that asks it. */
+  consent: ((chat: number) => Record<string, unknown>) | null;
+  /** Waits for the bot's own work after the messages (our desk cards). */
+  settle(): Promise<void>;
+}
+
+interface Measured {
+  perStep: Map<string, number[]>;
+  latencies: number[];
+  updatesPerSecond: number;
+  requestsPerUpdate: number;
+  botCpuMs: number;
+  dbCpuMs: number;
+  histogram: [string, number][];
+}
+
+async function measure(target: Target, run: { residents: number; tips: number; counter: WireCounter; ferretPid: number; firstChat: number }): Promise<Measured> {
+  const fileTips = async (chat: number, perStep: Map<string, number[]> | null, all: number[]): Promise<void> => {
+    for (let tip = 0; tip < run.tips; tip += 1) {
+      for (const [i, { step, update }] of target.tip.entries()) {
+        const ms = await target.post(update(chat));
+        all.push(ms);
+        perStep?.get(step)?.push(ms);
+        if (i === 0 && tip === 0 && target.consent) all.push(await target.post(target.consent(chat)));
+      }
+    }
+  };
+  // 1. One resident.
+  const perStep = new Map(target.tip.map(({ step }) => [step, [] as number[]]));
+  await fileTips(run.firstChat, perStep, []);
+  await target.settle();
+
+  // 2. Many residents at once.
+  run.counter.reset();
+  const botCpu = process.cpuUsage();
+  const dbCpu = cpuSecondsOf(run.ferretPid);
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(Array.from({ length: run.residents }, (_, i) => fileTips(run.firstChat + 1 + i, null, latencies)));
+  const seconds = (performance.now() - started) / 1000;
+  await target.settle();
+  const cpu = process.cpuUsage(botCpu);
+  const dbCpuMs = (cpuSecondsOf(run.ferretPid) - dbCpu) * 1000;
+  const updates = latencies.length;
+  const histogram = new Map<string, number>();
+  for (const line of run.counter.lines()) histogram.set(line, (histogram.get(line) ?? 0) + 1);
+  return {
+    perStep,
+    latencies,
+    updatesPerSecond: updates / seconds,
+    requestsPerUpdate: run.counter.requests.length / updates,
+    botCpuMs: (cpu.user + cpu.system) / 1000 / updates,
+    dbCpuMs: dbCpuMs / updates,
+    histogram: [...histogram].sort((a, b) => b[1] - a[1]),
+  };
 }
 
 async function main(): Promise<void> {
