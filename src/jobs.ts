@@ -19,7 +19,7 @@ export const SCHEDULES = {
   campaignScheduler: '* * * * *',
   /** Drops drafts idle longer than CONVERSATION_TTL_HOURS, with their files. */
   idleConversationSweep: '*/15 * * * *',
-  /** Retries notices to reporters that could not be delivered. Reads reporter_notices by status and due time: on FerretDB v1 a scan of a collection that grows with history (named exception; see README "Cost per message"). */
+  /** Retries notices to reporters that could not be delivered (reporter_notices holds only those waiting: delivered ones are deleted). */
   reporterNoticeRetries: '*/30 * * * * *',
   /** Reminds desks of deadlines near or past. */
   deadlineReminders: '*/10 * * * *',

@@ -13,7 +13,7 @@ export const LEDGER_RETENTION_MS = 7 * 24 * 3_600_000;
  * follower got a promotion message on which day, once the day is long past. Run by node-cron; never throws out
  * of a tick.
  */
-export async function pruneLedgers(models: Pick<Models, 'inbox' | 'deliveryClaims' | 'leases' | 'broadcastSenders' | 'broadcastPromotionDays'>, now: Date): Promise<{ inbox: number; claims: number }> {
+export async function pruneLedgers(models: Pick<Models, 'inbox' | 'deliveryClaims' | 'leases' | 'broadcastSenders' | 'broadcastPromotionDays' | 'reporterNotices'>, now: Date): Promise<{ inbox: number; claims: number }> {
   const cutoff = new Date(now.getTime() - LEDGER_RETENTION_MS);
   try {
     const inbox = await models.inbox.deleteMany({ receivedAt: { $lt: cutoff } });
@@ -21,6 +21,8 @@ export async function pruneLedgers(models: Pick<Models, 'inbox' | 'deliveryClaim
     await models.leases.deleteMany({ expiresAt: { $lt: cutoff } });
     await models.broadcastSenders.deleteMany({ lastSeenAt: { $lt: cutoff } });
     await models.broadcastPromotionDays.deleteMany({ at: { $lt: cutoff } });
+    // Notices are deleted once delivered; these are the ones kept as sent or dropped before that was so.
+    await models.reporterNotices.deleteMany({ status: { $ne: 'pending' } });
     return { inbox: inbox.deletedCount, claims: claims.deletedCount };
   } catch (error) {
     log.error({ err: error }, 'pruning ledgers failed');

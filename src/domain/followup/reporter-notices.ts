@@ -3,6 +3,7 @@ import type { Model } from 'mongoose';
 import { moduleLogger } from '../../shared/logger';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import { claimAttempt, retryDelayMs } from '../../storage/attempt-claim';
+import { nativeCollection } from '../../storage/native-collection';
 import type { ReporterNoticeDoc } from '../../storage/models/reporter-notice.model';
 import type { ResidentService } from '../residents/resident-service';
 import type { ChatAddress, OutboundMessage } from '../../core/chat';
@@ -12,8 +13,11 @@ const log = moduleLogger('reporter-notices');
 
 /**
  * Messages to reporters, delivered durably: stored first, sent at once, and
- * retried with backoff until their chat accepts them. A reporter who used
- * /xoadulieu can no longer be reached; their notices are dropped.
+ * retried with backoff until their chat accepts them, then deleted (nothing
+ * of a delivered notice is kept). A reporter who used /xoadulieu can no
+ * longer be reached; their notices are deleted too. So `reporter_notices`
+ * holds only what is waiting, and the retry round's read by status and due
+ * time never grows with history.
  */
 export class ReporterNotices {
   constructor(
@@ -33,49 +37,60 @@ export class ReporterNotices {
       residentKey,
       bodyEnc: this.cipher.encrypt(JSON.stringify(messages)),
       status: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
+      // The first attempt is this call's, held for the lease: nobody retries it meanwhile.
+      attempts: 1,
+      nextAttemptAt: new Date(now.getTime() + this.leaseMs),
       lastError: null,
       createdAt: now,
       sentAt: null,
     };
-    await this.models.notices.create(notice);
-    await this.attempt(notice);
+    await nativeCollection(this.models.notices).insertOne(notice);
+    await this.attempt(notice, true);
+  }
+
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? 60_000;
   }
 
   /** Retries every due notice. Run on a schedule; never throws. */
   async flush(): Promise<void> {
     try {
       const due = await this.models.notices.find({ status: 'pending', nextAttemptAt: { $lte: this.clock() } }).sort({ nextAttemptAt: 1 }).limit(50).lean();
-      for (const notice of due) await this.attempt(notice);
+      for (const notice of due) await this.attempt(notice, false);
     } catch (error) {
       log.error({ err: error }, 'notice round failed');
     }
   }
 
-  private async attempt(notice: ReporterNoticeDoc): Promise<void> {
+  /** One attempt; `held` when this instance holds it already (it stored the notice). */
+  private async attempt(notice: ReporterNoticeDoc, held: boolean): Promise<void> {
     const now = this.clock();
-    const claimed = await claimAttempt(this.models.claims, `notice:${notice._id}`, notice.attempts, now, this.options.leaseMs ?? 60_000, (attempts, nextAttemptAt) =>
-      this.models.notices.updateOne({ _id: notice._id, attempts: notice.attempts }, { $set: nextAttemptAt ? { attempts, nextAttemptAt } : { attempts } }),
-    );
+    const attemptNo = held ? notice.attempts : notice.attempts + 1;
+    const claimed =
+      held ||
+      (await claimAttempt(this.models.claims, `notice:${notice._id}`, notice.attempts, now, this.leaseMs, (attempts, nextAttemptAt) =>
+        this.models.notices.updateOne({ _id: notice._id, attempts: notice.attempts }, { $set: nextAttemptAt ? { attempts, nextAttemptAt } : { attempts } }),
+      ));
     if (!claimed) return;
 
     const address = await this.residents.address(notice.residentKey);
     if (!address) {
-      await this.models.notices.updateOne({ _id: notice._id }, { $set: { status: 'dropped', bodyEnc: '', lastError: 'reporter asked to be forgotten' } });
+      log.info({ notice: notice._id }, 'reporter asked to be forgotten; notice dropped');
+      await this.models.notices.deleteOne({ _id: notice._id });
       return;
     }
     try {
       await this.send(address, JSON.parse(this.cipher.decrypt(notice.bodyEnc)) as OutboundMessage[]);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      log.warn({ notice: notice._id, attempt: notice.attempts + 1, err: message }, 'notice not delivered, will retry');
+      log.warn({ notice: notice._id, attempt: attemptNo, err: message }, 'notice not delivered, will retry');
       await this.models.notices.updateOne(
         { _id: notice._id },
-        { $set: { nextAttemptAt: new Date(this.clock().getTime() + retryDelayMs(notice.attempts + 1, this.options.retryBaseMs)), lastError: message.slice(0, 500) } },
+        { $set: { nextAttemptAt: new Date(this.clock().getTime() + retryDelayMs(attemptNo, this.options.retryBaseMs)), lastError: message.slice(0, 500) } },
       );
       return;
     }
-    await this.models.notices.updateOne({ _id: notice._id }, { $set: { status: 'sent', sentAt: this.clock(), lastError: null } });
+    log.info({ notice: notice._id, attempt: attemptNo }, 'notice delivered');
+    await this.models.notices.deleteOne({ _id: notice._id });
   }
 }
