@@ -1,4 +1,4 @@
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type Collection, type Connection } from 'mongoose';
 import { AppError } from '../shared/errors';
 import { moduleLogger } from '../shared/logger';
 import { auditLogModel } from './models/audit-log.model';
@@ -105,14 +105,42 @@ export async function openDatabase(uri: string, dbName?: string): Promise<Databa
   }
   const models = bindModels(connection);
   const existing = new Set((await connection.listCollections()).map((c) => c.name));
+  const ferretdb = await isFerretdb(connection);
   for (const model of Object.values(models)) {
     if (!existing.has(model.collection.collectionName)) await model.createCollection();
-    await model.createIndexes();
+    if (ferretdb) await onlyUniqueIndexes(model);
+    else await model.createIndexes();
   }
   await migrateVersionedStates(models, new Date());
   await indexSuspectSightings(models, new Date());
   log.info({ uri: redact(uri), db: connection.name }, 'database ready');
   return { connection, models, close: () => connection.close() };
+}
+
+/** Whether the server is FerretDB (its buildInfo says so), rather than MongoDB. */
+async function isFerretdb(connection: Connection): Promise<boolean> {
+  const info = await connection.db?.admin().command({ buildInfo: 1 });
+  return typeof info?.ferretdbVersion === 'string';
+}
+
+/**
+ * FerretDB v1 answers every query but `{_id: …}` by reading the whole
+ * collection: it never uses a secondary index to find documents, yet its
+ * SQLite backend keeps each one up to date on every write. So on FerretDB
+ * only the unique indexes (what idempotency and receipt codes rely on) are
+ * created, and a non-unique one left by an earlier version is dropped: each
+ * insert and update then writes one B-tree or two instead of up to fourteen.
+ * MongoDB gets every index the models declare.
+ */
+async function onlyUniqueIndexes(model: { schema: { indexes(): [Record<string, unknown>, Record<string, unknown>?][] }; collection: Collection }): Promise<void> {
+  const declared = model.schema.indexes();
+  for (const [fields, options] of declared) {
+    if (options?.unique) await model.collection.createIndex(fields as Record<string, 1 | -1>, { ...options, background: undefined } as Record<string, unknown>);
+  }
+  const present = await model.collection.indexes();
+  for (const index of present) {
+    if (index.name && index.name !== '_id_' && !index.unique) await model.collection.dropIndex(index.name);
+  }
 }
 
 function redact(uri: string): string {

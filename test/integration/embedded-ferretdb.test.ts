@@ -5,6 +5,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { ensureFerretdbBinary } from '../../src/storage/embedded/ferretdb-binary';
 import { startEmbeddedFerretdb } from '../../src/storage/embedded/ferretdb-process';
+import { openDatabase } from '../../src/storage/database';
 import { eventually } from '../support/test-env';
 
 function alive(pid: number): boolean {
@@ -54,5 +55,21 @@ describe('the embedded FerretDB (local default)', () => {
     parent.kill('SIGKILL');
 
     await eventually('ferretdb exited with its parent', () => !alive(pid), 5000);
+  });
+
+  it('carries only the unique indexes, which FerretDB enforces, not the others, which it never reads but would keep up to date on every write', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tinbao-fdb-'));
+    const server = await startEmbeddedFerretdb({ binary, dataDir });
+    // A database an earlier version set up with every declared index.
+    const earlier = await mongoose.createConnection(`${server.uri}indexes`).asPromise();
+    await earlier.collection('reports').createIndex({ createdAt: 1 });
+    await earlier.close();
+    const db = await openDatabase(`${server.uri}indexes`);
+    const names = (await db.models.reports.collection.indexes()).map((i) => i.name).sort();
+    expect(names).toEqual(['_id_', 'code_1', 'submissionKey_1']);
+    await db.models.reports.collection.insertOne({ _id: 'a' as never, code: 'TB-AAAAAA', submissionKey: 'k1' });
+    await expect(db.models.reports.collection.insertOne({ _id: 'b' as never, code: 'TB-AAAAAA', submissionKey: 'k2' })).rejects.toMatchObject({ code: 11000 });
+    await db.close();
+    await server.stop();
   });
 });
