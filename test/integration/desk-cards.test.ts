@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import type { InboundEvent } from '../../src/core/chat';
+import { openServices } from '../support/services';
+import { tipSubmission } from '../support/tip-submission';
+
+type Services = Awaited<ReturnType<typeof openServices>>;
+
+/** Cards reach desks without anything reading the case history to find them. */
+describe('desk cards', () => {
+  let s: Services;
+  const now = new Date('2026-12-02T03:00:00Z');
+  const desk = { channel: 'webchat' as const, chatId: 'p9-desk' };
+  const cardsFor = (code: string) => s.outbox.filter((o) => o.address.chatId === desk.chatId).flatMap((o) => o.messages).filter((m) => m.text.includes(code)).length;
+
+  beforeAll(async () => {
+    s = await openServices('desk_cards', { clock: () => now });
+  });
+
+  afterAll(() => s.database.close());
+
+  it('gives a desk that registers after a tip was filed for its unit that tip once; the same draft sent again makes no second card', async () => {
+    const submission = tipSubmission({ submissionKey: randomUUID(), location: { kind: 'ward', wardId: 'q3-p9', address: null, lat: null, lon: null }, suspectsText: null });
+    const filed = await s.reports.submitTip(submission, now);
+    await s.deliveries.runRound();
+
+    const register: InboundEvent = { key: `reg-${randomUUID()}`, address: desk, isGroup: false, senderId: 'officer', senderName: null, kind: 'command', command: 'trucban', args: s.desks.inviteCodeFor('cap-p9') };
+    await s.engine.handle(register);
+    await s.deliveries.runRound();
+    expect(cardsFor(filed.code)).toBe(1);
+
+    expect(await s.reports.submitTip(submission, now)).toEqual(filed);
+    s.deliveries.poke();
+    await s.deliveries.runRound();
+    await s.deliveries.runRound();
+    expect(cardsFor(filed.code)).toBe(1);
+    expect(await s.models.deskDeliveries.countDocuments({ reportId: filed.id })).toBe(1);
+  });
+});
