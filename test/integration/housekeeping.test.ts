@@ -68,7 +68,6 @@ describe('retention of reporters personal data', () => {
       duplicateOf: null,
       deadlines: { ackDueAt: now, outcomeDueAt: now, extensions: [] },
       version: 0,
-      deliveredAt: null,
       createdAt: now,
     };
     await db.models.reports.create([
