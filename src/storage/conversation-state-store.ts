@@ -92,20 +92,26 @@ export class ConversationStateStore implements ConversationStates {
       repliesEnc: replayable.length > 0 ? this.cipher.encrypt(JSON.stringify(replayable)) : null,
       createdAt: now,
     };
+    const states = nativeCollection(this.states);
     try {
       // Lean: one replace command, no document casting on the hot path.
-      await nativeCollection(this.states).replaceOne({ _id: next.key }, doc, { upsert: true });
+      await states.replaceOne({ _id: next.key }, doc, { upsert: true });
     } catch (error) {
+      // What is stored is not known now (the write may have landed): read it again next time.
+      this.recent.forget(next.key);
       // Two first writes of a new chat cannot both hold version 1; a duplicate here means a retried upsert landed.
       if (!isDuplicateKeyError(error)) throw error;
-      await nativeCollection(this.states).replaceOne({ _id: next.key }, doc);
+      await states.replaceOne({ _id: next.key }, doc);
     }
     this.recent.set(next.key, next, now.getTime());
     return next;
   }
 
   async release(claim: TurnClaim, options: { event: boolean }): Promise<void> {
-    const ids = [markerId(claim.state.key, claim.version), ...(options.event && claim.eventKey !== null ? [claim.eventKey] : [])];
+    // After a failure the state may have been written all the same (a timeout after the write): then the version stays claimed.
+    const written = options.event && (await this.states.findOne({ _id: claim.state.key }, { version: 1 }).lean())?.version === claim.version;
+    const ids = [...(written ? [] : [markerId(claim.state.key, claim.version)]), ...(options.event && claim.eventKey !== null ? [claim.eventKey] : [])];
+    if (ids.length === 0) return;
     // One delete command, one statement per `_id` (a `$in` filter would not be pushed down on FerretDB v1).
     await this.inbox.bulkWrite(ids.map((id) => ({ deleteOne: { filter: { _id: id } } })), { ordered: false });
   }

@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import { ConversationStateStore, TURN_LEASE_MS } from '../../src/storage/conversation-state-store';
 import { openDatabase, type Database } from '../../src/storage/database';
@@ -98,5 +99,20 @@ describe('conversation state shared by two instances', () => {
     const state = await new ConversationStateStore(db.models.conversationStates, db.models.inbox, cipher, 1).load('old-chat');
     expect(state).toMatchObject({ version: 4, flow: 'tip', step: 'occurred', lang: 'en' });
     expect((await claim(a, 'old-chat', 'after-migration')).version).toBe(5);
+  });
+
+  it('keeps a version whose write landed though the database answered with an error, so the next turn builds on it', async () => {
+    await append(a, 'chat-7', 'w1', 'một');
+    const turn = await claim(a, 'chat-7', 'w2');
+    const replaceOne = mongoose.mongo.Collection.prototype.replaceOne;
+    const landedThenFailed = jest.spyOn(mongoose.mongo.Collection.prototype, 'replaceOne').mockImplementationOnce(async function (this: mongoose.mongo.Collection, ...args: Parameters<typeof replaceOne>) {
+      await replaceOne.apply(this, args);
+      throw new Error('socket timeout after the write');
+    });
+    await expect(a.save(turn, { draft: { words: ['một', 'hai'] } }, t0)).rejects.toThrow('socket timeout');
+    landedThenFailed.mockRestore();
+    await a.release(turn, { event: true }); // what the engine does when a turn fails
+    await append(a, 'chat-7', 'w3', 'ba');
+    expect((await b.load('chat-7')).draft).toEqual({ words: ['một', 'hai', 'ba'] });
   });
 });
