@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { InboundEvent } from '../../src/core/chat';
 import { openServices } from '../support/services';
 import { tipSubmission } from '../support/tip-submission';
+import { reportIdFor } from '../../src/domain/reports/file-report';
 
 type Services = Awaited<ReturnType<typeof openServices>>;
 
@@ -34,5 +35,22 @@ describe('desk cards', () => {
     await s.deliveries.runRound();
     expect(cardsFor(filed.code)).toBe(1);
     expect(await s.models.deskDeliveries.countDocuments({ reportId: filed.id })).toBe(1);
+  });
+
+  it('sends a card planned for a case still being stored on the round after its filing, not a retry later', async () => {
+    const p4 = { channel: 'webchat' as const, chatId: 'p4-desk' };
+    await s.desks.register(p4, s.desks.inviteCodeFor('cap-p4'), null, now);
+    const submission = tipSubmission({ submissionKey: randomUUID(), suspectsText: null });
+    const id = reportIdFor(submission.submissionKey);
+    await s.deliveries.plan(id, ['cap-p4']); // planned; the case is not stored yet
+    s.deliveries.poke(); // another case's round comes first
+    await s.deliveries.idle();
+    expect(await s.models.deskDeliveries.findOne({ reportId: id }).lean()).toMatchObject({ status: 'pending', attempts: 1, lastError: null });
+
+    const filed = await s.reports.submitTip(submission, now);
+    s.deliveries.poke(); // what filing does
+    await s.deliveries.idle();
+    expect(await s.models.deskDeliveries.findOne({ reportId: id }).lean()).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(s.outbox.filter((o) => o.address.chatId === p4.chatId).flatMap((o) => o.messages).filter((m) => m.text.includes(filed.code))).toHaveLength(1);
   });
 });

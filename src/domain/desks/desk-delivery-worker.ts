@@ -146,13 +146,21 @@ export class DeskDeliveryWorker {
   private async attempt(delivery: DeskDeliveryDoc, claimed: boolean): Promise<void> {
     const attemptNo = claimed ? delivery.attempts : delivery.attempts + 1;
     const now = this.clock();
+    const age = now.getTime() - delivery.createdAt.getTime();
+    // This instance's hold on the first attempt ran out: the look for due records takes it from here.
+    if (claimed && age >= this.leaseMs) return;
     if (!claimed && !(await this.models.deliveries.claimNextAttempt(delivery, now, this.leaseMs))) return;
 
     const [report, desk] = await Promise.all([
       this.models.reports.byId(delivery.reportId),
       this.desks.byId(delivery.deskId),
     ]);
-    if (!report && desk && now.getTime() - delivery.createdAt.getTime() < CASE_AWAITED_MS) {
+    if (!report && desk && claimed) {
+      // Its case is being stored (another case's round came first): sent by the round that follows the filing.
+      this.planned.push(delivery);
+      return;
+    }
+    if (!report && desk && age < CASE_AWAITED_MS) {
       // Planned before its case was stored, which has not happened (yet): look again later.
       await this.retryLater(delivery, attemptNo, 'case not stored yet');
       return;
