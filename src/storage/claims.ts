@@ -1,5 +1,6 @@
-import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
+import type { Model, QueryFilter, UpdateQuery, mongo } from 'mongoose';
 import { isDuplicateKeyError } from '../shared/errors';
+import { nativeCollection } from './native-collection';
 
 /**
  * Doing a thing once across instances and restarts. Everything here rests on
@@ -15,6 +16,33 @@ export async function insertOnce<T>(model: Model<T>, doc: NoInfer<T>): Promise<b
   } catch (error) {
     if (isDuplicateKeyError(error)) return false;
     throw error;
+  }
+}
+
+/** `insertOnce` without mongoose's casting and validation, for a document built whole on a hot path: one insert command. */
+export async function insertLeanOnce<T extends mongo.Document>(model: Model<T>, doc: mongo.OptionalUnlessRequiredId<T>): Promise<boolean> {
+  try {
+    await nativeCollection(model).insertOne(doc);
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Inserts `docs` in order, in one command, stopping at the first whose
+ * `_id` is taken (the rest are not inserted): that one's index, or -1 when
+ * all were inserted.
+ */
+export async function insertInOrder<T extends mongo.Document>(model: Model<T>, docs: mongo.OptionalUnlessRequiredId<T>[]): Promise<number> {
+  try {
+    await nativeCollection(model).insertMany(docs, { ordered: true });
+    return -1;
+  } catch (error) {
+    const taken = takenIndexes(error);
+    if (!taken) throw error;
+    return taken[0] ?? 0;
   }
 }
 
@@ -43,6 +71,18 @@ export async function insertOrUpdate<T extends { _id: string }>(model: Model<T>,
   return 'updated';
 }
 
+/** Replaces the document with this `_id`, or inserts it, tolerating a racing first insert as `upsertById` does. Lean: one command. */
+export async function replaceById<T extends mongo.Document & { _id: string }>(model: Model<T>, id: string, doc: mongo.WithoutId<T>): Promise<void> {
+  const collection = nativeCollection(model);
+  const filter = { _id: id } as mongo.Filter<T>;
+  try {
+    await collection.replaceOne(filter, doc, { upsert: true });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    await collection.replaceOne(filter, doc);
+  }
+}
+
 /**
  * An upsert by `_id` that tolerates a racing one: two upserts of one new id
  * may both try to insert (MongoDB and FerretDB v1 alike); the loser's
@@ -69,11 +109,22 @@ export async function insertManyOnce<T extends { _id: string }>(model: Model<T>,
     await model.insertMany(docs, { ordered: false, lean: true });
     return [];
   } catch (error) {
-    type WriteError = { code?: number; index?: number };
-    const writeErrors = (error as { writeErrors?: WriteError[] | WriteError }).writeErrors;
-    const list: WriteError[] = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-    if (list.length === 0 ? !isDuplicateKeyError(error) : !list.every((e) => e.code === 11000)) throw error;
-    if (list.length === 0) return docs.map((doc) => doc._id);
-    return list.map((e) => docs[e.index ?? -1]?._id).filter((id): id is string => id !== undefined);
+    const taken = takenIndexes(error);
+    if (!taken) throw error;
+    return taken.length === 0 ? docs.map((doc) => doc._id) : taken.map((i) => docs[i]?._id).filter((id): id is string => id !== undefined);
   }
+}
+
+/**
+ * The positions, in the batch, of the documents a bulk insert refused
+ * because their `_id` (or another unique key) was taken; [] when the error
+ * names none (a single duplicate); null when it failed for another reason.
+ */
+function takenIndexes(error: unknown): number[] | null {
+  type WriteError = { code?: number; index?: number };
+  const writeErrors = (error as { writeErrors?: WriteError[] | WriteError }).writeErrors;
+  const list: WriteError[] = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  if (list.length === 0) return isDuplicateKeyError(error) ? [] : null;
+  if (!list.every((e) => e.code === 11000)) return null;
+  return list.map((e) => e.index ?? -1);
 }

@@ -1,10 +1,10 @@
 import type { Model } from 'mongoose';
-import { AppError, isDuplicateKeyError } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import { LOST, untilWon } from '../shared/conflict-retry';
 import type { PiiCipher } from '../shared/pii-cipher';
 import type { ConversationStateDoc } from './models/conversation-state.model';
 import type { InboxDoc } from './models/inbox.model';
-import { nativeCollection } from './native-collection';
+import { insertInOrder, replaceById } from './claims';
 import { RecentStates } from './recent-states';
 import { DEFAULT_LANGUAGE, isLanguage } from '../core/language';
 import type { OutboundMessage } from '../core/chat';
@@ -54,7 +54,7 @@ export class ConversationStateStore implements ConversationStates {
     let version = known.version + 1;
     const marker: InboxDoc = { _id: markerId(key, version), receivedAt: now };
     const docs: InboxDoc[] = eventKey === null ? [marker] : [{ _id: eventKey, receivedAt: now, chat: key, version }, marker];
-    const taken = await this.insertInOrder(docs);
+    const taken = await insertInOrder(this.inbox, docs);
     if (taken === -1) return { kind: 'claimed', claim: { state: known, version, eventKey } };
     if (eventKey !== null && taken === 0) return this.duplicate(key, eventKey, now);
 
@@ -78,8 +78,7 @@ export class ConversationStateStore implements ConversationStates {
     const next: ConversationState = { ...current, ...changes, version, eventKey, replies, updatedAt: now, incompatible: false };
     // Only what can be rendered again is kept: files carry loaders (a desk card's evidence, a campaign preview's picture), so a replay sends the text.
     const replayable = replies.map(({ attachments: _attachments, image: _image, ...message }) => message);
-    const doc: ConversationStateDoc = {
-      _id: next.key,
+    const doc: Omit<ConversationStateDoc, '_id'> = {
       version,
       flowVersion: this.flowVersion,
       flow: next.flow,
@@ -92,16 +91,13 @@ export class ConversationStateStore implements ConversationStates {
       repliesEnc: replayable.length > 0 ? this.cipher.encrypt(JSON.stringify(replayable)) : null,
       createdAt: now,
     };
-    const states = nativeCollection(this.states);
     try {
       // Lean: one replace command, no document casting on the hot path.
-      await states.replaceOne({ _id: next.key }, doc, { upsert: true });
+      await replaceById(this.states, next.key, doc);
     } catch (error) {
       // What is stored is not known now (the write may have landed): read it again next time.
       this.recent.forget(next.key);
-      // Two first writes of a new chat cannot both hold version 1; a duplicate here means a retried upsert landed.
-      if (!isDuplicateKeyError(error)) throw error;
-      await states.replaceOne({ _id: next.key }, doc);
+      throw error;
     }
     this.recent.set(next.key, next, now.getTime());
     return next;
@@ -111,9 +107,7 @@ export class ConversationStateStore implements ConversationStates {
     // After a failure the state may have been written all the same (a timeout after the write): then the version stays claimed.
     const written = options.event && (await this.states.findOne({ _id: claim.state.key }, { version: 1 }).lean())?.version === claim.version;
     const ids = [...(written ? [] : [markerId(claim.state.key, claim.version)]), ...(options.event && claim.eventKey !== null ? [claim.eventKey] : [])];
-    if (ids.length === 0) return;
-    // One delete command, one statement per `_id` (a `$in` filter would not be pushed down on FerretDB v1).
-    await this.inbox.bulkWrite(ids.map((id) => ({ deleteOne: { filter: { _id: id } } })), { ordered: false });
+    await this.deleteFromInbox(ids);
   }
 
   async forgetEvent(eventKey: string): Promise<void> {
@@ -162,15 +156,14 @@ export class ConversationStateStore implements ConversationStates {
    */
   private async duplicate(key: string, eventKey: string, now: Date): Promise<Begun> {
     const [event, head] = await Promise.all([this.inbox.findOne({ _id: eventKey }).lean(), this.load(key)]);
-    const stale = event !== null && now.getTime() - event.receivedAt.getTime() > TURN_LEASE_MS;
     if (event === null) return { kind: 'duplicate', replies: [] };
+    const stale = now.getTime() - event.receivedAt.getTime() > TURN_LEASE_MS;
     const handled = event.version === undefined ? event.status === 'done' : head.version >= event.version;
     if (handled) return { kind: 'duplicate', replies: stale && head.eventKey === eventKey ? head.replies : [] };
     if (!stale) return { kind: 'duplicate', replies: [] };
     // Taken over by whoever deletes the dead claim (a delete by `_id` removes it once).
     const ids = [eventKey, ...(event.version === undefined ? [] : [markerId(key, event.version)])];
-    const removed = await this.inbox.bulkWrite(ids.map((id) => ({ deleteOne: { filter: { _id: id } } })), { ordered: true });
-    if (removed.deletedCount === 0) return { kind: 'duplicate', replies: [] };
+    if ((await this.deleteFromInbox(ids)) === 0) return { kind: 'duplicate', replies: [] };
     this.recent.forget(key);
     return this.begin(key, eventKey, now);
   }
@@ -178,36 +171,22 @@ export class ConversationStateStore implements ConversationStates {
   /** Claims version `version` of a chat; a claim older than the lease, left by a stopped process, is taken over. */
   private async claimVersion(key: string, version: number, now: Date): Promise<boolean> {
     const id = markerId(key, version);
-    if ((await this.insertInOrder([{ _id: id, receivedAt: now }])) === -1) return true;
+    if ((await insertInOrder(this.inbox, [{ _id: id, receivedAt: now }])) === -1) return true;
     const held = await this.inbox.findOne({ _id: id }).lean();
     if (held && now.getTime() - held.receivedAt.getTime() <= TURN_LEASE_MS) return false;
     if (held && (await this.inbox.deleteOne({ _id: id })).deletedCount === 0) return false;
-    return (await this.insertInOrder([{ _id: id, receivedAt: now }])) === -1;
+    return (await insertInOrder(this.inbox, [{ _id: id, receivedAt: now }])) === -1;
   }
 
-  /** Inserts `docs` in order in one command; the index of the first whose `_id` was taken (the rest are not inserted), or -1. */
-  private async insertInOrder(docs: InboxDoc[]): Promise<number> {
-    try {
-      await nativeCollection(this.inbox).insertMany(docs, { ordered: true });
-      return -1;
-    } catch (error) {
-      const first = firstWriteError(error);
-      if (first?.code !== 11000) throw error;
-      return first.index;
-    }
+  /** Deletes these entries in one delete command, one statement per `_id` (a `$in` filter would not be pushed down on FerretDB v1); how many were there. */
+  private async deleteFromInbox(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return (await this.inbox.bulkWrite(ids.map((id) => ({ deleteOne: { filter: { _id: id } } })), { ordered: false })).deletedCount;
   }
 }
 
 function markerId(key: string, version: number): string {
   return `v:${key}#${version}`;
-}
-
-function firstWriteError(error: unknown): { code: number; index: number } | null {
-  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-  const first = list[0] as { code?: unknown; index?: unknown } | undefined;
-  if (first && typeof first.code === 'number' && typeof first.index === 'number') return { code: first.code, index: first.index };
-  return isDuplicateKeyError(error) ? { code: 11000, index: 0 } : null;
 }
 
 function blank(key: string, version: number): ConversationState {

@@ -1,5 +1,6 @@
 import { moduleLogger } from '../shared/logger';
-import { insertOnce } from './claims';
+import { insertOnce, replaceById } from './claims';
+import { sightingsIdOf } from './suspect-sightings';
 import type { Model } from 'mongoose';
 import type { MigrationDoc } from './models/migration.model';
 import type { ReportDoc } from '../core/report';
@@ -30,7 +31,7 @@ export async function migrateVersionedStates(models: { conversationStates: Model
   }
   for (const [key, doc] of latest) {
     const { key: _key, _id: _versionId, ...head } = doc;
-    await states.replaceOne({ _id: key }, head, { upsert: true });
+    await replaceById(models.conversationStates, key, head);
   }
   for (const id of old) await states.deleteOne({ _id: id });
   await states.dropIndex('key_1_version_-1').catch(() => undefined);
@@ -52,13 +53,12 @@ export async function indexSuspectSightings(
   const reports = nativeCollection(models.reports).find({ 'suspects.identifiers.0': { $exists: true } }, { projection: { code: 1, unitIds: 1, createdAt: 1, suspects: 1 } });
   for await (const report of reports) {
     for (const identifier of report.suspects.identifiers) {
-      const id = `${identifier.type}:${identifier.value}`;
+      const id = sightingsIdOf(identifier);
       byIdentifier.set(id, [...(byIdentifier.get(id) ?? []), { code: report.code, unitIds: report.unitIds, at: report.createdAt }]);
     }
   }
-  const sightings = nativeCollection(models.suspectSightings);
   for (const [id, list] of byIdentifier) {
-    await sightings.replaceOne({ _id: id }, { sightings: list.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, SIGHTINGS_KEPT) }, { upsert: true });
+    await replaceById(models.suspectSightings, id, { sightings: list.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, SIGHTINGS_KEPT) });
   }
   await insertOnce(models.migrations, { _id: name, appliedAt: now });
   if (byIdentifier.size > 0) log.info({ identifiers: byIdentifier.size }, 'suspect identifiers of earlier tips indexed');

@@ -1,9 +1,7 @@
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import type { ReportDoc } from '../core/report';
 import { LOST, untilWon } from '../shared/conflict-retry';
-import { insertOnce } from './claims';
-import { isDuplicateKeyError } from '../shared/errors';
-import { nativeCollection } from './native-collection';
+import { insertLeanOnce, insertOnce } from './claims';
 import type { ReportActionDoc } from './models/report-action.model';
 
 /** What a status look-up reads of a report: no content, no personal data. */
@@ -72,14 +70,8 @@ export class ReportRepository {
   }
 
   /** Stores a new report; false when its `_id`, code or submission key is taken (unique indexes). Lean: one insert, the document is built whole. */
-  async insert(doc: ReportDoc): Promise<boolean> {
-    try {
-      await nativeCollection(this.reports).insertOne(doc);
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  insert(doc: ReportDoc): Promise<boolean> {
+    return insertLeanOnce(this.reports, doc);
   }
 
   /** The report holding an evidence file, with its units (index `evidence.id`). */

@@ -1,7 +1,6 @@
 import type { Model } from 'mongoose';
 import { SIGHTINGS_KEPT, type Sighting, type SuspectSightingDoc } from './models/suspect-sighting.model';
-import { nativeCollection } from './native-collection';
-import { isDuplicateKeyError } from '../shared/errors';
+import { replaceById } from './claims';
 
 /** An identifier as the tips name it ("phone", "0987654321"). */
 export interface IdentifierKey {
@@ -28,31 +27,24 @@ export class SuspectSightings {
    * reads nothing again).
    */
   async of(identifiers: IdentifierKey[]): Promise<{ earlier: Sighting[]; record(sighting: Sighting): Promise<void> }> {
-    const docs = await Promise.all(identifiers.map(async (i) => ({ _id: idOf(i), sightings: (await this.sightings.findOne({ _id: idOf(i) }).lean())?.sightings ?? [] })));
+    const docs = await Promise.all(identifiers.map(async (i) => ({ _id: sightingsIdOf(i), sightings: (await this.sightings.findOne({ _id: sightingsIdOf(i) }).lean())?.sightings ?? [] })));
     const seen = new Set<string>();
     const earlier = docs
       .flatMap((doc) => doc.sightings)
       .sort((a, b) => b.at.getTime() - a.at.getTime())
       .filter((s) => !seen.has(s.code) && Boolean(seen.add(s.code)));
     const record = async (sighting: Sighting): Promise<void> => {
-      const collection = nativeCollection(this.sightings);
       await Promise.all(
-        docs.map(async ({ _id, sightings }) => {
-          const next = { sightings: [sighting, ...sightings.filter((s) => s.code !== sighting.code)].slice(0, SIGHTINGS_KEPT) };
-          try {
-            await collection.replaceOne({ _id }, next, { upsert: true });
-          } catch (error) {
-            // Two first sightings of one identifier at once: the other inserted it; this one replaces it (see the race above).
-            if (!isDuplicateKeyError(error)) throw error;
-            await collection.replaceOne({ _id }, next);
-          }
-        }),
+        docs.map(({ _id, sightings }) =>
+          replaceById(this.sightings, _id, { sightings: [sighting, ...sightings.filter((s) => s.code !== sighting.code)].slice(0, SIGHTINGS_KEPT) }),
+        ),
       );
     };
     return { earlier, record };
   }
 }
 
-function idOf(identifier: IdentifierKey): string {
+/** The `_id` of an identifier's sightings ("phone:0987654321"). */
+export function sightingsIdOf(identifier: IdentifierKey): string {
   return `${identifier.type}:${identifier.value}`;
 }
