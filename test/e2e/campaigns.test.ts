@@ -101,6 +101,8 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
     await said(ADMIN, 'Xem trước');
     // The preview is the message exactly as recipients will get it.
     await eventually('preview sent', () => received(ADMIN, 'kẻ gian giả danh công an') === 1);
+    // The activation button comes in the last message, after the preview.
+    await eventually('activation offered', () => telegram.lastButtons(ADMIN).some((b) => b.text === '🚀 Kích hoạt'));
     admin.press('🚀 Kích hoạt');
     await said(ADMIN, 'Đã kích hoạt chiến dịch');
     const id = /CD-[2-9A-HJ-NP-Z]{5}/.exec(telegram.textsTo(ADMIN).find((t) => t.includes('Đã kích hoạt')) ?? '')?.[0] ?? '';
