@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../shared/errors';
 import { foldVietnamese } from '../shared/text';
+import { WardFinder, type WardInAddress, type WardPlace } from './ward-finder';
 
 /**
  * The domain lists kept in `config/`: tip categories with their reporting
@@ -43,9 +44,23 @@ const campaignsSchema = z.object({
   quietHours: z.object({ start: hhmm, end: hhmm }),
 });
 
+const position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
+const ring = z
+  .array(position)
+  .min(4)
+  .refine((points) => points[0][0] === points[points.length - 1][0] && points[0][1] === points[points.length - 1][1], 'a ring must end where it starts');
 const wardsSchema = z.object({
   district: z.string(),
-  wards: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), name: z.string().min(1) })).min(1),
+  wards: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z0-9-]+$/),
+        name: z.string().min(1),
+        aliases: z.array(z.string().min(1)).default([]),
+        boundary: z.object({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }).nullable().default(null),
+      }),
+    )
+    .min(1),
 });
 
 export interface Category {
@@ -69,10 +84,7 @@ export interface DisputeCatalog {
   deadlines: { assignHours: number; startDays: number };
 }
 
-export interface Ward {
-  id: string;
-  name: string;
-}
+export type Ward = WardPlace;
 
 export interface Deadlines {
   ackHours: number;
@@ -90,8 +102,12 @@ export interface Catalog {
   wards: Ward[];
   categoryById(id: string): Category | undefined;
   wardById(id: string): Ward | undefined;
-  /** Finds a ward from typed text, ignoring diacritics, case and the "phường"/"xã" prefix. */
+  /** The ward an answer names ("Phường 4", "P4", "4", "phuong vo thi sau", an alias), ignoring diacritics and case. */
   matchWard(typed: string): Ward | undefined;
+  /** The ward a typed address names with its prefix ("hẻm 12 Trần Văn Đang, phuong 4") and the rest of the address; none when it names none or several. */
+  findWardIn(address: string): WardInAddress | undefined;
+  /** The ward whose boundary holds a map pin. */
+  wardAt(lat: number, lon: number): Ward | undefined;
   /** Finds a category from typed text by its keywords. */
   matchCategory(typed: string): Category | undefined;
   disputes: DisputeCatalog;
@@ -119,12 +135,6 @@ function parse<T>(schema: z.ZodType<T>, file: string): T {
   return result.data;
 }
 
-const wardPrefix = /^(phuong|xa|thi tran|p\.?|ward)\s*/;
-
-function wardKey(text: string): string {
-  return foldVietnamese(text).replace(wardPrefix, '').trim();
-}
-
 export function loadCatalog(configDir: string): Catalog {
   const cats = parse(categoriesSchema, path.join(configDir, 'categories.json'));
   const wards = parse(wardsSchema, path.join(configDir, 'wards.json'));
@@ -141,7 +151,7 @@ export function loadCatalog(configDir: string): Catalog {
     if (!cats.categories.some((c) => c.id === id)) throw new AppError('catalog_invalid', `deadlines.byCategory names unknown category ${id}`);
   }
 
-  const wardByKey = new Map(wards.wards.map((w) => [wardKey(w.name), w]));
+  const wardFinder = new WardFinder(wards.wards);
 
   return {
     groups: cats.groups,
@@ -152,10 +162,9 @@ export function loadCatalog(configDir: string): Catalog {
     wards: wards.wards,
     categoryById: (id) => cats.categories.find((c) => c.id === id),
     wardById: (id) => wards.wards.find((w) => w.id === id),
-    matchWard: (typed) => {
-      const key = wardKey(typed);
-      return key ? wardByKey.get(key) : undefined;
-    },
+    matchWard: (typed) => wardFinder.named(typed) ?? wardFinder.findIn(typed)?.ward,
+    findWardIn: (address) => wardFinder.findIn(address),
+    wardAt: (lat, lon) => wardFinder.at(lat, lon),
     matchCategory: (typed) => {
       const folded = foldVietnamese(typed);
       return cats.categories.find((c) => c.id === folded || c.keywords.some((k) => foldVietnamese(k) === folded));

@@ -109,7 +109,7 @@ export class FlowRunner {
           await this.cancel(turn);
           return;
         }
-        const done = await flow.submit({ ...ctx, residentKey: key, channel: turn.event.address.channel });
+        const done = await flow.submit({ ...ctx, residentKey: key });
         turn.set({ flow: null, step: null, draft: null });
         turn.say(...done.say);
         return;

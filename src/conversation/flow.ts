@@ -13,9 +13,10 @@ export interface Limits {
   maxEvidenceBytes: number;
 }
 
-/** What a step sees: its draft, the resident's language, and the catalog. No channel types. */
+/** What a step sees: its draft, the resident's language, and the catalog. No channel types, only which channel it is (for what it can offer). */
 export interface StepContext<Draft> {
   draft: Draft;
+  channel: ChannelName;
   t: Translate;
   lang: Language;
   catalog: Catalog;
@@ -78,7 +79,7 @@ export interface Flow<Draft> {
   abandon?(draft: Draft): Promise<void>;
   /** Answered by an officer in a desk group (plain text is otherwise ignored in groups). */
   answeredInDeskChat?: boolean;
-  submit?(ctx: StepContext<Draft> & { residentKey: string; channel: ChannelName }): Promise<FlowCompletion>;
+  submit?(ctx: StepContext<Draft> & { residentKey: string }): Promise<FlowCompletion>;
 }
 
 /** Marks a step as a sub-question of another. */

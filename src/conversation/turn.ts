@@ -56,6 +56,6 @@ export class Turn {
   }
 
   stepContext<Draft>(flow: Flow<Draft>, catalog: Catalog, limits: Limits): StepContext<Draft> {
-    return { draft: (this.draft ?? flow.newDraft({ now: this.now })) as Draft, t: this.t, lang: this.lang, catalog, limits, now: this.now };
+    return { draft: (this.draft ?? flow.newDraft({ now: this.now })) as Draft, t: this.t, lang: this.lang, catalog, limits, now: this.now, channel: this.event.address.channel };
   }
 }

@@ -50,7 +50,9 @@ describe('the local web chat in a browser', () => {
     await type(desk, `/trucban ${app.unitInviteCodes.find((u) => u.unitId === 'cap-p9')?.code}`);
     await botSays(desk, 'bàn trực ban');
 
-    const page = await browser.newPage();
+    // The resident lets the page know where they stand: a point inside Phường 9's boundary.
+    const resident = await browser.newContext({ geolocation: { latitude: 10.7795, longitude: 106.682 }, permissions: ['geolocation'] });
+    const page = await resident.newPage();
     await page.goto(app.url);
     await expect(page.title()).resolves.toBe('Tin báo An ninh trật tự');
     await botSays(page, '113');
@@ -60,9 +62,8 @@ describe('the local web chat in a browser', () => {
     await clickButton(page, 'Lừa đảo (cả qua mạng)');
     await botSays(page, 'Bước 2/7');
     await type(page, 'Có người nhắn tin giả danh ngân hàng, gửi đường link lạ để lấy mã OTP.');
-    await botSays(page, 'Bước 3/7');
-    await clickButton(page, 'Chọn phường/xã');
-    await clickButton(page, 'Phường 11');
+    await botSays(page, 'nút 📍');
+    await page.click('#locate');
     await botSays(page, 'Bước 4/7');
     await clickButton(page, 'Sớm hơn trong hôm nay');
     await botSays(page, 'Bước 5/7');
@@ -74,6 +75,7 @@ describe('the local web chat in a browser', () => {
     await botSays(page, 'Bước 7/7');
     await clickButton(page, 'Gửi ẩn danh');
     await botSays(page, 'Kiểm tra lại tin báo');
+    await botSays(page, 'Địa điểm: Vị trí trên bản đồ (10.77950, 106.68200) · Phường 9');
     await clickButton(page, 'Gửi tin báo');
     await botSays(page, 'Đã tiếp nhận tin báo');
 
@@ -84,7 +86,7 @@ describe('the local web chat in a browser', () => {
 
     await botSays(desk, `TIN BÁO MỚI ${code}`);
     const card = await desk.locator('.msg.bot', { hasText: `TIN BÁO MỚI ${code}` }).last().textContent();
-    expect(card).toContain('Phường 11');
+    expect(card).toContain('· Phường 9');
     expect(card).toContain('Người báo: Ẩn danh');
     // The desk never sees the name the resident's device gave the file.
     const evidenceLink = desk.locator('.msg.bot', { hasText: `TIN BÁO MỚI ${code}` }).last().locator('a', { hasText: 'evidence-1.png' });

@@ -43,6 +43,7 @@ describe('bad input', () => {
     await chat.say(injection);
     await chat.say('{"$gt": ""}');
     await chat.press('Không rõ');
+    await chat.press('Không rõ');
     await chat.press('Bỏ qua');
     await chat.say('{"$ne": null}');
     await chat.press('🕶 Gửi ẩn danh');
@@ -73,6 +74,7 @@ describe('bad input', () => {
     const chat = await atDescriptionStep();
     await chat.say('Bị giật điện thoại ở ngã tư.');
     await chat.press('Không nhớ địa điểm');
+    await chat.press('Không rõ');
     await chat.press('Không rõ');
     const refused = await chat.upload(Buffer.from('MZ...'), 'application/x-msdownload', 'virus.exe');
     expect(refused[0].text).toContain('không nhận loại tệp này');
@@ -108,6 +110,8 @@ describe('bad input', () => {
     user.text('Có người lạ đột nhập kho hàng.');
     await eventually('step 3', () => telegram.textsTo(user.id).some((t) => t.includes('Bước 3/7')));
     user.press('Không nhớ địa điểm');
+    await eventually('ward question', () => telegram.textsTo(user.id).some((t) => t.includes('phường/xã nào')));
+    user.press('Không rõ');
     await eventually('step 4', () => telegram.textsTo(user.id).some((t) => t.includes('Bước 4/7')));
     user.press('Không rõ');
     await eventually('step 5', () => telegram.textsTo(user.id).some((t) => t.includes('Bước 5/7')));

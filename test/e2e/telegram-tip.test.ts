@@ -145,6 +145,7 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
     await step(an, () => an.text('Sòng bạc hoạt động trong nhà số 12.'));
     await step(an, () => an.press('Không nhớ địa điểm'));
     await step(an, () => an.press('Không rõ'));
+    await step(an, () => an.press('Không rõ'));
     await step(an, () => an.press('Bỏ qua'));
     await step(an, () => an.press('Bỏ qua'));
     await step(an, () => an.press('🕶 Gửi ẩn danh'));

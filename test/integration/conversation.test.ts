@@ -72,16 +72,18 @@ describe('the conversation engine on the real database', () => {
     await consentedAtDescription('c4');
     const key = s.engine.keyOf({ channel: 'webchat', chatId: 'c4' });
     const before = await s.store.load(key);
-    const answers = ['Mất trộm xe máy trong bãi giữ xe.', '25 Trần Quốc Thảo'];
+    // Either answer reads as a place in Phường 9 (the ward is kept apart from the street address).
+    const answers = ['Mất trộm xe máy trong bãi giữ xe, phường 9', '25 Trần Quốc Thảo, phường 9'];
 
     await Promise.all(answers.map((answer) => s.engine.handle(text('c4', answer))));
 
     // Whichever came first answered step 2 (what happened) and the other step 3 (where): each used exactly once.
     const after = await s.store.load(key);
-    const draft = after.draft as { description: string; location: { kind: string; address: string } };
+    const draft = after.draft as { description: string; location: { kind: string; address: string; wardId: string } };
     expect(after.version).toBe(before.version + 2);
     expect(after.step).toBe('occurred');
-    expect([draft.description, draft.location.address].sort()).toEqual([...answers].sort());
+    expect(draft.location.wardId).toBe('q3-p9');
+    expect([draft.description, `${draft.location.address}, phường 9`].sort()).toEqual([...answers].sort());
     expect(await s.models.conversationStates.countDocuments({ _id: key })).toBe(1);
   });
 
@@ -117,6 +119,7 @@ describe('the conversation engine on the real database', () => {
     await consentedAtDescription(chat);
     await s.engine.handle(text(chat, 'Trộm chó ban đêm bằng xe máy.'));
     await s.engine.handle(button(chat, 's:location:unknown'));
+    await s.engine.handle(button(chat, 's:location_ward:none'));
     await s.engine.handle(button(chat, 's:occurred:unknown'));
     await s.engine.handle(button(chat, 's:evidence:done'));
     await s.engine.handle(button(chat, 's:suspects:skip'));
@@ -185,6 +188,7 @@ describe('editing and idle drafts', () => {
     await s.engine.handle(button(chat, 's:category:traffic'));
     await s.engine.handle(text(chat, 'Xe tải chở quá tải chạy ban đêm làm hỏng đường.'));
     await s.engine.handle(button(chat, 's:location:unknown'));
+    await s.engine.handle(button(chat, 's:location_ward:none'));
     await s.engine.handle(button(chat, 's:occurred:today'));
     await s.engine.handle(button(chat, 's:evidence:done'));
     await s.engine.handle(button(chat, 's:suspects:skip'));

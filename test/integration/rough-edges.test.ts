@@ -303,6 +303,7 @@ describe('rough edges residents and officers tripped over', () => {
       await button(chat, 's:category:fraud');
       await text(chat, 'Có người gọi giả danh ngân hàng đòi mã OTP.');
       await button(chat, 's:location:unknown');
+      await button(chat, 's:location_ward:none');
       await button(chat, 's:occurred:today');
       await button(chat, 's:evidence:done');
       await button(chat, 's:suspects:skip');
@@ -329,6 +330,7 @@ describe('rough edges residents and officers tripped over', () => {
     await button(chat, 's:category:fraud');
     await text(chat, 'Tin nhắn lừa đảo trúng thưởng kèm đường link lạ.');
     await button(chat, 's:location:unknown');
+    await button(chat, 's:location_ward:none');
     await button(chat, 's:occurred:today');
     const send = (bytes: Buffer, mime: string, fileName: string) =>
       s.engine.handle(from(chat, { kind: 'media', media: { kind: mime.startsWith('image/') ? 'photo' : 'document', mime, size: bytes.length, fileName, platformFileId: null, fetch: async () => bytes } }));

@@ -26,7 +26,12 @@ export async function fileTelegramTip(telegram: FakeTelegramServer, user: Telegr
   await answer(() => user.press('✅ Tôi đồng ý'), 'Bước 1/7');
   await answer(() => user.press(answers.category), 'Bước 2/7');
   await answer(() => user.text(answers.description), 'Bước 3/7');
-  await answer(() => (answers.ward ? user.text(answers.ward) : user.press('Không nhớ địa điểm')), 'Bước 4/7');
+  if (answers.ward) {
+    await answer(() => user.text(answers.ward ?? ''), 'Bước 4/7');
+  } else {
+    await answer(() => user.press('Không nhớ địa điểm'), 'phường/xã nào');
+    await answer(() => user.press('Không rõ'), 'Bước 4/7');
+  }
   await answer(() => user.press(answers.occurred ?? 'Không rõ'), 'Bước 5/7');
   await answer(() => user.press('Bỏ qua'), 'Bước 6/7');
   await answer(() => user.press('Bỏ qua'), 'Bước 7/7');

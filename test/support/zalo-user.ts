@@ -50,6 +50,11 @@ export class ZaloUser {
     return this.text(button.payload);
   }
 
+  /** Shares a map pin, as Zalo's "Vị trí" does. */
+  async location(lat: number, lon: number): Promise<Response> {
+    return this.post(this.event('user_send_location', { attachments: [{ type: 'location', payload: { coordinates: { latitude: String(lat), longitude: String(lon) } } }] }));
+  }
+
   async image(url: string, size: number): Promise<Response> {
     return this.post(this.event('user_send_image', { attachments: [{ type: 'image', payload: { url, thumbnail: url, size } }] }));
   }

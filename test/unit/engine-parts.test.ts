@@ -20,6 +20,7 @@ type Draft = { answer?: string };
 const i18n = createI18n(path.join(ROOT, 'locales'));
 const ctx: StepContext<Draft> = {
   draft: {},
+  channel: 'telegram',
   t: i18n.forLanguage('vi'),
   lang: 'vi',
   catalog: loadCatalog(path.join(ROOT, 'config')),

@@ -138,7 +138,7 @@ function textEvent(base: ReturnType<typeof baseEvent>, text: string): InboundEve
 }
 
 function renderPage(template: string, lang: Language, t: Translate): string {
-  const keys = ['title', 'subtitle', 'placeholder', 'send', 'attach', 'emergency', 'switch_language', 'connection_lost', 'uploading', 'map_pin'];
+  const keys = ['title', 'subtitle', 'placeholder', 'send', 'attach', 'emergency', 'switch_language', 'connection_lost', 'uploading', 'map_pin', 'share_location', 'location_failed'];
   const strings = Object.fromEntries(keys.map((k) => [k, t(`webchat.${k}`)]));
   const json = JSON.stringify({ lang, strings }).replace(/</g, '\\u003c');
   return template

@@ -66,17 +66,19 @@ function relatedLine(report: Pick<ReportDoc, 'relatedCodes' | 'relatedHolders'>,
     .join(', ');
 }
 
+/** Where it happened, with the ward the bot understood: "hẻm 12 Trần Văn Đang · Phường 4". */
 export function describePlace(report: Pick<ReportDoc, 'location'>, catalog: Catalog, t: Translate): string {
   const { location } = report;
+  const ward = location.wardId ? catalog.wardById(location.wardId)?.name : undefined;
   switch (location.kind) {
     case 'ward':
-      return catalog.wardById(location.wardId ?? '')?.name ?? t('place.unknown');
-    case 'address':
-      return location.address ?? t('place.unknown');
-    case 'point':
-      return t('place.point', { lat: location.lat?.toFixed(5) ?? '?', lon: location.lon?.toFixed(5) ?? '?' });
+      return ward ?? t('place.unknown');
     case 'unknown':
-      return t('place.unknown');
+      return ward ?? t('place.unknown');
+    case 'address':
+      return `${location.address ?? t('place.unknown')} · ${ward ?? t('place.no_ward')}`;
+    case 'point':
+      return `${t('place.point', { lat: location.lat?.toFixed(5) ?? '?', lon: location.lon?.toFixed(5) ?? '?' })} · ${ward ?? t('place.no_ward')}`;
   }
 }
 

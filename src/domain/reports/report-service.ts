@@ -62,7 +62,9 @@ export class ReportService {
     if (!category) throw new AppError('catalog_invalid', `Unknown category ${input.category}`);
 
     const identifiers = input.suspectsText ? extractSuspectIdentifiers(input.suspectsText) : [];
-    const unitIds = this.units.route(input.location.kind === 'ward' ? input.location.wardId : null, category.id, await this.coverage()).map((u) => u.id);
+    // The ward the resident named, typed inside an address, or whose boundary holds the pin; none only when they said they do not know.
+    const wardId = input.location.wardId !== null && this.catalog.wardById(input.location.wardId) ? input.location.wardId : null;
+    const unitIds = this.units.route(wardId, category.id, await this.coverage()).map((u) => u.id);
     const related = await this.related(identifiers, unitIds);
     const doc: Omit<ReportDoc, 'code'> = {
       _id: reportIdFor(input.submissionKey),

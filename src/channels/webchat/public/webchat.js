@@ -144,6 +144,18 @@
     fileInput.value = '';
   });
 
+  // "📍": the browser's own location, with the resident's permission; a refusal says what to do instead.
+  document.getElementById('locate').addEventListener('click', function () {
+    if (!navigator.geolocation) { showStatus(S.location_failed); return; }
+    navigator.geolocation.getCurrentPosition(function (position) {
+      var lat = Math.round(position.coords.latitude * 1e6) / 1e6;
+      var lon = Math.round(position.coords.longitude * 1e6) / 1e6;
+      showStatus('');
+      bubble('me', S.map_pin + ' ' + lat + ', ' + lon);
+      send({ location: { lat: lat, lon: lon } });
+    }, function () { showStatus(S.location_failed); }, { enableHighAccuracy: true, timeout: 15000 });
+  });
+
   function begin() {
     after = 0;
     poll().then(function () {

@@ -55,44 +55,53 @@ export function createTipFlow(deps: { reports: ReportService; evidence: Evidence
       {
         id: 'location',
         prompt: (ctx): OutboundMessage => ({
-          text: ctx.t('tip.location.prompt'),
+          text: ctx.t('tip.location.prompt', { share: ctx.t(`tip.location.share_hint.${ctx.channel}`) }),
           buttons: [
             [{ label: ctx.t('tip.location.pick_ward'), payload: stepPayload('location', 'pick_ward') }],
             [{ label: ctx.t('tip.location.unknown'), payload: stepPayload('location', 'unknown') }],
           ],
         }),
         handle: (ctx, input): StepOutcome<TipDraft> => {
-          if (input.kind === 'choice' && input.value === 'pick_ward') return { kind: 'goto', step: 'location_ward', draft: ctx.draft };
-          if (input.kind === 'choice' && input.value === 'unknown') return withLocation(ctx, { kind: 'unknown' });
-          if (input.kind === 'location') return withLocation(ctx, { kind: 'point', lat: input.lat, lon: input.lon });
+          if (input.kind === 'choice' && input.value === 'pick_ward') return { kind: 'goto', step: 'location_ward', draft: { ...ctx.draft, location: null } };
+          if (input.kind === 'choice' && input.value === 'unknown') return placed(ctx, { kind: 'unknown' });
+          if (input.kind === 'location') return placed(ctx, pinned(ctx, input.lat, input.lon));
           if (input.kind === 'text') {
             const text = cleanText(input.text);
             const point = COORDINATES.exec(text);
-            if (point) return withLocation(ctx, { kind: 'point', lat: Number(point[1]), lon: Number(point[2]) });
-            const ward = ctx.catalog.matchWard(text);
-            if (ward) return withLocation(ctx, { kind: 'ward', wardId: ward.id });
-            if (text.length < 3) return { kind: 'invalid', reason: 'tip.location.too_short' };
+            if (point) return placed(ctx, pinned(ctx, Number(point[1]), Number(point[2])));
             if (text.length > MAX_ADDRESS) return { kind: 'invalid', reason: 'errors.text_too_long', vars: { max: MAX_ADDRESS, length: text.length } };
-            return withLocation(ctx, { kind: 'address', address: text });
+            const named = ctx.catalog.matchWard(text);
+            const inAddress = ctx.catalog.findWardIn(text);
+            // "Phường 4" alone is a ward; "hẻm 12 Trần Văn Đang, phường 4" is an address in it.
+            if (named && (!inAddress || inAddress.rest === '')) return placed(ctx, { kind: 'ward', wardId: named.id });
+            if (text.length < 3) return { kind: 'invalid', reason: 'tip.location.too_short' };
+            return placed(ctx, { kind: 'address', address: inAddress?.rest || text, wardId: inAddress?.ward.id ?? null });
           }
           if (input.kind === 'unsupported') return { kind: 'invalid', reason: 'errors.sticker_not_text' };
           return { kind: 'invalid', reason: 'tip.location.invalid' };
         },
       },
 
+      // Picked from the location step, or asked once when the place given names no ward.
       subStep('location', choiceStep<TipDraft>({
         id: 'location_ward',
-        prompt: (ctx) => ctx.t('tip.location.ward_prompt', { district: ctx.catalog.district }),
+        prompt: (ctx) =>
+          ctx.draft.location ? ctx.t('tip.location.which_ward') : ctx.t('tip.location.ward_prompt', { district: ctx.catalog.district }),
         columns: 2,
         options: (ctx) => [
           ...ctx.catalog.wards.map((w) => ({ value: w.id, label: w.name })),
+          { value: 'none', label: ctx.t('tip.location.ward_not_known'), aliases: ['khong ro', 'khong biet', 'not sure', 'unknown'] },
           { value: 'back', label: ctx.t('common.back') },
         ],
-        chosen: (ctx, value) =>
-          value === 'back' ? { kind: 'goto', step: 'location', draft: ctx.draft } : withLocation(ctx, { kind: 'ward', wardId: value }),
+        chosen: (ctx, value) => {
+          if (value === 'back') return { kind: 'goto', step: 'location', draft: ctx.draft };
+          // Only here does a tip stay without a ward, and go to the units covering all wards.
+          if (value === 'none') return { kind: 'advance', draft: { ...ctx.draft, location: ctx.draft.location ?? blankLocation('unknown') } };
+          return inWard(ctx, value);
+        },
         typed: (ctx, text) => {
           const ward = ctx.catalog.matchWard(text);
-          return ward ? withLocation(ctx, { kind: 'ward', wardId: ward.id }) : { kind: 'invalid', reason: 'tip.location.ward_unknown' };
+          return ward ? inWard(ctx, ward.id) : { kind: 'invalid', reason: 'tip.location.ward_unknown' };
         },
       })),
 
@@ -221,11 +230,28 @@ export function createTipFlow(deps: { reports: ReportService; evidence: Evidence
   };
 }
 
-function withLocation(ctx: Ctx, location: Partial<NonNullable<TipDraft['location']>> & { kind: NonNullable<TipDraft['location']>['kind'] }): StepOutcome<TipDraft> {
-  return {
-    kind: 'advance',
-    draft: { ...ctx.draft, location: { wardId: null, address: null, lat: null, lon: null, ...location } },
-  };
+type Location = NonNullable<TipDraft['location']>;
+
+function blankLocation(kind: Location['kind']): Location {
+  return { kind, wardId: null, address: null, lat: null, lon: null };
+}
+
+/** A map pin, and the ward whose boundary holds it (if any). */
+function pinned(ctx: Ctx, lat: number, lon: number): Partial<Location> & Pick<Location, 'kind'> {
+  return { kind: 'point', lat, lon, wardId: ctx.catalog.wardAt(lat, lon)?.id ?? null };
+}
+
+/** The place is taken; a place that names no ward is followed by the question which ward it is in. */
+function placed(ctx: Ctx, location: Partial<Location> & Pick<Location, 'kind'>): StepOutcome<TipDraft> {
+  const draft = { ...ctx.draft, location: { ...blankLocation(location.kind), ...location } };
+  return draft.location.wardId === null ? { kind: 'goto', step: 'location_ward', draft } : { kind: 'advance', draft };
+}
+
+/** The ward chosen: kept with the address or pin given before it. */
+function inWard(ctx: Ctx, wardId: string): StepOutcome<TipDraft> {
+  const before = ctx.draft.location;
+  const location = before && before.kind !== 'unknown' ? { ...before, wardId } : { ...blankLocation('ward'), wardId };
+  return { kind: 'advance', draft: { ...ctx.draft, location } };
 }
 
 function acceptWhen(ctx: Ctx, typed: string): StepOutcome<TipDraft> {
