@@ -39,6 +39,8 @@ export interface RunningApp {
   officerInviteCode: string;
   /** Each unit with the code its desk registers with (/trucban <code>). */
   unitInviteCodes: { unitId: string; unitName: string; code: string }[];
+  /** Units with no desk at start-up: their cases go to the fallback unit's desk until one registers. */
+  unitsWithoutDesk: string[];
   secretsFile: string | null;
   embeddedDatabase: boolean;
   deliveries: DeskDeliveryWorker;
@@ -123,6 +125,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       channel: webchat,
       desks,
       reports,
+      hasCard: async (reportId, deskId) => (await services.deskDeliveries.cardIn(reportId, deskId))?.status === 'sent',
       evidence,
       cipher,
       translate: (lang) => i18n.forLanguage(lang),
@@ -181,6 +184,8 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   const scheduled = startJobs(jobs);
 
   log.info({ url: address, zalo: Boolean(zalo), telegram: Boolean(telegram), webchat: env.WEBCHAT_ENABLED, embedded: Boolean(embedded) }, 'service started');
+  const unitsWithoutDesk = (await desks.unitsWithoutDesk()).map((unit) => unit.name);
+  if (unitsWithoutDesk.length > 0) log.warn({ units: unitsWithoutDesk }, 'units without a desk: their cases go to the fallback unit’s desk until they register one');
 
   let stopped = false;
   return {
@@ -188,6 +193,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     database,
     officerInviteCode: secrets.officerInviteCode,
     unitInviteCodes: units.units.map((unit) => ({ unitId: unit.id, unitName: unit.name, code: desks.inviteCodeFor(unit.id) })),
+    unitsWithoutDesk,
     secretsFile: secrets.generatedFile,
     embeddedDatabase: Boolean(embedded),
     deliveries,

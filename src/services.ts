@@ -23,6 +23,7 @@ import { ConversationStateStore } from './storage/conversation-state-store';
 import { ReportRepository } from './storage/report-repository';
 import { DeskDeliveryRepository } from './storage/desk-delivery-repository';
 import { DeadlineService } from './domain/deadlines/deadline-service';
+import { onBehalfCard } from './conversation/presenters/on-behalf-note';
 import { buildDeskCard } from './conversation/presenters/desk-card';
 import type { CardOptions, ShowCard } from './domain/desks/card-options';
 import { DeskDeliveryWorker } from './domain/desks/desk-delivery-worker';
@@ -109,7 +110,7 @@ export function buildServices(o: ServiceOptions) {
   const evidence = new EvidenceStore(o.evidenceDir, cipher);
   const residents = new ResidentService(models.residents, reportRepository, cipher);
   const desks = new DeskService(models.desks, models.cacheVersions, units, o.officerInviteCode);
-  const unitAdmin = new UnitAdminService({ coverage: models.unitCoverage, audit: models.auditLog, versions: models.cacheVersions }, units, catalog, desks, new Set(o.systemAdmins));
+  const unitAdmin = new UnitAdminService({ coverage: models.unitCoverage, audit: models.auditLog, versions: models.cacheVersions }, units, catalog, desks, reportRepository, new Set(o.systemAdmins));
   // Cases plan their desk cards through the delivery worker (built below, used only once a case is filed).
   const planDeliveries: PlanDeliveries = (reportId, unitIds) => deliveries.plan(reportId, unitIds);
   const reports = new ReportService(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), planDeliveries, new SuspectSightings(models.suspectSightings), o.receiptCodes);
@@ -119,9 +120,13 @@ export function buildServices(o: ServiceOptions) {
   // In the language of the desk that will see it.
   const renderCard = (report: ReportDoc, options?: CardOptions) => {
     const t = o.translate(options?.lang ?? DEFAULT_LANGUAGE);
-    return report.kind === 'dispute'
-      ? buildDisputeCard(report, intake.partiesOf(report), { catalog, units, t }, options)
-      : buildDeskCard(report, reports.contactOf(report), { catalog, units, t, evidence }, options);
+    const forOthers = options?.onBehalfOf ?? null;
+    const drawn = { ...options, viewerUnitId: forOthers ? undefined : options?.viewerUnitId };
+    const card =
+      report.kind === 'dispute'
+        ? buildDisputeCard(report, intake.partiesOf(report), { catalog, units, t }, drawn)
+        : buildDeskCard(report, reports.contactOf(report), { catalog, units, t, evidence }, drawn);
+    return forOthers ? onBehalfCard(card, report, forOthers, units, t) : card;
   };
   const showCard: ShowCard = async (address, messageRef, report, options) => {
     const { text, buttons } = renderCard(report, options);
@@ -243,7 +248,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   });
 
-  return { reportRepository, deskT, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, lateReplies, engine };
+  return { reportRepository, deskDeliveries, deskT, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, lateReplies, engine };
 }
 
 /** The collections the broadcast dispatcher works on. */

@@ -111,3 +111,13 @@ export interface ReportDoc {
   dispute: DisputeDetails | null;
   createdAt: Date;
 }
+
+/**
+ * A desk that gets a case's card for other units: they have no desk yet
+ * (`no_desk`: the fallback unit's desk), or left it unaccepted past its
+ * deadline (`escalated`: the unit they escalate to).
+ */
+export interface OnBehalfOf {
+  unitIds: string[];
+  reason: 'no_desk' | 'escalated';
+}

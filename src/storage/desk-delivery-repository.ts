@@ -3,6 +3,7 @@ import { claimAttempt } from './attempt-claim';
 import { insertManyOnce } from './claims';
 import type { DeliveryClaimDoc } from './models/delivery-claim.model';
 import type { DeskDeliveryDoc } from './models/desk-delivery.model';
+import type { OnBehalfOf } from '../core/report';
 
 /**
  * Each case's card in each desk that must have it (`desk_deliveries`, one
@@ -31,13 +32,14 @@ export class DeskDeliveryRepository {
   }
 
   /**
-   * A case's card on its way to these desks, in one insert, its first
+   * A case's card on its way to these desks (each for its own unit, or on
+   * behalf of others), in one insert, its first
    * attempt held by the caller for `leaseMs` (so nobody else sends it
    * meanwhile). Returns the records it created; one already there (a case
    * planned twice) is left as it is.
    */
-  async plan(reportId: string, deskIds: string[], now: Date, leaseMs: number): Promise<DeskDeliveryDoc[]> {
-    const docs: DeskDeliveryDoc[] = deskIds.map((deskId) => ({
+  async plan(reportId: string, targets: { deskId: string; onBehalfOf: OnBehalfOf | null }[], now: Date, leaseMs: number): Promise<DeskDeliveryDoc[]> {
+    const docs: DeskDeliveryDoc[] = targets.map(({ deskId, onBehalfOf }) => ({
       _id: deliveryId(reportId, deskId),
       reportId,
       deskId,
@@ -48,6 +50,7 @@ export class DeskDeliveryRepository {
       sentAt: null,
       messageRef: null,
       createdAt: now,
+      onBehalfOf,
     }));
     const taken = new Set(await insertManyOnce(this.deliveries, docs));
     return docs.filter((doc) => !taken.has(doc._id));

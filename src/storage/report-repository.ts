@@ -85,6 +85,11 @@ export class ReportRepository {
     return docs.map((d) => d._id);
   }
 
+  /** How many of a unit's cases wait for acceptance (index `unitIds, status`; /donvi). */
+  countAwaitingAcceptanceBy(unitId: string): Promise<number> {
+    return this.reports.countDocuments({ unitIds: unitId, status: 'received' });
+  }
+
   /** Reports waiting to be accepted whose deadline for it is before `by` (index `status, deadlines.ackDueAt`). */
   awaitingAcceptance(by: Date, limit: number): Promise<ReportDoc[]> {
     return this.reports.find({ status: 'received', 'deadlines.ackDueAt': { $lte: by } }).limit(limit).lean();

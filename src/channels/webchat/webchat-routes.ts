@@ -35,6 +35,8 @@ export interface WebchatRouteDeps {
   channel: WebchatChannel;
   desks: DeskService;
   reports: ReportService;
+  /** Whether this desk was sent the case's card (a unit that forwarded it, or read it for others, may still open its files). */
+  hasCard(reportId: string, deskId: string): Promise<boolean>;
   evidence: EvidenceStore;
   cipher: PiiCipher;
   translate(lang: Language): Translate;
@@ -107,7 +109,7 @@ export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDe
     return reply.type(file.mime).header('content-disposition', `inline; filename*=UTF-8''${name}`).send(file.data);
   });
 
-  // Evidence is shown only to a web chat registered as the desk of a unit holding the tip.
+  // Evidence is shown only to a web chat registered as the desk of a unit holding the tip, or one that was sent its card.
   app.get('/api/webchat/evidence/:id', async (request, reply) => {
     const params = z.object({ id: z.string().uuid() }).safeParse(request.params);
     const query = z.object({ sessionId }).safeParse(request.query);
@@ -116,7 +118,7 @@ export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDe
     if (!desk) return reply.code(403).send({ error: 'desk_only' });
     const found = await deps.reports.evidenceById(params.data.id);
     if (!found) return reply.code(404).send({ error: 'not_found' });
-    if (!found.unitIds.includes(desk.unitId)) return reply.code(403).send({ error: 'not_your_unit' });
+    if (!found.unitIds.includes(desk.unitId) && !(await deps.hasCard(found.reportId, desk._id))) return reply.code(403).send({ error: 'not_your_unit' });
     return reply.type(found.record.mime).send(await deps.evidence.load(found.record.id));
   });
 }

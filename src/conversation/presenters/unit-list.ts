@@ -7,8 +7,10 @@ import type { Translate } from '../../i18n';
 /** /donvi: each unit an admin manages, with what it covers and its desk invite code. */
 export function unitListMessage(t: Translate, catalog: Catalog, managed: ManagedUnit[]): OutboundMessage {
   if (managed.length === 0) return { text: t('admin.not_admin') };
-  const lines = managed.map(({ unit, inviteCode, wards, categories }) =>
+  const lines = managed.map(({ unit, inviteCode, wards, categories, desks, waiting }) =>
     t('admin.unit_line', {
+      desks: desks > 0 ? t('admin.desks', { count: desks }) : t('admin.no_desk'),
+      waiting,
       name: unit.name,
       id: unit.id,
       code: inviteCode,

@@ -1,5 +1,5 @@
 import type { ChatAddress } from '../../core/chat';
-import type { ReportDoc } from '../../core/report';
+import type { OnBehalfOf, ReportDoc } from '../../core/report';
 import type { Language } from '../../core/language';
 
 /** A menu opened on a card: outcomes to close with, units to forward to, or a mediation that failed (another session or a referral). */
@@ -20,4 +20,6 @@ export interface CardOptions {
   viewerUnitId?: string;
   /** The language of the desk that will see it (Vietnamese by default). */
   lang?: Language;
+  /** This desk reads the card for units that have no desk or let it wait (no buttons: it is theirs to act on). */
+  onBehalfOf?: OnBehalfOf | null;
 }

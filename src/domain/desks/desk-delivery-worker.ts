@@ -77,16 +77,22 @@ export class DeskDeliveryWorker {
    * instance. A record already there (a retried "Gửi") is left as it is.
    */
   async plan(reportId: string, unitIds: string[]): Promise<void> {
-    const desks = await this.desks.forUnits(unitIds);
-    if (desks.length === 0) return;
-    const created = await this.models.deliveries.plan(reportId, desks.map((desk) => desk._id), this.clock(), this.leaseMs);
+    const { targets, deskless } = await this.desks.cardTargets(unitIds);
+    if (deskless.length > 0) {
+      const standIns = targets.filter((target) => target.onBehalfOf).length;
+      if (standIns > 0) log.warn({ report: reportId, units: deskless, standIns }, 'case routed to units without a desk: the fallback unit’s desk gets its card for them');
+      else log.error({ report: reportId, units: deskless }, 'case routed to units without a desk, and the fallback unit has no desk either: nobody sees it until one registers');
+    }
+    if (targets.length === 0) return;
+    const created = await this.models.deliveries.plan(reportId, targets, this.clock(), this.leaseMs);
     this.planned.push(...created);
   }
 
   /**
    * A unit's desk registered: the cases waiting for that unit's acceptance
-   * get their card there. Reads the unit's open cases (a scan on FerretDB
-   * v1), once per registration, never per message.
+   * get their card there. The fallback unit's first desk also gets the
+   * waiting cases of every unit still without a desk. Reads the units' open
+   * cases (a scan on FerretDB v1), once per registration, never per message.
    */
   async catchUp(unitId: string): Promise<void> {
     await this.catchUpNow(unitId);
@@ -95,7 +101,11 @@ export class DeskDeliveryWorker {
   }
 
   private async catchUpNow(unitId: string): Promise<void> {
-    for (const reportId of await this.models.reports.awaitingAcceptanceBy(unitId, 500)) await this.plan(reportId, [unitId]);
+    const units = [unitId];
+    if (unitId === this.desks.fallbackUnitId) units.push(...(await this.desks.unitsWithoutDesk()).map((unit) => unit.id));
+    for (const id of units) {
+      for (const reportId of await this.models.reports.awaitingAcceptanceBy(id, 500)) await this.plan(reportId, [id]);
+    }
     this.poke(true);
   }
 
@@ -172,7 +182,10 @@ export class DeskDeliveryWorker {
 
     let messageRef: string | null;
     try {
-      const card = { ...this.render(report, { viewerUnitId: desk.unitId, lang: DeskService.languageOf(desk) }), threadId: DeskService.topicFor(desk, report.category) };
+      const card = {
+        ...this.render(report, { viewerUnitId: desk.unitId, lang: DeskService.languageOf(desk), onBehalfOf: delivery.onBehalfOf ?? null }),
+        threadId: DeskService.topicFor(desk, report.category),
+      };
       messageRef = await this.send(DeskService.addressOf(desk), card);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -4,10 +4,17 @@ import type { Unit, UnitDirectory } from '../../config/units';
 import { sameSecret } from '../../shared/secrets';
 import type { DeskDoc } from '../../storage/models/desk.model';
 import type { ChatAddress } from '../../core/chat';
+import type { OnBehalfOf } from '../../core/report';
 import { insertOnce } from '../../storage/claims';
 import type { CacheVersionDoc } from '../../storage/models/cache-version.model';
 import { VersionedCache } from '../../storage/versioned-cache';
 import { DEFAULT_LANGUAGE, type Language } from '../../core/language';
+
+/** One desk that must get a case's card, and for whom when not for its own unit. */
+export interface CardTarget {
+  deskId: string;
+  onBehalfOf: OnBehalfOf | null;
+}
 
 export type DeskRegistration =
   | { result: 'registered' | 'already_registered'; unit: Unit }
@@ -65,6 +72,32 @@ export class DeskService {
   }
 
   /** /chude <loại> sent inside a forum topic: that category's cards go to this topic. */
+  /**
+   * Where a case routed to these units gets its card: every desk of them;
+   * and when some of them have no desk, the fallback unit's desks too, for
+   * those units (`onBehalfOf`), so no case waits unseen.
+   */
+  async cardTargets(unitIds: string[]): Promise<{ targets: CardTarget[]; deskless: string[] }> {
+    const own = await this.forUnits(unitIds);
+    const deskless = unitIds.filter((id) => !own.some((desk) => desk.unitId === id));
+    const targets: CardTarget[] = own.map((desk) => ({ deskId: desk._id, onBehalfOf: null }));
+    if (deskless.length === 0) return { targets, deskless };
+    for (const desk of await this.forUnits([this.units.fallback.id])) {
+      if (!own.includes(desk)) targets.push({ deskId: desk._id, onBehalfOf: { unitIds: deskless, reason: 'no_desk' } });
+    }
+    return { targets, deskless };
+  }
+
+  get fallbackUnitId(): string {
+    return this.units.fallback.id;
+  }
+
+  /** Units with no desk registered (for /donvi and the start-up banner). */
+  async unitsWithoutDesk(): Promise<Unit[]> {
+    const desks = [...(await this.all.get()).values()];
+    return this.units.units.filter((unit) => !desks.some((desk) => desk.unitId === unit.id));
+  }
+
   async bindTopic(address: ChatAddress, threadId: string | undefined, categoryId: string): Promise<'bound' | 'not_a_desk' | 'not_a_topic'> {
     const desk = await this.find(address);
     if (!desk) return 'not_a_desk';

@@ -152,11 +152,11 @@ export class ReportService {
     return open ? { code: open.code, kind: open.kind } : null;
   }
 
-  /** Metadata of one evidence file and the units whose tip holds it (a desk may open only its own units' files). */
-  async evidenceById(id: string): Promise<{ record: EvidenceRecord; unitIds: string[] } | null> {
+  /** Metadata of one evidence file, the case holding it and the units holding that case. */
+  async evidenceById(id: string): Promise<{ record: EvidenceRecord; reportId: string; unitIds: string[] } | null> {
     const doc = await this.reports.holdingEvidence(id);
     const record = doc?.evidence.find((e) => e.id === id);
-    return doc && record ? { record, unitIds: doc.unitIds } : null;
+    return doc && record ? { record, reportId: doc._id, unitIds: doc.unitIds } : null;
   }
 
   /** The named reporter's contact, decrypted; only for desk cards of named reports. */

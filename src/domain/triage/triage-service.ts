@@ -209,7 +209,7 @@ export class TriageService {
       const desk = await this.desks.byId(delivery.deskId);
       if (!desk) continue;
       await this.ports
-        .showCard(DeskService.addressOf(desk), delivery.messageRef, report, { viewerUnitId: desk.unitId, lang: DeskService.languageOf(desk) })
+        .showCard(DeskService.addressOf(desk), delivery.messageRef, report, { viewerUnitId: desk.unitId, lang: DeskService.languageOf(desk), onBehalfOf: delivery.onBehalfOf ?? null })
         .catch((error: unknown) => log.warn({ err: error, delivery: delivery._id }, 'card refresh failed'));
     }
   }

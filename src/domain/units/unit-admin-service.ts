@@ -9,6 +9,7 @@ import type { UnitCoverageDoc } from '../../storage/models/unit-coverage.model';
 import type { CacheVersionDoc } from '../../storage/models/cache-version.model';
 import { VersionedCache } from '../../storage/versioned-cache';
 import type { DeskService } from '../desks/desk-service';
+import type { ReportRepository } from '../../storage/report-repository';
 import { insertOrUpdate } from '../../storage/claims';
 import { ownEntry } from '../../shared/lookup';
 
@@ -30,6 +31,10 @@ export interface ManagedUnit {
   inviteCode: string;
   wards: string[];
   categories: string[];
+  /** How many desks the unit has registered (0: its cases go to the fallback desk for it). */
+  desks: number;
+  /** Its cases not accepted yet. */
+  waiting: number;
 }
 
 export type CoverageResult = 'updated' | 'not_admin' | 'bad_request' | 'unknown_unit' | 'unknown_ids';
@@ -59,6 +64,7 @@ export class UnitAdminService {
     private readonly units: UnitDirectory,
     private readonly catalog: Catalog,
     private readonly desks: DeskService,
+    private readonly reports: Pick<ReportRepository, 'countAwaitingAcceptanceBy'>,
     private readonly systemAdmins: ReadonlySet<string>,
   ) {
     this.cached = new VersionedCache(models.versions, 'unit_coverage', () => this.loadCoverage());
@@ -79,10 +85,13 @@ export class UnitAdminService {
     const managed = this.managedUnits(admin);
     if (managed.length === 0) return [];
     const coverage = await this.coverage();
-    return managed.map((unit) => {
-      const { wards, categories } = coverage.get(unit.id) ?? unit;
-      return { unit, inviteCode: this.desks.inviteCodeFor(unit.id), wards, categories };
-    });
+    return Promise.all(
+      managed.map(async (unit) => {
+        const { wards, categories } = coverage.get(unit.id) ?? unit;
+        const [desks, waiting] = await Promise.all([this.desks.forUnits([unit.id]), this.reports.countAwaitingAcceptanceBy(unit.id)]);
+        return { unit, inviteCode: this.desks.inviteCodeFor(unit.id), wards, categories, desks: desks.length, waiting };
+      }),
+    );
   }
 
   /** /phutrach <unit> phuong|loai <id…|*>: sets the wards or the categories a unit covers. */

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
+import type { OnBehalfOf } from '../../core/report';
 
 /**
  * One tip to one desk. Created when the tip is stored, retried with backoff
@@ -17,6 +18,13 @@ export interface DeskDeliveryDoc {
   /** The platform id of the card in the desk chat, so it can be edited as the tip's status changes. */
   messageRef: string | null;
   createdAt: Date;
+  /**
+   * Set when this desk gets the card for other units: they have no desk yet
+   * (`no_desk`, the fallback unit's desk), or left it unaccepted past its
+   * deadline (`escalated`, the unit they escalate to). Such a card is for
+   * reading: it says who the case is meant for, and has no buttons.
+   */
+  onBehalfOf?: OnBehalfOf | null;
 }
 
 const schema = new Schema<DeskDeliveryDoc>(
@@ -31,6 +39,7 @@ const schema = new Schema<DeskDeliveryDoc>(
     sentAt: { type: Date, default: null },
     messageRef: { type: String, default: null },
     createdAt: { type: Date, required: true },
+    onBehalfOf: { type: { _id: false, unitIds: [String], reason: { type: String, enum: ['no_desk', 'escalated'] } }, default: null },
   },
   { versionKey: false, autoIndex: false, collection: 'desk_deliveries' },
 );
