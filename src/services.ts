@@ -200,6 +200,8 @@ export function buildServices(o: ServiceOptions) {
     desks,
     catalog,
     threads,
+    units,
+    (reportId, fromUnitIds, toUnitId) => deliveries.escalate(reportId, fromUnitIds, toUnitId),
   );
 
   const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, residents, cipher);

@@ -20,6 +20,8 @@ export interface Unit {
   adminTelegramIds: string[];
   /** A mediation team's mediators; empty means any name may be assigned. */
   mediators: string[];
+  /** The unit a case goes to, for reading, when this unit has not accepted it by its deadline (e.g. the district duty desk). */
+  escalatesTo: string | null;
 }
 
 const unitsSchema = z.object({
@@ -35,6 +37,7 @@ const unitsSchema = z.object({
         fallback: z.boolean().default(false),
         adminTelegramIds: z.array(z.string().regex(/^\d{1,20}$/)).default([]),
         mediators: z.array(z.string().min(2).max(60)).default([]),
+        escalatesTo: z.string().nullable().default(null),
       }),
     )
     .min(1),
@@ -83,6 +86,10 @@ export function loadUnits(configDir: string, catalog: Catalog): UnitDirectory {
     for (const ward of unit.wards) if (ward !== '*' && !catalog.wardById(ward)) problems.push(`unit ${unit.id} names unknown ward ${ward}`);
     const known = (cat: string): boolean => (isMediation(unit) ? catalog.disputes.kindById(cat) : catalog.categoryById(cat)) !== undefined;
     for (const cat of unit.categories) if (cat !== '*' && !known(cat)) problems.push(`unit ${unit.id} names unknown ${isMediation(unit) ? 'dispute kind' : 'category'} ${cat}`);
+  }
+  for (const unit of units) {
+    if (unit.escalatesTo === unit.id) problems.push(`unit ${unit.id} escalates to itself`);
+    else if (unit.escalatesTo !== null && !units.some((u) => u.id === unit.escalatesTo)) problems.push(`unit ${unit.id} escalates to unknown unit ${unit.escalatesTo}`);
   }
   for (const [cat, ids] of Object.entries(urgentCategories)) {
     if (!catalog.categoryById(cat)) problems.push(`urgentCategories names unknown category ${cat}`);

@@ -102,7 +102,18 @@ export interface ReportDoc {
   /** Code of the earlier tip this one repeats, when closed as a duplicate. */
   duplicateOf: string | null;
   /** When the tip must be accepted, and when it must have an outcome (extendable, with a reason). */
-  deadlines: { ackDueAt: Date; outcomeDueAt: Date; extensions: { days: number; reason: string; by: string; at: Date }[] };
+  deadlines: {
+    ackDueAt: Date;
+    outcomeDueAt: Date;
+    extensions: { days: number; reason: string; by: string; at: Date }[];
+    /**
+     * When the reminder job must next look at this case (its next reminder,
+     * or at once after its deadlines changed); null when no reminder is left.
+     * The job reads only cases whose time has come, so a backlog of overdue
+     * cases is never read again and again.
+     */
+    remindAt?: Date | null;
+  };
   /** Unique per draft, so a double-tapped "send" can never file the same tip twice. */
   submissionKey: string;
   /** Counts officers' changes; each change claims "<id>:v<version>" first, so changes never interleave. */

@@ -12,7 +12,7 @@ import { leaseModel } from './models/lease.model';
 import { migrationModel } from './models/migration.model';
 import { cacheVersionModel } from './models/cache-version.model';
 import { suspectSightingModel } from './models/suspect-sighting.model';
-import { indexSuspectSightings, migrateVersionedStates } from './migrations';
+import { indexSuspectSightings, migrateVersionedStates, scheduleReminders } from './migrations';
 import { reportMessageModel } from './models/report-message.model';
 import { reportModel } from './models/report.model';
 import { statsSnapshotModel } from './models/stats-snapshot.model';
@@ -113,6 +113,7 @@ export async function openDatabase(uri: string, dbName?: string): Promise<Databa
   }
   await migrateVersionedStates(models, new Date());
   await indexSuspectSightings(models, new Date());
+  await scheduleReminders(models, new Date());
   log.info({ uri: redact(uri), db: connection.name }, 'database ready');
   return { connection, models, close: () => connection.close() };
 }

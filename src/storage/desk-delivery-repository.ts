@@ -73,6 +73,11 @@ export class DeskDeliveryRepository {
     await this.deliveries.updateOne({ _id: id }, { $set: { status: 'sent', sentAt: at, lastError: note, messageRef } });
   }
 
+  /** Puts a desk's due cards back until `until` (one update: its chat refuses cards just now). */
+  async deferDue(deskId: string, now: Date, until: Date): Promise<void> {
+    await this.deliveries.updateMany({ deskId, status: 'pending', nextAttemptAt: { $lte: now } }, { $set: { nextAttemptAt: until } });
+  }
+
   async retryAt(id: string, at: Date, error: string): Promise<void> {
     await this.deliveries.updateOne({ _id: id }, { $set: { nextAttemptAt: at, lastError: error.slice(0, 500) } });
   }

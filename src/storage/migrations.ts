@@ -63,3 +63,20 @@ export async function indexSuspectSightings(
   await insertOnce(models.migrations, { _id: name, appliedAt: now });
   if (byIdentifier.size > 0) log.info({ identifiers: byIdentifier.size }, 'suspect identifiers of earlier tips indexed');
 }
+
+/**
+ * Cases filed before reminders were driven by `deadlines.remindAt` get one:
+ * open cases are looked at by the next reminder run (reminders already sent
+ * are not sent again: each is claimed once), closed ones never. Runs once
+ * per database.
+ */
+export async function scheduleReminders(models: { reports: Model<ReportDoc>; migrations: Model<MigrationDoc> }, now: Date): Promise<void> {
+  const name = 'reminder-cursor';
+  if (await models.migrations.exists({ _id: name })) return;
+  const reports = nativeCollection(models.reports);
+  const unset = { 'deadlines.remindAt': { $exists: false } };
+  const open = await reports.updateMany({ ...unset, status: { $ne: 'closed' } }, { $set: { 'deadlines.remindAt': now } });
+  await reports.updateMany(unset, { $set: { 'deadlines.remindAt': null } });
+  await insertOnce(models.migrations, { _id: name, appliedAt: now });
+  if (open.modifiedCount > 0) log.info({ cases: open.modifiedCount }, 'open cases scheduled for the reminder job');
+}

@@ -85,6 +85,38 @@ export class ReportRepository {
     return docs.map((d) => d._id);
   }
 
+  /** Cases whose next reminder is due, soonest first (index `deadlines.remindAt`; on FerretDB v1 a scan, once per reminder run). */
+  remindersDue(now: Date, limit: number): Promise<ReportDoc[]> {
+    return this.reports.find({ 'deadlines.remindAt': { $lte: now } }).sort({ 'deadlines.remindAt': 1 }).limit(limit).lean();
+  }
+
+  /**
+   * Moves a case's next reminder on. By `_id` alone: FerretDB v1 answers a
+   * filter of `_id` plus any other field with a scan of the collection
+   * (about 60 ms per case with a few hundred cases). MongoDB would take
+   * `{_id, 'deadlines.remindAt': seen}` at the same cost and so keep a
+   * deadline change made during the run from being overwritten; without it,
+   * a change made in that moment takes effect at the case's next look (a
+   * reminder may come late by one stage, never twice: each is claimed once).
+   */
+  async remindNext(id: string, next: Date | null): Promise<void> {
+    await this.reports.updateOne({ _id: id }, { $set: { 'deadlines.remindAt': next } });
+  }
+
+  /** A unit's open cases near or past a deadline (/quahan; index `unitIds, status`). */
+  nearDeadlinesOf(unitId: string, horizons: { ack: Date; outcome: Date }, limit: number): Promise<ReportDoc[]> {
+    return this.reports
+      .find({
+        unitIds: unitId,
+        $or: [
+          { status: 'received', 'deadlines.ackDueAt': { $lte: horizons.ack } },
+          { status: { $in: ['received', 'accepted', 'assigned'] }, 'deadlines.outcomeDueAt': { $lte: horizons.outcome } },
+        ],
+      })
+      .limit(limit)
+      .lean();
+  }
+
   /** How many of a unit's cases wait for acceptance (index `unitIds, status`; /donvi). */
   countAwaitingAcceptanceBy(unitId: string): Promise<number> {
     return this.reports.countDocuments({ unitIds: unitId, status: 'received' });

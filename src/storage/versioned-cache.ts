@@ -35,6 +35,16 @@ export class VersionedCache<T> {
     return this.value;
   }
 
+  /**
+   * The collection as it stands now, checking the version at once: for a
+   * lookup that missed something another record says exists (a desk named
+   * by a card record that this instance has not seen register yet).
+   */
+  async fresh(): Promise<T> {
+    this.checkedAt = Number.NEGATIVE_INFINITY;
+    return this.get();
+  }
+
   /** Call after every write to the collection: this instance reloads now, the others within `checkEveryMs`. */
   async changed(): Promise<void> {
     this.value = null;

@@ -93,4 +93,26 @@ describe('deadlines and reminders, with two service instances', () => {
     officer.text(`/giahan ${code} mười ngày`);
     await eventually('usage shown', () => telegram.textsTo(DESK).some((t) => t.includes('Cú pháp: /giahan')));
   });
+
+  it('escalates a tip left unaccepted past its deadline to the district duty desk, once, and the ward desk’s reminder says so', async () => {
+    const DUTY = -2999;
+    new TelegramUser(telegram, 7099, 'Trực ban quận', DUTY).text(`/trucban ${first.unitInviteCodes.find((u) => u.unitId === 'q3-duty')?.code}`);
+    await eventually('duty desk registered', () => telegram.textsTo(DUTY).some((t) => t.includes('bàn trực ban')));
+    const code = await fileTip(new TelegramUser(telegram, 6103, 'Bảo'));
+    expect(telegram.textsTo(DUTY).some((t) => t.includes(code))).toBe(false);
+
+    now = new Date(now.getTime() + 25 * HOUR);
+    await Promise.all([first.deadlines.remind(now), second.deadlines.remind(now)]);
+    await remindedOnce(code, 'quá hạn tiếp nhận');
+    expect(remindersAbout(code, 'quá hạn tiếp nhận')[0]).toContain('Đã chuyển thẻ tin lên Trực ban Công an Quận 3');
+
+    const escalated = await eventually('card at the duty desk', () => telegram.callsOf('sendMessage', DUTY).find((c) => String(c.params.text).includes(code)));
+    expect(String(escalated.params.text)).toContain('CHUYỂN LÊN: Công an Phường 4 chưa tiếp nhận tin này khi hết hạn');
+    expect(JSON.stringify(escalated.params.reply_markup ?? {})).not.toContain('Tiếp nhận');
+    // Once: later runs, on either instance, send it no more.
+    now = new Date(now.getTime() + HOUR);
+    await Promise.all([first.deadlines.remind(now), second.deadlines.remind(now)]);
+    await Promise.all([first.deliveries.runRound(), second.deliveries.runRound()]);
+    expect(telegram.textsTo(DUTY).filter((t) => t.includes(code))).toHaveLength(1);
+  });
 });

@@ -18,7 +18,7 @@ export const ROOT = path.resolve(__dirname, '..', '..');
  * database, as the service builds it. What it sends to chats is recorded in
  * `outbox` instead of going through a channel.
  */
-export async function openServices(label: string, options: { receiptCodes?: ReceiptGenerator; clock?: () => Date; lateReplyAfterMs?: number; configDir?: string } = {}) {
+export async function openServices(label: string, options: { receiptCodes?: ReceiptGenerator; clock?: () => Date; lateReplyAfterMs?: number; configDir?: string; refuse?: (address: ChatAddress) => boolean } = {}) {
   const database: Database = await openDatabase(testDatabaseUri(label));
   const { models } = database;
   const cipher = createPiiCipher(Buffer.alloc(32, 9));
@@ -36,6 +36,8 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
     cipher,
     chats: {
       send: async (address, messages) => {
+        // A chat that refuses messages (the bot removed from it), as the platform answers.
+        if (options.refuse?.(address)) throw new Error('Forbidden: bot was kicked from the chat');
         outbox.push({ address, messages });
         return messages.map(() => null);
       },

@@ -13,6 +13,12 @@ import type { ZaloEventDoc } from '../../storage/models/zalo-event.model';
 const log = moduleLogger('zalo-webhook');
 /** A recorded event not handled after this long (its process stopped) is handled by the recovery round. */
 const RECOVER_AFTER_MS = 30_000;
+const RECOVERY_BATCH_SIZE = 100;
+const RECOVERY_BATCHES = 50;
+const MAX_RECOVERY_ATTEMPTS = 10;
+const MAX_RETRY_DELAY_MS = 3_600_000;
+/** A file a Zalo user sent that does not arrive within this is given up (the resident is asked to send it again). */
+const DOWNLOAD_TIMEOUT_MS = 30_000;
 const MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
 
 export interface ZaloWebhookConfig {
@@ -57,7 +63,7 @@ export class ZaloWebhook {
         const parsed = zaloEventSchema.safeParse(json);
         if (!parsed.success) return reply.code(400).send({ error: 'bad_event' });
         const key = zaloEventKey(parsed.data);
-        if (key && (await this.record(key, raw))) this.track(new Promise<void>((resolve) => setImmediate(() => void this.handle(key, parsed.data).then(resolve))));
+        if (key && (await this.record(key, raw))) this.track(new Promise<void>((resolve) => setImmediate(() => void this.handle(key, parsed.data).then(() => resolve()))));
         return reply.code(200).send({ ok: true });
       });
     });
@@ -80,19 +86,49 @@ export class ZaloWebhook {
     return round;
   }
 
+  /**
+   * Tries every pending event whose retry is due, oldest due first, in
+   * batches until none is left: each try marks its event done, schedules its
+   * next try with backoff, or gives it up, so events that keep failing never
+   * starve newer ones and are not read again before their time.
+   */
   private async recoverRound(): Promise<number> {
     let handled = 0;
     try {
-      const stale = new Date(this.clock().getTime() - RECOVER_AFTER_MS);
-      for (const doc of await this.events.find({ status: 'pending', receivedAt: { $lt: stale } }).sort({ receivedAt: 1 }).limit(200).lean()) {
-        const parsed = zaloEventSchema.safeParse(parseZaloJson(this.cipher.decrypt(doc.bodyEnc)));
-        if (parsed.success) await this.handle(doc._id, parsed.data);
-        handled += 1;
+      for (let batch = 0; batch < RECOVERY_BATCHES; batch += 1) {
+        const now = this.clock();
+        const due = await this.events
+          .find({
+            status: 'pending',
+            // Events recorded before retries were scheduled carry no retryAt: they are due once stale.
+            $or: [{ retryAt: { $lte: now } }, { retryAt: { $exists: false }, receivedAt: { $lt: new Date(now.getTime() - RECOVER_AFTER_MS) } }],
+          })
+          .sort({ retryAt: 1 })
+          .limit(RECOVERY_BATCH_SIZE)
+          .lean();
+        for (const doc of due) {
+          const parsed = zaloEventSchema.safeParse(parseZaloJson(this.cipher.decrypt(doc.bodyEnc)));
+          const done = parsed.success ? await this.handle(doc._id, parsed.data) : true;
+          if (!parsed.success) await this.events.updateOne({ _id: doc._id }, { $set: { status: 'failed' } });
+          else if (!done) await this.retryLater(doc._id, (doc.attempts ?? 0) + 1);
+          handled += 1;
+        }
+        if (due.length < RECOVERY_BATCH_SIZE) break;
       }
     } catch (error) {
       log.error({ err: error }, 'Zalo recovery round failed');
     }
     return handled;
+  }
+
+  private async retryLater(key: string, attempts: number): Promise<void> {
+    if (attempts >= MAX_RECOVERY_ATTEMPTS) {
+      log.error({ event: key, attempts }, 'Zalo event given up after repeated failures');
+      await this.events.updateOne({ _id: key }, { $set: { status: 'failed', attempts } });
+      return;
+    }
+    const delayMs = Math.min(RECOVER_AFTER_MS * 2 ** attempts, MAX_RETRY_DELAY_MS);
+    await this.events.updateOne({ _id: key }, { $set: { attempts, retryAt: new Date(this.clock().getTime() + delayMs) } });
   }
 
   /** "mac=" + sha256hex(appId + body + timestamp + OA secret key), compared in constant time. */
@@ -106,28 +142,34 @@ export class ZaloWebhook {
 
   /** True when this is the first time the event is recorded (a retried one is already there). */
   private async record(key: string, raw: Buffer): Promise<boolean> {
-    return insertOnce(this.events, { _id: key, bodyEnc: this.cipher.encrypt(raw.toString('utf8')), status: 'pending', receivedAt: this.clock() });
+    const now = this.clock();
+    return insertOnce(this.events, { _id: key, bodyEnc: this.cipher.encrypt(raw.toString('utf8')), status: 'pending', receivedAt: now, retryAt: new Date(now.getTime() + RECOVER_AFTER_MS), attempts: 0 });
   }
 
-  private async handle(key: string, event: ZaloEvent): Promise<void> {
+  /** Handles one recorded event; false when it must be tried again. */
+  private async handle(key: string, event: ZaloEvent): Promise<boolean> {
     try {
       const inbound = toInboundEvent(event, download);
       if (inbound) {
         await this.channel.noteInbound(inbound.address.chatId);
         const result = await this.pipeline.process(inbound);
-        if (result === 'failed') return;
+        if (result === 'failed') return false;
       }
       await this.events.updateOne({ _id: key }, { $set: { status: 'done' } });
+      return true;
     } catch (error) {
       log.error({ err: error, event: key }, 'Zalo event not handled; the recovery round will retry it');
+      return false;
     }
   }
 }
 
 /** Fetches a file a Zalo user sent, from Zalo's (expiring) URL. */
 async function download(url: string): Promise<Buffer> {
-  const response = await fetch(url);
+  const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
   if (!response.ok) throw new Error(`Zalo file download failed: HTTP ${response.status}`);
+  // Refused before reading when the size is declared; a body without one is still capped below.
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_DOWNLOAD_BYTES) throw new Error('Zalo file too large');
   const bytes = Buffer.from(await response.arrayBuffer());
   if (bytes.length > MAX_DOWNLOAD_BYTES) throw new Error('Zalo file too large');
   return bytes;

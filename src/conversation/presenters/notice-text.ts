@@ -39,7 +39,8 @@ export function reporterNoticeMessage(t: Translate, lang: Language, notice: Repo
 export function deskNoticeText(t: Translate, notice: DeskNotice): string {
   switch (notice.kind) {
     case 'reminder': {
-      return t(deadlineKey(notice.caseKind, `reminder_${notice.reminder}`), { code: notice.code, hours: notice.hours, due: formatVietnamTime(notice.dueAt, 'vi') });
+      const text = t(deadlineKey(notice.caseKind, `reminder_${notice.reminder}`), { code: notice.code, hours: notice.hours, due: formatVietnamTime(notice.dueAt, 'vi') });
+      return notice.escalatedTo.length > 0 ? `${text}\n${t('deadline.escalated', { units: notice.escalatedTo.join(', ') })}` : text;
     }
     case 'followup':
       return notice.text

@@ -12,10 +12,15 @@ import type { ChatAddress } from '../../core/chat';
 import type { ReportDoc } from '../../core/report';
 import { insertOnce } from '../../storage/claims';
 import type { ReportRepository } from '../../storage/report-repository';
+import type { UnitDirectory } from '../../config/units';
+import { dueStages, nextReminderAt } from './reminder-stages';
 
 const log = moduleLogger('deadlines');
 const HOUR_MS = 3_600_000;
 const MAX_EXTENSION_DAYS = 60;
+/** Cases read per query, and queries per run (a run catches up on at most BATCH × MAX_ROUNDS due cases; the rest on the next run). */
+const BATCH = 100;
+const MAX_ROUNDS = 50;
 
 export type { ReminderKind };
 /** What /giahan came to: the new outcome deadline, or why the deadline stays. */
@@ -43,16 +48,26 @@ export class DeadlineService {
     private readonly desks: DeskService,
     private readonly catalog: Catalog,
     private readonly threads: CaseThreads,
+    private readonly units: UnitDirectory,
+    /** Sends a late case's card, for reading, to the desks of the unit its units escalate to. */
+    private readonly escalate: (reportId: string, fromUnitIds: string[], toUnitId: string) => Promise<void>,
   ) {}
 
-  /** Sends every reminder that is due and not yet sent. Run by node-cron; never throws. Returns how many were sent. */
+  /**
+   * Sends every reminder that is due and not yet sent, and escalates cases
+   * left unaccepted past their deadline. Reads only cases whose next
+   * reminder is due (`deadlines.remindAt`), soonest first, and moves each on
+   * to its next one: however many cases are overdue, a case is read once per
+   * reminder, and a new one is never starved by old ones. Run by node-cron;
+   * never throws. Returns how many reminders were sent.
+   */
   async remind(now: Date): Promise<number> {
     let sent = 0;
     try {
-      for (const due of await this.dueReminders(now)) {
-        if (!(await this.claim(due, now))) continue;
-        await this.sendReminder(due, now);
-        sent += 1;
+      for (let round = 0; round < MAX_ROUNDS; round += 1) {
+        const batch = await this.models.reports.remindersDue(now, BATCH);
+        for (const report of batch) sent += await this.remindOne(report, now);
+        if (batch.length < BATCH) break;
       }
     } catch (error) {
       log.error({ err: error }, 'reminder run failed');
@@ -60,11 +75,46 @@ export class DeadlineService {
     return sent;
   }
 
+  private async remindOne(report: ReportDoc, now: Date): Promise<number> {
+    const before = this.catalog.remindBeforeHours;
+    let sent = 0;
+    for (const stage of dueStages(report, before, now)) {
+      const due: Due = { report, kind: stage.kind, dueAt: stage.dueAt };
+      if (!(await this.claim(due, now))) continue;
+      const escalatedTo = stage.kind === 'ack_overdue' ? await this.escalateLate(report) : [];
+      await this.sendReminder(due, now, escalatedTo);
+      sent += 1;
+    }
+    await this.models.reports.remindNext(report._id, nextReminderAt(report, before, now));
+    return sent;
+  }
+
+  /** A case still unaccepted at its deadline goes to the unit each of its units escalates to; returns those units' names. */
+  private async escalateLate(report: ReportDoc): Promise<string[]> {
+    const byTarget = new Map<string, string[]>();
+    for (const unitId of report.unitIds) {
+      const target = this.units.byId(unitId)?.escalatesTo;
+      if (target && !report.unitIds.includes(target)) byTarget.set(target, [...(byTarget.get(target) ?? []), unitId]);
+    }
+    for (const [target, from] of byTarget) {
+      await this.escalate(report._id, from, target);
+      log.warn({ report: report._id, from, to: target }, 'case not accepted by its deadline: escalated');
+    }
+    return [...byTarget.keys()].map((id) => this.units.byId(id)?.name ?? id);
+  }
+
   /** The unit's open cases near or past a deadline, most urgent first; null when this chat is not a desk. */
   async overdueList(address: ChatAddress, now: Date): Promise<Due[] | null> {
     const desk = await this.desks.find(address);
     if (!desk) return null;
-    const due = (await this.dueReminders(now)).filter((d) => d.report.unitIds.includes(desk.unitId));
+    const { ack, outcome } = this.catalog.remindBeforeHours;
+    const horizons = { ack: new Date(now.getTime() + ack * HOUR_MS), outcome: new Date(now.getTime() + outcome * HOUR_MS) };
+    const due: Due[] = [];
+    for (const report of await this.models.reports.nearDeadlinesOf(desk.unitId, horizons, 500)) {
+      const { ackDueAt, outcomeDueAt } = report.deadlines;
+      if (report.status === 'received' && ackDueAt <= horizons.ack) due.push({ report, kind: ackDueAt <= now ? 'ack_overdue' : 'ack_soon', dueAt: ackDueAt });
+      if (outcomeDueAt <= horizons.outcome) due.push({ report, kind: outcomeDueAt <= now ? 'outcome_overdue' : 'outcome_soon', dueAt: outcomeDueAt });
+    }
     return due.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   }
 
@@ -85,7 +135,8 @@ export class DeadlineService {
     const result = await this.models.reports.withVersion(report._id, by, now, async (latest) => {
       const outcomeDueAt = new Date(latest.deadlines.outcomeDueAt.getTime() + days * 24 * HOUR_MS);
       await this.models.reports.update(latest._id, {
-        $set: { 'deadlines.outcomeDueAt': outcomeDueAt },
+        // A new deadline: the reminder job looks at the case at its next run.
+        $set: { 'deadlines.outcomeDueAt': outcomeDueAt, 'deadlines.remindAt': now },
         $push: { 'deadlines.extensions': { days, reason, by, at: now } },
         $inc: { version: 1 },
       });
@@ -104,35 +155,14 @@ export class DeadlineService {
     return typeof result === 'string' ? { kind: result } : result;
   }
 
-  private async dueReminders(now: Date): Promise<Due[]> {
-    const { ack, outcome } = this.catalog.remindBeforeHours;
-    const ackHorizon = new Date(now.getTime() + ack * HOUR_MS);
-    const outcomeHorizon = new Date(now.getTime() + outcome * HOUR_MS);
-    const [waiting, open] = await Promise.all([
-      this.models.reports.awaitingAcceptance(ackHorizon, 500),
-      // A tip is open until closed; a dispute's deadline is for starting mediation, met once a session is scheduled.
-      this.models.reports.outcomeDue(outcomeHorizon, 500),
-    ]);
-    const due: Due[] = [];
-    for (const report of waiting) {
-      const dueAt = report.deadlines.ackDueAt;
-      due.push({ report, kind: dueAt <= now ? 'ack_overdue' : 'ack_soon', dueAt });
-    }
-    for (const report of open) {
-      const dueAt = report.deadlines.outcomeDueAt;
-      due.push({ report, kind: dueAt <= now ? 'outcome_overdue' : 'outcome_soon', dueAt });
-    }
-    return due;
-  }
-
   private async claim(due: Due, now: Date): Promise<boolean> {
     return insertOnce(this.models.reminders, { _id: `${due.report._id}:${due.kind}:${due.dueAt.getTime()}`, reportId: due.report._id, sentAt: now });
   }
 
-  private async sendReminder(due: Due, now: Date): Promise<void> {
+  private async sendReminder(due: Due, now: Date, escalatedTo: string[]): Promise<void> {
     const hours = Math.max(1, Math.round(Math.abs(due.dueAt.getTime() - now.getTime()) / HOUR_MS));
     const { report } = due;
-    await this.threads.post(report, { kind: 'reminder', code: report.code, caseKind: report.kind, reminder: due.kind, dueAt: due.dueAt, hours }, (error) =>
+    await this.threads.post(report, { kind: 'reminder', code: report.code, caseKind: report.kind, reminder: due.kind, dueAt: due.dueAt, hours, escalatedTo }, (error) =>
       log.warn({ err: error, report: report._id }, 'reminder not delivered'),
     );
   }

@@ -25,6 +25,9 @@ export interface DeskDeliveryOptions {
 /** How long another instance may go on routing with its memory of the desks from before a registration (VersionedCache). */
 const DESK_MEMORY_LAG_MS = 1000;
 
+/** A bound on one round's work (the next round goes on from there). */
+const MAX_BATCHES_PER_ROUND = 100;
+
 /** How long a planned card waits for its case to be stored (the resident's "Gửi" may be retried) before it is given up. */
 const CASE_AWAITED_MS = 24 * 3_600_000;
 
@@ -89,6 +92,24 @@ export class DeskDeliveryWorker {
   }
 
   /**
+   * A case its units left unaccepted past the deadline: its card, for
+   * reading, to the desks of the unit they escalate to (the fallback unit's
+   * if that one has none). Once per desk: the record's `_id` is the case and
+   * the desk.
+   */
+  async escalate(reportId: string, fromUnitIds: string[], toUnitId: string): Promise<void> {
+    let desks = await this.desks.forUnits([toUnitId]);
+    if (desks.length === 0) desks = await this.desks.forUnits([this.desks.fallbackUnitId]);
+    if (desks.length === 0) {
+      log.error({ report: reportId, to: toUnitId }, 'case escalated to a unit without a desk, and the fallback unit has no desk either');
+      return;
+    }
+    const targets = desks.map((desk) => ({ deskId: desk._id, onBehalfOf: { unitIds: fromUnitIds, reason: 'escalated' as const } }));
+    this.planned.push(...(await this.models.deliveries.plan(reportId, targets, this.clock(), this.leaseMs)));
+    this.poke();
+  }
+
+  /**
    * A unit's desk registered: the cases waiting for that unit's acceptance
    * get their card there. The fallback unit's first desk also gets the
    * waiting cases of every unit still without a desk. Reads the units' open
@@ -137,15 +158,26 @@ export class DeskDeliveryWorker {
   /** A whole round now: what was planned, then everything due. */
   async runRound(): Promise<void> {
     await this.idle();
-    await this.round(true);
+    // Through poke, so a retry timer firing meanwhile never runs a second round alongside this one.
+    this.poke(true);
+    await this.idle();
   }
 
   private async round(sweep: boolean): Promise<void> {
-    for (const delivery of this.planned.splice(0)) await this.attempt(delivery, true);
+    // Desks whose chat refused a card in this round: their other cards wait for the same retry, without an attempt each.
+    const failing = new Set<string>();
+    for (const delivery of this.planned.splice(0)) await this.attempt(delivery, true, failing);
     if (!sweep) return;
     // Reads the due records (index `status, nextAttemptAt`); on FerretDB v1 a scan of desk_deliveries, every `intervalMs`, never per message.
-    const due = await this.models.deliveries.due(this.clock(), this.options.batchSize ?? 20);
-    for (const delivery of due) await this.attempt(delivery, false);
+    // Every due record is attempted in the round, oldest first, however many there are: each attempt moves its record out of the due set
+    // (sent, retried later with backoff, or claimed by another instance), so a backlog of failing cards never starves a new one, and a record
+    // is read again only when its next attempt is due.
+    const batchSize = this.options.batchSize ?? 50;
+    for (let batch = 0; batch < MAX_BATCHES_PER_ROUND; batch += 1) {
+      const due = await this.models.deliveries.due(this.clock(), batchSize);
+      for (const delivery of due) await this.attempt(delivery, false, failing);
+      if (due.length < batchSize) break;
+    }
   }
 
   private get leaseMs(): number {
@@ -153,7 +185,8 @@ export class DeskDeliveryWorker {
   }
 
   /** One attempt at one card; `claimed` when this instance holds it already (it planned the record). */
-  private async attempt(delivery: DeskDeliveryDoc, claimed: boolean): Promise<void> {
+  private async attempt(delivery: DeskDeliveryDoc, claimed: boolean, failing: Set<string>): Promise<void> {
+    if (failing.has(delivery.deskId) && !claimed) return;
     const attemptNo = claimed ? delivery.attempts : delivery.attempts + 1;
     const now = this.clock();
     const age = now.getTime() - delivery.createdAt.getTime();
@@ -191,6 +224,12 @@ export class DeskDeliveryWorker {
       const message = error instanceof Error ? error.message : String(error);
       log.warn({ delivery: delivery._id, attempt: attemptNo, err: message }, 'desk delivery failed, will retry');
       await this.retryLater(delivery, attemptNo, message);
+      if (!failing.has(delivery.deskId)) {
+        failing.add(delivery.deskId);
+        // The desk chat refuses cards (bot removed, chat gone): its other due cards are put back with this one, in one update,
+        // so a thousand of them cost one attempt per round and never hold up other desks' cards.
+        await this.models.deliveries.deferDue(delivery.deskId, now, new Date(now.getTime() + retryDelayMs(attemptNo, this.options.retryBaseMs)));
+      }
       return;
     }
 

@@ -9,7 +9,7 @@ export type ReminderKind = 'ack_soon' | 'ack_overdue' | 'outcome_soon' | 'outcom
  */
 export type DeskNotice =
   /** A deadline is near or passed (`hours`: how far from it, rounded, at least 1). */
-  | { kind: 'reminder'; code: string; caseKind: ReportKind; reminder: ReminderKind; dueAt: Date; hours: number }
+  | { kind: 'reminder'; code: string; caseKind: ReportKind; reminder: ReminderKind; dueAt: Date; hours: number; /** Units the case was escalated to with this reminder. */ escalatedTo: string[] }
   /** The reporter added text or a file to their case. */
   | { kind: 'followup'; code: string; caseKind: ReportKind; text: string | null; attachment: EvidenceRecord | null };
 

@@ -129,8 +129,9 @@ export class DeskService {
     return { channel: desk.channel, chatId: desk.chatId };
   }
 
+  /** A desk by id; one this instance does not know yet (registered through another within the last second) is looked for again at once. */
   async byId(id: string): Promise<DeskDoc | null> {
-    return (await this.all.get()).get(id) ?? null;
+    return (await this.all.get()).get(id) ?? (await this.all.fresh()).get(id) ?? null;
   }
 }
 

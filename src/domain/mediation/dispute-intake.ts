@@ -1,4 +1,5 @@
 import type { Catalog } from '../../config/catalog';
+import { withFirstReminder } from '../deadlines/reminder-stages';
 import type { UnitDirectory } from '../../config/units';
 import { AppError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
@@ -79,11 +80,14 @@ export class DisputeIntake {
       closedAt: null,
       duplicateOf: null,
       // Until assigned, mediation must start within startDays of the assignment deadline.
-      deadlines: {
-        ackDueAt: new Date(now.getTime() + assignHours * HOUR_MS),
-        outcomeDueAt: new Date(now.getTime() + assignHours * HOUR_MS + startDays * 24 * HOUR_MS),
-        extensions: [],
-      },
+      deadlines: withFirstReminder(
+        {
+          ackDueAt: new Date(now.getTime() + assignHours * HOUR_MS),
+          outcomeDueAt: new Date(now.getTime() + assignHours * HOUR_MS + startDays * 24 * HOUR_MS),
+          extensions: [],
+        },
+        this.catalog.remindBeforeHours,
+      ),
       submissionKey: input.submissionKey,
       version: 0,
       dispute: {

@@ -157,14 +157,20 @@ export class MediationService {
         const picked = this.pickMediators(unitId, change.names, report);
         if ('refusal' in picked) return picked;
         const startBy = new Date(now.getTime() + this.startDays * 24 * HOUR_MS);
-        return make({ 'dispute.mediators': picked.names, 'dispute.assignedAt': now, 'deadlines.outcomeDueAt': startBy, assignee: { unitId, name: picked.names.join(', ') } }, 'assigned', 'assigned');
+        // A new deadline: the reminder job looks at the case at its next run.
+        return make(
+          { 'dispute.mediators': picked.names, 'dispute.assignedAt': now, 'deadlines.outcomeDueAt': startBy, 'deadlines.remindAt': now, assignee: { unitId, name: picked.names.join(', ') } },
+          'assigned',
+          'assigned',
+        );
       }
       case 'declare_conflict': {
         const name = change.name.trim();
         if (name.length < 2) return { refusal: { why: 'conflict_usage' } };
         const remaining = dispute.mediators.filter((m) => !sameName(m, name));
         const unassigned = report.status === 'assigned' && remaining.length === 0;
-        return make({ 'dispute.conflicts': [...dispute.conflicts.filter((c) => !sameName(c, name)), name], 'dispute.mediators': remaining }, unassigned ? 'received' : null, null);
+        const conflicts = [...dispute.conflicts.filter((c) => !sameName(c, name)), name];
+        return make({ 'dispute.conflicts': conflicts, 'dispute.mediators': remaining, ...(unassigned ? { 'deadlines.remindAt': now } : {}) }, unassigned ? 'received' : null, null);
       }
       case 'schedule': {
         if (!from(['assigned', 'scheduled'])) return { refusal: { why: 'assign_first' } };

@@ -1,4 +1,5 @@
 import type { Catalog } from '../../config/catalog';
+import { withFirstReminder, type RemindBefore } from '../deadlines/reminder-stages';
 import type { UnitDirectory } from '../../config/units';
 import type { Coverage } from '../units/unit-admin-service';
 import { AppError } from '../../shared/errors';
@@ -94,7 +95,7 @@ export class ReportService {
       outcome: null,
       duplicateOf: null,
       closedAt: null,
-      deadlines: dueDates(now, this.catalog.deadlinesFor(category.id)),
+      deadlines: dueDates(now, this.catalog.deadlinesFor(category.id), this.catalog.remindBeforeHours),
       submissionKey: input.submissionKey,
       version: 0,
       dispute: null,
@@ -168,10 +169,11 @@ export class ReportService {
 
 const HOUR_MS = 3_600_000;
 
-function dueDates(now: Date, deadlines: { ackHours: number; outcomeDays: number }): ReportDoc['deadlines'] {
-  return {
+function dueDates(now: Date, deadlines: { ackHours: number; outcomeDays: number }, remindBefore: RemindBefore): ReportDoc['deadlines'] {
+  const due = {
     ackDueAt: new Date(now.getTime() + deadlines.ackHours * HOUR_MS),
     outcomeDueAt: new Date(now.getTime() + deadlines.outcomeDays * 24 * HOUR_MS),
     extensions: [],
   };
+  return withFirstReminder(due, remindBefore);
 }

@@ -66,6 +66,7 @@ const schema = new Schema<ReportDoc>(
       ackDueAt: { type: Date, required: true },
       outcomeDueAt: { type: Date, required: true },
       extensions: [{ _id: false, days: Number, reason: String, by: String, at: Date }],
+      remindAt: { type: Date, default: null },
     },
     submissionKey: { type: String, required: true },
     version: { type: Number, required: true, default: 0 },
@@ -108,6 +109,8 @@ schema.index({ createdAt: 1 });
 schema.index({ status: 1, 'deadlines.ackDueAt': 1 });
 // outcomeDue: open cases by outcome deadline (reminders, /quahan).
 schema.index({ status: 1, 'deadlines.outcomeDueAt': 1 });
+// DeadlineService.remind: the cases whose next reminder is due, soonest first (on FerretDB v1 a scan, once per reminder run).
+schema.index({ 'deadlines.remindAt': 1 });
 // detachClosedBefore: the retention job.
 schema.index({ closedAt: 1 });
 // disputesOf and detachResident: every report of one resident (/xoadulieu).
