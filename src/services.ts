@@ -112,7 +112,7 @@ export function buildServices(o: ServiceOptions) {
   const desks = new DeskService(models.desks, models.cacheVersions, units, o.officerInviteCode);
   const unitAdmin = new UnitAdminService({ coverage: models.unitCoverage, audit: models.auditLog, versions: models.cacheVersions }, units, catalog, desks, reportRepository, new Set(o.systemAdmins));
   // Cases plan their desk cards through the delivery worker (built below, used only once a case is filed).
-  const planDeliveries: PlanDeliveries = (reportId, unitIds) => deliveries.plan(reportId, unitIds);
+  const planDeliveries: PlanDeliveries = (reportId, unitIds, options) => deliveries.plan(reportId, unitIds, options);
   const reports = new ReportService(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), planDeliveries, new SuspectSightings(models.suspectSightings), o.receiptCodes);
   const store = new ConversationStateStore(models.conversationStates, models.inbox, cipher, FLOW_VERSION);
 

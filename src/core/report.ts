@@ -132,3 +132,8 @@ export interface OnBehalfOf {
   unitIds: string[];
   reason: 'no_desk' | 'escalated';
 }
+
+/** A tip the resident said is happening now: its card is marked so and sent before any other waiting card. */
+export function isHappeningNow(report: Pick<ReportDoc, 'kind' | 'occurred'>): boolean {
+  return report.kind === 'tip' && report.occurred.kind === 'now';
+}

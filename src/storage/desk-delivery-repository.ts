@@ -38,7 +38,7 @@ export class DeskDeliveryRepository {
    * meanwhile). Returns the records it created; one already there (a case
    * planned twice) is left as it is.
    */
-  async plan(reportId: string, targets: { deskId: string; onBehalfOf: OnBehalfOf | null }[], now: Date, leaseMs: number): Promise<DeskDeliveryDoc[]> {
+  async plan(reportId: string, targets: { deskId: string; onBehalfOf: OnBehalfOf | null }[], now: Date, leaseMs: number, urgent: boolean): Promise<DeskDeliveryDoc[]> {
     const docs: DeskDeliveryDoc[] = targets.map(({ deskId, onBehalfOf }) => ({
       _id: deliveryId(reportId, deskId),
       reportId,
@@ -51,14 +51,15 @@ export class DeskDeliveryRepository {
       messageRef: null,
       createdAt: now,
       onBehalfOf,
+      urgent,
     }));
     const taken = new Set(await insertManyOnce(this.deliveries, docs));
     return docs.filter((doc) => !taken.has(doc._id));
   }
 
-  /** Cards due to be sent, soonest first (index `status, nextAttemptAt`). */
+  /** Cards due to be sent: those of tips happening now first, then soonest first (index `status, urgent, nextAttemptAt`). */
   due(now: Date, limit: number): Promise<DeskDeliveryDoc[]> {
-    return this.deliveries.find({ status: 'pending', nextAttemptAt: { $lte: now } }).sort({ nextAttemptAt: 1 }).limit(limit).lean();
+    return this.deliveries.find({ status: 'pending', nextAttemptAt: { $lte: now } }).sort({ urgent: -1, nextAttemptAt: 1 }).limit(limit).lean();
   }
 
   /** Claims the next attempt at a card (see claimAttempt): false when another worker has it. */

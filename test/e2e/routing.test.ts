@@ -139,6 +139,21 @@ describe('a tip reaches the units covering its place', () => {
     expect(corrected).toContain('Địa điểm: hẻm 5 Lê Văn Sỹ · Phường 12');
   });
 
+  it('a tip happening now: the resident is told to call 113 at once, and the card is marked first thing', async () => {
+    const { user, answer } = await atPlaceStep();
+    await answer(() => user.text('hẻm 12 Trần Văn Đang, P4'), 'Bước 4/7');
+    const before = telegram.textsTo(user.id).length;
+    await answer(() => user.press('Đang diễn ra'), 'Bước 5/7');
+    const told = telegram.textsTo(user.id).slice(before);
+    expect(told[0]).toContain('gọi ngay 113');
+    await answer(() => user.press('Bỏ qua'), 'Bước 6/7');
+    await answer(() => user.press('Bỏ qua'), 'Bước 7/7');
+    await answer(() => user.press('🕶 Gửi ẩn danh'), 'Kiểm tra lại');
+    const receipt = await answer(() => user.press('📨 Gửi tin báo'), 'Mã biên nhận');
+    const code = /TB-\w{6}/.exec(receipt)?.[0] ?? '?';
+    expect((await cardAt(DESKS['cap-p4'], code)).startsWith('⚡ ĐANG DIỄN RA\n')).toBe(true);
+  });
+
   it('on Zalo, a typed address and a pin are read the same way', async () => {
     const resident = new ZaloUser(app.url, zalo, '7712345678901234567');
     const tipTo = async (place: () => Promise<Response>, first = false): Promise<string[]> => {

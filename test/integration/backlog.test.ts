@@ -109,4 +109,23 @@ describe('a backlog of a thousand stuck cases', () => {
     expect(await s.models.deskDeliveries.countDocuments({ deskId: brokenDeskId, status: 'pending' })).toBe(STUCK);
     expect(await s.models.deskDeliveries.countDocuments({ status: 'pending', nextAttemptAt: { $lte: now } })).toBe(0);
   });
+
+  it('sends the card of a tip happening now before any other waiting card', async () => {
+    // No suspects named: cards of linked tips would name each other's codes.
+    const ordinary = [1, 2, 3].map(() => tipSubmission({ submissionKey: randomUUID(), occurred: { kind: 'today', text: null }, suspectsText: null }));
+    const happening = tipSubmission({ submissionKey: randomUUID(), occurred: { kind: 'now', text: null }, suspectsText: null });
+    // Four cards waiting together (their first attempts failed), the one happening now filed last.
+    const filed: { id: string; code: string }[] = [];
+    for (const submission of [...ordinary, happening]) filed.push(await s.reports.submitTip(submission, now));
+    await s.deliveries.runRound();
+    await s.models.deskDeliveries.updateMany({ reportId: { $in: filed.map((f) => f.id) } }, { $set: { status: 'pending', sentAt: null, nextAttemptAt: new Date(now.getTime() - 1) } });
+    const start = textsToDesk().length;
+    await s.deliveries.runRound();
+    const order = textsToDesk()
+      .slice(start)
+      .map((t) => filed.findIndex((f) => t.includes(f.code)))
+      .filter((i) => i >= 0);
+    expect(order[0]).toBe(3);
+    expect(textsToDesk().slice(start).find((t) => t.includes(filed[3].code))?.startsWith('⚡ ĐANG DIỄN RA')).toBe(true);
+  });
 });

@@ -6,7 +6,7 @@ import type { EvidenceStore } from '../../domain/evidence/evidence-store';
 import type { CardOptions } from '../../domain/desks/card-options';
 import { triageButtons, triageStatusLine } from './triage-buttons';
 import type { OutboundMessage } from '../../core/chat';
-import type { ReportDoc } from '../../core/report';
+import { isHappeningNow, type ReportDoc } from '../../core/report';
 
 /**
  * The message an officer desk receives for a tip. Built only from the report
@@ -20,8 +20,10 @@ export function buildDeskCard(
   options: CardOptions = {},
 ): OutboundMessage {
   const { catalog, t, evidence } = deps;
+  const title = t(report.status === 'received' ? 'desk.card.title' : report.status === 'closed' ? 'desk.card.title_closed' : 'desk.card.title_open', { code: report.code });
   const lines = [
-    t(report.status === 'received' ? 'desk.card.title' : report.status === 'closed' ? 'desk.card.title_closed' : 'desk.card.title_open', { code: report.code }),
+    // Happening now: marked first, while the case is open.
+    isHappeningNow(report) && report.status !== 'closed' ? `${t('desk.card.happening_now')}\n${title}` : title,
     t('desk.card.category', { group: t(`group.${report.group}`), category: t(`category.${report.category}`) }),
     t('desk.card.received', { time: formatVietnamTime(report.createdAt, 'vi') }),
     t('desk.card.description', { text: report.description }),

@@ -79,7 +79,7 @@ export class DeskDeliveryWorker {
    * each desk of these units, in one insert, the first attempt held by this
    * instance. A record already there (a retried "Gửi") is left as it is.
    */
-  async plan(reportId: string, unitIds: string[]): Promise<void> {
+  async plan(reportId: string, unitIds: string[], options: { urgent: boolean } = { urgent: false }): Promise<void> {
     const { targets, deskless } = await this.desks.cardTargets(unitIds);
     if (deskless.length > 0) {
       const standIns = targets.filter((target) => target.onBehalfOf).length;
@@ -87,7 +87,7 @@ export class DeskDeliveryWorker {
       else log.error({ report: reportId, units: deskless }, 'case routed to units without a desk, and the fallback unit has no desk either: nobody sees it until one registers');
     }
     if (targets.length === 0) return;
-    const created = await this.models.deliveries.plan(reportId, targets, this.clock(), this.leaseMs);
+    const created = await this.models.deliveries.plan(reportId, targets, this.clock(), this.leaseMs, options.urgent);
     this.planned.push(...created);
   }
 
@@ -105,7 +105,7 @@ export class DeskDeliveryWorker {
       return;
     }
     const targets = desks.map((desk) => ({ deskId: desk._id, onBehalfOf: { unitIds: fromUnitIds, reason: 'escalated' as const } }));
-    this.planned.push(...(await this.models.deliveries.plan(reportId, targets, this.clock(), this.leaseMs)));
+    this.planned.push(...(await this.models.deliveries.plan(reportId, targets, this.clock(), this.leaseMs, false)));
     this.poke();
   }
 
@@ -166,7 +166,9 @@ export class DeskDeliveryWorker {
   private async round(sweep: boolean): Promise<void> {
     // Desks whose chat refused a card in this round: their other cards wait for the same retry, without an attempt each.
     const failing = new Set<string>();
-    for (const delivery of this.planned.splice(0)) await this.attempt(delivery, true, failing);
+    // Cards of tips happening now first.
+    const planned = this.planned.splice(0).sort((a, b) => Number(b.urgent ?? false) - Number(a.urgent ?? false));
+    for (const delivery of planned) await this.attempt(delivery, true, failing);
     if (!sweep) return;
     // Reads the due records (index `status, nextAttemptAt`); on FerretDB v1 a scan of desk_deliveries, every `intervalMs`, never per message.
     // Every due record is attempted in the round, oldest first, however many there are: each attempt moves its record out of the due set

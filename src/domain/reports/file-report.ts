@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../shared/errors';
 import type { ReceiptGenerator, ReceiptPrefix } from './receipt-code';
-import type { ReportDoc } from '../../core/report';
+import { isHappeningNow, type ReportDoc } from '../../core/report';
 import type { ReportRepository } from '../../storage/report-repository';
 
 const MAX_CODE_ATTEMPTS = 8;
@@ -18,7 +18,8 @@ export function reportIdFor(submissionKey: string): string {
 }
 
 /** Puts a case's cards on their way to the desks of its units, before the case is stored (see DeskDeliveryWorker.plan). */
-export type PlanDeliveries = (reportId: string, unitIds: string[]) => Promise<void>;
+/** Plans a case's desk cards; `urgent` cards (a tip happening now) go before any other waiting card. */
+export type PlanDeliveries = (reportId: string, unitIds: string[], options?: { urgent: boolean }) => Promise<void>;
 
 /**
  * Stores a new report under a fresh receipt code, once per submission key
@@ -35,7 +36,7 @@ export async function fileReport(
   nextCode: ReceiptGenerator,
   planDeliveries: PlanDeliveries,
 ): Promise<{ id: string; code: string }> {
-  await planDeliveries(doc._id, doc.unitIds);
+  await planDeliveries(doc._id, doc.unitIds, { urgent: isHappeningNow(doc) });
   for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt += 1) {
     const code = nextCode(prefix);
     if (await reports.insert({ ...doc, code })) return { id: doc._id, code };

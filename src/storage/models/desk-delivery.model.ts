@@ -25,6 +25,8 @@ export interface DeskDeliveryDoc {
    * reading: it says who the case is meant for, and has no buttons.
    */
   onBehalfOf?: OnBehalfOf | null;
+  /** The card of a tip happening now: sent before any other waiting card. */
+  urgent?: boolean;
 }
 
 const schema = new Schema<DeskDeliveryDoc>(
@@ -39,12 +41,13 @@ const schema = new Schema<DeskDeliveryDoc>(
     sentAt: { type: Date, default: null },
     messageRef: { type: String, default: null },
     createdAt: { type: Date, required: true },
+    urgent: { type: Boolean, default: false },
     onBehalfOf: { type: { _id: false, unitIds: [String], reason: { type: String, enum: ['no_desk', 'escalated'] } }, default: null },
   },
   { versionKey: false, autoIndex: false, collection: 'desk_deliveries' },
 );
 // Serves the delivery worker: pending deliveries that are due.
-schema.index({ status: 1, nextAttemptAt: 1 });
+schema.index({ status: 1, urgent: -1, nextAttemptAt: 1 });
 // DeskDeliveryRepository.sentFor: the desks that have a case's card (notices under it, card refreshes).
 schema.index({ reportId: 1 });
 

@@ -108,11 +108,18 @@ export function createTipFlow(deps: { reports: ReportService; evidence: Evidence
       choiceStep<TipDraft>({
         id: 'occurred',
         prompt: (ctx) => ctx.t('tip.occurred.prompt'),
-        options: (ctx) => (['now', 'today', 'other', 'unknown'] as const).map((kind) => ({ value: kind, label: ctx.t(`occurred.${kind}_button`) })),
-        chosen: (ctx, value) =>
-          value === 'other'
-            ? { kind: 'goto', step: 'occurred_text', draft: ctx.draft }
-            : { kind: 'advance', draft: { ...ctx.draft, occurred: { kind: value as 'now' | 'today' | 'unknown', text: null } } },
+        options: (ctx) =>
+          (['now', 'today', 'other', 'unknown'] as const).map((kind) => ({
+            value: kind,
+            label: ctx.t(`occurred.${kind}_button`),
+            aliases: kind === 'now' ? ['dang dien ra', 'dang xay ra', 'ngay bay gio', 'happening now', 'now'] : [],
+          })),
+        chosen: (ctx, value) => {
+          if (value === 'other') return { kind: 'goto', step: 'occurred_text', draft: ctx.draft };
+          const draft = { ...ctx.draft, occurred: { kind: value as 'now' | 'today' | 'unknown', text: null } };
+          // Happening now: 113 first, before anything else the bot asks.
+          return { kind: 'advance', draft, say: value === 'now' ? [{ text: ctx.t('tip.occurred.now_advice') }] : [] };
+        },
         typed: (ctx, text) => acceptWhen(ctx, text),
       }),
 
