@@ -117,8 +117,12 @@ export function buildServices(o: ServiceOptions) {
   const store = new ConversationStateStore(models.conversationStates, models.inbox, cipher, FLOW_VERSION);
 
   const intake = new DisputeIntake(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), planDeliveries, o.receiptCodes);
-  // In the language of the desk that will see it.
-  const renderCard = (report: ReportDoc, options?: CardOptions) => {
+  // In the language of the desk that will see it; a case that came by a forward carries its exchange with the reporter.
+  const renderCard = async (report: ReportDoc, options?: CardOptions): Promise<OutboundMessage> => {
+    const thread = report.forwards.length > 0 && !options?.onBehalfOf ? await followups.threadOf(report._id) : undefined;
+    return drawCard(report, { ...options, thread });
+  };
+  const drawCard = (report: ReportDoc, options?: CardOptions) => {
     const t = o.translate(options?.lang ?? DEFAULT_LANGUAGE);
     const forOthers = options?.onBehalfOf ?? null;
     const drawn = { ...options, viewerUnitId: forOthers ? undefined : options?.viewerUnitId };
@@ -129,7 +133,7 @@ export function buildServices(o: ServiceOptions) {
     return forOthers ? onBehalfCard(card, report, forOthers, units, t) : card;
   };
   const showCard: ShowCard = async (address, messageRef, report, options) => {
-    const { text, buttons } = renderCard(report, options);
+    const { text, buttons } = await renderCard(report, options);
     await chats.edit(address, messageRef, { text, buttons });
   };
   const deliveries = new DeskDeliveryWorker(

@@ -210,6 +210,41 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
     expect(actions).toEqual(['forward', 'refused_out_of_unit', 'accept']);
   });
 
+  it('a forwarded tip keeps its history: the new unit’s card says where it came from and why, its assessment, and the exchange with the reporter; the old unit can still read it', async () => {
+    const resident = new TelegramUser(telegram, 3989, 'Quý');
+    const report = await fileTip(resident, 'Phường 4');
+    const p4 = new TelegramUser(telegram, 9451, 'Lực', P4_DESK);
+    p4.pressData(deskPayload(report._id, 'accept'));
+    await eventually('accepted', () => telegram.textsTo(resident.id).some((t) => t.includes('tiếp nhận và đang xác minh')));
+    p4.pressData(deskPayload(report._id, 'valuable'));
+    await eventually('assessed', async () => (await app.database.models.reports.findOne({ _id: report._id }).lean())?.assessment === 'valuable');
+    p4.pressData(deskPayload(report._id, 'reply'));
+    await eventually('desk asked for the message', () => telegram.textsTo(P4_DESK).some((t) => t.includes(`Người báo tin #${report.code}`)));
+    p4.text('Nhà đó ở đầu hay cuối hẻm?');
+    await eventually('relayed', () => telegram.textsTo(resident.id).some((t) => t.includes('đầu hay cuối hẻm')));
+    resident.press('✍️ Trả lời / bổ sung');
+    await eventually('asked what to add', () => telegram.textsTo(resident.id).filter((t) => t.includes('Gửi nội dung bổ sung')).length > 0);
+    resident.text('Cuối hẻm, cổng sắt xanh, thuộc Phường 9.');
+    await eventually('answer at the desk', () => telegram.textsTo(P4_DESK).some((t) => t.includes('cổng sắt xanh')));
+
+    p4.pressData(deskPayload(report._id, 'forward_menu'));
+    await eventually('units offered', () => telegram.callsOf('editMessageText', P4_DESK).some((c) => String(c.params.text).includes(report.code) && JSON.stringify(c.params.reply_markup).includes('fwd:cap-p9')));
+    p4.pressData(deskPayload(report._id, 'fwd:cap-p9'));
+    await eventually('reason asked', () => telegram.textsTo(P4_DESK).some((t) => t.includes(`Nhập lý do chuyển tin báo ${report.code}`)));
+    p4.text('Nhà ở cuối hẻm thuộc Phường 9');
+
+    const card = await eventually('new unit has the card', () => telegram.textsTo(P9_DESK).find((t) => t.includes(report.code)));
+    expect(card).toMatch(/↪ Chuyển đến từ Công an Phường 4 lúc .+\. Lý do: Nhà ở cuối hẻm thuộc Phường 9/);
+    expect(card).toContain('Có giá trị');
+    expect(card).toContain('Trao đổi với người báo (2 tin gần nhất)');
+    expect(card).toMatch(/• .+ Công an Phường 4: Nhà đó ở đầu hay cuối hẻm\?/);
+    expect(card).toMatch(/• .+ Người báo: Cuối hẻm, cổng sắt xanh, thuộc Phường 9\./);
+    expect(card).not.toContain('Lực');
+    expect((await app.database.models.reports.findOne({ _id: report._id }).lean())?.assessment).toBe('valuable');
+    // The old unit keeps its card, saying where it went.
+    await eventually('old card says where it went', () => telegram.callsOf('editMessageText', P4_DESK).some((c) => String(c.params.text).includes(report.code) && String(c.params.text).includes('Đã chuyển cho Công an Phường 9')));
+  });
+
   it('closes a tip as a duplicate of an earlier tip of the same unit, by its code', async () => {
     const first = await fileTip(new TelegramUser(telegram, 3737, 'Yến'), 'Phường 4');
     const again = await fileTip(new TelegramUser(telegram, 3838, 'Đạt'), 'Phường 5');

@@ -5,6 +5,7 @@ import { formatVietnamTime } from '../../shared/vietnam-time';
 import type { EvidenceStore } from '../../domain/evidence/evidence-store';
 import type { CardOptions } from '../../domain/desks/card-options';
 import { triageButtons, triageStatusLine } from './triage-buttons';
+import { forwardContextLines } from './forward-context';
 import type { OutboundMessage } from '../../core/chat';
 import { isHappeningNow, type ReportDoc } from '../../core/report';
 
@@ -45,6 +46,8 @@ export function buildDeskCard(
   const lastForward = report.forwards[report.forwards.length - 1];
   if (forwardedAway && lastForward) {
     lines.push(t('desk.card.forwarded', { unit: deps.units.byId(lastForward.toUnitId)?.name ?? lastForward.toUnitId, reason: lastForward.reason }));
+  } else {
+    lines.push(...forwardContextLines(report, options, deps.units, t));
   }
 
   const { lat, lon } = report.location;

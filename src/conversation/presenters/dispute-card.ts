@@ -3,6 +3,7 @@ import type { UnitDirectory } from '../../config/units';
 import type { Translate } from '../../i18n';
 import { formatVietnamTime } from '../../shared/vietnam-time';
 import type { CardMenu, CardOptions } from '../../domain/desks/card-options';
+import { forwardContextLines } from './forward-context';
 import type { MediationAction } from '../../domain/mediation/mediation-actions';
 import { triageButtons } from './triage-buttons';
 import { deskPayload } from '../../core/payloads';
@@ -53,6 +54,8 @@ export function buildDisputeCard(
   const lastForward = report.forwards[report.forwards.length - 1];
   if (forwardedAway && lastForward) {
     lines.push(t('desk.card.forwarded', { unit: deps.units.byId(lastForward.toUnitId)?.name ?? lastForward.toUnitId, reason: lastForward.reason }));
+  } else {
+    lines.push(...forwardContextLines(report, options, deps.units, t));
   }
   const peers = deps.units.forwardTargets('dispute', options.viewerUnitId ?? report.unitIds[0] ?? '');
   return { text: lines.join('\n'), buttons: forwardedAway ? [] : mediationButtons(report, t, options.menu ?? null, peers) };

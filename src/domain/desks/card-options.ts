@@ -22,4 +22,16 @@ export interface CardOptions {
   lang?: Language;
   /** This desk reads the card for units that have no desk or let it wait (no buttons: it is theirs to act on). */
   onBehalfOf?: OnBehalfOf | null;
+  /** The exchange with the reporter so far, for a card that reaches a unit after a forward. */
+  thread?: ThreadEntry[];
+}
+
+/** One message of the exchange between the desks and a case's reporter. */
+export interface ThreadEntry {
+  from: 'reporter' | 'desk';
+  /** The unit that wrote (for a desk's message). */
+  unitId: string | null;
+  text: string | null;
+  withFile: boolean;
+  at: Date;
 }

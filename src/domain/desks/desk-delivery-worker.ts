@@ -56,7 +56,7 @@ export class DeskDeliveryWorker {
     private readonly models: { reports: ReportRepository; deliveries: DeskDeliveryRepository },
     private readonly desks: DeskService,
     /** Draws a case's card as one unit's desk sees it. */
-    private readonly render: (report: ReportDoc, options: CardOptions) => OutboundMessage,
+    private readonly render: (report: ReportDoc, options: CardOptions) => Promise<OutboundMessage>,
     private readonly send: SendToChat,
     private readonly options: DeskDeliveryOptions,
     private readonly clock: () => Date = () => new Date(),
@@ -218,7 +218,7 @@ export class DeskDeliveryWorker {
     let messageRef: string | null;
     try {
       const card = {
-        ...this.render(report, { viewerUnitId: desk.unitId, lang: DeskService.languageOf(desk), onBehalfOf: delivery.onBehalfOf ?? null }),
+        ...(await this.render(report, { viewerUnitId: desk.unitId, lang: DeskService.languageOf(desk), onBehalfOf: delivery.onBehalfOf ?? null })),
         threadId: DeskService.topicFor(desk, report.category),
       };
       messageRef = await this.send(DeskService.addressOf(desk), card);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
+import type { ThreadEntry } from '../desks/card-options';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { ReportMessageDoc } from '../../storage/models/report-message.model';
 import type { CaseThreads } from '../desks/case-threads';
@@ -69,6 +70,16 @@ export class FollowupService {
     await this.ports.tellReporter(resident.key, { kind: 'desk_message', code: report.code, unit: this.units.byId(desk.unitId)?.name ?? '', text });
     // The officer learns when the reporter will only get it once they write again.
     return (await this.ports.reporterReachableNow(resident.key)) ? 'sent' : 'queued';
+  }
+
+  /**
+   * The last messages between the desks and a case's reporter, oldest first,
+   * for the card of a unit it was forwarded to (index `reportId, at`; on
+   * FerretDB v1 a scan of report_messages, only when such a card is drawn).
+   */
+  async threadOf(reportId: string, limit = 10): Promise<ThreadEntry[]> {
+    const docs = await this.models.messages.find({ reportId }).sort({ at: -1 }).limit(limit).lean();
+    return docs.reverse().map((m) => ({ from: m.direction === 'from_reporter' ? 'reporter' : 'desk', unitId: m.unitId, text: m.text, withFile: m.evidenceId !== null, at: m.at }));
   }
 
   /** Something the reporter adds to their own tip (text or a file), delivered into each desk's thread of it. */

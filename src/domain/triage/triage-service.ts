@@ -156,7 +156,8 @@ export class TriageService {
     const unitIds = [...report.unitIds.filter((id) => id !== desk.unitId), toUnitId];
     await this.models.reports.update(reportId, {
       // Waiting again, for another unit: the reminder job looks at it at its next run.
-      $set: { unitIds, status: 'received', assignee: null, assessment: null, assessedAt: null, 'deadlines.remindAt': now },
+      // The assessment so far stays with the tip (the receiving unit may assess it again).
+      $set: { unitIds, status: 'received', assignee: null, 'deadlines.remindAt': now },
       $push: { forwards: { fromUnitId: desk.unitId, toUnitId, reason, by, at: now }, statusHistory: { status: 'forwarded', at: now } },
       $inc: { version: 1 },
     });
