@@ -80,9 +80,9 @@ export class ReportRepository {
   }
 
   /** A unit's cases not accepted yet, oldest first (index `unitIds, status`): what a desk that just registered must see. */
-  async awaitingAcceptanceBy(unitId: string, limit: number): Promise<string[]> {
-    const docs = await this.reports.find({ unitIds: unitId, status: 'received' }, { _id: 1 }).sort({ createdAt: 1 }).limit(limit).lean();
-    return docs.map((d) => d._id);
+  async *awaitingAcceptanceBy(unitId: string): AsyncGenerator<string> {
+    // A cursor, not a page: a unit with thousands of waiting cases gets every one of them.
+    for await (const doc of this.reports.find({ unitIds: unitId, status: 'received' }, { _id: 1 }).sort({ createdAt: 1 }).lean().cursor()) yield doc._id;
   }
 
   /** Cases whose next reminder is due, soonest first (index `deadlines.remindAt`; on FerretDB v1 a scan, once per reminder run). */

@@ -125,7 +125,7 @@ export class DeskDeliveryWorker {
     const units = [unitId];
     if (unitId === this.desks.fallbackUnitId) units.push(...(await this.desks.unitsWithoutDesk()).map((unit) => unit.id));
     for (const id of units) {
-      for (const reportId of await this.models.reports.awaitingAcceptanceBy(id, 500)) await this.plan(reportId, [id]);
+      for await (const reportId of this.models.reports.awaitingAcceptanceBy(id)) await this.plan(reportId, [id]);
     }
     this.poke(true);
   }
