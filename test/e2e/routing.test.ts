@@ -81,6 +81,14 @@ describe('a tip reaches the units covering its place', () => {
     expect(await cardAt(DESKS['q3-drugs'], code)).toContain(`Địa điểm: ${place}`);
   });
 
+  it('a ward typed with a word or two of filler is the ward itself', async () => {
+    const { user, answer } = await atPlaceStep();
+    await answer(() => user.text('ở P9'), 'Bước 4/7');
+    const { review, report } = await finish(user, answer);
+    expect(review).toContain('Địa điểm: Phường 9\n');
+    expect(report.location).toMatchObject({ kind: 'ward', wardId: 'q3-p9', address: null });
+  });
+
   it('a map pin inside a ward goes to that ward without a question', async () => {
     const { user, answer } = await atPlaceStep();
     await answer(() => user.location(INSIDE_P9.lat, INSIDE_P9.lon), 'Bước 4/7');

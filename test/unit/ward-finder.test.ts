@@ -15,6 +15,7 @@ describe('a ward found inside a typed address', () => {
     ['123 Nguyễn Đình Chiểu p. 4, Quận 3', 'q3-p4', '123 Nguyễn Đình Chiểu, Quận 3'],
     ['45/2 Kỳ Đồng F9', 'q3-p9', '45/2 Kỳ Đồng'],
     ['quán cà phê góc Phường 04', 'q3-p4', 'quán cà phê góc'],
+    ['ở P4', 'q3-p4', 'ở'],
     ['PHƯỜNG 14 - hẻm 30 Lê Văn Sỹ', 'q3-p14', 'hẻm 30 Lê Văn Sỹ'],
     ['số 7 Bà Huyện Thanh Quan, Phường Võ Thị Sáu', 'q3-vtsau', 'số 7 Bà Huyện Thanh Quan'],
     ['so 7 ba huyen thanh quan phuong vo thi sau', 'q3-vtsau', 'so 7 ba huyen thanh quan'],

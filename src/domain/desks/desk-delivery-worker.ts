@@ -170,7 +170,7 @@ export class DeskDeliveryWorker {
     const planned = this.planned.splice(0).sort((a, b) => Number(b.urgent ?? false) - Number(a.urgent ?? false));
     for (const delivery of planned) await this.attempt(delivery, true, failing);
     if (!sweep) return;
-    // Reads the due records (index `status, nextAttemptAt`); on FerretDB v1 a scan of desk_deliveries, every `intervalMs`, never per message.
+    // Reads the due records (index `status, urgent, nextAttemptAt`); on FerretDB v1 a scan of desk_deliveries, every `intervalMs`, never per message.
     // Every due record is attempted in the round, oldest first, however many there are: each attempt moves its record out of the due set
     // (sent, retried later with backoff, or claimed by another instance), so a backlog of failing cards never starves a new one, and a record
     // is read again only when its next attempt is due.

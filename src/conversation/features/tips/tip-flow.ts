@@ -72,8 +72,9 @@ export function createTipFlow(deps: { reports: ReportService; evidence: Evidence
             if (text.length > MAX_ADDRESS) return { kind: 'invalid', reason: 'errors.text_too_long', vars: { max: MAX_ADDRESS, length: text.length } };
             const named = ctx.catalog.matchWard(text);
             const inAddress = ctx.catalog.findWardIn(text);
-            // "Phường 4" alone is a ward; "hẻm 12 Trần Văn Đang, phường 4" is an address in it.
-            if (named && (!inAddress || inAddress.rest === '')) return placed(ctx, { kind: 'ward', wardId: named.id });
+            // "Phường 4" (or "ở P4") alone is a ward; "hẻm 12 Trần Văn Đang, phường 4" is an address in it.
+            if (inAddress && !saysMore(inAddress.rest)) return placed(ctx, { kind: 'ward', wardId: inAddress.ward.id });
+            if (named && !inAddress) return placed(ctx, { kind: 'ward', wardId: named.id });
             if (text.length < 3) return { kind: 'invalid', reason: 'tip.location.too_short' };
             return placed(ctx, { kind: 'address', address: inAddress?.rest || text, wardId: inAddress?.ward.id ?? null });
           }
@@ -238,6 +239,11 @@ export function createTipFlow(deps: { reports: ReportService; evidence: Evidence
 }
 
 type Location = NonNullable<TipDraft['location']>;
+
+/** Whether what an address says besides its ward is a place at all ("hẻm 5"), not a word or two of filler ("ở"). */
+function saysMore(rest: string): boolean {
+  return rest.replace(/[^\p{L}\p{N}]+/gu, '').length >= 3;
+}
 
 function blankLocation(kind: Location['kind']): Location {
   return { kind, wardId: null, address: null, lat: null, lon: null };
