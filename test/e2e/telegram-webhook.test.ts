@@ -52,6 +52,29 @@ describe('Telegram webhook mode', () => {
     expect(await app.database.models.inbox.countDocuments({})).toBe(0);
   });
 
+  it('answers 200 to updates of the wrong shape, sends nothing for them and keeps serving', async () => {
+    const message = (fields: Record<string, unknown>) => ({ message_id: 1, date: 1_700_000_000, chat: { id: 950, type: 'private' }, from: { id: 950, is_bot: false, first_name: 'Hà' }, ...fields });
+    const broken = [
+      { update_id: 9101, message: message({ text: 12345 }) },
+      { update_id: 9102, message: message({ text: { $gt: '' } }) },
+      { update_id: 9103, message: message({ text: null }) },
+      { update_id: 9104, message: message({ chat: { id: { $ne: null }, type: 'private' }, text: '/start' }) },
+      { update_id: 9105, message: message({ chat: null, text: '/start' }) },
+      { update_id: 9106, message: message({ location: { latitude: 'north', longitude: 106 } }) },
+      { update_id: 9107, callback_query: { id: 'q', from: { id: 950 }, data: { $gt: '' }, message: { message_id: 1, chat: { id: 950, type: 'private' } } } },
+      { update_id: 9108, message: 'hello' },
+    ];
+    for (const update of broken) expect((await deliver(JSON.stringify(update))).status).toBe(200);
+    // Answered once each, never retried; nothing went to a chat called "[object Object]" or "null".
+    const chats = telegram.calls.map((c) => String(c.params.chat_id));
+    expect(chats).not.toContain('[object Object]');
+    expect(chats).not.toContain('null');
+    expect(telegram.textsTo(950)).toEqual([]);
+
+    expect((await deliver(textUpdate(9109, 950, '/start'))).status).toBe(200);
+    await eventually('a well-formed update is still answered', () => telegram.textsTo(950).length > 0);
+  });
+
   it('answers malformed JSON with 400', async () => {
     const response = await deliver('{"update_id": 3, "message": ');
     expect(response.status).toBe(400);

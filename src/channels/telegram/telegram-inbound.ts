@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { moduleLogger } from '../../shared/logger';
 import type { Telegram } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { InboundEvent, InboundMedia } from '../../core/chat';
@@ -6,8 +8,35 @@ import type { InboundEvent, InboundMedia } from '../../core/chat';
  * Translates a Telegram update into a channel-neutral event, or null for
  * updates the bot does not act on (edits, membership changes, …).
  */
+const log = moduleLogger('telegram');
+
+const chatId = z.union([z.number().int(), z.string().regex(/^-?\d{1,20}$/)]);
+const chat = z.object({ id: chatId, type: z.string() });
+const user = z.object({ id: chatId });
+/** The fields of an update this service reads, with the types it reads them as (other fields pass). */
+const messageShape = z.object({
+  chat,
+  from: user.optional(),
+  text: z.string().optional(),
+  caption: z.string().optional(),
+  location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
+  contact: z.object({ phone_number: z.string(), user_id: z.number().int().optional() }).optional(),
+  message_thread_id: z.number().int().optional(),
+});
+const updateShape = z.object({
+  update_id: z.number().int(),
+  message: messageShape.optional(),
+  callback_query: z.object({ from: user, data: z.string().optional(), message: z.object({ chat }).optional() }).optional(),
+});
+
 export function telegramUpdateToEvent(update: Update, telegram: Telegram): InboundEvent | null {
   const key = `telegram:${update.update_id}`;
+  // The type above is what Telegram promises; what arrives is checked, so a forged or broken update is dropped once, never retried forever.
+  const shape = updateShape.safeParse(update);
+  if (!shape.success) {
+    log.warn({ update: update.update_id, problem: shape.error.issues[0]?.path.join('.') }, 'malformed Telegram update ignored');
+    return null;
+  }
 
   if ('callback_query' in update) {
     const query = update.callback_query;
