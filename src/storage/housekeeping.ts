@@ -5,6 +5,8 @@ const log = moduleLogger('housekeeping');
 
 /** How long processed-event keys and delivery claims are kept: far longer than any platform redelivers. */
 export const LEDGER_RETENTION_MS = 7 * 24 * 3_600_000;
+/** Zalo events are kept past the webhook's freshness window (a day), so a replay inside the window still finds its id. */
+const ZALO_EVENTS_KEPT_MS = 2 * 24 * 3_600_000;
 
 /**
  * Prunes the idempotency ledgers (`inbox`, `delivery_claims`, `leases`) of entries old
@@ -13,7 +15,7 @@ export const LEDGER_RETENTION_MS = 7 * 24 * 3_600_000;
  * follower got a promotion message on which day, once the day is long past. Run by node-cron; never throws out
  * of a tick.
  */
-export async function pruneLedgers(models: Pick<Models, 'inbox' | 'deliveryClaims' | 'leases' | 'broadcastSenders' | 'broadcastPromotionDays' | 'reporterNotices'>, now: Date): Promise<{ inbox: number; claims: number }> {
+export async function pruneLedgers(models: Pick<Models, 'inbox' | 'deliveryClaims' | 'leases' | 'broadcastSenders' | 'broadcastPromotionDays' | 'reporterNotices' | 'zaloEvents'>, now: Date): Promise<{ inbox: number; claims: number }> {
   const cutoff = new Date(now.getTime() - LEDGER_RETENTION_MS);
   try {
     const inbox = await models.inbox.deleteMany({ receivedAt: { $lt: cutoff } });
@@ -23,6 +25,8 @@ export async function pruneLedgers(models: Pick<Models, 'inbox' | 'deliveryClaim
     await models.broadcastPromotionDays.deleteMany({ at: { $lt: cutoff } });
     // Notices are deleted once delivered; these are the ones kept as sent or dropped before that was so.
     await models.reporterNotices.deleteMany({ status: { $ne: 'pending' } });
+    // Zalo events with their encrypted bodies: handled or given up, two days on (replays older than a day are refused by their timestamp).
+    await models.zaloEvents.deleteMany({ status: { $ne: 'pending' }, receivedAt: { $lt: new Date(now.getTime() - ZALO_EVENTS_KEPT_MS) } });
     return { inbox: inbox.deletedCount, claims: claims.deletedCount };
   } catch (error) {
     log.error({ err: error }, 'pruning ledgers failed');

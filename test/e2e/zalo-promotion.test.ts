@@ -32,7 +32,7 @@ describe('campaigns to Zalo followers outside the 7-day window, as promotion mes
   const promotionsTo = (user: ZaloUser) => zalo.promotions.filter((p) => p.userId === user.id).map((p) => p.message.attachment?.payload);
 
   it('sends a follower who has not written for 7 days one promotion a day, the next campaign the next morning, and consultation messages again once they write', async () => {
-    const resident = new ZaloUser(app.url, zalo, '5555555555555555555');
+    const resident = new ZaloUser(app.url, zalo, '5555555555555555555', () => now.getTime());
     await resident.step(() => resident.text('/dangky'), 'dữ liệu cá nhân');
     await resident.step(() => resident.press('✅ Tôi đồng ý'), 'Bạn ở phường nào');
     await resident.step(() => resident.press('Phường 9'), 'Chọn các chủ đề');

@@ -40,7 +40,7 @@ describe('the Zalo Official Account channel', () => {
   const step = (user: ZaloUser, act: () => Promise<Response>, next: string) => user.step(act, next);
 
   it('takes a full tip from a Zalo user (with a photo, through a token expiring mid-way) to a Telegram desk and carries the officer’s reply back', async () => {
-    const resident = new ZaloUser(app.url, zalo, BIG_ID);
+    const resident = new ZaloUser(app.url, zalo, BIG_ID, () => now.getTime());
     const photo = PHOTO_WITH_EXIF;
     await step(resident, () => resident.text('/baotin'), 'dữ liệu cá nhân');
     await step(resident, () => resident.press('✅ Tôi đồng ý'), 'Bước 1/7');
@@ -80,8 +80,30 @@ describe('the Zalo Official Account channel', () => {
     expect(JSON.stringify(telegram.calls.filter((c) => Number(c.params.chat_id) === P4_DESK))).not.toContain(BIG_ID);
   });
 
+  it('processes a correctly signed event only when its timestamp is fresh: old and far-future ones are acknowledged and dropped, non-times refused', async () => {
+    const at = (time: () => number) => new ZaloUser(app.url, zalo, '1212121212121212121', time);
+    const recorded = await app.database.models.zaloEvents.countDocuments({});
+    const stale = [() => now.getTime() - 365 * DAY, () => now.getTime() - 25 * 3_600_000, () => now.getTime() + 10 * 365 * DAY];
+    for (const time of stale) {
+      const response = await at(time).post(at(time).event('user_send_text', { text: '/trogiup' }));
+      expect(response.status).toBe(200);
+    }
+    for (const notATime of ['abc', '0']) {
+      const word = at(() => now.getTime()).event('user_send_text', { text: '/trogiup' });
+      const forged = { body: word.body.replace(`"timestamp":"${word.timestamp}"`, `"timestamp":"${notATime}"`), timestamp: notATime };
+      expect((await at(() => now.getTime()).post(forged)).status).toBe(400);
+    }
+    expect(await app.database.models.zaloEvents.countDocuments({})).toBe(recorded);
+
+    // A fresh one is handled, and only it.
+    const fresh = at(() => now.getTime());
+    await fresh.step(() => fresh.text('/trogiup'), 'Các lệnh');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(zalo.textsTo(fresh.id).filter((t) => t.includes('Các lệnh'))).toHaveLength(1);
+  });
+
   it('refuses a forged signature (401) and malformed JSON (400), processing nothing', async () => {
-    const intruder = new ZaloUser(app.url, zalo, '1111111111111111111');
+    const intruder = new ZaloUser(app.url, zalo, '1111111111111111111', () => now.getTime());
     const event = intruder.event('user_send_text', { text: '/start' });
     expect((await intruder.post(event, zaloSignature(event.body, event.timestamp, 'wrong-secret'))).status).toBe(401);
     expect((await intruder.post(event, '')).status).toBe(401);
@@ -97,7 +119,7 @@ describe('the Zalo Official Account channel', () => {
   });
 
   it('processes a retried event once, however many times and however fast Zalo sends it', async () => {
-    const user = new ZaloUser(app.url, zalo, '5555555555555555555');
+    const user = new ZaloUser(app.url, zalo, '5555555555555555555', () => now.getTime());
     const event = user.event('user_send_text', { text: '/trogiup' }, 'retried-msg-1');
     const answers = await Promise.all([user.post(event), user.post(event), user.post(event)]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
@@ -108,7 +130,7 @@ describe('the Zalo Official Account channel', () => {
   });
 
   it('handles an event recorded before a crash (answered 200, never processed) in the recovery round, and waits out a rate limit', async () => {
-    const user = new ZaloUser(app.url, zalo, '6666666666666666666');
+    const user = new ZaloUser(app.url, zalo, '6666666666666666666', () => now.getTime());
     const event = user.event('user_send_text', { text: '/trogiup' }, 'recorded-before-crash');
     const cipher = createPiiCipher(Buffer.from(TEST_KEY, 'base64'));
     await app.database.models.zaloEvents.create({ _id: 'zalo:recorded-before-crash', bodyEnc: cipher.encrypt(event.body), status: 'pending', receivedAt: now });
@@ -148,7 +170,7 @@ describe('the Zalo Official Account channel', () => {
   });
 
   it('holds messages for a user outside the 7-day window, tells the officer, and delivers them when the user writes again', async () => {
-    const resident = new ZaloUser(app.url, zalo, '7777777777777777777');
+    const resident = new ZaloUser(app.url, zalo, '7777777777777777777', () => now.getTime());
     await step(resident, () => resident.text('/baotin'), 'dữ liệu cá nhân');
     await step(resident, () => resident.press('✅ Tôi đồng ý'), 'Bước 1/7');
     await step(resident, () => resident.press('Cờ bạc, lô đề'), 'Bước 2/7');
@@ -189,7 +211,7 @@ describe('the Zalo Official Account channel', () => {
   });
 
   it('lets an officer run a desk from Zalo: the card comes with Zalo buttons and triage works from them', async () => {
-    const officer = new ZaloUser(app.url, zalo, '9999999999999999999');
+    const officer = new ZaloUser(app.url, zalo, '9999999999999999999', () => now.getTime());
     await step(officer, () => officer.text(`/trucban ${app.unitInviteCodes.find((u) => u.unitId === 'cap-p9')?.code}`), 'Công an Phường 9');
     const code = await fileTelegramTip(telegram, new TelegramUser(telegram, 5901, 'Vân'), { category: 'Trộm cắp, cướp giật', description: 'Mất trộm xe đạp trước cổng trường.', ward: 'Phường 9' });
     await saidOnZalo(officer, `TIN BÁO MỚI ${code}`);
@@ -199,7 +221,7 @@ describe('the Zalo Official Account channel', () => {
   });
 
   it('sends campaigns to a Zalo subscriber only within the 7-day window, and never at night', async () => {
-    const resident = new ZaloUser(app.url, zalo, '3333333333333333333');
+    const resident = new ZaloUser(app.url, zalo, '3333333333333333333', () => now.getTime());
     now = new Date('2026-12-10T03:00:00Z'); // 10:00 in Vietnam
     await step(resident, () => resident.text('/dangky'), 'dữ liệu cá nhân');
     await step(resident, () => resident.press('✅ Tôi đồng ý'), 'Bạn ở phường nào');
@@ -236,8 +258,8 @@ describe('the Zalo Official Account channel', () => {
     expect(zalo.textsTo(resident.id).some((t) => t.includes('Cảnh báo CD-ZLATE'))).toBe(false);
   });
   it('sends a campaign picture to Zalo followers as one image message captioned with its text, uploading the picture once', async () => {
-    const first = new ZaloUser(app.url, zalo, '3333333333333333333'); // subscribed above; last wrote on 19 December
-    const second = new ZaloUser(app.url, zalo, '4444444444444444444');
+    const first = new ZaloUser(app.url, zalo, '3333333333333333333', () => now.getTime()); // subscribed above; last wrote on 19 December
+    const second = new ZaloUser(app.url, zalo, '4444444444444444444', () => now.getTime());
     now = new Date('2026-12-19T03:30:00Z');
     await step(second, () => second.text('/dangky'), 'dữ liệu cá nhân');
     await step(second, () => second.press('✅ Tôi đồng ý'), 'Bạn ở phường nào');

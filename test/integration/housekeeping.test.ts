@@ -32,6 +32,20 @@ describe('ledger housekeeping', () => {
     expect((await db.models.inbox.find({}).lean()).map((d) => d._id).sort()).toEqual(['telegram:2', 'v:k1#4']);
     expect((await db.models.deliveryClaims.find({}).lean()).map((d) => d._id)).toEqual(['b#1']);
   });
+
+  it('prunes Zalo events, with their encrypted bodies, two days after they were handled or given up; keeps those still pending', async () => {
+    const now = new Date('2026-11-23T00:00:00Z');
+    const threeDaysAgo = new Date(now.getTime() - 3 * 24 * 3_600_000);
+    const anHourAgo = new Date(now.getTime() - 3_600_000);
+    await db.models.zaloEvents.create([
+      { _id: 'zalo:done-old', bodyEnc: 'x', status: 'done', receivedAt: threeDaysAgo },
+      { _id: 'zalo:failed-old', bodyEnc: 'x', status: 'failed', receivedAt: threeDaysAgo },
+      { _id: 'zalo:pending-old', bodyEnc: 'x', status: 'pending', receivedAt: threeDaysAgo },
+      { _id: 'zalo:done-recent', bodyEnc: 'x', status: 'done', receivedAt: anHourAgo },
+    ]);
+    await pruneLedgers(db.models, now);
+    expect((await db.models.zaloEvents.find({}).lean()).map((d) => d._id).sort()).toEqual(['zalo:done-recent', 'zalo:pending-old']);
+  });
 });
 
 describe('retention of reporters personal data', () => {

@@ -14,11 +14,13 @@ export class ZaloUser {
     private readonly serviceUrl: string,
     private readonly zalo: FakeZaloServer,
     readonly id: string,
+    /** The time Zalo stamps on events: the service's clock, when a spec moves it. */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /** The raw body of an event from this user. */
   event(eventName: string, message: Record<string, unknown> | null, msgId = `msg${Date.now()}${nextMessage++}`): { body: string; timestamp: string } {
-    const timestamp = String(Date.now());
+    const timestamp = String(this.clock());
     const payload = message ? `,"message":${JSON.stringify({ msg_id: msgId, ...message })}` : '';
     const who = eventName === 'follow' ? `"follower":{"id":${this.id}}` : `"sender":{"id":${this.id}}`;
     return { body: `{"app_id":"${ZALO_APP_ID}","event_name":"${eventName}","timestamp":"${timestamp}",${who},"recipient":{"id":"579745863508352884"}${payload}}`, timestamp };

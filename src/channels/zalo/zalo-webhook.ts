@@ -13,6 +13,14 @@ import type { ZaloEventDoc } from '../../storage/models/zalo-event.model';
 const log = moduleLogger('zalo-webhook');
 /** A recorded event not handled after this long (its process stopped) is handled by the recovery round. */
 const RECOVER_AFTER_MS = 30_000;
+/**
+ * How old a Zalo event may be when it arrives (by its signed `timestamp`),
+ * and how far ahead of our clock. An older one is a replay: `zalo_events`
+ * keeps each event's id only a little longer than this (housekeeping), so
+ * the window, not the ledger, is what refuses replays after that.
+ */
+export const ZALO_EVENT_FRESH_MS = 24 * 3_600_000;
+const ZALO_CLOCK_SKEW_MS = 10 * 60_000;
 const RECOVERY_BATCH_SIZE = 100;
 const RECOVERY_BATCHES = 50;
 const MAX_RECOVERY_ATTEMPTS = 10;
@@ -60,6 +68,14 @@ export class ZaloWebhook {
         }
         const timestamp = typeof json === 'object' && json !== null && 'timestamp' in json ? String((json as { timestamp: unknown }).timestamp) : '';
         if (!this.signatureValid(raw, timestamp, request.headers['x-zevent-signature'])) return reply.code(401).send({ error: 'bad_signature' });
+        const sentAt = /^\d{10,16}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
+        if (!Number.isFinite(sentAt)) return reply.code(400).send({ error: 'bad_timestamp' });
+        const skew = sentAt - this.clock().getTime();
+        if (skew < -ZALO_EVENT_FRESH_MS || skew > ZALO_CLOCK_SKEW_MS) {
+          // Signed by Zalo but not sent now: a replay, or a retry long past. Acknowledged so nothing retries it, and not processed.
+          log.warn({ skewMs: skew }, 'Zalo event outside the freshness window ignored');
+          return reply.code(200).send({ ok: true, ignored: 'stale' });
+        }
         const parsed = zaloEventSchema.safeParse(json);
         if (!parsed.success) return reply.code(400).send({ error: 'bad_event' });
         const key = zaloEventKey(parsed.data);
