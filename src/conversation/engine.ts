@@ -128,6 +128,12 @@ export class ConversationEngine {
         return;
       }
       if (payload?.scope === 'step' && turn.flow && payload.step === turn.step) return this.runner.run(turn, { kind: 'choice', value: payload.value });
+      // "Gửi" pressed again on the review of a case already filed (a double tap, a press the platform sent twice, a retry after a crash): its receipt again, never a second case.
+      const filed = turn.state.filed;
+      if (payload?.scope === 'step' && filed && payload.value === 'send' && payload.step === this.runner.get(filed.flow)?.reviewStep) {
+        turn.say({ text: turn.t('errors.already_filed', { code: filed.code }) });
+        return;
+      }
       turn.say({ text: turn.t('errors.stale_button') });
       const prompt = this.runner.currentPrompt(turn);
       turn.say(prompt ?? mainMenu(turn.t));

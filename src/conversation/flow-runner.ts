@@ -110,7 +110,7 @@ export class FlowRunner {
           return;
         }
         const done = await flow.submit({ ...ctx, residentKey: key });
-        turn.set({ flow: null, step: null, draft: null });
+        turn.set({ flow: null, step: null, draft: null, ...(done.receipt ? { filed: { flow: flow.id, code: done.receipt } } : {}) });
         turn.say(...done.say);
         return;
       }

@@ -57,6 +57,8 @@ export interface Step<Draft> {
 /** The result of a submitted flow, told to the resident. */
 export interface FlowCompletion {
   say: OutboundMessage[];
+  /** The receipt code of the case filed: a "Gửi" pressed again on the review answers with it. */
+  receipt?: string;
 }
 
 /**

@@ -14,12 +14,20 @@ export interface ConversationState<Draft = Record<string, unknown>> {
   expiredFlow: string | null;
   /** The replies to `eventKey`, for resending if that event is delivered again. */
   replies: OutboundMessage[];
+  /** The case this chat filed last: a "Gửi" pressed again on its review answers with its receipt, never files it twice. */
+  filed: FiledCase | null;
   updatedAt: Date;
   /** True when the stored state was written by another flow version and was reset on load. */
   incompatible: boolean;
 }
 
-export type StateChanges = Partial<Pick<ConversationState, 'flow' | 'step' | 'draft' | 'lang' | 'pendingFlow' | 'expiredFlow'>>;
+export type StateChanges = Partial<Pick<ConversationState, 'flow' | 'step' | 'draft' | 'lang' | 'pendingFlow' | 'expiredFlow' | 'filed'>>;
+
+/** A case a flow filed: which flow, and its receipt code. */
+export interface FiledCase {
+  flow: string;
+  code: string;
+}
 
 /** The right to write one chat's next state version, taken when an event arrives (see ConversationStates.begin). */
 export interface TurnClaim {

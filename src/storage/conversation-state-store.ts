@@ -8,7 +8,7 @@ import { insertInOrder, replaceById } from './claims';
 import { RecentStates } from './recent-states';
 import { DEFAULT_LANGUAGE, isLanguage } from '../core/language';
 import type { OutboundMessage } from '../core/chat';
-import type { Begun, ConversationState, ConversationStates, StateChanges, TurnClaim } from '../core/conversation-state';
+import type { Begun, ConversationState, ConversationStates, FiledCase, StateChanges, TurnClaim } from '../core/conversation-state';
 
 /**
  * A claim (an event's, or a version's) older than this was left by a process
@@ -89,6 +89,7 @@ export class ConversationStateStore implements ConversationStates {
       eventKey,
       expiredFlow: next.expiredFlow,
       repliesEnc: replayable.length > 0 ? this.cipher.encrypt(JSON.stringify(replayable)) : null,
+      filedEnc: next.filed ? this.cipher.encrypt(JSON.stringify(next.filed)) : null,
       createdAt: now,
     };
     try {
@@ -132,6 +133,7 @@ export class ConversationStateStore implements ConversationStates {
       eventKey: doc.eventKey,
       expiredFlow: doc.expiredFlow,
       replies: doc.repliesEnc ? (JSON.parse(this.cipher.decrypt(doc.repliesEnc)) as OutboundMessage[]) : [],
+      filed: doc.filedEnc ? (JSON.parse(this.cipher.decrypt(doc.filedEnc)) as FiledCase) : null,
       updatedAt: doc.createdAt,
       incompatible: false,
     };
@@ -201,6 +203,7 @@ function blank(key: string, version: number): ConversationState {
     eventKey: null,
     expiredFlow: null,
     replies: [],
+    filed: null,
     updatedAt: new Date(0),
     incompatible: false,
   };

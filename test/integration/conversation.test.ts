@@ -216,6 +216,20 @@ describe('editing and idle drafts', () => {
     expect(await s.models.reports.countDocuments({})).toBe(0);
   });
 
+  it('answers "Gửi" pressed again after the tip was filed with its receipt code, and files nothing more', async () => {
+    await toReview('e5');
+    const receipt = await s.engine.handle(button('e5', 's:review:send'));
+    const code = /TB-\w{6}/.exec(texts(receipt))?.[0] ?? '?';
+    const before = await s.models.reports.countDocuments({});
+    const again = await s.engine.handle(button('e5', 's:review:send'));
+    expect(texts(again)).toContain(`Bạn đã gửi tin này rồi. Mã biên nhận: ${code}`);
+    // Kept in the stored state (another instance, or the service after a restart, reads it from there).
+    expect((await s.store.load(s.engine.keyOf({ channel: 'webchat', chatId: 'e5' }))).filed).toEqual({ flow: 'tip', code });
+    expect(await s.models.reports.countDocuments({})).toBe(before);
+    // Other stale buttons still say so.
+    expect(texts(await s.engine.handle(button('e5', 's:occurred:today')))).toContain('Nút này thuộc bước trước');
+  });
+
   it('sweeps drafts idle for a day, and tells the resident on their next message', async () => {
     const { sweepIdleConversations } = await import('../../src/conversation/idle-sweeper');
     await toReview('e3');

@@ -30,6 +30,8 @@ export interface ConversationStateDoc {
   expiredFlow: string | null;
   /** What the bot answered to `eventKey`, encrypted, resent verbatim if that event is redelivered. */
   repliesEnc: string | null;
+  /** The case this chat filed last (flow and receipt code), encrypted. */
+  filedEnc?: string | null;
   createdAt: Date;
 }
 
@@ -47,6 +49,7 @@ const schema = new Schema<ConversationStateDoc>(
     eventKey: { type: String, default: null },
     expiredFlow: { type: String, default: null },
     repliesEnc: { type: String, default: null },
+    filedEnc: { type: String, default: null },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, autoIndex: false, collection: 'conversation_states' },

@@ -61,7 +61,7 @@ export const forgetButton: GlobalButton<AccountDeps> = {
     await deps.audience.unsubscribe(turn.key);
     await deps.forgetChannelData(turn.event.address);
     // The conversation is saved blank: nothing of it is kept but its language and version.
-    turn.set({ flow: null, step: null, draft: null, pendingFlow: null, expiredFlow: null });
+    turn.set({ flow: null, step: null, draft: null, pendingFlow: null, expiredFlow: null, filed: null });
     turn.say({ text: turn.t('forget.done', { count: detached }) });
   },
 };

@@ -185,7 +185,7 @@ export function createDisputeFlow(deps: { intake: DisputeIntake; onFiled(): void
         ctx.now,
       );
       deps.onFiled();
-      return { say: [{ text: ctx.t('dispute.receipt', { code, days: ctx.catalog.disputes.deadlines.startDays }), removeKeyboard: true }] };
+      return { say: [{ text: ctx.t('dispute.receipt', { code, days: ctx.catalog.disputes.deadlines.startDays }), removeKeyboard: true }], receipt: code };
     },
   };
 }

@@ -233,7 +233,7 @@ export function createTipFlow(deps: { reports: ReportService; evidence: Evidence
         ctx.now,
       );
       deps.onTipFiled();
-      return { say: [{ text: ctx.t('tip.receipt', { code }), removeKeyboard: true }] };
+      return { say: [{ text: ctx.t('tip.receipt', { code }), removeKeyboard: true }], receipt: code };
     },
   };
 }
