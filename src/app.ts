@@ -11,6 +11,7 @@ import { loadUnits } from './config/units';
 import type { Env } from './config/env';
 import { resolveSecrets } from './config/local-secrets';
 import { sweepIdleConversations } from './conversation/idle-sweeper';
+import { ChatRateLimit } from './conversation/chat-rate-limit';
 import { InboundPipeline } from './conversation/inbound-pipeline';
 import type { DeadlineService } from './domain/deadlines/deadline-service';
 import type { BroadcastDispatcher } from './domain/campaigns/broadcast-dispatcher';
@@ -114,7 +115,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   });
   const { deskT, evidence, reports, desks, store, deliveries, notices, deadlines, engine, scheduler, dispatcher, audience } = services;
   const idleTimeoutMs = env.CONVERSATION_TTL_HOURS * 3_600_000;
-  const pipeline = new InboundPipeline(engine, channels, deskT);
+  const pipeline = new InboundPipeline(engine, channels, deskT, new ChatRateLimit(env.CHAT_MESSAGES_PER_MINUTE));
 
   const http = createHttpServer();
   if (env.WEBCHAT_ENABLED) {

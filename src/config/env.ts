@@ -66,6 +66,7 @@ const envSchema = z
     BROADCAST_SEND_LEASE_MS: z.coerce.number().int().min(1000).default(120_000),
     BROADCAST_WORKER: booleanFlag.default(true),
     BROADCAST_IDLE_POLL_MS: z.coerce.number().int().min(100).default(15_000),
+    CHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(5).default(60),
     PRIVACY_RETENTION_MONTHS: z.coerce.number().int().positive().default(24),
   })
   .superRefine((env, ctx) => {

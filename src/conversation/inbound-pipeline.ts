@@ -1,12 +1,14 @@
 import type { Translate } from '../i18n';
 import { moduleLogger } from '../shared/logger';
 import { ChatQueue } from './chat-queue';
+import type { ChatRateLimit } from './chat-rate-limit';
 import type { ConversationEngine } from './engine';
 import type { ChatAddress, InboundEvent, OutboundMessage } from '../core/chat';
 
 const log = moduleLogger('inbound');
 
-export type InboundResult = 'processed' | 'duplicate' | 'failed';
+/** `limited`: a flooding chat's message, answered once and then dropped (acknowledged to the platform, never retried). */
+export type InboundResult = 'processed' | 'duplicate' | 'failed' | 'limited';
 
 /** How replies reach a chat (the channel registry). */
 export interface ChatSender {
@@ -27,6 +29,7 @@ export class InboundPipeline {
     private readonly engine: ConversationEngine,
     private readonly channels: ChatSender,
     private readonly fallbackText: Translate,
+    private readonly rateLimit: ChatRateLimit | null = null,
   ) {}
 
   /**
@@ -36,6 +39,15 @@ export class InboundPipeline {
    */
   process(event: InboundEvent): Promise<InboundResult> {
     const chatKey = this.engine.keyOf(event.address);
+    // Private chats only: a desk group's officers share one chat.
+    const limit = event.isGroup || !this.rateLimit ? 'ok' : this.rateLimit.check(chatKey, Date.now());
+    if (limit !== 'ok') {
+      if (limit === 'tell') {
+        log.warn({ chat: chatKey }, 'chat over its message rate: its messages are dropped for the rest of the minute');
+        void this.channels.send(event.address, [{ text: this.fallbackText('errors.rate_limited') }]).catch(() => undefined);
+      }
+      return Promise.resolve('limited');
+    }
     return this.queue.run(chatKey, async () => {
       try {
         const outcome = await this.engine.process(event);

@@ -110,3 +110,64 @@ describe('Telegram webhook mode', () => {
     expect(telegram.textsTo(902)[0]).toContain('113');
   });
 });
+
+describe('one chat flooding the bot', () => {
+  let telegram: FakeTelegramServer;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    telegram = new FakeTelegramServer();
+    const apiRoot = await telegram.start();
+    app = await startApp(
+      testEnv('tg_flood', {
+        TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
+        TELEGRAM_API_ROOT: apiRoot,
+        TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/webhooks/telegram',
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+        CHAT_MESSAGES_PER_MINUTE: '20',
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await app.stop();
+    await telegram.stop();
+  });
+
+  const update = (updateId: number, chatId: number, text: string) =>
+    fetch(`${app.url}/webhooks/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify({ update_id: updateId, message: { message_id: updateId, date: 1_700_000_000, chat: { id: chatId, type: 'private' }, from: { id: chatId, is_bot: false, first_name: 'X' }, text } }),
+    });
+
+  /** Waits until a count stops changing (nothing more on its way), then returns it. */
+  async function settled(count: () => number): Promise<number> {
+    let last = -1;
+    let stable = 0;
+    while (stable < 4) {
+      const now = count();
+      stable = now === last ? stable + 1 : 0;
+      last = now;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    return last;
+  }
+
+  it('answers 200 to all 300 messages, handles the first 20, tells the sender once, and keeps serving another resident', async () => {
+    const FLOODER = 7770;
+    const OTHER = 7771;
+    const flood = Array.from({ length: 300 }, (_, i) => update(50_000 + i, FLOODER, `spam ${i}`));
+    const other = update(60_000, OTHER, '/start');
+    const answers = await Promise.all([...flood, other]);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+
+    await eventually('the other resident is greeted', () => telegram.textsTo(OTHER).length > 0);
+    await eventually('the flooder is told once', () => telegram.textsTo(FLOODER).some((t) => t.includes('quá nhiều tin nhắn')));
+    await settled(() => telegram.textsTo(FLOODER).length);
+    expect(telegram.textsTo(FLOODER).filter((t) => t.includes('quá nhiều tin nhắn'))).toHaveLength(1);
+    // Only the first 20 reached the engine: each recorded its key once, the rest touched no database.
+    const handled = await app.database.models.inbox.countDocuments({ _id: { $regex: '^telegram:5' } });
+    expect(handled).toBe(20);
+  });
+});
