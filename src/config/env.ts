@@ -67,6 +67,7 @@ const envSchema = z
     BROADCAST_WORKER: booleanFlag.default(true),
     BROADCAST_IDLE_POLL_MS: z.coerce.number().int().min(100).default(15_000),
     CHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(5).default(60),
+    ZALO_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     PRIVACY_RETENTION_MONTHS: z.coerce.number().int().positive().default(24),
   })
   .superRefine((env, ctx) => {

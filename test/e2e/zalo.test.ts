@@ -102,6 +102,19 @@ describe('the Zalo Official Account channel', () => {
     expect(zalo.textsTo(fresh.id).filter((t) => t.includes('Các lệnh'))).toHaveLength(1);
   });
 
+  it('gives up a file whose download never answers, tells the resident, and goes on with the chat', async () => {
+    const resident = new ZaloUser(app.url, zalo, '1313131313131313131', () => now.getTime());
+    await resident.step(() => resident.text('/baotin'), 'dữ liệu cá nhân');
+    await resident.step(() => resident.press('✅ Tôi đồng ý'), 'Bước 1/7');
+    await resident.step(() => resident.press('Trộm cắp, cướp giật'), 'Bước 2/7');
+    await resident.step(() => resident.text('Trộm xe đạp trước cổng chợ.'), 'Bước 3/7');
+    await resident.step(() => resident.text('phuong 4'), 'Bước 4/7');
+    await resident.step(() => resident.press('Không rõ'), 'Bước 5/7');
+    // ZALO_HTTP_TIMEOUT_MS is 2 s in the specs (30 s by default).
+    await resident.step(() => resident.image(zalo.hangingFileUrl('never.jpg'), 1000), 'Không tải được tệp này');
+    await resident.step(() => resident.press('Bỏ qua'), 'Bước 6/7');
+  });
+
   it('refuses a forged signature (401) and malformed JSON (400), processing nothing', async () => {
     const intruder = new ZaloUser(app.url, zalo, '1111111111111111111', () => now.getTime());
     const event = intruder.event('user_send_text', { text: '/start' });

@@ -79,6 +79,11 @@ export class FakeZaloServer {
     this.files.set(name, bytes);
     return `${this.base}/files/${name}`;
   }
+  /** The URL of a file whose download never gets an answer. */
+  hangingFileUrl(name: string): string {
+    return `${this.base}/hanging/${name}`;
+  }
+
 
   /** What the user reads: each text, and the question a list template carries as its title. */
   textsTo(userId: string): string[] {
@@ -110,6 +115,8 @@ export class FakeZaloServer {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const url = req.url ?? '';
+    // A file server that takes the request and never answers.
+    if (url.startsWith('/hanging/')) return;
     const file = /^\/files\/(.+)$/.exec(url);
     if (file) {
       const bytes = this.files.get(file[1]);

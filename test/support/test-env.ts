@@ -31,6 +31,7 @@ export function testEnv(label: string, overrides: Record<string, string> = {}): 
     BROADCAST_IDLE_POLL_MS: '200',
     // Specs drive whole flows in a second; the flood spec sets its own limit.
     CHAT_MESSAGES_PER_MINUTE: '100000',
+    ZALO_HTTP_TIMEOUT_MS: '2000',
     ...overrides,
   });
 }

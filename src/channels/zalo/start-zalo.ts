@@ -19,12 +19,12 @@ export function startZalo(
     models.zaloTokens,
     models.leases,
     cipher,
-    { oauthBase: env.ZALO_OAUTH_BASE, appId: env.ZALO_APP_ID, appSecret: env.ZALO_APP_SECRET, bootstrap: { accessToken: env.ZALO_ACCESS_TOKEN, refreshToken: env.ZALO_REFRESH_TOKEN } },
+    { oauthBase: env.ZALO_OAUTH_BASE, appId: env.ZALO_APP_ID, appSecret: env.ZALO_APP_SECRET, timeoutMs: env.ZALO_HTTP_TIMEOUT_MS, bootstrap: { accessToken: env.ZALO_ACCESS_TOKEN, refreshToken: env.ZALO_REFRESH_TOKEN } },
     clock,
   );
-  const channel = new ZaloChannel(new ZaloClient(env.ZALO_API_BASE, tokens), { contacts: models.zaloContacts, held: models.zaloHeld }, cipher, clock);
+  const channel = new ZaloChannel(new ZaloClient(env.ZALO_API_BASE, tokens, env.ZALO_HTTP_TIMEOUT_MS), { contacts: models.zaloContacts, held: models.zaloHeld }, cipher, clock);
   deps.channels.register(channel);
-  const webhook = new ZaloWebhook({ appId: env.ZALO_APP_ID, oaSecretKey: env.ZALO_OA_SECRET_KEY }, models.zaloEvents, cipher, channel, deps.pipeline, clock);
+  const webhook = new ZaloWebhook({ appId: env.ZALO_APP_ID, oaSecretKey: env.ZALO_OA_SECRET_KEY, downloadTimeoutMs: env.ZALO_HTTP_TIMEOUT_MS }, models.zaloEvents, cipher, channel, deps.pipeline, clock);
   webhook.register(deps.http);
   return webhook;
 }

@@ -27,6 +27,8 @@ export class ZaloClient {
   constructor(
     private readonly apiBase: string,
     private readonly tokens: Pick<ZaloTokens, 'accessToken' | 'refresh'>,
+    /** Longest wait for one call's answer: a Zalo that accepts the connection and never answers fails the call, which is retried like any other failure. */
+    private readonly timeoutMs = 30_000,
     private readonly backoffMs = 1000,
   ) {}
 
@@ -58,6 +60,7 @@ export class ZaloClient {
     let token = await this.tokens.accessToken();
     for (let attempt = 0; ; attempt += 1) {
       const response = await fetch(`${this.apiBase}${path}`, {
+        signal: AbortSignal.timeout(this.timeoutMs),
         method: 'POST',
         headers: { access_token: token, ...(contentType ? { 'content-type': contentType } : {}) },
         body: body(),

@@ -22,6 +22,8 @@ export interface ZaloOauthConfig {
   appSecret: string;
   /** First tokens, from ZALO_ACCESS_TOKEN / ZALO_REFRESH_TOKEN; used only when none is stored yet. */
   bootstrap: { accessToken?: string; refreshToken?: string };
+  /** Longest wait for Zalo's answer to a token refresh. */
+  timeoutMs?: number;
 }
 
 /**
@@ -109,6 +111,7 @@ export class ZaloTokens {
 
   private async exchange(refreshToken: string): Promise<{ accessToken: string; refreshToken: string; expiresInS: number }> {
     const response = await fetch(`${this.config.oauthBase}/v4/oa/access_token`, {
+      signal: AbortSignal.timeout(this.config.timeoutMs ?? 30_000),
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', secret_key: this.config.appSecret },
       body: new URLSearchParams({ app_id: this.config.appId, grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),

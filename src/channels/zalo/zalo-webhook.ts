@@ -25,13 +25,13 @@ const RECOVERY_BATCH_SIZE = 100;
 const RECOVERY_BATCHES = 50;
 const MAX_RECOVERY_ATTEMPTS = 10;
 const MAX_RETRY_DELAY_MS = 3_600_000;
-/** A file a Zalo user sent that does not arrive within this is given up (the resident is asked to send it again). */
-const DOWNLOAD_TIMEOUT_MS = 30_000;
 const MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
 
 export interface ZaloWebhookConfig {
   appId: string;
   oaSecretKey: string;
+  /** Longest wait for a file a user sent: one that never arrives is given up and the user asked to send it again. */
+  downloadTimeoutMs?: number;
 }
 
 /**
@@ -165,7 +165,7 @@ export class ZaloWebhook {
   /** Handles one recorded event; false when it must be tried again. */
   private async handle(key: string, event: ZaloEvent): Promise<boolean> {
     try {
-      const inbound = toInboundEvent(event, download);
+      const inbound = toInboundEvent(event, (url) => download(url, this.config.downloadTimeoutMs ?? 30_000));
       if (inbound) {
         await this.channel.noteInbound(inbound.address.chatId);
         const result = await this.pipeline.process(inbound);
@@ -181,8 +181,8 @@ export class ZaloWebhook {
 }
 
 /** Fetches a file a Zalo user sent, from Zalo's (expiring) URL. */
-async function download(url: string): Promise<Buffer> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+async function download(url: string, timeoutMs: number): Promise<Buffer> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok) throw new Error(`Zalo file download failed: HTTP ${response.status}`);
   // Refused before reading when the size is declared; a body without one is still capped below.
   if (Number(response.headers.get('content-length') ?? 0) > MAX_DOWNLOAD_BYTES) throw new Error('Zalo file too large');
