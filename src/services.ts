@@ -231,7 +231,7 @@ export function buildServices(o: ServiceOptions) {
   const lateReplies = new LateReplies(o.sendInOrder ?? ((address, messages) => chats.send(address, messages)));
   const consent = residentConsent(residents, o.retentionMonths);
   const features = [
-    accountFeature({ residents, consent, audience, forgetChannelData: (address) => chats.forgetChat(address), desks, units }),
+    accountFeature({ residents, consent, audience, forgetChannelData: (address) => chats.forgetChat(address), desks, units, catalog }),
     tipsFeature({ reports, followups, evidence, onTipFiled: () => deliveries.poke(), keyOf: (address) => chatKey(cipher, address) }),
     mediationFeature({ mediation, register, triage, intake, onFiled: () => deliveries.poke() }),
     deskFeature({ catalog, units, desks, triage, followups, deadlines, onDeskRegistered: (unitId) => deliveries.catchUp(unitId) }),

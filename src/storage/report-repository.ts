@@ -159,6 +159,11 @@ export class ReportRepository {
     return this.reports.find({ 'reporter.residentKey': residentKey, kind: 'dispute' }, { dispute: 1 }).lean();
   }
 
+  /** The cases a resident filed, newest first (index `reporter.residentKey`; /dulieucuatoi). */
+  filedBy(residentKey: string, limit: number): Promise<ReportDoc[]> {
+    return this.reports.find({ 'reporter.residentKey': residentKey }).sort({ createdAt: -1 }).limit(limit).lean();
+  }
+
   /** A resident's latest case not closed yet, if any (index `reporter.residentKey`). */
   async latestOpenOf(residentKey: string): Promise<Pick<ReportDoc, '_id' | 'code' | 'kind'> | null> {
     const [open] = await this.reports.find({ 'reporter.residentKey': residentKey, status: { $ne: 'closed' } }, { code: 1, kind: 1 }).sort({ createdAt: -1 }).limit(1).lean();

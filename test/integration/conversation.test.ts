@@ -114,7 +114,7 @@ describe('the conversation engine on the real database', () => {
     expect(state.flow).toBeNull();
   });
 
-  it('/xoadulieu deletes personal data and detaches the resident from their reports', async () => {
+  it('/dulieucuatoi shows the resident everything kept about them; /xoadulieu deletes it and detaches them from their reports', async () => {
     const chat = 'c8';
     await consentedAtDescription(chat);
     await s.engine.handle(text(chat, 'Trộm chó ban đêm bằng xe máy.'));
@@ -132,6 +132,12 @@ describe('the conversation engine on the real database', () => {
     const key = s.engine.keyOf({ channel: 'webchat', chatId: chat });
     expect((await s.models.reports.findOne({ code }).lean())?.reporter?.residentKey).toBe(key);
 
+    // First the resident asks what is kept about them: everything, decrypted, in their chat.
+    const mine = texts(await s.engine.handle(command(chat, 'dulieucuatoi')));
+    for (const kept of ['Dữ liệu bot đang lưu về bạn', 'Đồng ý xử lý dữ liệu', 'Web chat', `${code} · gửi lúc`, 'Trộm chó ban đêm bằng xe máy.', 'Nguyễn Văn Bảy · SĐT 0903111222', 'Không đăng ký nhận cảnh báo']) {
+      expect(mine).toContain(kept);
+    }
+
     const confirm = await s.engine.handle(command(chat, 'xoadulieu'));
     expect(texts(confirm)).toContain('Xóa dữ liệu cá nhân');
     const done = await s.engine.handle(button(chat, 'g:forget:yes'));
@@ -144,6 +150,10 @@ describe('the conversation engine on the real database', () => {
     expect(report?.reporter).toBeNull();
     expect(JSON.stringify(report)).not.toContain('0903111222');
     expect(report?.description).toBe('Trộm chó ban đêm bằng xe máy.');
+    // And nothing is kept about them any more.
+    const after = texts(await s.engine.handle(command(chat, 'dulieucuatoi')));
+    expect(after).toContain('Bot không lưu dữ liệu cá nhân nào của bạn');
+    expect(after).not.toContain(code);
   });
 
   it('refuses to take tips in a group chat', async () => {

@@ -3,9 +3,21 @@ import type { PiiCipher } from '../../shared/pii-cipher';
 import type { ResidentDoc } from '../../storage/models/resident.model';
 import type { ChatAddress } from '../../core/chat';
 import type { Language } from '../../core/language';
-import type { DisputeParties } from '../../core/report';
+import type { DisputeParties, ReportDoc } from '../../core/report';
 import type { ReportRepository } from '../../storage/report-repository';
 import { insertOrUpdate } from '../../storage/claims';
+
+/** How many of a resident's cases /dulieucuatoi lists (newest first). */
+export const MAX_CASES_SHOWN = 20;
+
+/** What the service keeps about one resident (see ResidentService.personalData). */
+export interface PersonalData {
+  consentAt: Date;
+  consentVersion: number;
+  lang: string;
+  channel: string;
+  cases: { report: ReportDoc; contact: { phone: string; name: string | null } | null; parties: DisputeParties | null }[];
+}
 
 /** Bump when the privacy notice changes materially; residents are then asked again. */
 export const CONSENT_VERSION = 1;
@@ -34,7 +46,7 @@ export class ResidentService {
 
   constructor(
     private readonly residents: Model<ResidentDoc>,
-    private readonly reports: Pick<ReportRepository, 'disputesOf' | 'update' | 'detachResident'>,
+    private readonly reports: Pick<ReportRepository, 'disputesOf' | 'update' | 'detachResident' | 'filedBy'>,
     private readonly cipher: PiiCipher,
   ) {}
 
@@ -79,6 +91,29 @@ export class ResidentService {
   async address(key: string): Promise<ChatAddress | null> {
     const doc = await this.residents.findOne({ _id: key }).lean();
     return doc ? (JSON.parse(this.cipher.decrypt(doc.chatRefEnc)) as ChatAddress) : null;
+  }
+
+  /**
+   * Everything the service keeps about a resident, decrypted, for their own
+   * eyes (/dulieucuatoi): their consent, language and channel, and the cases
+   * they filed with what they wrote in them (the last MAX_CASES_SHOWN).
+   * Null when the service keeps nothing (never consented, or forgotten).
+   */
+  async personalData(key: string): Promise<PersonalData | null> {
+    const doc = await this.residents.findOne({ _id: key }).lean();
+    if (!doc) return null;
+    const cases = await this.reports.filedBy(key, MAX_CASES_SHOWN);
+    return {
+      consentAt: doc.consentAt,
+      consentVersion: doc.consentVersion,
+      lang: doc.lang,
+      channel: doc.channel,
+      cases: cases.map((report) => ({
+        report,
+        contact: report.reporter?.contactEnc ? (JSON.parse(this.cipher.decrypt(report.reporter.contactEnc)) as { phone: string; name: string | null }) : null,
+        parties: report.dispute ? (JSON.parse(this.cipher.decrypt(report.dispute.partiesEnc)) as DisputeParties) : null,
+      })),
+    };
   }
 
   /** Deletes the resident's personal data and detaches it from their reports. Returns how many reports were detached. */

@@ -1,3 +1,4 @@
+import type { Catalog } from '../../../config/catalog';
 import type { UnitDirectory } from '../../../config/units';
 import type { ChatAddress } from '../../../core/chat';
 import type { DeskService } from '../../../domain/desks/desk-service';
@@ -7,9 +8,10 @@ import type { ConsentGate } from '../../flow-runner';
 
 /** What the account feature (start, consent, language, help, forgetting) uses. */
 export interface AccountDeps {
-  residents: Pick<ResidentService, 'find' | 'recordConsent' | 'setLanguage' | 'forget'>;
+  residents: Pick<ResidentService, 'find' | 'recordConsent' | 'setLanguage' | 'forget' | 'personalData'>;
   consent: ConsentGate;
-  audience: Pick<Audience, 'unsubscribe'>;
+  audience: Pick<Audience, 'unsubscribe' | 'subscriptionOf'>;
+  catalog: Catalog;
   /** Lets channels drop what they keep of a chat (the web chat's transcript) when a resident asks to be forgotten. */
   forgetChannelData(address: ChatAddress): Promise<void>;
   /** Which desk, if any, this chat is: help in a desk chat lists the desk's commands, and its language is the desk's. */

@@ -5,6 +5,7 @@ import type { AccountDeps } from './deps';
 import { forgetCommand } from './forget-command';
 import { helpCommand } from './help-command';
 import { languageCommand } from './language-command';
+import { myDataCommand } from './my-data-command';
 import { startCommand } from './start-command';
 
 export type { AccountDeps };
@@ -12,7 +13,7 @@ export type { AccountDeps };
 /** Start, consent, language, help, cancelling a flow and forgetting one's data. */
 export function accountFeature(deps: AccountDeps): Feature {
   return feature(deps, {
-    commands: [startCommand, helpCommand, languageCommand, forgetCommand, cancelCommand],
+    commands: [startCommand, helpCommand, languageCommand, myDataCommand, forgetCommand, cancelCommand],
     buttons: [consentButton, languageButton, forgetButton, menuButton],
   });
 }
