@@ -18,7 +18,7 @@ export const ROOT = path.resolve(__dirname, '..', '..');
  * database, as the service builds it. What it sends to chats is recorded in
  * `outbox` instead of going through a channel.
  */
-export async function openServices(label: string, options: { receiptCodes?: ReceiptGenerator; clock?: () => Date; lateReplyAfterMs?: number; configDir?: string; refuse?: (address: ChatAddress) => boolean } = {}) {
+export async function openServices(label: string, options: { receiptCodes?: ReceiptGenerator; clock?: () => Date; lateReplyAfterMs?: number; configDir?: string; refuse?: (address: ChatAddress) => boolean; systemAdmins?: string[] } = {}) {
   const database: Database = await openDatabase(testDatabaseUri(label));
   const { models } = database;
   const cipher = createPiiCipher(Buffer.alloc(32, 9));
@@ -46,7 +46,7 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
     },
     evidenceDir: mkdtempSync(path.join(os.tmpdir(), 'tinbao-evidence-')),
     officerInviteCode: TEST_INVITE_CODE,
-    systemAdmins: [],
+    systemAdmins: options.systemAdmins ?? [],
     limits: { maxTextLength: 2000, maxEvidenceFiles: 3, maxEvidenceBytes: 1024 * 1024 },
     idleTimeoutMs: 24 * 3_600_000,
     retentionMonths: 24,

@@ -8,9 +8,9 @@ import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { UnitCoverageDoc } from '../../storage/models/unit-coverage.model';
 import type { CacheVersionDoc } from '../../storage/models/cache-version.model';
 import { VersionedCache } from '../../storage/versioned-cache';
+import { CoverageStore } from '../../storage/coverage-store';
 import type { DeskService } from '../desks/desk-service';
 import type { ReportRepository } from '../../storage/report-repository';
-import { insertOrUpdate } from '../../storage/claims';
 import { ownEntry } from '../../shared/lookup';
 
 export type Coverage = Map<string, { wards: string[]; categories: string[] }>;
@@ -58,6 +58,7 @@ const COVERAGE_FIELDS: Record<string, 'wards' | 'categories' | undefined> = {
 export class UnitAdminService {
   /** Coverage in memory: routing a tip reads none of it (other instances see a change within a second). */
   private readonly cached: VersionedCache<Coverage>;
+  private readonly store: CoverageStore;
 
   constructor(
     private readonly models: { coverage: Model<UnitCoverageDoc>; audit: Model<AuditEntryDoc>; versions: Model<CacheVersionDoc> },
@@ -67,6 +68,7 @@ export class UnitAdminService {
     private readonly reports: Pick<ReportRepository, 'countAwaitingAcceptanceBy'>,
     private readonly systemAdmins: ReadonlySet<string>,
   ) {
+    this.store = new CoverageStore(models.coverage);
     this.cached = new VersionedCache(models.versions, 'unit_coverage', () => this.loadCoverage());
   }
 
@@ -76,8 +78,13 @@ export class UnitAdminService {
   }
 
   private async loadCoverage(): Promise<Coverage> {
-    const docs = await this.models.coverage.find({}).lean();
-    return new Map(docs.map((d) => [d._id, { wards: d.wards, categories: d.categories }]));
+    const changes = await this.store.all();
+    const coverage: Coverage = new Map();
+    for (const [unitId, changed] of changes) {
+      const unit = this.units.byId(unitId);
+      if (unit) coverage.set(unitId, { wards: changed.wards ?? unit.wards, categories: changed.categories ?? unit.categories });
+    }
+    return coverage;
   }
 
   /** /donvi: units this person administers, with coverage and desk invite codes (empty: not an admin). */
@@ -109,9 +116,11 @@ export class UnitAdminService {
     if (!ids.every((id) => id === '*' || exists(id))) return 'unknown_ids';
 
     const current = (await this.loadCoverage()).get(unit.id) ?? { wards: unit.wards, categories: unit.categories };
-    const next = { ...current, [field]: ids.includes('*') ? ['*'] : [...new Set(ids)] };
+    const value = ids.includes('*') ? ['*'] : [...new Set(ids)];
+    const next = { ...current, [field]: value };
     const by = admin.name ?? admin.telegramUserId ?? 'admin';
-    await insertOrUpdate(this.models.coverage, { _id: unit.id, ...next, updatedBy: by, updatedAt: now }, { $set: { ...next, updatedBy: by, updatedAt: now } });
+    // Only the field changed is written: a ward edit and a category edit made at the same moment both stay.
+    await this.store.set(unit.id, field, value, by, now);
     await this.cached.changed();
     await this.models.audit.create({
       _id: randomUUID(),
