@@ -80,7 +80,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     embedded = await startEmbeddedFerretdb({ binary: ensureFerretdbBinary(env.FERRETDB_BIN), dataDir: path.resolve(env.DATA_DIR, 'ferretdb') });
     uri = `${embedded.uri}tinbao`;
   }
-  const database = await openDatabase(uri);
+  const database = await openDatabase(uri, undefined, { timeoutMs: env.DATABASE_TIMEOUT_MS });
   const { models } = database;
 
   const channels = new ChannelRegistry();
@@ -118,6 +118,10 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   const pipeline = new InboundPipeline(engine, channels, deskT, new ChatRateLimit(env.CHAT_MESSAGES_PER_MINUTE));
 
   const http = createHttpServer();
+  // Readiness: 503 while the database does not answer (a load balancer stops sending traffic; /healthz says only that the process runs).
+  http.get('/readyz', async (_request, reply) =>
+    (await database.reachable(2000)) ? reply.send({ status: 'ready' }) : reply.code(503).send({ status: 'database_unreachable' }),
+  );
   if (env.WEBCHAT_ENABLED) {
     const webchat = new WebchatChannel(models.webchatMessages, models.webchatFiles, cipher);
     channels.register(webchat);

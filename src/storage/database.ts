@@ -83,6 +83,8 @@ function bindModels(connection: Connection) {
 export interface Database {
   connection: Connection;
   models: Models;
+  /** Whether the server answers a ping within `timeoutMs` (readiness). */
+  reachable(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -91,10 +93,12 @@ export interface Database {
  * and fails loudly if the server rejects one, rather than running without
  * the unique indexes that idempotency depends on.
  */
-export async function openDatabase(uri: string, dbName?: string): Promise<Database> {
+export async function openDatabase(uri: string, dbName?: string, options: { timeoutMs?: number } = {}): Promise<Database> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const connection = mongoose.createConnection(uri, {
     dbName,
-    serverSelectionTimeoutMS: 10_000,
+    // How long an operation waits for an unreachable server before it fails (and the update it serves is refused, to be delivered again).
+    serverSelectionTimeoutMS: timeoutMs,
     autoIndex: false,
     autoCreate: false,
   });
@@ -115,7 +119,12 @@ export async function openDatabase(uri: string, dbName?: string): Promise<Databa
   await indexSuspectSightings(models, new Date());
   await scheduleReminders(models, new Date());
   log.info({ uri: redact(uri), db: connection.name }, 'database ready');
-  return { connection, models, close: () => connection.close() };
+  const reachable = async (pingTimeoutMs: number): Promise<boolean> => {
+    const ping = connection.db?.admin().ping().then(() => true, () => false) ?? Promise.resolve(false);
+    const late = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), pingTimeoutMs).unref());
+    return Promise.race([ping, late]);
+  };
+  return { connection, models, reachable, close: () => connection.close() };
 }
 
 /** Whether the server is FerretDB (its buildInfo says so), rather than MongoDB. */

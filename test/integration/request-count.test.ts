@@ -16,7 +16,7 @@ const UPDATES_PER_TIP = 10;
  */
 const JOB_REQUESTS = new Set([
   'find reporter_notices {status,nextAttemptAt}',
-  'find zalo_events {status,receivedAt}',
+  'find zalo_events {status,$or}',
   'find campaigns {status}',
   'find campaign_marks {_id}',
   'find campaign_runs {status,createdAt}',

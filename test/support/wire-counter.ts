@@ -24,6 +24,7 @@ export class WireCounter {
   readonly requests: WireRequest[] = [];
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
+  private paused = false;
 
   constructor(private readonly upstream: { host: string; port: number }) {}
 
@@ -40,6 +41,16 @@ export class WireCounter {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** The database "goes away": open connections are cut and new ones refused until `resume`. */
+  pause(): void {
+    this.paused = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
   /** Forgets what was counted so far. */
   reset(): void {
     this.requests.length = 0;
@@ -51,6 +62,10 @@ export class WireCounter {
   }
 
   private pipe(client: net.Socket): void {
+    if (this.paused) {
+      client.destroy();
+      return;
+    }
     const server = net.connect(this.upstream.port, this.upstream.host);
     this.sockets.add(client).add(server);
     let pending = Buffer.alloc(0);

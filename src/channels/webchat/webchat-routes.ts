@@ -72,7 +72,10 @@ export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDe
     if (body.location) event = { ...base, kind: 'location', lat: body.location.lat, lon: body.location.lon };
     else if (body.button !== undefined) event = { ...base, kind: 'button', payload: body.button };
     else event = textEvent(base, body.text ?? '');
-    return { result: await deps.pipeline.process(event) };
+    const result = await deps.pipeline.process(event);
+    // Not recorded (the database is unreachable, say): 503, and the page sends the same message again, which is then handled once.
+    if (result === 'failed') return reply.code(503).send({ error: 'retry_later' });
+    return { result };
   });
 
   app.post('/api/webchat/upload', { bodyLimit: deps.maxUploadBytes + 1024 }, async (request, reply) => {

@@ -115,12 +115,18 @@
       .then(function () { polling = false; });
   }
 
-  function send(body) {
+  // A message the server could not record (it answered 503, or the network failed) is sent again with the same id,
+  // so it is handled once whichever attempt got through; the status line says we are retrying.
+  function send(body, attempt) {
     body.sessionId = sessionId;
-    body.id = newId();
+    body.id = body.id || newId();
+    attempt = attempt || 0;
     return api('POST', '/api/webchat/messages', body)
-      .then(poll)
-      .catch(function () { showStatus(S.connection_lost); });
+      .then(function () { showStatus(''); return poll(); })
+      .catch(function () {
+        showStatus(S.connection_lost);
+        if (attempt < 20) return new Promise(function (resolve) { setTimeout(resolve, Math.min(1000 * Math.pow(2, attempt), 15000)); }).then(function () { return send(body, attempt + 1); });
+      });
   }
 
   form.addEventListener('submit', function (e) {
