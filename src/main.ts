@@ -8,6 +8,7 @@ import { projectRoot } from './shared/project-root';
 import { DEFAULT_LANGUAGE } from './core/language';
 
 const log = moduleLogger('main');
+const SHUTDOWN_LIMIT_MS = 15_000;
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
@@ -30,6 +31,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    // Bounded: whatever hangs (a database that went away, a platform that does not answer), the process is gone within this.
+    setTimeout(() => {
+      log.error({ afterMs: SHUTDOWN_LIMIT_MS }, 'stop took too long: exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     app.stop().then(
       () => process.exit(0),
       (error: unknown) => {

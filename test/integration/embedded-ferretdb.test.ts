@@ -37,6 +37,28 @@ describe('the embedded FerretDB (local default)', () => {
     await second.stop();
   });
 
+  it('is started again on the same port when it dies, and the service’s connection finds its data there', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tinbao-fdb-'));
+    const server = await startEmbeddedFerretdb({ binary, dataDir });
+    const database = await openDatabase(`${server.uri}supervised`, undefined, { timeoutMs: 2000 });
+    try {
+      await database.models.migrations.create({ _id: 'before-the-crash', appliedAt: new Date() });
+      const pid = server.pid() ?? 0;
+      process.kill(pid, 'SIGKILL');
+      await eventually('ferretdb died', () => !alive(pid), 5000);
+
+      await eventually('ferretdb started again', () => server.restarts() === 1 && server.pid() !== pid, 10_000);
+      await eventually('reachable again', () => database.reachable(1000), 10_000);
+      expect(await database.models.migrations.exists({ _id: 'before-the-crash' })).toBeTruthy();
+    } finally {
+      await database.close();
+      await server.stop();
+    }
+    // Stopped on purpose: not started again.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(server.restarts()).toBe(1);
+  });
+
   it('exits when the process that started it is killed with SIGKILL', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tinbao-fdb-'));
     // A parent that starts FerretDB exactly as our launcher does (stdin piped), then prints its pid.
