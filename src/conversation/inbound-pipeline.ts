@@ -2,10 +2,13 @@ import type { Translate } from '../i18n';
 import { moduleLogger } from '../shared/logger';
 import { ChatQueue } from './chat-queue';
 import type { ChatRateLimit } from './chat-rate-limit';
-import type { ConversationEngine } from './engine';
+import type { ConversationEngine, TurnOutcome } from './engine';
+import { isTransientError } from '../shared/transient-errors';
 import type { ChatAddress, InboundEvent, OutboundMessage } from '../core/chat';
 
 const log = moduleLogger('inbound');
+/** Tries of one turn when the database answers busy or the connection drops. */
+const TRANSIENT_ATTEMPTS = 4;
 
 /** `limited`: a flooding chat's message, answered once and then dropped (acknowledged to the platform, never retried). */
 export type InboundResult = 'processed' | 'duplicate' | 'failed' | 'limited';
@@ -50,7 +53,7 @@ export class InboundPipeline {
     }
     return this.queue.run(chatKey, async () => {
       try {
-        const outcome = await this.engine.process(event);
+        const outcome = await this.withRetries(event);
         if (outcome.kind === 'duplicate') log.info({ event: event.key }, 'duplicate event ignored');
         // Answers stay in the forum topic the message came from.
         const replies = outcome.replies.map((reply) => (event.threadId && !reply.threadId ? { ...reply, threadId: event.threadId } : reply));
@@ -64,6 +67,25 @@ export class InboundPipeline {
         return 'failed';
       }
     });
+  }
+
+  /**
+   * The engine's turn, tried again (after giving the event back) when the
+   * database said "busy, try again": a resident under load gets their answer
+   * a little later rather than an apology. Other errors are not retried.
+   */
+  private async withRetries(event: InboundEvent): Promise<TurnOutcome> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.engine.process(event);
+      } catch (error) {
+        if (attempt >= TRANSIENT_ATTEMPTS || !isTransientError(error)) throw error;
+        log.warn({ err: error, event: event.key, attempt }, 'transient database error: trying the turn again');
+        await this.engine.giveBack(event).catch(() => undefined);
+        // Jittered, growing: writers that collided do not collide again in step.
+        await new Promise((resolve) => setTimeout(resolve, attempt * (50 + Math.random() * 150)));
+      }
+    }
   }
 
   /** Sends to a chat once what is queued for it is done (a late answer after the turn that said it was coming). */
