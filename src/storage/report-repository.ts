@@ -1,7 +1,10 @@
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import type { ReportDoc } from '../core/report';
 import { LOST, untilWon } from '../shared/conflict-retry';
-import { insertLeanOnce, insertOnce } from './claims';
+import { claimWithLease, insertLeanOnce } from './claims';
+
+/** How long a claim on a report change may stay unfinished before another writer takes it over. */
+export const CHANGE_LEASE_MS = 60_000;
 import type { ReportActionDoc } from './models/report-action.model';
 
 /** What a status look-up reads of a report: no content, no personal data. */
@@ -191,7 +194,7 @@ export class ReportRepository {
    * report and tries again, or tells the person it changed meanwhile.
    */
   claimVersion(report: Pick<ReportDoc, '_id' | 'version'>, actorName: string | null, at: Date): Promise<boolean> {
-    return insertOnce(this.actions, { _id: `${report._id}:v${report.version ?? 0}`, actorName, at });
+    return this.claimChange(`${report._id}:v${report.version ?? 0}`, report, actorName, at);
   }
 
   /** Runs `change` on the latest version of a report, retrying (shared/conflict-retry) while another writer got there first. */
@@ -205,8 +208,25 @@ export class ReportRepository {
   }
 
   /** Claims a one-time action on a report ("<report>:accept:<round>"); false when someone made it first. */
-  claimAction(id: string, actorName: string | null, at: Date): Promise<boolean> {
-    return insertOnce(this.actions, { _id: id, actorName, at });
+  claimAction(id: string, report: Pick<ReportDoc, 'version'>, actorName: string | null, at: Date): Promise<boolean> {
+    return this.claimChange(id, report, actorName, at);
+  }
+
+  /**
+   * A claim on a change to a report, with a lease: every completed change
+   * moves the report's version on, so a claim made at the version the report
+   * still has, more than CHANGE_LEASE_MS ago, belongs to a holder that died
+   * between the claim and its write (kill -9, a deploy): it is taken over, and
+   * the change can be made. Without this the report would be wedged for ever.
+   * The takeover filters by more than `_id`: on FerretDB v1 a scan of
+   * report_actions, only when a claim is already there.
+   */
+  private claimChange(id: string, report: Pick<ReportDoc, 'version'>, actorName: string | null, at: Date): Promise<boolean> {
+    const version = report.version ?? 0;
+    return claimWithLease(this.actions, { _id: id, actorName, at, version }, {
+      expired: { version, at: { $lt: new Date(at.getTime() - CHANGE_LEASE_MS) } },
+      takeOver: { $set: { actorName, at } },
+    });
   }
 
   /** Who made a one-time action (null when their name was not known, or nobody did). */

@@ -91,7 +91,7 @@ export class TriageService {
     const now = this.clock();
 
     if (action === 'accept') {
-      if (report.status !== 'received' || !(await this.claim(slot('accept'), name, now))) return this.alreadyDone(slot('accept'));
+      if (report.status !== 'received' || !(await this.claim(slot('accept'), report, name, now))) return this.alreadyDone(slot('accept'));
       if (!(await this.lockVersion(report, slot('accept'), name, now))) return refused('changed_meanwhile');
       await this.models.reports.update(reportId, {
         $set: { status: 'accepted', assignee: { unitId: desk.unitId, name } },
@@ -100,7 +100,7 @@ export class TriageService {
       });
     } else if (action === 'valuable' || action === 'not_valuable') {
       if (report.status === 'received') return refused('accept_first');
-      if (!(await this.claim(slot('assess'), name, now))) return this.alreadyDone(slot('assess'));
+      if (!(await this.claim(slot('assess'), report, name, now))) return this.alreadyDone(slot('assess'));
       if (!(await this.lockVersion(report, slot('assess'), name, now))) return refused('changed_meanwhile');
       await this.models.reports.update(reportId, { $set: { assessment: action, assessedAt: now }, $inc: { version: 1 } });
     } else {
@@ -113,7 +113,7 @@ export class TriageService {
         if (!other) return { kind: 'duplicate_unknown', code: duplicateOf ?? '' };
         original = other;
       }
-      if (!(await this.claim(slot('close'), name, now))) return this.alreadyDone(slot('close'));
+      if (!(await this.claim(slot('close'), report, name, now))) return this.alreadyDone(slot('close'));
       if (!(await this.lockVersion(report, slot('close'), name, now))) return refused('changed_meanwhile');
       await this.models.reports.update(reportId, {
         $set: { status: 'closed', outcome, duplicateOf: original, closedAt: now },
@@ -150,7 +150,7 @@ export class TriageService {
     const now = this.clock();
     // Claimed per round, so two officers forwarding at once move the tip once.
     const forwardSlot = `${reportId}:forward:${report.forwards.length}`;
-    if (!(await this.claim(forwardSlot, actor.name ?? '', now))) return this.alreadyDone(forwardSlot);
+    if (!(await this.claim(forwardSlot, report, actor.name ?? '', now))) return this.alreadyDone(forwardSlot);
     if (!(await this.lockVersion(report, forwardSlot, actor.name ?? '', now))) return refused('changed_meanwhile');
     const by = actor.name ?? actor.userId;
     const unitIds = [...report.unitIds.filter((id) => id !== desk.unitId), toUnitId];
@@ -183,8 +183,8 @@ export class TriageService {
   }
 
   /** Claims a one-time action; false when another officer already made it. */
-  private claim(id: string, actorName: string, at: Date): Promise<boolean> {
-    return this.models.reports.claimAction(id, actorName, at);
+  private claim(id: string, report: ReportDoc, actorName: string, at: Date): Promise<boolean> {
+    return this.models.reports.claimAction(id, report, actorName, at);
   }
 
   private async alreadyDone(claimId: string): Promise<Extract<TriageResult, { kind: 'already_done' }>> {

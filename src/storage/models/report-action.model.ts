@@ -10,10 +10,12 @@ export interface ReportActionDoc {
   _id: string;
   actorName: string | null;
   at: Date;
+  /** The report's version when the claim was made: a claim whose report is still at it, long after, was never completed (its holder died). */
+  version?: number;
 }
 
 const schema = new Schema<ReportActionDoc>(
-  { _id: { type: String, required: true }, actorName: { type: String, default: null }, at: { type: Date, required: true } },
+  { _id: { type: String, required: true }, actorName: { type: String, default: null }, at: { type: Date, required: true }, version: { type: Number } },
   { versionKey: false, autoIndex: false, collection: 'report_actions' },
 );
 
