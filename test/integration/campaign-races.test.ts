@@ -34,4 +34,25 @@ describe('a campaign changed by its admin while the scheduler passes over it', (
     }
     expect(lost).toEqual([]);
   });
+
+  it('does not revive a campaign that finished between the admin’s command being read and written', async () => {
+    const id = 'CD-OVER1';
+    await seedCampaign(s.models, id, { schedule: { kind: 'cron', expression: '0 8 * * 1', until: new Date(Date.now() + 30 * 24 * 3_600_000) } });
+    await s.models.campaigns.updateOne({ _id: id }, { $set: { status: 'paused' } });
+    // The command reads the campaign paused; it finishes (its end date came, on another instance) before the write.
+    const findOne = s.models.campaigns.findOne.bind(s.models.campaigns);
+    const stale = await findOne({ _id: id }).lean();
+    await s.models.campaigns.updateOne({ _id: id }, { $set: { status: 'finished' } });
+    s.models.campaigns.findOne = (() => {
+      s.models.campaigns.findOne = findOne;
+      return { lean: async () => stale } as unknown as ReturnType<typeof findOne>;
+    }) as typeof findOne;
+    try {
+      const result = await s.campaigns.command('7000', { kind: 'unit_admin', unitIds: null }, `${id} tieptuc`, new Date());
+      expect(result).toEqual({ kind: 'already_over', id });
+    } finally {
+      s.models.campaigns.findOne = findOne;
+    }
+    expect((await s.models.campaigns.findOne({ _id: id }).lean())?.status).toBe('finished');
+  });
 });

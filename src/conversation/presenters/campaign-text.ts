@@ -17,6 +17,8 @@ export function campaignCommandText(t: Translate, result: CampaignCommandResult)
       return t('campaign.usage');
     case 'already_over':
       return t('campaign.already_over', { id: result.id });
+    case 'changed_meanwhile':
+      return t('campaign.changed_meanwhile', { id: result.id });
     case 'status_changed':
       return t(`campaign.now_${result.status}`, { id: result.id });
     case 'figures': {

@@ -40,6 +40,8 @@ export type CampaignCommandResult =
   | { kind: 'not_found'; id: string }
   | { kind: 'usage' }
   | { kind: 'already_over'; id: string }
+  /** Its status changed while this change was being made: the admin looks again and decides. */
+  | { kind: 'changed_meanwhile'; id: string }
   | { kind: 'status_changed'; id: string; status: 'paused' | 'active' | 'cancelled' }
   | { kind: 'figures'; campaign: CampaignSummary; runs: RunFigures[] };
 
@@ -159,7 +161,13 @@ export class CampaignService {
       if (!next) return { kind: 'usage' };
       if (campaign.status === 'cancelled' || campaign.status === 'finished') return { kind: 'already_over', id: campaign._id };
       const resumedRecurring = next === 'active' && campaign.status === 'paused' && campaign.schedule.kind === 'cron';
-      await this.models.campaigns.updateOne({ _id: campaign._id }, { $set: { status: next, ...(resumedRecurring ? { scheduledThrough: now } : {}) } });
+      // Only from the status just read: a campaign that finished (or was cancelled) meanwhile is not revived. On MongoDB the filter makes
+      // this exact; FerretDB v1 checks it and writes in two steps, which leaves a window of milliseconds instead of the whole command.
+      const changed = await this.models.campaigns.updateOne({ _id: campaign._id, status: campaign.status }, { $set: { status: next, ...(resumedRecurring ? { scheduledThrough: now } : {}) } });
+      if (changed.matchedCount === 0) {
+        const latest = await this.models.campaigns.findOne({ _id: campaign._id }, { status: 1 }).lean();
+        return latest && (latest.status === 'cancelled' || latest.status === 'finished') ? { kind: 'already_over', id: campaign._id } : { kind: 'changed_meanwhile', id: campaign._id };
+      }
       return { kind: 'status_changed', id: campaign._id, status: next };
     }
     return { kind: 'figures', campaign, runs: await this.figures(campaign) };
