@@ -223,7 +223,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   );
   const scheduler = new CampaignScheduler(
-    { campaigns: models.campaigns, marks: models.campaignMarks, runs: models.campaignRuns, deliveries: models.broadcastDeliveries, subscriptions: models.subscriptions, groups: models.broadcastGroups },
+    { campaigns: models.campaigns, marks: models.campaignMarks, runs: models.campaignRuns, deliveries: models.broadcastDeliveries, subscriptions: models.subscriptions, groups: models.broadcastGroups, leases: models.leases },
     () => dispatcher.poke(),
     clock,
   );

@@ -34,7 +34,7 @@ describe('two instances broadcasting at once keep to one overall rate limit', ()
     await seedTelegramSubscribers(models, 880_000, 72, 'q3-p4', ['scams']);
     await seedCampaign(models, 'CD-SHARE', { schedule: { kind: 'once', at: new Date() } });
     await new CampaignScheduler(
-      { campaigns: models.campaigns, marks: models.campaignMarks, runs: models.campaignRuns, deliveries: models.broadcastDeliveries, subscriptions: models.subscriptions, groups: models.broadcastGroups },
+      { campaigns: models.campaigns, marks: models.campaignMarks, runs: models.campaignRuns, deliveries: models.broadcastDeliveries, subscriptions: models.subscriptions, groups: models.broadcastGroups, leases: models.leases },
       () => undefined,
     ).tick();
 
@@ -85,7 +85,7 @@ describe('two instances broadcasting at once keep to one overall rate limit', ()
     await seedTelegramSubscribers(models, 890_000, 12, 'q3-p9', ['drugs']);
     await seedCampaign(models, 'CD-TWICE', { topic: 'drugs', audience: { wards: ['q3-p9'], residents: true, groups: false, ownGroupsOf: null }, schedule: { kind: 'once', at: new Date() } });
     await new CampaignScheduler(
-      { campaigns: models.campaigns, marks: models.campaignMarks, runs: models.campaignRuns, deliveries: models.broadcastDeliveries, subscriptions: models.subscriptions, groups: models.broadcastGroups },
+      { campaigns: models.campaigns, marks: models.campaignMarks, runs: models.campaignRuns, deliveries: models.broadcastDeliveries, subscriptions: models.subscriptions, groups: models.broadcastGroups, leases: models.leases },
       () => undefined,
     ).tick();
     const sent: string[] = [];

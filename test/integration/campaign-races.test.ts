@@ -55,4 +55,22 @@ describe('a campaign changed by its admin while the scheduler passes over it', (
     }
     expect((await s.models.campaigns.findOne({ _id: id }).lean())?.status).toBe('finished');
   });
+
+  it('leaves a run to the instance still writing its recipients however long it takes, and resumes one whose writer stopped', async () => {
+    const id = 'CD-SLOWRUN';
+    await seedCampaign(s.models, id, { schedule: { kind: 'cron', expression: '0 8 * * 1', until: new Date(Date.now() + 30 * 24 * 3_600_000) } });
+    const runId = `${id}:2026-11-30T01:00:00.000Z`;
+    const tenMinutesAgo = new Date(Date.now() - 600_000);
+    await s.models.campaignRuns.create({ _id: runId, campaignId: id, fireAt: tenMinutesAgo, status: 'materializing', recipients: 0, doneThrough: null, createdAt: tenMinutesAgo });
+    // Its writer is alive: it renewed its lease a moment ago.
+    await s.models.leases.create({ _id: `materialize:${runId}`, expiresAt: new Date(Date.now() + 30_000) });
+    await s.scheduler.tick();
+    expect((await s.models.campaignRuns.findOne({ _id: runId }).lean())?.status).toBe('materializing');
+
+    // Its writer stopped: the lease ran out, and the next round takes the run over and finishes it.
+    await s.models.leases.updateOne({ _id: `materialize:${runId}` }, { $set: { expiresAt: new Date(Date.now() - 1) } });
+    await s.scheduler.tick();
+    expect((await s.models.campaignRuns.findOne({ _id: runId }).lean())?.status).toBe('sending');
+    expect(await s.models.leases.countDocuments({ _id: `materialize:${runId}` })).toBe(0);
+  });
 });

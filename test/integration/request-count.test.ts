@@ -19,7 +19,7 @@ const JOB_REQUESTS = new Set([
   'find zalo_events {status,$or}',
   'find campaigns {status}',
   'find campaign_marks {_id}',
-  'find campaign_runs {status,createdAt}',
+  'find campaign_runs {status}',
 ]);
 
 /** What the tip flow may read by something other than `_id`: collections whose size does not grow with history. */

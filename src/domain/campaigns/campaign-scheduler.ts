@@ -2,17 +2,23 @@ import type { Model } from 'mongoose';
 import { moduleLogger } from '../../shared/logger';
 import type { CampaignDoc } from '../../storage/models/campaign.model';
 import { fireTimes } from './schedule';
-import { insertManyOnce, insertOnce, upsertById } from '../../storage/claims';
+import { claimWithLease, insertManyOnce, insertOnce, upsertById } from '../../storage/claims';
 import type { BroadcastDeliveryDoc } from '../../storage/models/broadcast-delivery.model';
 import type { BroadcastGroupDoc } from '../../storage/models/broadcast-group.model';
 import type { CampaignMarkDoc } from '../../storage/models/campaign-mark.model';
 import type { CampaignRunDoc } from '../../storage/models/campaign-run.model';
 import type { SubscriptionDoc } from '../../storage/models/subscription.model';
+import type { LeaseDoc } from '../../storage/models/lease.model';
 
 const log = moduleLogger('campaigns');
 const INSERT_BATCH = 500;
-/** A run still "materializing" after this long was left by a stopped process and is resumed. */
-const RESUME_AFTER_MS = 60_000;
+/**
+ * How long the instance writing a run's recipients holds it without news:
+ * it renews the lease with every batch it writes, and a run whose lease ran
+ * out was left by a stopped process and is taken over (however long a live
+ * one takes, nobody else redoes it meanwhile).
+ */
+const MATERIALIZE_LEASE_MS = 60_000;
 
 /**
  * Turns schedules into runs: each minute (node-cron), every active
@@ -31,6 +37,7 @@ export class CampaignScheduler {
       deliveries: Model<BroadcastDeliveryDoc>;
       subscriptions: Model<SubscriptionDoc>;
       groups: Model<BroadcastGroupDoc>;
+      leases: Model<LeaseDoc>;
     },
     private readonly onMaterialized: () => void,
     private readonly clock: () => Date = () => new Date(),
@@ -57,8 +64,10 @@ export class CampaignScheduler {
         // The campaign stays active while its last run is being sent (it can still be paused or cancelled); the dispatcher finishes it.
         if (campaign.schedule.kind === 'cron' && new Date(campaign.schedule.until) <= now) await this.models.campaigns.updateOne({ _id: campaign._id, status: 'active' }, { $set: { status: 'finished' } });
       }
-      const stale = new Date(now.getTime() - RESUME_AFTER_MS);
-      for (const run of await this.models.runs.find({ status: 'materializing', createdAt: { $lt: stale } }).lean()) await this.materialize(run._id);
+      // Runs left half-written: each is taken over only once its writer's lease ran out.
+      for (const run of await this.models.runs.find({ status: 'materializing' }, { _id: 1 }).lean()) {
+        if (await this.holdRun(run._id, now)) await this.materialize(run._id);
+      }
     } catch (error) {
       log.error({ err: error }, 'campaign scheduler round failed');
     }
@@ -72,7 +81,15 @@ export class CampaignScheduler {
   }
 
   private async createRun(runId: string, campaignId: string, fireAt: Date, now: Date): Promise<boolean> {
-    return insertOnce(this.models.runs, { _id: runId, campaignId, fireAt, status: 'materializing', recipients: 0, doneThrough: null, createdAt: now });
+    if (!(await insertOnce(this.models.runs, { _id: runId, campaignId, fireAt, status: 'materializing', recipients: 0, doneThrough: null, createdAt: now }))) return false;
+    await this.holdRun(runId, now);
+    return true;
+  }
+
+  /** Takes (or renews) the lease on writing a run's recipients; false while another live instance holds it. */
+  private holdRun(runId: string, now: Date): Promise<boolean> {
+    const expiresAt = new Date(now.getTime() + MATERIALIZE_LEASE_MS);
+    return claimWithLease(this.models.leases, { _id: materializeLease(runId), expiresAt }, { expired: { expiresAt: { $lte: now } }, takeOver: { $set: { expiresAt } } });
   }
 
   /** Writes the run's deliveries (idempotent), then hands the run to the dispatcher. */
@@ -84,21 +101,24 @@ export class CampaignScheduler {
     const { wards, residents, groups, ownGroupsOf } = campaign.audience;
     const wardFilter = wards.includes('*') ? {} : { wardId: { $in: wards } };
     if (residents && !ownGroupsOf) {
-      await this.insertStreamed(this.models.subscriptions.find({ ...wardFilter, topics: campaign.topic }, { _id: 1 }).sort({ _id: 1 }).lean().cursor(), (s) => delivery('resident', s._id));
+      await this.insertStreamed(runId, this.models.subscriptions.find({ ...wardFilter, topics: campaign.topic }, { _id: 1 }).sort({ _id: 1 }).lean().cursor(), (s) => delivery('resident', s._id));
     }
     if (groups) {
       const groupFilter = ownGroupsOf ? { registeredBy: ownGroupsOf } : wardFilter;
-      await this.insertStreamed(this.models.groups.find(groupFilter, { _id: 1 }).sort({ _id: 1 }).lean().cursor(), (g) => delivery('group', g._id));
+      await this.insertStreamed(runId, this.models.groups.find(groupFilter, { _id: 1 }).sort({ _id: 1 }).lean().cursor(), (g) => delivery('group', g._id));
     }
     const recipients = await this.models.deliveries.countDocuments({ runId });
     await this.models.runs.updateOne({ _id: runId }, { $set: { status: 'sending', recipients } });
+    await this.models.leases.deleteOne({ _id: materializeLease(runId) });
     log.info({ run: runId, recipients }, 'campaign run ready to send');
   }
 
-  private async insertStreamed<T>(cursor: AsyncIterable<T>, toDelivery: (doc: T) => BroadcastDeliveryDoc): Promise<void> {
+  private async insertStreamed<T>(runId: string, cursor: AsyncIterable<T>, toDelivery: (doc: T) => BroadcastDeliveryDoc): Promise<void> {
     let batch: BroadcastDeliveryDoc[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
+      // Still writing: the lease is renewed with each batch, so a long audience is never taken for a stopped writer's.
+      await this.models.leases.updateOne({ _id: materializeLease(runId) }, { $set: { expiresAt: new Date(this.clock().getTime() + MATERIALIZE_LEASE_MS) } });
       // Already there from an earlier attempt at this run: fine, that is what the unique ids are for.
       await insertManyOnce(this.models.deliveries, batch);
       batch = [];
@@ -109,4 +129,8 @@ export class CampaignScheduler {
     }
     await flush();
   }
+}
+
+function materializeLease(runId: string): string {
+  return `materialize:${runId}`;
 }
