@@ -73,4 +73,23 @@ describe('a campaign changed by its admin while the scheduler passes over it', (
     expect((await s.models.campaignRuns.findOne({ _id: runId }).lean())?.status).toBe('sending');
     expect(await s.models.leases.countDocuments({ _id: `materialize:${runId}` })).toBe(0);
   });
+
+  it('sends every recipient of a run the text it fired with, even if the campaign is changed while it is being sent', async () => {
+    const id = 'CD-FROZEN';
+    const chats = [930_001, 930_002, 930_003, 930_004, 930_005];
+    for (const chatId of chats) {
+      const address = { channel: 'telegram' as const, chatId: String(chatId) };
+      const key = s.engine.keyOf(address);
+      await s.residents.recordConsent(key, address, 'vi', new Date());
+      await s.audience.subscribe(key, 'q3-p12', ['fraud'], new Date());
+    }
+    await seedCampaign(s.models, id, { topic: 'fraud', audience: { wards: ['q3-p12'], residents: true, groups: false, ownGroupsOf: null }, schedule: { kind: 'once', at: new Date(Date.now() - 1000) } });
+    expect(await s.scheduler.tick()).toHaveLength(1);
+    // An edit that slipped past the "not while sending" check, between the run firing and its sends.
+    await s.models.campaigns.updateOne({ _id: id }, { $set: { messages: [{ text: 'Văn bản đã sửa sau khi chạy' }] } });
+    await s.dispatcher.drainDue();
+    const texts = s.outbox.filter((o) => chats.map(String).includes(o.address.chatId)).flatMap((o) => o.messages.map((m) => m.text));
+    expect(texts).toHaveLength(5);
+    for (const text of texts) expect(text).toContain(`Cảnh báo ${id}`);
+  });
 });

@@ -151,7 +151,8 @@ export class BroadcastDispatcher {
         // A cancelled campaign's run is over: nothing more is sent, and it is not looked at again.
         if (!campaign || campaign.status === 'cancelled') await this.models.runs.updateOne({ _id: run._id }, { $set: { status: 'done' } });
         if (!campaign || !this.sendable(campaign)) return false;
-        const settled = await this.pool(chunk.map((d) => () => this.sendAttempt.run(campaign, { deliveryId: d._id, runId: run._id, campaignId: campaign._id, recipient: d.recipient, attempt: 1, partsSent: 0 })));
+        const frozen = asFired(campaign, run);
+        const settled = await this.pool(chunk.map((d) => () => this.sendAttempt.run(frozen, { deliveryId: d._id, runId: run._id, campaignId: campaign._id, recipient: d.recipient, attempt: 1, partsSent: 0 })));
         handled += chunk.length;
         unsettled ||= settled.includes(false);
         // The mark only moves past fully settled chunks, so a restart revisits anything unfinished.
@@ -184,6 +185,8 @@ export class BroadcastDispatcher {
   private async sendRetries(): Promise<number> {
     const due = await this.models.retries.find({ dueAt: { $lte: this.clock() } }).sort({ dueAt: 1 }).limit(500).lean();
     const campaigns = new Map((await this.models.campaigns.find({ _id: { $in: [...new Set(due.map((r) => r.campaignId))] } }).lean()).map((c) => [c._id, c]));
+    // Retries send the text their run fired with (runs read by `_id`).
+    const runs = new Map((await this.models.runs.find({ _id: { $in: [...new Set(due.map((r) => r.runId))] } }).lean()).map((r) => [r._id, r]));
     await this.pool(
       due.map((retry) => async () => {
         const campaign = campaigns.get(retry.campaignId);
@@ -192,7 +195,8 @@ export class BroadcastDispatcher {
           return true;
         }
         if (!this.sendable(campaign)) return false;
-        const settled = await this.sendAttempt.run(campaign, retry);
+        const run = runs.get(retry.runId);
+        const settled = await this.sendAttempt.run(run ? asFired(campaign, run) : campaign, retry);
         if (settled) await this.models.retries.deleteOne({ _id: retry._id });
         return settled;
       }),
@@ -208,4 +212,9 @@ export class BroadcastDispatcher {
   private pool(tasks: (() => Promise<Settled>)[]): Promise<Settled[]> {
     return runPool(tasks, this.concurrency, () => this.stopped, (error) => log.error({ err: error }, 'broadcast delivery failed'));
   }
+}
+
+/** The campaign as its run fired: the text frozen in the run (runs from before the freeze use the campaign's). */
+function asFired(campaign: CampaignDoc, run: CampaignRunDoc): CampaignDoc {
+  return run.messages ? { ...campaign, messages: run.messages } : campaign;
 }

@@ -55,7 +55,7 @@ export class CampaignScheduler {
         const from = mark && mark.from.getTime() === new Date(campaign.scheduledThrough).getTime() ? mark.through : campaign.scheduledThrough;
         for (const at of fireTimes(campaign, from, now)) {
           const runId = `${campaign._id}:${at.toISOString()}`;
-          if (await this.createRun(runId, campaign._id, at, now)) {
+          if (await this.createRun(runId, campaign, at, now)) {
             await this.materialize(runId);
             fired.push(runId);
           }
@@ -80,8 +80,10 @@ export class CampaignScheduler {
     await upsertById(this.models.marks, campaign._id, { $set: { from: campaign.scheduledThrough, through: now } });
   }
 
-  private async createRun(runId: string, campaignId: string, fireAt: Date, now: Date): Promise<boolean> {
-    if (!(await insertOnce(this.models.runs, { _id: runId, campaignId, fireAt, status: 'materializing', recipients: 0, doneThrough: null, createdAt: now }))) return false;
+  /** The run, with the campaign's text frozen as it is now. */
+  private async createRun(runId: string, campaign: CampaignDoc, fireAt: Date, now: Date): Promise<boolean> {
+    const run = { _id: runId, campaignId: campaign._id, fireAt, status: 'materializing' as const, recipients: 0, doneThrough: null, createdAt: now, messages: campaign.messages };
+    if (!(await insertOnce(this.models.runs, run))) return false;
     await this.holdRun(runId, now);
     return true;
   }

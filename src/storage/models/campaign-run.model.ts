@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
+import type { CampaignDoc } from './campaign.model';
 
 /** One firing of a campaign: `_id` is "<campaign>:<fire time>", unique, so each fires once across instances. */
 export interface CampaignRunDoc {
@@ -12,6 +13,8 @@ export interface CampaignRunDoc {
   /** Every delivery up to this id (in id order) has an outcome or a retry scheduled: a restart resumes after it. */
   doneThrough: string | null;
   createdAt: Date;
+  /** The campaign's messages when the run fired: every recipient of a run gets the same text, whatever an edit does meanwhile (absent on runs from before). */
+  messages?: CampaignDoc['messages'];
 }
 
 const schema = new Schema<CampaignRunDoc>(
@@ -23,6 +26,7 @@ const schema = new Schema<CampaignRunDoc>(
     recipients: { type: Number, required: true },
     doneThrough: { type: String, default: null },
     createdAt: { type: Date, required: true },
+    messages: { type: [Schema.Types.Mixed], default: undefined },
   },
   { versionKey: false, autoIndex: false, collection: 'campaign_runs' },
 );
