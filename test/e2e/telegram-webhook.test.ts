@@ -4,21 +4,28 @@ import { eventually, testEnv } from '../support/test-env';
 
 const SECRET = 'hook-secret_42';
 
+/** The service in webhook mode against a fresh fake Bot API. */
+async function startInWebhookMode(label: string, extra: Record<string, string> = {}): Promise<{ telegram: FakeTelegramServer; app: RunningApp }> {
+  const telegram = new FakeTelegramServer();
+  const apiRoot = await telegram.start();
+  const app = await startApp(
+    testEnv(label, {
+      TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
+      TELEGRAM_API_ROOT: apiRoot,
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/webhooks/telegram',
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      ...extra,
+    }),
+  );
+  return { telegram, app };
+}
+
 describe('Telegram webhook mode', () => {
   let telegram: FakeTelegramServer;
   let app: RunningApp;
 
   beforeAll(async () => {
-    telegram = new FakeTelegramServer();
-    const apiRoot = await telegram.start();
-    app = await startApp(
-      testEnv('tg_hook', {
-        TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
-        TELEGRAM_API_ROOT: apiRoot,
-        TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/webhooks/telegram',
-        TELEGRAM_WEBHOOK_SECRET: SECRET,
-      }),
-    );
+    ({ telegram, app } = await startInWebhookMode('tg_hook'));
   });
 
   afterAll(async () => {
@@ -116,17 +123,7 @@ describe('one chat flooding the bot', () => {
   let app: RunningApp;
 
   beforeAll(async () => {
-    telegram = new FakeTelegramServer();
-    const apiRoot = await telegram.start();
-    app = await startApp(
-      testEnv('tg_flood', {
-        TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
-        TELEGRAM_API_ROOT: apiRoot,
-        TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/webhooks/telegram',
-        TELEGRAM_WEBHOOK_SECRET: SECRET,
-        CHAT_MESSAGES_PER_MINUTE: '20',
-      }),
-    );
+    ({ telegram, app } = await startInWebhookMode('tg_flood', { CHAT_MESSAGES_PER_MINUTE: '20' }));
   });
 
   afterAll(async () => {
