@@ -2,10 +2,10 @@ import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import type { ReportDoc } from '../core/report';
 import { LOST, untilWon } from '../shared/conflict-retry';
 import { claimWithLease, insertLeanOnce } from './claims';
+import type { ReportActionDoc } from './models/report-action.model';
 
 /** How long a claim on a report change may stay unfinished before another writer takes it over. */
 export const CHANGE_LEASE_MS = 60_000;
-import type { ReportActionDoc } from './models/report-action.model';
 
 /** What a status look-up reads of a report: no content, no personal data. */
 export type ReportStatusFields = Pick<ReportDoc, '_id' | 'code' | 'kind' | 'category' | 'status' | 'outcome' | 'createdAt' | 'statusHistory'> & {

@@ -71,7 +71,6 @@ export class DeskService {
     return [...(await this.all.get()).values()].filter((desk) => unitIds.includes(desk.unitId));
   }
 
-  /** /chude <loại> sent inside a forum topic: that category's cards go to this topic. */
   /**
    * Where a case routed to these units gets its card: every desk of them;
    * and when some of them have no desk, the fallback unit's desks too, for
@@ -98,6 +97,7 @@ export class DeskService {
     return this.units.units.filter((unit) => !desks.some((desk) => desk.unitId === unit.id));
   }
 
+  /** /chude <loại> sent inside a forum topic: that category's cards go to this topic. */
   async bindTopic(address: ChatAddress, threadId: string | undefined, categoryId: string): Promise<'bound' | 'not_a_desk' | 'not_a_topic'> {
     const desk = await this.find(address);
     if (!desk) return 'not_a_desk';

@@ -31,7 +31,11 @@
       options.body = contentType ? body : JSON.stringify(body);
     }
     return fetch(url, options).then(function (res) {
-      if (!res.ok) throw new Error('HTTP ' + res.status);
+      if (!res.ok) {
+        var error = new Error('HTTP ' + res.status);
+        error.status = res.status;
+        throw error;
+      }
       return res.json();
     });
   }
@@ -123,7 +127,9 @@
     attempt = attempt || 0;
     return api('POST', '/api/webchat/messages', body)
       .then(function () { showStatus(''); return poll(); })
-      .catch(function () {
+      .catch(function (error) {
+        // A refusal of the message itself (4xx) is not retried; only the server or the network failing is.
+        if (error && error.status && error.status < 500) return;
         showStatus(S.connection_lost);
         if (attempt < 20) return new Promise(function (resolve) { setTimeout(resolve, Math.min(1000 * Math.pow(2, attempt), 15000)); }).then(function () { return send(body, attempt + 1); });
       });
