@@ -23,7 +23,8 @@ async function main(): Promise<void> {
       url: chatUrl.toString(),
       codes: app.unitInviteCodes.map((u) => t('cli.unit_code', { unit: u.unitName, code: u.code })).join('\n'),
       database: app.embeddedDatabase ? t('cli.embedded_database', { dir: path.resolve(env.DATA_DIR, 'ferretdb') }) : 'MongoDB',
-    })}\n${app.unitsWithoutDesk.length > 0 ? `${t('cli.without_desk', { units: app.unitsWithoutDesk.join(', ') })}\n` : ''}\n`,
+      withoutDesk: app.unitsWithoutDesk.length > 0 ? `\n  ${t('cli.without_desk', { units: app.unitsWithoutDesk.join(', ') })}` : '',
+    })}\n\n`,
   );
 
   let stopping = false;
