@@ -23,7 +23,11 @@ export class CoverageStore {
   async all(): Promise<Map<string, CoverageChanges>> {
     const docs = await this.coverage.find({}).lean();
     const changes = new Map<string, CoverageChanges>();
-    const entry = (unitId: string) => changes.get(unitId) ?? changes.set(unitId, {}).get(unitId) ?? {};
+    const entry = (unitId: string): CoverageChanges => {
+      let found = changes.get(unitId);
+      if (!found) changes.set(unitId, (found = {}));
+      return found;
+    };
     for (const doc of docs.filter((d) => !d.field)) Object.assign(entry(doc._id), { ...(doc.wards ? { wards: doc.wards } : {}), ...(doc.categories ? { categories: doc.categories } : {}) });
     for (const doc of docs.filter((d) => d.field && d.unitId && d.ids)) entry(doc.unitId ?? '')[doc.field as CoverageField] = doc.ids;
     return changes;
