@@ -21,3 +21,8 @@ export function cleanText(input: string): string {
     .replace(/[ \t]+/g, ' ')
     .trim();
 }
+
+/** Text shortened to at most `max` characters, with "…" where it was cut (quotes of what someone wrote, in a card or a list). */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

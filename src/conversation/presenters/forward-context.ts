@@ -2,6 +2,7 @@ import type { UnitDirectory } from '../../config/units';
 import type { ReportDoc } from '../../core/report';
 import type { CardOptions } from '../../domain/desks/card-options';
 import type { Translate } from '../../i18n';
+import { clip } from '../../shared/text';
 import { formatVietnamTime } from '../../shared/vietnam-time';
 
 const SHOWN_FORWARDS = 3;
@@ -24,14 +25,9 @@ export function forwardContextLines(report: Pick<ReportDoc, 'forwards'>, options
     lines.push(t('desk.card.thread_title', { count: thread.length }));
     for (const entry of thread) {
       const who = entry.from === 'reporter' ? t('desk.card.thread_reporter') : name(entry.unitId);
-      const text = [entry.text ? clip(entry.text) : null, entry.withFile ? t('desk.card.thread_file') : null].filter(Boolean).join(' ');
+      const text = [entry.text ? clip(entry.text.replace(/\s+/g, ' ').trim(), MAX_LINE) : null, entry.withFile ? t('desk.card.thread_file') : null].filter(Boolean).join(' ');
       lines.push(`• ${formatVietnamTime(entry.at, 'vi')} ${who}: ${text}`);
     }
   }
   return lines;
-}
-
-function clip(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > MAX_LINE ? `${flat.slice(0, MAX_LINE - 1)}…` : flat;
 }

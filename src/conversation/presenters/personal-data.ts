@@ -2,6 +2,7 @@ import type { Catalog } from '../../config/catalog';
 import type { OutboundMessage } from '../../core/chat';
 import type { PersonalData } from '../../domain/residents/resident-service';
 import type { Translate } from '../../i18n';
+import { clip } from '../../shared/text';
 import { formatVietnamTime } from '../../shared/vietnam-time';
 import { caseCategory } from './case-words';
 import { describeOccurred, describePlace } from './desk-card';
@@ -30,19 +31,15 @@ export function personalDataMessages(t: Translate, catalog: Catalog, data: Perso
     const lines = [
       t('mydata.case_title', { code: report.code, at: formatVietnamTime(report.createdAt, 'vi'), status: t(`status.${report.status}`) }),
       t('mydata.case_category', { category: caseCategory(t, report.kind, report.category) }),
-      t('mydata.case_description', { text: clip(report.description) }),
+      t('mydata.case_description', { text: clip(report.description, MAX_TEXT) }),
       t('mydata.case_place', { place: describePlace(report, catalog, t) }),
     ];
     if (report.kind === 'tip') lines.push(t('mydata.case_occurred', { when: describeOccurred(report, t) }));
-    if (report.suspects.text) lines.push(t('mydata.case_suspects', { text: clip(report.suspects.text) }));
+    if (report.suspects.text) lines.push(t('mydata.case_suspects', { text: clip(report.suspects.text, MAX_TEXT) }));
     if (report.evidence.length > 0) lines.push(t('mydata.case_files', { count: report.evidence.length }));
     lines.push(report.anonymous || !contact ? t('mydata.case_anonymous') : t('mydata.case_contact', { phone: contact.phone, name: contact.name ?? '' }));
     if (parties) lines.push(t('mydata.case_parties', { name: parties.requester.name, address: parties.requester.address, phone: parties.requester.phone, other: parties.otherParty }));
     return { text: lines.join('\n') };
   });
   return [{ text: head.join('\n') }, ...cases, { text: t('mydata.footer') }];
-}
-
-function clip(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
 }

@@ -107,13 +107,12 @@ export class DeadlineService {
   async overdueList(address: ChatAddress, now: Date): Promise<Due[] | null> {
     const desk = await this.desks.find(address);
     if (!desk) return null;
-    const { ack, outcome } = this.catalog.remindBeforeHours;
-    const horizons = { ack: new Date(now.getTime() + ack * HOUR_MS), outcome: new Date(now.getTime() + outcome * HOUR_MS) };
+    const before = this.catalog.remindBeforeHours;
+    const horizons = { ack: new Date(now.getTime() + before.ack * HOUR_MS), outcome: new Date(now.getTime() + before.outcome * HOUR_MS) };
     const due: Due[] = [];
+    // Near or past a deadline means a reminder stage reached: the same rule the reminders follow.
     for (const report of await this.models.reports.nearDeadlinesOf(desk.unitId, horizons, 500)) {
-      const { ackDueAt, outcomeDueAt } = report.deadlines;
-      if (report.status === 'received' && ackDueAt <= horizons.ack) due.push({ report, kind: ackDueAt <= now ? 'ack_overdue' : 'ack_soon', dueAt: ackDueAt });
-      if (outcomeDueAt <= horizons.outcome) due.push({ report, kind: outcomeDueAt <= now ? 'outcome_overdue' : 'outcome_soon', dueAt: outcomeDueAt });
+      for (const stage of dueStages(report, before, now)) due.push({ report, kind: stage.kind, dueAt: stage.dueAt });
     }
     return due.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   }
