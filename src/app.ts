@@ -166,6 +166,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   const jobs: Job[] = [
     { name: 'idle-conversation-sweep', schedule: SCHEDULES.idleConversationSweep, run: () => sweepIdleConversations({ store, runner: engine.runner, idleTimeoutMs, now: clock() }) },
     { name: 'reporter-notice-retries', schedule: SCHEDULES.reporterNoticeRetries, run: () => notices.flush() },
+    { name: 'report-change-sweep', schedule: SCHEDULES.reportChangeSweep, run: () => services.changes.sweep() },
     { name: 'deadline-reminders', schedule: SCHEDULES.deadlineReminders, run: () => deadlines.remind(clock()) },
     {
       name: 'housekeeping',

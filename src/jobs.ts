@@ -19,8 +19,10 @@ export const SCHEDULES = {
   campaignScheduler: '* * * * *',
   /** Drops drafts idle longer than CONVERSATION_TTL_HOURS, with their files. */
   idleConversationSweep: '*/15 * * * *',
-  /** Retries notices to reporters that could not be delivered (reporter_notices holds only those waiting: delivered ones are deleted). */
+  /** Retries notices to reporters that could not be delivered. */
   reporterNoticeRetries: '*/30 * * * * *',
+  /** Completes officers' changes whose writer stopped between the change and its audit entry, notice or cards (ReportChanges). */
+  reportChangeSweep: '*/30 * * * * *',
   /** Reminds desks of deadlines near or past. */
   deadlineReminders: '*/10 * * * *',
   /** Prunes the idempotency ledgers and detaches reporters past the retention period, at night. */

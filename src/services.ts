@@ -40,6 +40,7 @@ import { StatsScopes } from './domain/stats/stats-scope';
 import { StatsService } from './domain/stats/stats-service';
 import { FollowupService } from './domain/followup/followup-service';
 import { ReporterNotices } from './domain/followup/reporter-notices';
+import { ReportChanges } from './domain/triage/report-changes';
 import type { ReceiptGenerator } from './domain/reports/receipt-code';
 import { ReportService } from './domain/reports/report-service';
 import type { PlanDeliveries } from './domain/reports/file-report';
@@ -155,12 +156,20 @@ export function buildServices(o: ServiceOptions) {
   const { tellReporter, tellDesk } = createNotifiers({ residents, notices, translate: o.translate, evidence, send: chats.send.bind(chats) });
   const threads = new CaseThreads(deskDeliveries, desks, tellDesk);
 
-  const triage = new TriageService(
+  const triage: TriageService = new TriageService(
     { reports: reportRepository, deliveries: deskDeliveries, audit: models.auditLog },
     desks,
     units,
+    { showCard },
+    // Built below; called only once an officer acts.
+    { write: (report, update, owed) => changes.write(report, update, owed) },
+    clock,
+  );
+  const changes: ReportChanges = new ReportChanges(
+    { reports: reportRepository, changes: models.reportChanges, audit: models.auditLog },
+    cipher,
     {
-      showCard,
+      refreshCards: (report) => triage.refreshCards(report),
       onForwarded: async (reportId, unitIds) => {
         await deliveries.plan(reportId, unitIds);
         deliveries.poke();
@@ -170,12 +179,13 @@ export function buildServices(o: ServiceOptions) {
     clock,
   );
   const mediation = new MediationService(
-    { reports: reportRepository, deliveries: deskDeliveries, audit: models.auditLog },
+    { reports: reportRepository, deliveries: deskDeliveries },
     triage,
     intake,
     units,
     catalog.disputes.deadlines.startDays,
-    { showCard, tellReporter },
+    { showCard },
+    changes,
     clock,
   );
   const register = new MediationRegister({ reports: reportRepository, audit: models.auditLog }, desks, units, catalog, (report) => intake.partiesOf(report));
@@ -254,7 +264,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   });
 
-  return { reportRepository, deskDeliveries, deskT, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, triage, followups, deadlines, lateReplies, engine };
+  return { reportRepository, deskDeliveries, deskT, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, changes, triage, followups, deadlines, lateReplies, engine };
 }
 
 /** The collections the broadcast dispatcher works on. */

@@ -23,10 +23,10 @@ export interface NotifierDeps {
  */
 export function createNotifiers(deps: NotifierDeps): { tellReporter: TellReporter; tellDesk: TellDesk } {
   return {
-    tellReporter: async (residentKey, notice) => {
+    tellReporter: async (residentKey, notice, key) => {
       const resident = await deps.residents.find(residentKey);
       if (!resident) return;
-      await deps.notices.enqueue(resident.key, [reporterNoticeMessage(deps.translate(resident.lang), resident.lang, notice)]);
+      await deps.notices.enqueue(resident.key, [reporterNoticeMessage(deps.translate(resident.lang), resident.lang, notice)], key);
     },
     tellDesk: async (address, thread, notice) => {
       const attachment = notice.kind === 'followup' ? notice.attachment : null;

@@ -3,6 +3,7 @@ import { AppError } from '../shared/errors';
 import { moduleLogger } from '../shared/logger';
 import { auditLogModel } from './models/audit-log.model';
 import { reportActionModel } from './models/report-action.model';
+import { reportChangeModel } from './models/report-change.model';
 import { conversationStateModel } from './models/conversation-state.model';
 import { deskDeliveryModel } from './models/desk-delivery.model';
 import { deliveryClaimModel } from './models/delivery-claim.model';
@@ -55,6 +56,7 @@ function bindModels(connection: Connection) {
     webchatFiles: webchatFileModel(connection),
     auditLog: auditLogModel(connection),
     reportActions: reportActionModel(connection),
+    reportChanges: reportChangeModel(connection),
     reportMessages: reportMessageModel(connection),
     reminders: reminderModel(connection),
     reporterNotices: reporterNoticeModel(connection),

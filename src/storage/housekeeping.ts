@@ -7,6 +7,8 @@ const log = moduleLogger('housekeeping');
 export const LEDGER_RETENTION_MS = 7 * 24 * 3_600_000;
 /** Zalo events are kept past the webhook's freshness window (a day), so a replay inside the window still finds its id. */
 const ZALO_EVENTS_KEPT_MS = 2 * 24 * 3_600_000;
+/** Delivered notices keep their id this long: far longer than an officer's change takes to complete after a crash. */
+const NOTICE_KEYS_KEPT_MS = 24 * 3_600_000;
 
 /**
  * Prunes the idempotency ledgers (`inbox`, `delivery_claims`, `leases`) of entries old
@@ -23,8 +25,8 @@ export async function pruneLedgers(models: Pick<Models, 'inbox' | 'deliveryClaim
     await models.leases.deleteMany({ expiresAt: { $lt: cutoff } });
     await models.broadcastSenders.deleteMany({ lastSeenAt: { $lt: cutoff } });
     await models.broadcastPromotionDays.deleteMany({ at: { $lt: cutoff } });
-    // Notices are deleted once delivered; these are the ones kept as sent or dropped before that was so.
-    await models.reporterNotices.deleteMany({ status: { $ne: 'pending' } });
+    // A delivered notice is kept without its body for a day, so its key is not queued again (ReporterNotices).
+    await models.reporterNotices.deleteMany({ status: { $ne: 'pending' }, createdAt: { $lt: new Date(now.getTime() - NOTICE_KEYS_KEPT_MS) } });
     // Zalo events with their encrypted bodies: handled or given up, two days on (replays older than a day are refused by their timestamp).
     await models.zaloEvents.deleteMany({ status: { $ne: 'pending' }, receivedAt: { $lt: new Date(now.getTime() - ZALO_EVENTS_KEPT_MS) } });
     return { inbox: inbox.deletedCount, claims: claims.deletedCount };

@@ -1,18 +1,10 @@
-import type { Outcome } from '../../core/report';
+import type { ReporterNotice } from '../../core/reporter-notice';
 
-/** A step of mediation the requester hears of. */
-export type MediationStep = 'assigned' | 'scheduled' | 'settled' | 'continued' | 'referred' | 'closed';
+export type { MediationStep, ReporterNotice } from '../../core/reporter-notice';
 
 /**
- * What the bot tells a reporter about their case, as data: the presenter says
- * it in the reporter's language. Only a unit's name, never an officer's.
+ * Queues a notice for a reporter, durably; a reporter who is gone hears
+ * nothing. With a `key`, the notice is queued once however often it is
+ * told (a change's consequences completed again after a crash).
  */
-export type ReporterNotice =
-  | { kind: 'tip_accepted' | 'tip_forwarded'; code: string; unit: string }
-  | { kind: 'tip_closed'; code: string; unit: string; outcome: Outcome }
-  | { kind: 'mediation'; step: MediationStep; code: string; unit: string; session: { at: Date; place: string } | null; authority: string; days: number }
-  /** An officer's own words, with a button to answer. */
-  | { kind: 'desk_message'; code: string; unit: string; text: string };
-
-/** Queues a notice for a reporter, durably; a reporter who is gone hears nothing. */
-export type TellReporter = (residentKey: string, notice: ReporterNotice) => Promise<void>;
+export type TellReporter = (residentKey: string, notice: ReporterNotice, key?: string) => Promise<void>;

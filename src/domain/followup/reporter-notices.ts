@@ -3,7 +3,7 @@ import type { Model } from 'mongoose';
 import { moduleLogger } from '../../shared/logger';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import { claimAttempt, retryDelayMs } from '../../storage/attempt-claim';
-import { nativeCollection } from '../../storage/native-collection';
+import { insertLeanOnce } from '../../storage/claims';
 import type { ReporterNoticeDoc } from '../../storage/models/reporter-notice.model';
 import type { ResidentService } from '../residents/resident-service';
 import type { ChatAddress, OutboundMessage } from '../../core/chat';
@@ -13,11 +13,12 @@ const log = moduleLogger('reporter-notices');
 
 /**
  * Messages to reporters, delivered durably: stored first, sent at once, and
- * retried with backoff until their chat accepts them, then deleted (nothing
- * of a delivered notice is kept). A reporter who used /xoadulieu can no
- * longer be reached; their notices are deleted too. So `reporter_notices`
- * holds only what is waiting, and the retry round's read by status and due
- * time never grows with history.
+ * retried with backoff until their chat accepts them. A delivered notice
+ * keeps only its id and status (its body is removed) for a day, so a notice
+ * queued under a key (an officer's change completed again after a crash) is
+ * never queued twice; housekeeping removes it then. A reporter who used
+ * /xoadulieu can no longer be reached; their notices are deleted. The retry
+ * round reads pending notices by due time, so it never grows with history.
  */
 export class ReporterNotices {
   constructor(
@@ -29,11 +30,14 @@ export class ReporterNotices {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** Stores the notice, then tries to send it right away. */
-  async enqueue(residentKey: string, messages: OutboundMessage[]): Promise<void> {
+  /**
+   * Stores the notice, then tries to send it right away. With a `key`, a
+   * notice already queued (or delivered) under it is not queued again.
+   */
+  async enqueue(residentKey: string, messages: OutboundMessage[], key?: string): Promise<void> {
     const now = this.clock();
     const notice: ReporterNoticeDoc = {
-      _id: randomUUID(),
+      _id: key ?? randomUUID(),
       residentKey,
       bodyEnc: this.cipher.encrypt(JSON.stringify(messages)),
       status: 'pending',
@@ -44,7 +48,7 @@ export class ReporterNotices {
       createdAt: now,
       sentAt: null,
     };
-    await nativeCollection(this.models.notices).insertOne(notice);
+    if (!(await insertLeanOnce(this.models.notices, notice))) return;
     await this.attempt(notice, true);
   }
 
@@ -91,6 +95,6 @@ export class ReporterNotices {
       return;
     }
     log.info({ notice: notice._id, attempt: attemptNo }, 'notice delivered');
-    await this.models.notices.deleteOne({ _id: notice._id });
+    await this.models.notices.updateOne({ _id: notice._id }, { $set: { status: 'sent', bodyEnc: '', sentAt: this.clock() } });
   }
 }

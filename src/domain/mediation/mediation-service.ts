@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import type { Model } from 'mongoose';
 import type { UnitDirectory } from '../../config/units';
 import { foldVietnamese } from '../../shared/text';
 import { parseVietnamDateTime } from '../../shared/vietnam-time';
-import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { DeskDeliveryRepository } from '../../storage/desk-delivery-repository';
 import { LOST, untilWon } from '../../shared/conflict-retry';
 import { parseReceiptCode } from '../reports/receipt-code';
@@ -11,8 +8,9 @@ import type { Actor, TriageService } from '../triage/triage-service';
 import type { ShowCard } from '../desks/card-options';
 import type { DisputeIntake } from './dispute-intake';
 import type { DeskRefusal } from '../triage/triage-result';
-import type { MediationStep, TellReporter } from '../followup/reporter-notice';
-import type { ReportDoc } from '../../core/report';
+import type { MediationStep, ReporterNotice } from '../followup/reporter-notice';
+import type { ReportChanges } from '../triage/report-changes';
+import type { DisputeDetails, ReportDoc } from '../../core/report';
 import type { ReportRepository } from '../../storage/report-repository';
 import { DeskService } from '../desks/desk-service';
 
@@ -53,7 +51,6 @@ const MAX_MEDIATORS = 5;
 
 interface Ports {
   showCard: ShowCard;
-  tellReporter: TellReporter;
 }
 
 /**
@@ -65,12 +62,13 @@ interface Ports {
  */
 export class MediationService {
   constructor(
-    private readonly models: { reports: ReportRepository; deliveries: Pick<DeskDeliveryRepository, 'cardIn'>; audit: Model<AuditEntryDoc> },
-    private readonly triage: Pick<TriageService, 'authorize' | 'refreshCards'>,
+    private readonly models: { reports: ReportRepository; deliveries: Pick<DeskDeliveryRepository, 'cardIn'> },
+    private readonly triage: Pick<TriageService, 'authorize' | 'auditOf'>,
     private readonly intake: Pick<DisputeIntake, 'partiesOf'>,
     private readonly units: UnitDirectory,
     private readonly startDays: number,
     private readonly ports: Ports,
+    private readonly changes: Pick<ReportChanges, 'write'>,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -118,28 +116,28 @@ export class MediationService {
     if ('kind' in plan) return plan;
 
     const { report, set, status, pushes, told } = plan;
-    await this.models.reports.update(reportId, {
-      $set: { ...set, ...(status ? { status } : {}) },
-      ...(pushes.length > 0 ? { $push: { statusHistory: { $each: pushes } } } : {}),
-      $inc: { version: 1 },
-    });
-    await this.models.audit.create({
-      _id: randomUUID(),
-      reportId,
-      unitId: desk.unitId,
-      actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name },
-      action: `mediation_${change.kind}`,
-      before: { status: report.status, mediators: report.dispute?.mediators, session: report.dispute?.session },
-      // Field paths ("dispute.session") cannot be stored as keys: the audit keeps their last part.
-      after: { status: status ?? report.status, ...Object.fromEntries(Object.entries(set).map(([path, value]) => [path.split('.').pop(), value])) },
-      at: now,
-    });
-
-    const updated = await this.models.reports.byId(reportId);
-    if (!updated) return { kind: 'done' };
-    await this.triage.refreshCards(updated);
-    if (told) await this.tellRequester(updated, told, desk.unitId);
-    return change.kind === 'declare_conflict' ? { kind: 'conflict_recorded', name: change.name.trim(), code: updated.code } : { kind: 'done' };
+    const next = { ...report, status: status ?? report.status, dispute: report.dispute ? { ...report.dispute, ...disputeFields(set) } : null };
+    await this.changes.write(
+      report,
+      {
+        $set: { ...set, ...(status ? { status } : {}) },
+        ...(pushes.length > 0 ? { $push: { statusHistory: { $each: pushes } } } : {}),
+        $inc: { version: 1 },
+      },
+      {
+        audit: this.triage.auditOf(
+          desk.unitId,
+          actor,
+          `mediation_${change.kind}`,
+          { status: report.status, mediators: report.dispute?.mediators, session: report.dispute?.session },
+          // Field paths ("dispute.session") cannot be stored as keys: the audit keeps their last part.
+          { status: next.status, ...Object.fromEntries(Object.entries(set).map(([path, value]) => [path.split('.').pop(), value])) },
+        ),
+        notice: told && report.reporter ? { residentKey: report.reporter.residentKey, notice: this.requesterNotice(next, told, desk.unitId) } : null,
+        forwardedTo: [],
+      },
+    );
+    return change.kind === 'declare_conflict' ? { kind: 'conflict_recorded', name: change.name.trim(), code: report.code } : { kind: 'done' };
   }
 
   /** What a change does to the case as it stands, or why it cannot be made now. */
@@ -233,10 +231,9 @@ export class MediationService {
     return { names };
   }
 
-  /** The requester hears of each step in their language; session date and place included. */
-  private async tellRequester(report: ReportDoc, step: MediationStep, unitId: string): Promise<void> {
-    if (!report.reporter) return;
-    await this.ports.tellReporter(report.reporter.residentKey, {
+  /** What the requester hears of a step, in their language; session date and place included. */
+  private requesterNotice(report: Pick<ReportDoc, 'code' | 'dispute'>, step: MediationStep, unitId: string): ReporterNotice {
+    return {
       kind: 'mediation',
       step,
       code: report.code,
@@ -244,8 +241,13 @@ export class MediationService {
       session: report.dispute?.session ?? null,
       authority: report.dispute?.referral ?? '',
       days: this.startDays,
-    });
+    };
   }
+}
+
+/** The dispute's own fields among a change's paths ("dispute.session" → session). */
+function disputeFields(set: Record<string, unknown>): Partial<DisputeDetails> {
+  return Object.fromEntries(Object.entries(set).filter(([path]) => path.startsWith('dispute.')).map(([path, value]) => [path.slice('dispute.'.length), value])) as Partial<DisputeDetails>;
 }
 
 function refused(refusal: MediationRefusal): MediationResult {

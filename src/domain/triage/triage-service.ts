@@ -10,7 +10,9 @@ import { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
 import type { TriageAction } from './triage-actions';
 import type { DeskRefusal, ForwardResult, TriageResult } from './triage-result';
-import type { TellReporter } from '../followup/reporter-notice';
+import type { ReporterNotice } from '../followup/reporter-notice';
+import type { Owed, ReportChanges } from './report-changes';
+import type { UpdateQuery } from 'mongoose';
 import type { ChatAddress } from '../../core/chat';
 import type { Outcome, ReportDoc } from '../../core/report';
 import type { ReportRepository } from '../../storage/report-repository';
@@ -26,18 +28,14 @@ export interface Actor {
 export interface TriagePorts {
   /** Shows a case's card again (optionally with a menu open, as seen by one unit's desk). */
   showCard: ShowCard;
-  /** The case now also goes to `unitIds`: their desks get its card. */
-  onForwarded(reportId: string, unitIds: string[]): Promise<void>;
-  /** Durable delivery to a reporter (see ReporterNotices). */
-  tellReporter: TellReporter;
 }
 
 /**
  * Officers' actions on a tip, from the buttons of its desk card. Each action
  * is checked against the officer's unit, made once (unique-insert claims, so
- * two officers pressing together cannot both win), written to the append-only
- * audit log, shown by editing every desk's card in place, and told to the
- * reporter in their language.
+ * two officers pressing together cannot both win), and written together
+ * with its consequences (ReportChanges): the append-only audit entry, every
+ * desk's card edited in place, and the reporter's notice in their language.
  */
 export class TriageService {
   constructor(
@@ -49,6 +47,8 @@ export class TriageService {
     private readonly desks: DeskService,
     private readonly units: UnitDirectory,
     private readonly ports: TriagePorts,
+    /** Writes each change with its audit entry, the reporter's notice and the new units' cards, all or nothing. */
+    private readonly changes: Pick<ReportChanges, 'write'>,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -90,19 +90,19 @@ export class TriageService {
     const before = { status: report.status, assessment: report.assessment, outcome: report.outcome };
     const now = this.clock();
 
+    let update: UpdateQuery<ReportDoc>;
+    let after: Partial<ReportDoc>;
     if (action === 'accept') {
       if (report.status !== 'received' || !(await this.claim(slot('accept'), report, name, now))) return this.alreadyDone(slot('accept'));
       if (!(await this.lockVersion(report, slot('accept'), name, now))) return refused('changed_meanwhile');
-      await this.models.reports.update(reportId, {
-        $set: { status: 'accepted', assignee: { unitId: desk.unitId, name } },
-        $push: { statusHistory: { status: 'accepted', at: now } },
-        $inc: { version: 1 },
-      });
+      after = { status: 'accepted', assignee: { unitId: desk.unitId, name } };
+      update = { $set: after, $push: { statusHistory: { status: 'accepted', at: now } }, $inc: { version: 1 } };
     } else if (action === 'valuable' || action === 'not_valuable') {
       if (report.status === 'received') return refused('accept_first');
       if (!(await this.claim(slot('assess'), report, name, now))) return this.alreadyDone(slot('assess'));
       if (!(await this.lockVersion(report, slot('assess'), name, now))) return refused('changed_meanwhile');
-      await this.models.reports.update(reportId, { $set: { assessment: action, assessedAt: now }, $inc: { version: 1 } });
+      after = { assessment: action, assessedAt: now };
+      update = { $set: after, $inc: { version: 1 } };
     } else {
       const outcome = action.slice('close:'.length) as Outcome;
       if (report.status !== 'accepted') return refused('accept_first');
@@ -115,23 +115,19 @@ export class TriageService {
       }
       if (!(await this.claim(slot('close'), report, name, now))) return this.alreadyDone(slot('close'));
       if (!(await this.lockVersion(report, slot('close'), name, now))) return refused('changed_meanwhile');
-      await this.models.reports.update(reportId, {
-        $set: { status: 'closed', outcome, duplicateOf: original, closedAt: now },
-        $push: { statusHistory: { status: 'closed', at: now } },
-        $inc: { version: 1 },
-      });
+      after = { status: 'closed', outcome, duplicateOf: original, closedAt: now };
+      update = { $set: after, $push: { statusHistory: { status: 'closed', at: now } }, $inc: { version: 1 } };
     }
 
-    const updated = await this.models.reports.byId(reportId);
-    if (!updated) return DONE;
-    await this.audit(updated, desk.unitId, actor, action, before, {
-      status: updated.status,
-      assessment: updated.assessment,
-      outcome: updated.outcome,
-      duplicateOf: updated.duplicateOf,
+    const state = { ...report, ...after };
+    const unit = this.unitName(desk.unitId);
+    const notice: ReporterNotice | null =
+      action === 'accept' ? { kind: 'tip_accepted', code: report.code, unit } : action.startsWith('close:') ? { kind: 'tip_closed', code: report.code, unit, outcome: state.outcome ?? 'handled' } : null;
+    await this.changes.write(report, update, {
+      audit: this.auditOf(desk.unitId, actor, action, before, { status: state.status, assessment: state.assessment, outcome: state.outcome, duplicateOf: state.duplicateOf }),
+      notice: notice && report.reporter ? { residentKey: report.reporter.residentKey, notice } : null,
+      forwardedTo: [],
     });
-    await this.refreshCards(updated);
-    if (action === 'accept' || action.startsWith('close:')) await this.tellReporter(updated, desk.unitId);
     return DONE;
   }
 
@@ -154,19 +150,21 @@ export class TriageService {
     if (!(await this.lockVersion(report, forwardSlot, actor.name ?? '', now))) return refused('changed_meanwhile');
     const by = actor.name ?? actor.userId;
     const unitIds = [...report.unitIds.filter((id) => id !== desk.unitId), toUnitId];
-    await this.models.reports.update(reportId, {
-      // Waiting again, for another unit: the reminder job looks at it at its next run.
-      // The assessment so far stays with the tip (the receiving unit may assess it again).
-      $set: { unitIds, status: 'received', assignee: null, 'deadlines.remindAt': now },
-      $push: { forwards: { fromUnitId: desk.unitId, toUnitId, reason, by, at: now }, statusHistory: { status: 'forwarded', at: now } },
-      $inc: { version: 1 },
-    });
-    const updated = await this.models.reports.byId(reportId);
-    if (!updated) return 'forwarded';
-    await this.audit(updated, desk.unitId, actor, 'forward', { unitIds: report.unitIds, status: report.status }, { unitIds, toUnitId, reason });
-    await this.refreshCards(updated);
-    await this.ports.onForwarded(reportId, [toUnitId]);
-    await this.tellReporter(updated, toUnitId);
+    await this.changes.write(
+      report,
+      {
+        // Waiting again, for another unit: the reminder job looks at it at its next run.
+        // The assessment so far stays with the tip (the receiving unit may assess it again).
+        $set: { unitIds, status: 'received', assignee: null, 'deadlines.remindAt': now },
+        $push: { forwards: { fromUnitId: desk.unitId, toUnitId, reason, by, at: now }, statusHistory: { status: 'forwarded', at: now } },
+        $inc: { version: 1 },
+      },
+      {
+        audit: this.auditOf(desk.unitId, actor, 'forward', { unitIds: report.unitIds, status: report.status }, { unitIds, toUnitId, reason }),
+        notice: report.reporter ? { residentKey: report.reporter.residentKey, notice: { kind: 'tip_forwarded', code: report.code, unit: this.unitName(toUnitId) } } : null,
+        forwardedTo: [toUnitId],
+      },
+    );
     return 'forwarded';
   }
 
@@ -191,17 +189,18 @@ export class TriageService {
     return { kind: 'already_done', by: await this.models.reports.actionTakenBy(claimId) };
   }
 
+  /** An audit entry for an action that changed nothing (a refusal), written at once. */
   private async audit(report: ReportDoc, unitId: string, actor: Actor, action: string, before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
-    await this.models.audit.create({
-      _id: randomUUID(),
-      reportId: report._id,
-      unitId,
-      actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name },
-      action,
-      before,
-      after,
-      at: this.clock(),
-    });
+    await this.models.audit.create({ _id: randomUUID(), reportId: report._id, ...this.auditOf(unitId, actor, action, before, after), at: this.clock() });
+  }
+
+  /** What the audit log records of an officer's action on a report. */
+  auditOf(unitId: string, actor: Actor, action: string, before: Record<string, unknown>, after: Record<string, unknown>): Owed['audit'] {
+    return { unitId, actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name }, action, before, after };
+  }
+
+  private unitName(unitId: string): string {
+    return this.units.byId(unitId)?.name ?? '';
   }
 
   /** Every desk that has the card sees the new state on the same message (also used for mediation changes). */
@@ -214,19 +213,6 @@ export class TriageService {
         .showCard(DeskService.addressOf(desk), delivery.messageRef, report, { viewerUnitId: desk.unitId, lang: DeskService.languageOf(desk), onBehalfOf: delivery.onBehalfOf ?? null })
         .catch((error: unknown) => log.warn({ err: error, delivery: delivery._id }, 'card refresh failed'));
     }
-  }
-
-  /** The reporter hears of acceptance and closing in their own language, with the unit's name and never an officer's. */
-  private async tellReporter(report: ReportDoc, unitId: string): Promise<void> {
-    if (!report.reporter) return;
-    const unit = this.units.byId(unitId)?.name ?? '';
-    const forwarded = report.status === 'received' && report.forwards.length > 0;
-    await this.ports.tellReporter(
-      report.reporter.residentKey,
-      report.status === 'closed'
-        ? { kind: 'tip_closed', code: report.code, unit, outcome: report.outcome ?? 'handled' }
-        : { kind: forwarded ? 'tip_forwarded' : 'tip_accepted', code: report.code, unit },
-    );
   }
 }
 

@@ -1,0 +1,41 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { registerModel } from './register-model';
+
+/**
+ * What an officer's change to a report owes once written: its audit entry,
+ * the reporter's notice, the cards of the units it went to. Recorded before
+ * the report's write and removed once all of it is done, so a crash between
+ * the write and its consequences is completed by the sweep (ReportChanges).
+ * `_id` is "<report>:v<version the change gives it>": the version claim
+ * already makes one writer the only one to write that version.
+ */
+export interface ReportChangeDoc {
+  _id: string;
+  reportId: string;
+  version: number;
+  audit: { unitId: string; actor: { channel: string; userId: string; name: string | null }; action: string; before: Record<string, unknown>; after: Record<string, unknown> };
+  /** The reporter's notice (JSON, encrypted: a session's place is in it), and whom it is for. */
+  notice: { residentKey: string; bodyEnc: string } | null;
+  /** Units the report was forwarded to by this change: their desks get its card. */
+  forwardedTo: string[];
+  at: Date;
+}
+
+const schema = new Schema<ReportChangeDoc>(
+  {
+    _id: { type: String, required: true },
+    reportId: { type: String, required: true },
+    version: { type: Number, required: true },
+    audit: { type: Schema.Types.Mixed, required: true },
+    notice: { type: Schema.Types.Mixed, default: null },
+    forwardedTo: { type: [String], default: [] },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, autoIndex: false, collection: 'report_changes', minimize: false },
+);
+// Serves the sweep: changes left owing past a grace time (the collection holds only those not completed yet).
+schema.index({ at: 1 });
+
+export function reportChangeModel(connection: Connection): Model<ReportChangeDoc> {
+  return registerModel<ReportChangeDoc>(connection, 'ReportChange', schema);
+}
