@@ -146,6 +146,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
         apiRoot: env.TELEGRAM_API_ROOT,
         webhook: env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET ? { url: env.TELEGRAM_WEBHOOK_URL, secret: env.TELEGRAM_WEBHOOK_SECRET } : null,
         polling: env.TELEGRAM_POLLING,
+        callTimeoutMs: env.TELEGRAM_HTTP_TIMEOUT_MS,
       },
       pipeline,
     );

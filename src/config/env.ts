@@ -68,6 +68,8 @@ const envSchema = z
     BROADCAST_IDLE_POLL_MS: z.coerce.number().int().min(100).default(15_000),
     CHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(5).default(60),
     ZALO_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    /** How long one Telegram Bot API call may take before it is abandoned as failed (and retried like any failure); long polling is not cut. */
+    TELEGRAM_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     DATABASE_TIMEOUT_MS: z.coerce.number().int().min(200).default(10_000),
     PRIVACY_RETENTION_MONTHS: z.coerce.number().int().positive().default(24),
   })

@@ -41,6 +41,7 @@ export class FakeTelegramServer {
   private readonly files = new Map<string, Buffer>();
   /** Chats whose next N calls fail with a 502, to test retries. */
   private readonly failNext = new Map<string, number>();
+  private readonly hangNext = new Map<string, number>();
   /** Group admins, by chat: getChatMember answers "administrator" for them. */
   readonly chatAdmins = new Map<string, Set<string>>();
   /** Chats that blocked the bot (or removed it): sends get 403. */
@@ -94,6 +95,11 @@ export class FakeTelegramServer {
     this.failNext.set(String(chatId), count);
   }
 
+  /** The next `count` calls for this chat are accepted and never answered (a Bot API that hangs). */
+  hangCallsTo(chatId: number | string, count: number): void {
+    this.hangNext.set(String(chatId), count);
+  }
+
   /** The next `count` sendMessage calls are refused with 429 and retry_after. */
   tooManyRequests(count: number, retryAfterS = 1): void {
     this.tooManyNext = { count, retryAfterS };
@@ -144,6 +150,14 @@ export class FakeTelegramServer {
     if (!this.countOnly) this.calls.push(call);
 
     const chat = String(params.chat_id ?? '');
+    const hangs = this.hangNext.get(chat) ?? 0;
+    if (hangs > 0) {
+      this.hangNext.set(chat, hangs - 1);
+      call.failed = true;
+      // Held open until the caller gives up (or the server stops).
+      res.socket?.setTimeout(0);
+      return;
+    }
     const failures = this.failNext.get(chat) ?? 0;
     if (failures > 0) {
       this.failNext.set(chat, failures - 1);

@@ -17,6 +17,8 @@ export interface TelegramBotOptions {
   apiRoot: string;
   webhook: { url: string; secret: string } | null;
   polling: boolean;
+  /** How long one Bot API call may take (telegraf's own limit is 500 s). */
+  callTimeoutMs: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export class TelegramBot {
     private readonly pipeline: InboundPipeline,
   ) {
     this.bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot, webhookReply: false } });
+    limitCallTime(this.bot.telegram, options.callTimeoutMs);
     this.bot.use(async (ctx, next) => {
       // The bot removed from a group, or its rights taken: the group stops receiving campaigns.
       const member = ctx.update && 'my_chat_member' in ctx.update ? ctx.update.my_chat_member : null;
@@ -131,4 +134,19 @@ export class TelegramBot {
 
 function isUpdate(body: unknown): body is Update {
   return typeof body === 'object' && body !== null && Number.isSafeInteger((body as { update_id?: unknown }).update_id);
+}
+
+/**
+ * Every Bot API call is abandoned after `timeoutMs` (an AbortError, handled
+ * like any failed call: a card or notice is retried, a resident's answer is
+ * replayed), instead of telegraf's fixed 500 s that would hold a chat. A call
+ * that brings its own signal keeps it: long polling's getUpdates waits on
+ * Telegram's side and is stopped by telegraf itself.
+ */
+function limitCallTime(telegram: Telegraf['telegram'], timeoutMs: number): void {
+  const callApi = telegram.callApi.bind(telegram);
+  type Signal = NonNullable<Parameters<typeof telegram.callApi>[2]>['signal'];
+  // telegraf types its signal with the abort-controller shim; node-fetch takes Node's own AbortSignal.
+  const limited: typeof telegram.callApi = (method, payload, options = {}) => callApi(method, payload, { ...options, signal: options.signal ?? (AbortSignal.timeout(timeoutMs) as unknown as Signal) });
+  telegram.callApi = limited;
 }
