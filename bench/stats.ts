@@ -34,6 +34,7 @@ import { ensureFerretdbBinary } from '../src/storage/embedded/ferretdb-binary';
 import { startEmbeddedFerretdb } from '../src/storage/embedded/ferretdb-process';
 import { OUTCOMES, type HistoryStatus, type ReportDoc } from '../src/core/report';
 import { ReportRepository } from '../src/storage/report-repository';
+import { createPiiCipher } from '../src/shared/pii-cipher';
 
 const HOUR = 3_600_000;
 const YEAR_START = Date.UTC(2025, 11, 31, 17);
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
   const t = createI18n(path.join(root, 'locales')).forLanguage('vi');
   const { models } = database;
   const stats = new StatsService(
-    { reports: new ReportRepository(models.reports, models.reportActions), campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes, audit: models.auditLog, snapshots: models.statsSnapshots },
+    { reports: new ReportRepository(models.reports, models.reportActions, createPiiCipher(Buffer.alloc(32, 1))), campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes, audit: models.auditLog, snapshots: models.statsSnapshots },
     new StatsScopes({ find: async () => null }, units, new Set()),
     catalog,
   );

@@ -18,13 +18,17 @@ import type { BroadcastDispatcher } from './domain/campaigns/broadcast-dispatche
 import type { CampaignScheduler } from './domain/campaigns/campaign-scheduler';
 import type { DeskDeliveryWorker } from './domain/desks/desk-delivery-worker';
 import type { ReporterNotices } from './domain/followup/reporter-notices';
+import type { ReportRepository } from './storage/report-repository';
 import type { ReceiptGenerator } from './domain/reports/receipt-code';
 import { createHttpServer } from './http/server';
 import { buildServices } from './services';
 import { SCHEDULES, startJobs, type Job } from './jobs';
 import { createI18n } from './i18n';
 import { moduleLogger, setLogLevel } from './shared/logger';
-import { createPiiCipher, parseKey } from './shared/pii-cipher';
+import { createPiiCipher, derivedPseudonymKey, parseKey, parseKeys } from './shared/pii-cipher';
+import { pseudonymKey } from './storage/keyring';
+import { sealStoredContent } from './storage/content-migrations';
+import { reencryptAll } from './storage/key-rotation';
 import { projectRoot } from './shared/project-root';
 import { type Database, openDatabase } from './storage/database';
 import { ensureFerretdbBinary } from './storage/embedded/ferretdb-binary';
@@ -50,6 +54,8 @@ export interface RunningApp {
   scheduler: CampaignScheduler;
   dispatcher: BroadcastDispatcher;
   notices: ReporterNotices;
+  /** The reports as the domain reads them (what residents wrote is stored encrypted). */
+  reports: ReportRepository;
   pipeline: InboundPipeline;
   /** Every running channel, to reach a chat directly. */
   chats: ChannelRegistry;
@@ -72,7 +78,8 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   const units = loadUnits(path.resolve(root, env.CONFIG_DIR), catalog);
   const i18n = createI18n(path.join(root, 'locales'));
   const secrets = resolveSecrets(env);
-  const cipher = createPiiCipher(parseKey(secrets.dataEncryptionKey));
+  const dataKey = parseKey(secrets.dataEncryptionKey);
+  const previousKeys = parseKeys(env.DATA_ENCRYPTION_PREVIOUS_KEYS, 'DATA_ENCRYPTION_PREVIOUS_KEYS');
 
   let embedded: EmbeddedFerretdb | null = null;
   let uri = env.MONGODB_URI;
@@ -82,6 +89,13 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   }
   const database = await openDatabase(uri, undefined, { timeoutMs: env.DATABASE_TIMEOUT_MS });
   const { models } = database;
+  // The oldest key is the one pseudonyms were made with before the keyring kept theirs (a rotation begun at the upgrade).
+  const keyCipher = createPiiCipher(dataKey, { previous: previousKeys });
+  const cipher = createPiiCipher(dataKey, {
+    previous: previousKeys,
+    pseudonymKey: await pseudonymKey(models.keyring, keyCipher, derivedPseudonymKey(previousKeys.at(-1) ?? dataKey), clock()),
+  });
+  await sealStoredContent(models, cipher, clock());
 
   const channels = new ChannelRegistry();
   const services = buildServices({
@@ -188,6 +202,21 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     jobs.push({ name: 'zalo-event-recovery', schedule: SCHEDULES.zaloEventRecovery, run: () => zalo.recover() });
     void zalo.recover();
   }
+  // A rotation of the data key in progress: what the previous keys made is moved to the current one, in batches.
+  if (previousKeys.length > 0) {
+    const rotation = async (): Promise<void> => {
+      try {
+        const { rewritten, unreadable } = await reencryptAll(models, cipher);
+        const files = await evidence.reencrypt();
+        if (rewritten === 0 && files === 0 && unreadable === 0) log.info('everything is encrypted with the current DATA_ENCRYPTION_KEY: DATA_ENCRYPTION_PREVIOUS_KEYS can be removed');
+        else log.info({ rewritten, files, unreadable }, 're-encryption with the current key in progress');
+      } catch (error) {
+        log.error({ err: error }, 're-encryption pass failed');
+      }
+    };
+    jobs.push({ name: 'key-rotation', schedule: SCHEDULES.keyRotation, run: rotation });
+    void rotation();
+  }
   const scheduled = startJobs(jobs);
 
   log.info({ url: address, zalo: Boolean(zalo), telegram: Boolean(telegram), webchat: env.WEBCHAT_ENABLED, embedded: Boolean(embedded) }, 'service started');
@@ -208,6 +237,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     scheduler,
     dispatcher,
     notices,
+    reports: services.reportRepository,
     pipeline,
     chats: channels,
     zalo,

@@ -25,6 +25,8 @@ export const SCHEDULES = {
   reportChangeSweep: '*/30 * * * * *',
   /** Reminds desks of deadlines near or past. */
   deadlineReminders: '*/10 * * * *',
+  /** While DATA_ENCRYPTION_PREVIOUS_KEYS is set: re-encrypts what the previous keys made with the current one (key-rotation.ts). */
+  keyRotation: '7 * * * *',
   /** Prunes the idempotency ledgers and detaches reporters past the retention period, at night. */
   housekeeping: '17 3 * * *',
   /** Handles Zalo events recorded but not handled (a crash between the 200 and the handling). A scan of zalo_events on FerretDB v1 (named exception). */

@@ -106,7 +106,7 @@ export function buildServices(o: ServiceOptions) {
   const deskT = o.translate(DEFAULT_LANGUAGE);
   const sendToChat = async (address: ChatAddress, messages: OutboundMessage[]): Promise<void> => void (await chats.send(address, messages));
 
-  const reportRepository = new ReportRepository(models.reports, models.reportActions);
+  const reportRepository = new ReportRepository(models.reports, models.reportActions, cipher);
   const deskDeliveries = new DeskDeliveryRepository(models.deskDeliveries, models.deliveryClaims);
   const evidence = new EvidenceStore(o.evidenceDir, cipher);
   const residents = new ResidentService(models.residents, reportRepository, cipher);
@@ -114,7 +114,7 @@ export function buildServices(o: ServiceOptions) {
   const unitAdmin = new UnitAdminService({ coverage: models.unitCoverage, audit: models.auditLog, versions: models.cacheVersions }, units, catalog, desks, reportRepository, new Set(o.systemAdmins));
   // Cases plan their desk cards through the delivery worker (built below, used only once a case is filed).
   const planDeliveries: PlanDeliveries = (reportId, unitIds, options) => deliveries.plan(reportId, unitIds, options);
-  const reports = new ReportService(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), planDeliveries, new SuspectSightings(models.suspectSightings), o.receiptCodes);
+  const reports = new ReportService(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), planDeliveries, new SuspectSightings(models.suspectSightings, cipher.pseudonym), o.receiptCodes);
   const store = new ConversationStateStore(models.conversationStates, models.inbox, cipher, FLOW_VERSION);
 
   const intake = new DisputeIntake(reportRepository, catalog, units, cipher, () => unitAdmin.coverage(), planDeliveries, o.receiptCodes);
@@ -207,6 +207,7 @@ export function buildServices(o: ServiceOptions) {
         return !address || !chats.reachableNow || chats.reachableNow(address);
       },
     },
+    cipher,
     clock,
   );
   const deadlines = new DeadlineService(

@@ -28,6 +28,8 @@ const envSchema = z
     FERRETDB_BIN: optionalString,
 
     DATA_ENCRYPTION_KEY: optionalString,
+    /** Keys rotated out, comma-separated: they still decrypt until the re-encryption job has moved everything to DATA_ENCRYPTION_KEY. */
+    DATA_ENCRYPTION_PREVIOUS_KEYS: optionalString,
     OFFICER_INVITE_CODE: optionalString,
 
     TELEGRAM_BOT_TOKEN: optionalString,

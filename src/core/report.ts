@@ -121,6 +121,8 @@ export interface ReportDoc {
   /** Null for tips. */
   dispute: DisputeDetails | null;
   createdAt: Date;
+  /** Set by storage only: what the resident wrote is stored encrypted (storage/report-sealing.ts). The domain never sees it. */
+  sealed?: boolean;
 }
 
 /**

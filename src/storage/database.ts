@@ -3,6 +3,7 @@ import { AppError } from '../shared/errors';
 import { moduleLogger } from '../shared/logger';
 import { auditLogModel } from './models/audit-log.model';
 import { reportActionModel } from './models/report-action.model';
+import { keyringModel } from './models/keyring.model';
 import { reportChangeModel } from './models/report-change.model';
 import { conversationStateModel } from './models/conversation-state.model';
 import { deskDeliveryModel } from './models/desk-delivery.model';
@@ -13,7 +14,7 @@ import { leaseModel } from './models/lease.model';
 import { migrationModel } from './models/migration.model';
 import { cacheVersionModel } from './models/cache-version.model';
 import { suspectSightingModel } from './models/suspect-sighting.model';
-import { indexSuspectSightings, migrateVersionedStates, scheduleReminders } from './migrations';
+import { migrateVersionedStates, scheduleReminders } from './migrations';
 import { reportMessageModel } from './models/report-message.model';
 import { reportModel } from './models/report.model';
 import { statsSnapshotModel } from './models/stats-snapshot.model';
@@ -57,6 +58,7 @@ function bindModels(connection: Connection) {
     auditLog: auditLogModel(connection),
     reportActions: reportActionModel(connection),
     reportChanges: reportChangeModel(connection),
+    keyring: keyringModel(connection),
     reportMessages: reportMessageModel(connection),
     reminders: reminderModel(connection),
     reporterNotices: reporterNoticeModel(connection),
@@ -118,7 +120,6 @@ export async function openDatabase(uri: string, dbName?: string, options: { time
     else await model.createIndexes();
   }
   await migrateVersionedStates(models, new Date());
-  await indexSuspectSightings(models, new Date());
   await scheduleReminders(models, new Date());
   log.info({ uri: redact(uri), db: connection.name }, 'database ready');
   const reachable = async (pingTimeoutMs: number): Promise<boolean> => {

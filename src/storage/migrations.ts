@@ -1,10 +1,8 @@
 import { moduleLogger } from '../shared/logger';
 import { insertOnce, replaceById } from './claims';
-import { sightingsIdOf } from './suspect-sightings';
 import type { Model } from 'mongoose';
 import type { MigrationDoc } from './models/migration.model';
 import type { ReportDoc } from '../core/report';
-import { SIGHTINGS_KEPT, type Sighting, type SuspectSightingDoc } from './models/suspect-sighting.model';
 import type { ConversationStateDoc } from './models/conversation-state.model';
 import { nativeCollection } from './native-collection';
 
@@ -37,31 +35,6 @@ export async function migrateVersionedStates(models: { conversationStates: Model
   await states.dropIndex('key_1_version_-1').catch(() => undefined);
   await insertOnce(models.migrations, { _id: name, appliedAt: now });
   if (old.length > 0) log.info({ chats: latest.size, versions: old.length }, 'conversation states moved to one document per chat');
-}
-
-/**
- * Tips filed before `suspect_sightings` existed are entered in it, so a new
- * tip is linked to them as it was before. Runs once per database.
- */
-export async function indexSuspectSightings(
-  models: { reports: Model<ReportDoc>; suspectSightings: Model<SuspectSightingDoc>; migrations: Model<MigrationDoc> },
-  now: Date,
-): Promise<void> {
-  const name = 'suspect-sightings';
-  if (await models.migrations.exists({ _id: name })) return;
-  const byIdentifier = new Map<string, Sighting[]>();
-  const reports = nativeCollection(models.reports).find({ 'suspects.identifiers.0': { $exists: true } }, { projection: { code: 1, unitIds: 1, createdAt: 1, suspects: 1 } });
-  for await (const report of reports) {
-    for (const identifier of report.suspects.identifiers) {
-      const id = sightingsIdOf(identifier);
-      byIdentifier.set(id, [...(byIdentifier.get(id) ?? []), { code: report.code, unitIds: report.unitIds, at: report.createdAt }]);
-    }
-  }
-  for (const [id, list] of byIdentifier) {
-    await replaceById(models.suspectSightings, id, { sightings: list.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, SIGHTINGS_KEPT) });
-  }
-  await insertOnce(models.migrations, { _id: name, appliedAt: now });
-  if (byIdentifier.size > 0) log.info({ identifiers: byIdentifier.size }, 'suspect identifiers of earlier tips indexed');
 }
 
 /**

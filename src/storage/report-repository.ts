@@ -3,6 +3,8 @@ import type { ReportDoc } from '../core/report';
 import { LOST, untilWon } from '../shared/conflict-retry';
 import { claimWithLease, insertLeanOnce } from './claims';
 import type { ReportActionDoc } from './models/report-action.model';
+import { ReportSealing } from './report-sealing';
+import type { PiiCipher } from '../shared/pii-cipher';
 
 /** How long a claim on a report change may stay unfinished before another writer takes it over. */
 export const CHANGE_LEASE_MS = 60_000;
@@ -33,14 +35,19 @@ export interface ReceivedBetween {
  * update is a read-modify-write, and interleaved writes could lose one).
  */
 export class ReportRepository {
+  private readonly sealing: ReportSealing;
+
   constructor(
     private readonly reports: Model<ReportDoc>,
     private readonly actions: Model<ReportActionDoc>,
-  ) {}
+    cipher: Pick<PiiCipher, 'encrypt' | 'decrypt'>,
+  ) {
+    this.sealing = new ReportSealing(cipher);
+  }
 
   /** By `_id`. */
-  byId(id: string): Promise<ReportDoc | null> {
-    return this.reports.findOne({ _id: id }).lean();
+  async byId(id: string): Promise<ReportDoc | null> {
+    return this.opened(await this.reports.findOne({ _id: id }).lean());
   }
 
   /**
@@ -48,8 +55,8 @@ export class ReportRepository {
    * a named exception on the paths a resident or officer types a code
    * (/tracuu, /bosung, /banggoc), not on the tip flow.
    */
-  byCode(code: string): Promise<ReportDoc | null> {
-    return this.reports.findOne({ code }).lean();
+  async byCode(code: string): Promise<ReportDoc | null> {
+    return this.opened(await this.reports.findOne({ code }).lean());
   }
 
   /** The id of the report with this receipt code (unique index `code`). */
@@ -74,7 +81,7 @@ export class ReportRepository {
 
   /** Stores a new report; false when its `_id`, code or submission key is taken (unique indexes). Lean: one insert, the document is built whole. */
   insert(doc: ReportDoc): Promise<boolean> {
-    return insertLeanOnce(this.reports, doc);
+    return insertLeanOnce(this.reports, this.sealing.seal(doc));
   }
 
   /** The report holding an evidence file, with its units (index `evidence.id`). */
@@ -89,8 +96,8 @@ export class ReportRepository {
   }
 
   /** Cases whose next reminder is due, soonest first (index `deadlines.remindAt`; on FerretDB v1 a scan, once per reminder run). */
-  remindersDue(now: Date, limit: number): Promise<ReportDoc[]> {
-    return this.reports.find({ 'deadlines.remindAt': { $lte: now } }).sort({ 'deadlines.remindAt': 1 }).limit(limit).lean();
+  async remindersDue(now: Date, limit: number): Promise<ReportDoc[]> {
+    return this.allOpened(await this.reports.find({ 'deadlines.remindAt': { $lte: now } }).sort({ 'deadlines.remindAt': 1 }).limit(limit).lean());
   }
 
   /**
@@ -107,8 +114,8 @@ export class ReportRepository {
   }
 
   /** A unit's open cases near or past a deadline (/quahan; index `unitIds, status`). */
-  nearDeadlinesOf(unitId: string, horizons: { ack: Date; outcome: Date }, limit: number): Promise<ReportDoc[]> {
-    return this.reports
+  async nearDeadlinesOf(unitId: string, horizons: { ack: Date; outcome: Date }, limit: number): Promise<ReportDoc[]> {
+    const found = await this.reports
       .find({
         unitIds: unitId,
         $or: [
@@ -118,6 +125,7 @@ export class ReportRepository {
       })
       .limit(limit)
       .lean();
+    return this.allOpened(found);
   }
 
   /** How many of a unit's cases wait for acceptance (index `unitIds, status`; /donvi). */
@@ -126,8 +134,8 @@ export class ReportRepository {
   }
 
   /** Reports waiting to be accepted whose deadline for it is before `by` (index `status, deadlines.ackDueAt`). */
-  awaitingAcceptance(by: Date, limit: number): Promise<ReportDoc[]> {
-    return this.reports.find({ status: 'received', 'deadlines.ackDueAt': { $lte: by } }).limit(limit).lean();
+  async awaitingAcceptance(by: Date, limit: number): Promise<ReportDoc[]> {
+    return this.allOpened(await this.reports.find({ status: 'received', 'deadlines.ackDueAt': { $lte: by } }).limit(limit).lean());
   }
 
   /**
@@ -135,13 +143,13 @@ export class ReportRepository {
    * deadlines.outcomeDueAt`). A dispute's deadline is for starting
    * mediation, met once a session is scheduled.
    */
-  outcomeDue(by: Date, limit: number): Promise<ReportDoc[]> {
-    return this.reports.find({ status: { $in: ['received', 'accepted', 'assigned'] }, 'deadlines.outcomeDueAt': { $lte: by } }).limit(limit).lean();
+  async outcomeDue(by: Date, limit: number): Promise<ReportDoc[]> {
+    return this.allOpened(await this.reports.find({ status: { $in: ['received', 'accepted', 'assigned'] }, 'deadlines.outcomeDueAt': { $lte: by } }).limit(limit).lean());
   }
 
   /** A team's disputes received in a period, oldest first (index `kind, unitIds, createdAt`). */
-  disputesReceived(unitId: string, period: ReceivedBetween, limit: number): Promise<ReportDoc[]> {
-    return this.reports.find({ kind: 'dispute', unitIds: unitId, createdAt: { $gte: period.from, $lt: period.to } }).sort({ createdAt: 1 }).limit(limit).lean();
+  async disputesReceived(unitId: string, period: ReceivedBetween, limit: number): Promise<ReportDoc[]> {
+    return this.allOpened(await this.reports.find({ kind: 'dispute', unitIds: unitId, createdAt: { $gte: period.from, $lt: period.to } }).sort({ createdAt: 1 }).limit(limit).lean());
   }
 
   /**
@@ -158,13 +166,13 @@ export class ReportRepository {
   }
 
   /** A resident's disputes, with their details (index `reporter.residentKey`). */
-  disputesOf(residentKey: string): Promise<Pick<ReportDoc, '_id' | 'dispute'>[]> {
-    return this.reports.find({ 'reporter.residentKey': residentKey, kind: 'dispute' }, { dispute: 1 }).lean();
+  async disputesOf(residentKey: string): Promise<Pick<ReportDoc, '_id' | 'dispute'>[]> {
+    return this.allOpened(await this.reports.find({ 'reporter.residentKey': residentKey, kind: 'dispute' }, { dispute: 1, sealed: 1 }).lean());
   }
 
   /** The cases a resident filed, newest first (index `reporter.residentKey`; /dulieucuatoi). */
-  filedBy(residentKey: string, limit: number): Promise<ReportDoc[]> {
-    return this.reports.find({ 'reporter.residentKey': residentKey }).sort({ createdAt: -1 }).limit(limit).lean();
+  async filedBy(residentKey: string, limit: number): Promise<ReportDoc[]> {
+    return this.allOpened(await this.reports.find({ 'reporter.residentKey': residentKey }).sort({ createdAt: -1 }).limit(limit).lean());
   }
 
   /** A resident's latest case not closed yet, if any (index `reporter.residentKey`). */
@@ -185,7 +193,8 @@ export class ReportRepository {
 
   /** One write to one report, by `_id`. A change to a filed report's state claims its version first (see `withVersion`). */
   async update(id: string, update: UpdateQuery<ReportDoc>): Promise<void> {
-    await this.reports.updateOne({ _id: id } as QueryFilter<ReportDoc>, update);
+    const sealed = update.$set ? { ...update, $set: this.sealing.sealSet(update.$set as Record<string, unknown>) } : update;
+    await this.reports.updateOne({ _id: id } as QueryFilter<ReportDoc>, sealed);
   }
 
   /**
@@ -227,6 +236,14 @@ export class ReportRepository {
       expired: { version, at: { $lt: new Date(at.getTime() - CHANGE_LEASE_MS) } },
       takeOver: { $set: { actorName, at } },
     });
+  }
+
+  private opened(doc: ReportDoc | null): ReportDoc | null {
+    return doc && this.sealing.open(doc);
+  }
+
+  private allOpened<T extends Partial<ReportDoc>>(docs: T[]): T[] {
+    return docs.map((doc) => this.sealing.open(doc));
   }
 
   /** Who made a one-time action (null when their name was not known, or nobody did). */

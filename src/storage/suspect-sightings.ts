@@ -19,7 +19,11 @@ export interface IdentifierKey {
  * and a write too). A lost sighting costs a missed link, never a tip.
  */
 export class SuspectSightings {
-  constructor(private readonly sightings: Model<SuspectSightingDoc>) {}
+  /** @param pseudonym the keyed hash an identifier is filed under (PiiCipher.pseudonym): the collection never holds a phone number or an account. */
+  constructor(
+    private readonly sightings: Model<SuspectSightingDoc>,
+    private readonly pseudonym: (identifier: string) => string,
+  ) {}
 
   /**
    * The tips that named any of `identifiers`, newest first, each once; and
@@ -27,7 +31,7 @@ export class SuspectSightings {
    * reads nothing again).
    */
   async of(identifiers: IdentifierKey[]): Promise<{ earlier: Sighting[]; record(sighting: Sighting): Promise<void> }> {
-    const docs = await Promise.all(identifiers.map(async (i) => ({ _id: sightingsIdOf(i), sightings: (await this.sightings.findOne({ _id: sightingsIdOf(i) }).lean())?.sightings ?? [] })));
+    const docs = await Promise.all(identifiers.map(async (i) => ({ _id: sightingsIdOf(i, this.pseudonym), sightings: (await this.sightings.findOne({ _id: sightingsIdOf(i, this.pseudonym) }).lean())?.sightings ?? [] })));
     const seen = new Set<string>();
     const earlier = docs
       .flatMap((doc) => doc.sightings)
@@ -44,7 +48,7 @@ export class SuspectSightings {
   }
 }
 
-/** The `_id` of an identifier's sightings ("phone:0987654321"). */
-export function sightingsIdOf(identifier: IdentifierKey): string {
-  return `${identifier.type}:${identifier.value}`;
+/** The `_id` of an identifier's sightings: a keyed hash of its type and normalized value. */
+export function sightingsIdOf(identifier: IdentifierKey, pseudonym: (identifier: string) => string): string {
+  return pseudonym(`suspect:${identifier.type}:${identifier.value}`);
 }

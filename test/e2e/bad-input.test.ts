@@ -50,7 +50,7 @@ describe('bad input', () => {
     const receipt = await chat.press('📨 Gửi tin báo');
     const code = /TB-\w{6}/.exec(receipt[0].text)?.[0];
 
-    const report = await app.database.models.reports.findOne({ code }).lean();
+    const report = await app.reports.byCode(code ?? '');
     expect(report).toMatchObject({ description: injection, location: { kind: 'address', address: '{"$gt": ""}' }, suspects: { text: '{"$ne": null}' } });
     const status = await chat.say('/tracuu {"$gt": ""}');
     expect(status[0].text).toContain('Không tìm thấy');

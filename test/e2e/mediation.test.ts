@@ -51,7 +51,7 @@ describe('disputes and grassroots mediation', () => {
   it('takes a dispute to the ward’s mediation team and runs assign → schedule → settled → closed, telling the requester each step', async () => {
     const resident = new TelegramUser(telegram, 4141, 'Hoa');
     const code = await fileTelegramDispute(telegram, resident, noise);
-    const stored = await app.database.models.reports.findOne({ code }).lean();
+    const stored = await app.reports.byCode(code);
     if (!stored) throw new Error('dispute not stored');
     expect(stored).toMatchObject({ kind: 'dispute', category: 'noise', unitIds: ['hg-p4'], anonymous: false, status: 'received' });
     // The parties' names and phone are encrypted at rest.
@@ -78,7 +78,7 @@ describe('disputes and grassroots mediation', () => {
     await said(HG_P4_DESK, `Đã phân công hòa giải viên cho ${code}`);
     await said(resident.id, `Yêu cầu hòa giải ${code} đã được Tổ hòa giải Phường 4 phân công hòa giải viên`);
     await eventually('card shows the mediators', () => cardEdits(HG_P4_DESK, code).some((t) => t.includes('Hòa giải viên: Nguyễn Thị Hòa, Lê Minh Tâm')));
-    const assigned = await app.database.models.reports.findOne({ code }).lean();
+    const assigned = await app.reports.byCode(code);
     expect(assigned?.deadlines.outcomeDueAt.getTime()).toBe(now.getTime() + 3 * 24 * HOUR);
 
     resident.text(`/bosung ${code} Tối qua nhà bên lại hát đến 2 giờ sáng.`);
@@ -114,7 +114,7 @@ describe('disputes and grassroots mediation', () => {
     mediator.pressData(deskPayload(stored._id, 'm_close'));
     await said(resident.id, `Hồ sơ hòa giải ${code} đã đóng`);
 
-    const closed = await app.database.models.reports.findOne({ code }).lean();
+    const closed = await app.reports.byCode(code);
     expect(closed?.statusHistory.map((h) => h.status)).toEqual(['received', 'assigned', 'scheduled', 'settled', 'closed']);
     expect(closed?.dispute).toMatchObject({ mediators: ['Nguyễn Thị Hòa', 'Lê Minh Tâm'], result: 'settled', agreement: expect.stringContaining('tắt nhạc trước 22 giờ') });
     await eventually('every step audited', async () => (await app.database.models.auditLog.countDocuments({ reportId: stored._id, action: 'mediation_close' })) === 1);
@@ -129,7 +129,7 @@ describe('disputes and grassroots mediation', () => {
     await said(resident.id, 'Xóa dữ liệu cá nhân của bạn?');
     resident.press('🗑 Xóa dữ liệu của tôi');
     await said(resident.id, 'Đã xóa dữ liệu cá nhân');
-    const forgotten = await app.database.models.reports.findOne({ code }).lean();
+    const forgotten = await app.reports.byCode(code);
     expect(forgotten?.reporter).toBeNull();
     const left = forgotten?.dispute ? JSON.parse(createPiiCipher(Buffer.from(TEST_KEY, 'base64')).decrypt(forgotten.dispute.partiesEnc)) : null;
     expect(left).toMatchObject({ requester: { name: 'Lê Thị Hoa', birthYear: 1980, phone: '' } });

@@ -33,7 +33,7 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
   /** A resident files an anonymous theft tip in the given ward; returns the stored report once a desk has its card. */
   async function fileTip(user: TelegramUser, ward: string) {
     const code = await fileTelegramTip(telegram, user, { category: 'Trộm cắp, cướp giật', description: 'Trộm đột nhập nhà số 8 lấy xe máy lúc rạng sáng.', ward });
-    const report = await app.database.models.reports.findOne({ code }).lean();
+    const report = await app.reports.byCode(code);
     if (!report) throw new Error('tip not stored');
     await eventually('card delivered', () => telegram.textsTo(P4_DESK).some((t) => t.includes(report.code)) || telegram.textsTo(P9_DESK).some((t) => t.includes(report.code)));
     return report;

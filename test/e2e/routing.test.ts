@@ -59,7 +59,7 @@ describe('a tip reaches the units covering its place', () => {
     const review = await answer(() => user.press('🕶 Gửi ẩn danh'), 'Kiểm tra lại');
     const receipt = await answer(() => user.press('📨 Gửi tin báo'), 'Mã biên nhận');
     const code = /TB-\w{6}/.exec(receipt)?.[0];
-    const report = await app.database.models.reports.findOne({ code }).lean();
+    const report = await app.reports.byCode(code ?? '');
     if (!report || !code) throw new Error('tip not stored');
     return { review, code, report };
   }
@@ -180,7 +180,7 @@ describe('a tip reaches the units covering its place', () => {
       await resident.step(() => resident.press('🕶 Gửi ẩn danh'), 'Kiểm tra lại');
       await resident.step(() => resident.press('📨 Gửi tin báo'), 'Mã biên nhận');
       const code = /TB-\w{6}/.exec(zalo.textsTo(resident.id).filter((t) => t.includes('Mã biên nhận')).pop() ?? '')?.[0];
-      const report = await app.database.models.reports.findOne({ code }).lean();
+      const report = await app.reports.byCode(code ?? '');
       return [...(report?.unitIds ?? [])].sort();
     };
     expect(await tipTo(() => resident.text('123 Nguyễn Đình Chiểu P4'), true)).toEqual(['cap-p4', 'q3-drugs']);

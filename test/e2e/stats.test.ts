@@ -31,7 +31,7 @@ describe('/thongke in the chat: an officer’s period figures with CSV, Excel an
 
   it('counts a tip filed and triaged in the chat, and sends the summary, CSV, .xlsx and chart to the desk, audited', async () => {
     const code = await fileTelegramTip(telegram, new TelegramUser(telegram, 5151, 'Hà'), { category: 'Ma túy', description: 'Có người bán ma túy ở quán nước đầu hẻm 12 mỗi tối.', ward: 'Phường 4' });
-    const report = await app.database.models.reports.findOne({ code }).lean();
+    const report = await app.reports.byCode(code);
     if (!report) throw new Error('tip not stored');
     await eventually('card delivered', () => telegram.textsTo(P4_DESK).some((t) => t.includes(code)));
     const officer = new TelegramUser(telegram, 9505, 'Tuấn', P4_DESK);

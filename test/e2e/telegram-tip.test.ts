@@ -73,7 +73,7 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
     const code = /TB-[2-9A-HJ-NP-Z]{6}/.exec(receipt[0])?.[0];
     expect(code).toBeDefined();
 
-    const stored = await app.database.models.reports.findOne({ code }).lean();
+    const stored = await app.reports.byCode(code ?? '');
     expect(stored).toMatchObject({
       category: 'drugs',
       group: 'social_evils',
@@ -114,7 +114,7 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
       expect(sent?.includes(secret)).toBe(false);
     }
     await eventually('delivery recorded', async () => {
-      const report = await app.database.models.reports.findOne({ code }).lean();
+      const report = await app.reports.byCode(code ?? '');
       return report && (await app.database.models.deskDeliveries.findOne({ reportId: report._id, status: 'sent' }).lean());
     });
 
@@ -157,7 +157,7 @@ describe('a resident reports a tip on Telegram (long polling)', () => {
       'delivered after failures',
       async () => {
         await app.deliveries.runRound();
-        const report = await app.database.models.reports.findOne({ code }).lean();
+        const report = await app.reports.byCode(code ?? '');
         const delivery = report && (await app.database.models.deskDeliveries.findOne({ reportId: report._id }).lean());
         return delivery?.status === 'sent' ? delivery : undefined;
       },

@@ -57,7 +57,7 @@ describe('the Zalo Official Account channel', () => {
     await step(resident, () => resident.press('📨 Gửi tin báo'), 'Mã biên nhận');
     const code = /TB-[2-9A-HJ-NP-Z]{6}/.exec(zalo.textsTo(BIG_ID).find((t) => t.includes('Mã biên nhận')) ?? '')?.[0] ?? '';
 
-    const report = await app.database.models.reports.findOne({ code }).lean();
+    const report = await app.reports.byCode(code);
     expect(report).toMatchObject({ channel: 'zalo', unitIds: ['cap-p4'], evidence: [expect.objectContaining({ kind: 'photo', original: expect.objectContaining({ size: photo.length }) })] });
     await eventually('card at the Telegram desk', () => telegram.textsTo(P4_DESK).some((t) => t.includes(code) && t.includes('Kênh: Zalo')));
     await eventually('photo copied to the desk', () => telegram.callsOf('sendPhoto', P4_DESK).length === 1);
@@ -195,7 +195,7 @@ describe('the Zalo Official Account channel', () => {
     await step(resident, () => resident.press('🕶 Gửi ẩn danh'), 'Kiểm tra lại');
     await step(resident, () => resident.press('📨 Gửi tin báo'), 'Mã biên nhận');
     const code = /TB-[2-9A-HJ-NP-Z]{6}/.exec(zalo.textsTo(resident.id).find((t) => t.includes('Mã biên nhận')) ?? '')?.[0] ?? '';
-    const report = await app.database.models.reports.findOne({ code }).lean();
+    const report = await app.reports.byCode(code);
     await eventually('card at the desk', () => telegram.textsTo(P4_DESK).some((t) => t.includes(code)));
 
     now = new Date(now.getTime() + 8 * DAY);
@@ -230,7 +230,7 @@ describe('the Zalo Official Account channel', () => {
     await saidOnZalo(officer, `TIN BÁO MỚI ${code}`);
     await eventually('accept button on Zalo', () => zalo.lastButtons(officer.id).some((b) => b.title === '✅ Tiếp nhận'));
     expect((await officer.press('✅ Tiếp nhận')).status).toBe(200);
-    await eventually('accepted from Zalo', async () => (await app.database.models.reports.findOne({ code }).lean())?.status === 'accepted');
+    await eventually('accepted from Zalo', async () => (await app.reports.byCode(code))?.status === 'accepted');
   });
 
   it('sends campaigns to a Zalo subscriber only within the 7-day window, and never at night', async () => {

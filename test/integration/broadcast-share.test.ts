@@ -30,7 +30,7 @@ describe('two instances broadcasting at once keep to one overall rate limit', ()
   it('splits the rate between the instances sending; a stopped instance stops counting', async () => {
     const { models } = db;
     const cipher = createPiiCipher(Buffer.from(TEST_KEY, 'base64'));
-    const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, new ResidentService(models.residents, new ReportRepository(models.reports, models.reportActions), cipher), cipher);
+    const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, new ResidentService(models.residents, new ReportRepository(models.reports, models.reportActions, cipher), cipher), cipher);
     await seedTelegramSubscribers(models, 880_000, 72, 'q3-p4', ['scams']);
     await seedCampaign(models, 'CD-SHARE', { schedule: { kind: 'once', at: new Date() } });
     await new CampaignScheduler(
@@ -81,7 +81,7 @@ describe('two instances broadcasting at once keep to one overall rate limit', ()
   it('runs two rounds at once on one instance without failing or sending anyone twice', async () => {
     const { models } = db;
     const cipher = createPiiCipher(Buffer.from(TEST_KEY, 'base64'));
-    const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, new ResidentService(models.residents, new ReportRepository(models.reports, models.reportActions), cipher), cipher);
+    const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, new ResidentService(models.residents, new ReportRepository(models.reports, models.reportActions, cipher), cipher), cipher);
     await seedTelegramSubscribers(models, 890_000, 12, 'q3-p9', ['drugs']);
     await seedCampaign(models, 'CD-TWICE', { topic: 'drugs', audience: { wards: ['q3-p9'], residents: true, groups: false, ownGroupsOf: null }, schedule: { kind: 'once', at: new Date() } });
     await new CampaignScheduler(

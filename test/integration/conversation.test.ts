@@ -146,7 +146,7 @@ describe('the conversation engine on the real database', () => {
     expect(await s.models.residents.countDocuments({ _id: key })).toBe(0);
     // What is left of the conversation is its version and language: no flow, no draft.
     expect(await s.models.conversationStates.findOne({ _id: key }).lean()).toMatchObject({ flow: null, step: null, draftEnc: null, pendingFlow: null });
-    const report = await s.models.reports.findOne({ code }).lean();
+    const report = await s.reportRepository.byCode(code ?? '');
     expect(report?.reporter).toBeNull();
     expect(JSON.stringify(report)).not.toContain('0903111222');
     expect(report?.description).toBe('Trộm chó ban đêm bằng xe máy.');

@@ -3,6 +3,7 @@ import { LEDGER_RETENTION_MS, pruneLedgers } from '../../src/storage/housekeepin
 import { openDatabase, type Database } from '../../src/storage/database';
 import { testDatabaseUri } from '../support/test-env';
 import { ReportRepository } from '../../src/storage/report-repository';
+import { createPiiCipher } from '../../src/shared/pii-cipher';
 
 describe('ledger housekeeping', () => {
   let db: Database;
@@ -90,7 +91,7 @@ describe('retention of reporters personal data', () => {
       { ...base, _id: 'old-open', code: 'TB-AAAAA4', submissionKey: 'c', status: 'accepted', closedAt: null, createdAt: new Date('2023-01-01T00:00:00Z') },
     ]);
 
-    expect(await detachExpiredReporters(new ReportRepository(db.models.reports, db.models.reportActions), 24, now)).toBe(1);
+    expect(await detachExpiredReporters(new ReportRepository(db.models.reports, db.models.reportActions, createPiiCipher(Buffer.alloc(32, 4))), 24, now)).toBe(1);
     const reporters = Object.fromEntries((await db.models.reports.find({}).lean()).map((r) => [r._id, r.reporter]));
     expect(reporters['old-closed']).toBeNull();
     expect(reporters['recent-closed']).not.toBeNull();

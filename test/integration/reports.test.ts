@@ -39,7 +39,7 @@ describe('filing tips in the real database', () => {
     const text = JSON.stringify(raw);
     expect(text).not.toContain('0912345678');
     expect(text).not.toContain('Nguyễn Thị Lan');
-    expect(raw?.reporter.contactEnc).toMatch(/^v1:/);
+    expect(raw?.reporter.contactEnc).toMatch(/^v2:/);
     const report = await s.models.reports.findOne({ code }).lean();
     expect(report && s.reports.contactOf(report)).toEqual({ phone: '0912345678', name: 'Nguyễn Thị Lan' });
   });

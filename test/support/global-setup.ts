@@ -22,4 +22,6 @@ export default async function globalSetup(): Promise<void> {
   const server = await startEmbeddedFerretdb({ binary: ensureFerretdbBinary(), dataDir });
   globalThis.__TEST_FERRETDB__ = server;
   process.env.TEST_DATABASE_SERVER = server.uri;
+  // Where the embedded server keeps its SQLite files: the privacy spec reads them raw.
+  process.env.TEST_FERRETDB_DIR = dataDir;
 }

@@ -17,7 +17,7 @@ import { ReportRepository } from '../../src/storage/report-repository';
  */
 export async function seedTelegramSubscribers(models: Models, firstChatId: number, count: number, wardId: string, topics: string[]): Promise<number[]> {
   const cipher = createPiiCipher(Buffer.from(TEST_KEY, 'base64'));
-  const residents = new ResidentService(models.residents, new ReportRepository(models.reports, models.reportActions), cipher);
+  const residents = new ResidentService(models.residents, new ReportRepository(models.reports, models.reportActions, cipher), cipher);
   const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, residents, cipher);
   const ids = Array.from({ length: count }, (_, i) => firstChatId + i);
   const now = new Date();

@@ -16,6 +16,15 @@ export function spawnService(mainJs: string, env: Record<string, string>): Child
   return spawn(process.execPath, [mainJs], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'ignore' });
 }
 
+/** The service as its own process, with everything it writes to stdout and stderr (its log) kept in `output`. */
+export function spawnServiceWithLog(mainJs: string, env: Record<string, string>): { child: ChildProcess; output: string[] } {
+  const child = spawn(process.execPath, [mainJs], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+  return { child, output };
+}
+
 export function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 }

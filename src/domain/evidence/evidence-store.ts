@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { OutboundAttachment } from '../../core/chat';
@@ -45,6 +45,26 @@ export class EvidenceStore {
 
   async remove(ids: string[]): Promise<void> {
     await Promise.all(ids.map((id) => rm(this.file(id), { force: true })));
+  }
+
+  /**
+   * Re-encrypts with the current key every file made with a previous one
+   * (a key rotation): each is written beside the old one and renamed over
+   * it, so a crash leaves either file whole. How many were rewritten.
+   */
+  async reencrypt(): Promise<number> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    let rewritten = 0;
+    for (const name of names.filter((n) => n.endsWith('.bin'))) {
+      const file = path.join(this.dir, name);
+      const sealed = await readFile(file);
+      if (this.cipher.isCurrent(sealed)) continue;
+      const next = `${file}.${randomUUID()}.tmp`;
+      await writeFile(next, this.cipher.encryptBytes(this.cipher.decryptBytes(sealed)), { mode: 0o600 });
+      await rename(next, file);
+      rewritten += 1;
+    }
+    return rewritten;
   }
 
   private file(id: string): string {

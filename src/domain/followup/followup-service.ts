@@ -12,6 +12,7 @@ import type { ChatAddress } from '../../core/chat';
 import type { EvidenceRecord } from '../../core/report';
 import type { TellReporter } from './reporter-notice';
 import type { ReportRepository } from '../../storage/report-repository';
+import type { PiiCipher } from '../../shared/pii-cipher';
 
 export type RelayResult = 'sent' | 'queued' | 'not_a_desk' | 'unknown_report' | 'not_your_unit' | 'reporter_gone';
 export type AdditionResult = 'sent' | 'not_found' | 'not_yours';
@@ -41,6 +42,7 @@ export class FollowupService {
     private readonly residents: ResidentService,
     private readonly threads: CaseThreads,
     private readonly ports: FollowupPorts,
+    private readonly cipher: Pick<PiiCipher, 'encrypt' | 'decrypt'>,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -56,7 +58,7 @@ export class FollowupService {
     if (!resident) return 'reporter_gone';
 
     const now = this.clock();
-    await this.models.messages.create({ _id: randomUUID(), reportId, direction: 'to_reporter', unitId: desk.unitId, text, evidenceId: null, at: now });
+    await this.models.messages.create({ _id: randomUUID(), reportId, direction: 'to_reporter', unitId: desk.unitId, textEnc: this.cipher.encrypt(text), evidenceId: null, at: now });
     await this.models.audit.create({
       _id: randomUUID(),
       reportId,
@@ -64,7 +66,7 @@ export class FollowupService {
       actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name },
       action: 'reply_to_reporter',
       before: {},
-      after: { text },
+      after: { textEnc: this.cipher.encrypt(text) },
       at: now,
     });
     await this.ports.tellReporter(resident.key, { kind: 'desk_message', code: report.code, unit: this.units.byId(desk.unitId)?.name ?? '', text });
@@ -79,7 +81,13 @@ export class FollowupService {
    */
   async threadOf(reportId: string, limit = 10): Promise<ThreadEntry[]> {
     const docs = await this.models.messages.find({ reportId }).sort({ at: -1 }).limit(limit).lean();
-    return docs.reverse().map((m) => ({ from: m.direction === 'from_reporter' ? 'reporter' : 'desk', unitId: m.unitId, text: m.text, withFile: m.evidenceId !== null, at: m.at }));
+    return docs.reverse().map((m) => ({
+      from: m.direction === 'from_reporter' ? 'reporter' : 'desk',
+      unitId: m.unitId,
+      text: m.textEnc ? this.cipher.decrypt(m.textEnc) : (m.text ?? null),
+      withFile: m.evidenceId !== null,
+      at: m.at,
+    }));
   }
 
   /** Something the reporter adds to their own tip (text or a file), delivered into each desk's thread of it. */
@@ -95,7 +103,7 @@ export class FollowupService {
       reportId: report._id,
       direction: 'from_reporter',
       unitId: null,
-      text: content.text,
+      textEnc: content.text === null ? null : this.cipher.encrypt(content.text),
       evidenceId: content.evidence?.id ?? null,
       at: now,
     });

@@ -130,9 +130,10 @@ export class MediationService {
           actor,
           `mediation_${change.kind}`,
           { status: report.status, mediators: report.dispute?.mediators, session: report.dispute?.session },
-          // Field paths ("dispute.session") cannot be stored as keys: the audit keeps their last part.
-          { status: next.status, ...Object.fromEntries(Object.entries(set).map(([path, value]) => [path.split('.').pop(), value])) },
+          // Field paths ("dispute.session") cannot be stored as keys: the audit keeps their last part. An agreement's words are kept encrypted.
+          { status: next.status, ...Object.fromEntries(Object.entries(set).filter(([path]) => path !== 'dispute.agreement').map(([path, value]) => [path.split('.').pop(), value])) },
         ),
+        sealedInAudit: typeof set['dispute.agreement'] === 'string' ? { agreement: set['dispute.agreement'] } : undefined,
         notice: told && report.reporter ? { residentKey: report.reporter.residentKey, notice: this.requesterNotice(next, told, desk.unitId) } : null,
         forwardedTo: [],
       },

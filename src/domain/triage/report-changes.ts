@@ -23,6 +23,8 @@ const UNWRITTEN_KEPT_MS = 10 * 60_000;
 /** What a change to a report owes once written. */
 export interface Owed {
   audit: ReportChangeDoc['audit'];
+  /** Words the audit entry records encrypted (what an officer wrote that names people), merged into its `after`. */
+  sealedInAudit?: Record<string, string>;
   /** The reporter's notice; null when they are not told (or there is no reporter). */
   notice: { residentKey: string; notice: ReporterNotice } | null;
   /** Units the report goes to by this change. */
@@ -72,7 +74,7 @@ export class ReportChanges {
       _id: `${report._id}:v${version}`,
       reportId: report._id,
       version,
-      audit: owed.audit,
+      audit: { ...owed.audit, after: { ...owed.audit.after, ...Object.fromEntries(Object.entries(owed.sealedInAudit ?? {}).map(([name, text]) => [`${name}Enc`, this.cipher.encrypt(text)])) } },
       notice: owed.notice ? { residentKey: owed.notice.residentKey, bodyEnc: this.cipher.encrypt(JSON.stringify(owed.notice.notice)) } : null,
       forwardedTo: owed.forwardedTo,
       at: this.clock(),

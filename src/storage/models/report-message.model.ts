@@ -11,7 +11,10 @@ export interface ReportMessageDoc {
   reportId: string;
   direction: 'to_reporter' | 'from_reporter';
   unitId: string | null;
-  text: string | null;
+  /** What was written, encrypted (it names people). */
+  textEnc?: string | null;
+  /** Messages stored before they were encrypted; the re-encryption job moves them to `textEnc`. */
+  text?: string | null;
   evidenceId: string | null;
   at: Date;
 }
@@ -22,13 +25,14 @@ const schema = new Schema<ReportMessageDoc>(
     reportId: { type: String, required: true },
     direction: { type: String, required: true, enum: ['to_reporter', 'from_reporter'] },
     unitId: { type: String, default: null },
-    text: { type: String, default: null },
+    textEnc: { type: String, default: null },
+    text: { type: String },
     evidenceId: { type: String, default: null },
     at: { type: Date, required: true },
   },
   { versionKey: false, autoIndex: false, collection: 'report_messages' },
 );
-// No query of the service reads the thread back yet: this serves reading one tip's thread in order by hand (an inspection).
+// Serves the thread on a forwarded case's card (FollowupService.threadOf: a case's latest messages).
 schema.index({ reportId: 1, at: 1 });
 
 export function reportMessageModel(connection: Connection): Model<ReportMessageDoc> {

@@ -26,6 +26,8 @@ const schema = new Schema<ReportDoc>(
     kind: { type: String, required: true, enum: ['tip', 'dispute'] },
     category: { type: String, required: true },
     group: { type: String, required: true },
+    // What the resident wrote is encrypted field by field when `sealed` (report-sealing.ts).
+    sealed: { type: Boolean },
     description: { type: String, required: true },
     location: {
       kind: { type: String, required: true, enum: ['ward', 'address', 'point', 'unknown'] },
@@ -33,6 +35,8 @@ const schema = new Schema<ReportDoc>(
       address: { type: String, default: null },
       lat: { type: Number, default: null },
       lon: { type: Number, default: null },
+      // A map pin, encrypted (report-sealing.ts): lat and lon are then null.
+      pointEnc: { type: String, default: null },
     },
     occurred: {
       kind: { type: String, required: true, enum: ['now', 'today', 'other', 'unknown'] },

@@ -9,8 +9,8 @@ export interface Sighting {
 }
 
 /**
- * The latest tips that named one suspect identifier (`_id` "<type>:<value>",
- * e.g. "phone:0987654321"), newest first, at most SIGHTINGS_KEPT: what links
+ * The latest tips that named one suspect identifier (`_id` a keyed hash of
+ * "<type>:<value>", e.g. of "phone:0987654321"), newest first, at most SIGHTINGS_KEPT: what links
  * a new tip to earlier ones, read by `_id` per identifier instead of
  * searching every stored report.
  */
