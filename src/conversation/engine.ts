@@ -13,7 +13,7 @@ import type { ConversationStates } from '../core/conversation-state';
 import { Turn } from './turn';
 
 /** What became of one event: its turn ran, or it had been handled before (with the replies to say again, if any). */
-export type TurnOutcome = { kind: 'applied' | 'duplicate'; replies: OutboundMessage[] };
+export type TurnOutcome = { kind: 'applied' | 'duplicate'; replies: OutboundMessage[] } | { kind: 'pending'; replies: [] };
 
 export interface EngineDeps {
   store: ConversationStates;
@@ -67,6 +67,7 @@ export class ConversationEngine {
     const now = this.deps.clock();
     const begun = await this.deps.store.begin(key, event.key, now);
     if (begun.kind === 'duplicate') return { kind: 'duplicate', replies: begun.replies };
+    if (begun.kind === 'pending') return { kind: 'pending', replies: [] };
     const { claim } = begun;
     if (claim.state.eventKey === event.key) {
       // Applied already, but its replies never reached the chat (the send failed and the event was given back): say them again.
@@ -87,6 +88,11 @@ export class ConversationEngine {
   }
 
   /** Forgets that `event` arrived, so its redelivery is handled afresh (its replies could not be sent). */
+  /** The event's replies reached its chat. */
+  answered(event: InboundEvent): void {
+    if (event.key !== null) this.deps.store.answered(this.keyOf(event.address), event.key);
+  }
+
   giveBack(event: InboundEvent): Promise<void> {
     return this.deps.store.forgetEvent(event.key);
   }

@@ -11,7 +11,12 @@ const log = moduleLogger('inbound');
 const TRANSIENT_ATTEMPTS = 4;
 
 /** `limited`: a flooding chat's message, answered once and then dropped (acknowledged to the platform, never retried). */
-export type InboundResult = 'processed' | 'duplicate' | 'failed' | 'limited';
+/**
+ * What became of an event. `pending`: another turn holds it (live, or dead
+ * within its lease): the channel must have it delivered again later (a
+ * webhook answers 5xx), never acknowledge it as done.
+ */
+export type InboundResult = 'processed' | 'duplicate' | 'pending' | 'failed' | 'limited';
 
 /** How replies reach a chat (the channel registry). */
 export interface ChatSender {
@@ -55,9 +60,14 @@ export class InboundPipeline {
       try {
         const outcome = await this.withRetries(event);
         if (outcome.kind === 'duplicate') log.info({ event: event.key }, 'duplicate event ignored');
+        if (outcome.kind === 'pending') {
+          log.info({ event: event.key }, 'event held by an unfinished turn: to be delivered again');
+          return 'pending';
+        }
         // Answers stay in the forum topic the message came from.
         const replies = outcome.replies.map((reply) => (event.threadId && !reply.threadId ? { ...reply, threadId: event.threadId } : reply));
         if (replies.length > 0) await this.channels.send(event.address, replies);
+        this.engine.answered(event);
         return outcome.kind === 'duplicate' ? 'duplicate' : 'processed';
       } catch (error) {
         // The event is given back, so a redelivery (webhook retry) tries again: a turn that was saved says its replies again.

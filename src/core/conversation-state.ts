@@ -39,7 +39,16 @@ export interface TurnClaim {
 }
 
 /** What `begin` found: the chat's state and the claim to move it on, or an event handled before. */
-export type Begun = { kind: 'claimed'; claim: TurnClaim } | { kind: 'duplicate'; replies: OutboundMessage[] };
+export type Begun =
+  | { kind: 'claimed'; claim: TurnClaim }
+  | { kind: 'duplicate'; replies: OutboundMessage[] }
+  /**
+   * The event is held by a turn that has not finished, or finished so
+   * recently that its replies may not have reached the chat: it may be a
+   * live turn, or one whose process died. Ask for it again later; past the
+   * claim's lease it is taken over, or its stored replies said again.
+   */
+  | { kind: 'pending' };
 
 /**
  * Versioned conversation state, one chat at a time. `begin` records the event
@@ -54,6 +63,8 @@ export interface ConversationStates {
   release(claim: TurnClaim, options: { event: boolean }): Promise<void>;
   /** Forgets that an event arrived, so its redelivery is handled afresh. */
   forgetEvent(eventKey: string): Promise<void>;
+  /** The chat was sent the replies of the turn for `eventKey` (remembered in this process: a redelivery here is then a plain duplicate). */
+  answered(key: string, eventKey: string): void;
   /** The latest state, read only. */
   load(key: string): Promise<ConversationState>;
   /** Chats holding a flow that has been idle since before `cutoff`. */

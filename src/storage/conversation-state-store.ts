@@ -73,6 +73,10 @@ export class ConversationStateStore implements ConversationStates {
     return { kind: 'claimed', claim: { state: won, version, eventKey } };
   }
 
+  answered(key: string, eventKey: string): void {
+    this.recent.markAnswered(key, eventKey);
+  }
+
   async save(claim: TurnClaim, changes: StateChanges, now: Date, replies: OutboundMessage[] = []): Promise<ConversationState> {
     const { state: current, version, eventKey } = claim;
     const next: ConversationState = { ...current, ...changes, version, eventKey, replies, updatedAt: now, incompatible: false };
@@ -161,8 +165,15 @@ export class ConversationStateStore implements ConversationStates {
     if (event === null) return { kind: 'duplicate', replies: [] };
     const stale = now.getTime() - event.receivedAt.getTime() > TURN_LEASE_MS;
     const handled = event.version === undefined ? event.status === 'done' : head.version >= event.version;
-    if (handled) return { kind: 'duplicate', replies: stale && head.eventKey === eventKey ? head.replies : [] };
-    if (!stale) return { kind: 'duplicate', replies: [] };
+    // The chat's last turn was this event's: unless this process sent its replies, whether they went out before a crash is not known until the lease has run out.
+    const lastTurn = head.eventKey === eventKey;
+    if (handled && (!lastTurn || this.recent.get(key, now.getTime())?.answered === eventKey)) return { kind: 'duplicate', replies: [] };
+    if (!stale) return { kind: 'pending' };
+    if (handled) {
+      // Said again by this process: remembered, so a further redelivery here is a plain duplicate once they went out.
+      this.recent.set(key, head, now.getTime());
+      return { kind: 'duplicate', replies: head.replies };
+    }
     // Taken over by whoever deletes the dead claim (a delete by `_id` removes it once).
     const ids = [eventKey, ...(event.version === undefined ? [] : [markerId(key, event.version)])];
     if ((await this.deleteFromInbox(ids)) === 0) return { kind: 'duplicate', replies: [] };

@@ -3,6 +3,8 @@ import type { ConversationState } from '../core/conversation-state';
 interface Entry {
   state: ConversationState;
   cachedAt: number;
+  /** The event whose replies this process delivered to the chat (its last turn's, when that one is). */
+  answered?: string;
 }
 
 /**
@@ -36,6 +38,12 @@ export class RecentStates {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
+  }
+
+  /** This process delivered the replies of the chat's last turn, for `eventKey`. */
+  markAnswered(key: string, eventKey: string): void {
+    const entry = this.entries.get(key);
+    if (entry && entry.state.eventKey === eventKey) entry.answered = eventKey;
   }
 
   forget(key: string): void {

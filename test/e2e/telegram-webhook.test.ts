@@ -1,6 +1,6 @@
 import { startApp, type RunningApp } from '../../src/app';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
-import { eventually, testEnv } from '../support/test-env';
+import { eventually, testDatabaseUri, testEnv } from '../support/test-env';
 
 const SECRET = 'hook-secret_42';
 
@@ -116,6 +116,64 @@ describe('Telegram webhook mode', () => {
     await eventually('greeting after retry', () => telegram.textsTo(902).length >= 2);
     expect(telegram.textsTo(902)[0]).toContain('113');
   });
+});
+
+describe('an update whose first handling died before its replies went out', () => {
+  const telegram = new FakeTelegramServer();
+  const apps: RunningApp[] = [];
+  const uri = testDatabaseUri('tg_died');
+  const CHAT = 4711;
+
+  afterAll(async () => {
+    await telegram.stop();
+    await Promise.all(apps.map((app) => app.stop()));
+  });
+
+  async function instance(clock: () => Date = () => new Date()): Promise<RunningApp> {
+    const apiRoot = telegram.apiRoot;
+    const env = testEnv('tg_died', {
+      MONGODB_URI: uri,
+      TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
+      TELEGRAM_API_ROOT: apiRoot,
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/webhooks/telegram',
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_HTTP_TIMEOUT_MS: '60000',
+    });
+    const app = await startApp(env, { clock });
+    apps.push(app);
+    return app;
+  }
+
+  const deliver = (app: RunningApp, body: string) =>
+    fetch(`${app.url}/webhooks/telegram`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body });
+
+  it('is refused (so Telegram delivers it again) until its lease is over, then its stored replies are said once', async () => {
+    await telegram.start();
+    const dying = await instance();
+    const other = await instance();
+    const later = await instance(() => new Date(Date.now() + 61_000));
+    const body = JSON.stringify({ update_id: 5150, message: { message_id: 5150, date: 1_700_000_000, chat: { id: CHAT, type: 'private' }, from: { id: CHAT, is_bot: false, first_name: 'Lan' }, text: '/start' } });
+
+    // The first instance saves the turn, then hangs sending its reply: as good as dead, its answer to Telegram never comes.
+    telegram.hangCallsTo(CHAT, 1);
+    void deliver(dying, body).catch(() => undefined);
+    await eventually('the reply on the wire', () => telegram.calls.some((c) => Number(c.params.chat_id) === CHAT && c.failed));
+
+    // Redelivered within the lease: not acknowledged, so Telegram tries again; nothing is sent.
+    expect((await deliver(other, body)).status).toBe(500);
+    const delivered = () => telegram.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === CHAT && !c.failed);
+    expect(delivered()).toEqual([]);
+
+    // Redelivered past the lease: the stored replies, once.
+    expect((await deliver(later, body)).status).toBe(200);
+    await eventually('the greeting said again', () => delivered().length > 0);
+    // And once more: a plain duplicate now, acknowledged with nothing sent (the next update's answer is the later event).
+    expect((await deliver(later, body)).status).toBe(200);
+    const next = JSON.stringify({ update_id: 5151, message: { message_id: 5151, date: 1_700_000_001, chat: { id: CHAT, type: 'private' }, from: { id: CHAT, is_bot: false, first_name: 'Lan' }, text: '/help' } });
+    expect((await deliver(later, next)).status).toBe(200);
+    await eventually('the next answer', () => delivered().some((c) => String(c.params.text).includes('Các lệnh')));
+    expect(delivered().filter((c) => String(c.params.text).includes('Xin chào'))).toHaveLength(1);
+  }, 60_000);
 });
 
 describe('one chat flooding the bot', () => {

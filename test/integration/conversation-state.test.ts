@@ -58,16 +58,24 @@ describe('conversation state shared by two instances', () => {
     expect((draft as { words: string[] }).words.slice(1).sort()).toEqual(['A', 'B']);
   });
 
-  it('reports a redelivered event as a duplicate, on either instance', async () => {
+  it('reports a redelivered event as a duplicate once its replies went out, and as pending while that is not known', async () => {
     await append(a, 'chat-3', 'd1', 'x');
+    // Saved, its replies not sent yet (or the process died sending them): delivered again later, never acknowledged as done.
+    expect((await a.begin('chat-3', 'd1', t0)).kind).toBe('pending');
+    a.answered('chat-3', 'd1');
     expect((await a.begin('chat-3', 'd1', t0)).kind).toBe('duplicate');
+    // Another instance does not know whether the replies went out: pending within the lease, then its replies said again.
+    expect((await b.begin('chat-3', 'd1', t0)).kind).toBe('pending');
+    expect(await b.begin('chat-3', 'd1', new Date(t0.getTime() + TURN_LEASE_MS + 1000))).toMatchObject({ kind: 'duplicate' });
+    // An event the chat has moved on from is a plain duplicate anywhere.
+    await append(a, 'chat-3', 'd2', 'y');
     expect((await b.begin('chat-3', 'd1', t0)).kind).toBe('duplicate');
   });
 
   it('takes over an event whose handling stopped midway, once the lease ran out, and only then', async () => {
     await append(a, 'chat-4', 'k1', 'trước');
     await claim(a, 'chat-4', 'k2'); // the process stops here: claimed, never saved
-    expect((await b.begin('chat-4', 'k2', new Date(t0.getTime() + 1000))).kind).toBe('duplicate');
+    expect((await b.begin('chat-4', 'k2', new Date(t0.getTime() + 1000))).kind).toBe('pending');
     const later = new Date(t0.getTime() + TURN_LEASE_MS + 1000);
     const taken = await claim(b, 'chat-4', 'k2', later);
     expect(taken.version).toBe(2);

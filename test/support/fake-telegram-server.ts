@@ -42,6 +42,7 @@ export class FakeTelegramServer {
   /** Chats whose next N calls fail with a 502, to test retries. */
   private readonly failNext = new Map<string, number>();
   private readonly hangNext = new Map<string, number>();
+  private readonly hung: ServerResponse[] = [];
   /** Group admins, by chat: getChatMember answers "administrator" for them. */
   readonly chatAdmins = new Map<string, Set<string>>();
   /** Chats that blocked the bot (or removed it): sends get 403. */
@@ -78,6 +79,10 @@ export class FakeTelegramServer {
       this.reply(waiter.res, []);
     }
     this.waiters = [];
+    // Answered late, as if they had gone through, so their callers finish. Cutting a connection at once would drop the answer unread: it gets a moment first (teardown only).
+    const hung = this.hung.splice(0);
+    for (const res of hung) this.reply(res, { message_id: 0, date: 0, chat: { id: 0, type: 'private' } });
+    if (hung.length > 0) await new Promise((resolve) => setTimeout(resolve, 200));
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -154,8 +159,9 @@ export class FakeTelegramServer {
     if (hangs > 0) {
       this.hangNext.set(chat, hangs - 1);
       call.failed = true;
-      // Held open until the caller gives up (or the server stops).
+      // Held open until the caller gives up, or the server stops (then answered, late, as if it had gone through).
       res.socket?.setTimeout(0);
+      this.hung.push(res);
       return;
     }
     const failures = this.failNext.get(chat) ?? 0;

@@ -5,12 +5,15 @@ import type { InboundPipeline, InboundResult } from '../../conversation/inbound-
 import { moduleLogger } from '../../shared/logger';
 import { sameSecret } from '../../shared/secrets';
 import { telegramUpdateToEvent } from './telegram-inbound';
-import type { ChatAddress } from '../../core/chat';
+import type { ChatAddress, InboundEvent } from '../../core/chat';
 import { isDeskPayload } from '../../core/payloads';
 
 const log = moduleLogger('telegram');
 
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
+
+/** Past a turn's lease (60 s): an update held by a turn that died is then taken over. */
+const PENDING_RETRY_MS = 65_000;
 
 export interface TelegramBotOptions {
   token: string;
@@ -62,6 +65,8 @@ export class TelegramBot {
       }
       const result = await processing;
       if (this.outcomes.has(ctx.update.update_id)) this.outcomes.set(ctx.update.update_id, result);
+      // Long polling acknowledges every update it was given: one held by an unfinished turn is tried again here, once that turn's lease is over.
+      else if (result === 'pending' && event) this.retryLater(event);
       // Old buttons are removed once answered; desk cards are edited in place by triage instead.
       const deskCard = event?.kind === 'button' && isDeskPayload(event.payload);
       if (query && result === 'processed' && query.message && !deskCard) {
@@ -70,6 +75,14 @@ export class TelegramBot {
       }
     });
     this.bot.catch((error) => log.error({ err: error }, 'update handling failed'));
+  }
+
+  private retryLater(event: InboundEvent): void {
+    setTimeout(() => {
+      void this.pipeline.process(event).then((again) => {
+        if (again === 'pending') this.retryLater(event);
+      });
+    }, PENDING_RETRY_MS).unref();
   }
 
   /** Starts polling or registers the webhook. Resolves once the bot is receiving updates. */
@@ -122,8 +135,9 @@ export class TelegramBot {
         this.outcomes.set(update.update_id, null);
         try {
           await this.bot.handleUpdate(update);
-          // 500 makes Telegram deliver the update again later; the ledger released it for that.
-          return this.outcomes.get(update.update_id) === 'failed' ? reply.code(500).send({ error: 'retry_later' }) : reply.code(200).send({ ok: true });
+          // 500 makes Telegram deliver the update again later: the ledger released a failed one; a pending one is taken over past its lease.
+          const outcome = this.outcomes.get(update.update_id);
+          return outcome === 'failed' || outcome === 'pending' ? reply.code(500).send({ error: 'retry_later' }) : reply.code(200).send({ ok: true });
         } finally {
           this.outcomes.delete(update.update_id);
         }

@@ -74,7 +74,7 @@ export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDe
     else event = textEvent(base, body.text ?? '');
     const result = await deps.pipeline.process(event);
     // Not recorded (the database is unreachable, say): 503, and the page sends the same message again, which is then handled once.
-    if (result === 'failed') return reply.code(503).send({ error: 'retry_later' });
+    if (result === 'failed' || result === 'pending') return reply.code(503).send({ error: 'retry_later' });
     return { result };
   });
 

@@ -169,7 +169,7 @@ export class ZaloWebhook {
       if (inbound) {
         await this.channel.noteInbound(inbound.address.chatId);
         const result = await this.pipeline.process(inbound);
-        if (result === 'failed') return false;
+        if (result === 'failed' || result === 'pending') return false;
       }
       await this.events.updateOne({ _id: key }, { $set: { status: 'done' } });
       return true;
