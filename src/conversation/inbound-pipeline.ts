@@ -18,6 +18,9 @@ const TRANSIENT_ATTEMPTS = 4;
  */
 export type InboundResult = 'processed' | 'duplicate' | 'pending' | 'failed' | 'limited';
 
+/** One apology per chat in this long, however often its updates fail. */
+const APOLOGY_INTERVAL_MS = 5 * 60_000;
+
 /** How replies reach a chat (the channel registry). */
 export interface ChatSender {
   send(address: ChatAddress, messages: OutboundMessage[]): Promise<unknown>;
@@ -32,6 +35,8 @@ export interface ChatSender {
  */
 export class InboundPipeline {
   private readonly queue = new ChatQueue();
+  /** When each chat was last told of a failure: a platform delivering an update again and again brings one apology, not one per try. */
+  private readonly apologized = new Map<string, number>();
 
   constructor(
     private readonly engine: ConversationEngine,
@@ -73,7 +78,11 @@ export class InboundPipeline {
         // The event is given back, so a redelivery (webhook retry) tries again: a turn that was saved says its replies again.
         await this.engine.giveBack(event).catch(() => undefined);
         log.error({ err: error, event: event.key, chat: chatKey }, 'event failed');
-        await this.channels.send(event.address, [{ text: this.fallbackText('errors.internal') }]).catch(() => undefined);
+        if (this.firstApologySince(chatKey, Date.now())) {
+          // The database away or busy: the message waits to be delivered again; anything else, the resident is asked to send it again.
+          const text = this.fallbackText(isTransientError(error) ? 'errors.busy' : 'errors.internal');
+          await this.channels.send(event.address, [{ text }]).catch(() => undefined);
+        }
         return 'failed';
       }
     });
@@ -96,6 +105,16 @@ export class InboundPipeline {
         await new Promise((resolve) => setTimeout(resolve, attempt * (50 + Math.random() * 150)));
       }
     }
+  }
+
+  private firstApologySince(chatKey: string, nowMs: number): boolean {
+    const last = this.apologized.get(chatKey);
+    if (last !== undefined && nowMs - last < APOLOGY_INTERVAL_MS) return false;
+    this.apologized.delete(chatKey);
+    this.apologized.set(chatKey, nowMs);
+    // Bounded: the oldest chats are forgotten first.
+    if (this.apologized.size > 10_000) this.apologized.delete(this.apologized.keys().next().value ?? '');
+    return true;
   }
 
   /** Sends to a chat once what is queued for it is done (a late answer after the turn that said it was coming). */

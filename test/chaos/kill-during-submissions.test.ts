@@ -1,23 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { loadCatalog } from '../../src/config/catalog';
-import { loadUnits } from '../../src/config/units';
 import { chatKey } from '../../src/conversation/chat-key';
-import { DeskService } from '../../src/domain/desks/desk-service';
 import { createPiiCipher, parseKey } from '../../src/shared/pii-cipher';
 import { openDatabase, type Database } from '../../src/storage/database';
-import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
+import { FakeTelegramServer } from '../support/fake-telegram-server';
 import { buildServiceForChildProcess, exited, spawnService } from '../support/service-process';
-import { ROOT } from '../support/services';
-import { TEST_INVITE_CODE, TEST_KEY, eventually, testDatabaseUri } from '../support/test-env';
-import { WEBHOOK_SECRET, WebhookDelivery, percentile, textUpdate, tipSteps, walk, type Journey, type Step } from './support/webhook-residents';
+import { TEST_KEY, eventually, testDatabaseUri } from '../support/test-env';
+import { freePort, registerP4Desk, webhookServiceEnv } from './support/chaos-service';
+import { WebhookDelivery, percentile, tipSteps, walk, type Journey, type Step } from './support/webhook-residents';
 
 /** 60 in `npm test`; `CHAOS_RESIDENTS=200 npm run test:chaos` for the issue's figures. */
 const RESIDENTS = Number(process.env.CHAOS_RESIDENTS ?? 60);
-const DESK = -1_777_000;
 
 /**
  * kill -9 of the service while residents file tips at once, through the
@@ -44,44 +36,19 @@ describe(`kill -9 during ${RESIDENTS} concurrent tip submissions`, () => {
     process.stdout.write(`\n${figures.join('\n')}\n`);
   });
 
-  async function freePort(): Promise<number> {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as net.AddressInfo).port;
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-  }
-
   async function run(moment: 'early' | 'mid-run' | 'all press Gửi', chatBase: number): Promise<void> {
     const uri = testDatabaseUri(`chaos_kill_${chatBase}`);
     const port = await freePort();
-    const env = {
-      MONGODB_URI: uri,
-      TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/webhooks/telegram',
-      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      WEBCHAT_ENABLED: 'false',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'silent',
-      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'tinbao-chaos-')),
-      DATA_ENCRYPTION_KEY: TEST_KEY,
-      OFFICER_INVITE_CODE: TEST_INVITE_CODE,
-      DESK_DELIVERY_INTERVAL_MS: '500',
-      DESK_RETRY_BASE_MS: '200',
-      CHAT_MESSAGES_PER_MINUTE: '1000',
-    };
+    // A desk chat of its own per run: the fake Bot API is shared.
+    const DESK = -chatBase;
+    const env = webhookServiceEnv(uri, port, telegram, { CHAT_MESSAGES_PER_MINUTE: '1000' });
     const url = `http://127.0.0.1:${port}`;
     const delivery = new WebhookDelivery(url);
     const database: Database = await openDatabase(uri);
     let service: ChildProcess = spawnService(mainJs, env);
     try {
       await eventually('service up', async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok === true, 60_000);
-      const catalog = loadCatalog(path.join(ROOT, 'config'));
-      const desks = new DeskService(database.models.desks, database.models.cacheVersions, loadUnits(path.join(ROOT, 'config'), catalog), TEST_INVITE_CODE);
-      await delivery.deliver(textUpdate(DESK, `/trucban ${desks.inviteCodeFor('cap-p4')}`));
-      await eventually('desk registered', () => telegram.textsTo(DESK).some((t) => t.includes('bàn trực ban')), 30_000);
+      await registerP4Desk(database, telegram, delivery, DESK);
 
       // Everyone at the review waits for the others, then all press "Gửi" together.
       let atReview = 0;
@@ -133,7 +100,7 @@ describe(`kill -9 during ${RESIDENTS} concurrent tip submissions`, () => {
       const cardsPerCode = new Map<string, number>();
       for (const call of telegram.callsOf('sendMessage', DESK)) {
         const code = /TB-[2-9A-HJ-NP-Z]{6}/.exec(String(call.params.text))?.[0];
-        if (code && !call.failed && String(call.params.text).includes('TIN BÁO')) cardsPerCode.set(code, (cardsPerCode.get(code) ?? 0) + 1);
+        if (code && codes.has(code) && !call.failed && String(call.params.text).includes('TIN BÁO')) cardsPerCode.set(code, (cardsPerCode.get(code) ?? 0) + 1);
       }
 
       figures.push(

@@ -43,6 +43,9 @@ export class FakeTelegramServer {
   private readonly failNext = new Map<string, number>();
   private readonly hangNext = new Map<string, number>();
   private readonly hung: ServerResponse[] = [];
+  /** While set, every send or edit fails, in turn: 502, 429 with retry_after, a timeout-length hang cut short (504). */
+  private storm = false;
+  private stormTurn = 0;
   /** Group admins, by chat: getChatMember answers "administrator" for them. */
   readonly chatAdmins = new Map<string, Set<string>>();
   /** Chats that blocked the bot (or removed it): sends get 403. */
@@ -100,6 +103,15 @@ export class FakeTelegramServer {
     this.failNext.set(String(chatId), count);
   }
 
+  /** Every send and edit fails until `calm()`: a Bot API outage with 5xx and 429 storms. */
+  startStorm(): void {
+    this.storm = true;
+  }
+
+  calm(): void {
+    this.storm = false;
+  }
+
   /** The next `count` calls for this chat are accepted and never answered (a Bot API that hangs). */
   hangCallsTo(chatId: number | string, count: number): void {
     this.hangNext.set(String(chatId), count);
@@ -155,6 +167,13 @@ export class FakeTelegramServer {
     if (!this.countOnly) this.calls.push(call);
 
     const chat = String(params.chat_id ?? '');
+    if (this.storm && /^(send|edit|copy|forward)/.test(method)) {
+      call.failed = true;
+      this.stormTurn += 1;
+      if (this.stormTurn % 3 === 1) res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 2', parameters: { retry_after: 2 } }));
+      else res.writeHead(this.stormTurn % 3 === 2 ? 502 : 504, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 502, description: 'Bad Gateway' }));
+      return;
+    }
     const hangs = this.hangNext.get(chat) ?? 0;
     if (hangs > 0) {
       this.hangNext.set(chat, hangs - 1);

@@ -8,7 +8,9 @@ import { afterQuietHours, inQuietHours, ZALO_NIGHT } from './schedule';
 import type { SenderMembership } from './sender-membership';
 import type { ZaloPromotion } from './zalo-promotion';
 
-const MAX_ATTEMPTS = 5;
+/** Tries of one delivery through transient failures: 2 s doubling to 5 min apart, so a platform outage of about 13 minutes is waited out. */
+const MAX_ATTEMPTS = 10;
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
 
 /**
  * One attempt at one broadcast delivery: each of the campaign's messages is
@@ -78,7 +80,7 @@ export class SendAttempt {
       case 'outside_window':
         return ledger.outcome(a, 'skipped', 'outside_window');
       case 'transient':
-        if (a.attempt < MAX_ATTEMPTS) return ledger.retryLater(a, a.attempt + 1, new Date(this.clock().getTime() + 2 ** a.attempt * 1000));
+        if (a.attempt < MAX_ATTEMPTS) return ledger.retryLater(a, a.attempt + 1, new Date(this.clock().getTime() + Math.min(2 ** a.attempt * 1000, MAX_RETRY_DELAY_MS)));
         return ledger.outcome(a, 'failed', reason);
       case 'permanent':
         return ledger.outcome(a, 'failed', reason);
