@@ -166,7 +166,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   );
   const changes: ReportChanges = new ReportChanges(
-    { reports: reportRepository, changes: models.reportChanges, audit: models.auditLog },
+    { reports: reportRepository, changes: models.reportChanges, audit: models.auditLog, messages: models.reportMessages },
     cipher,
     {
       refreshCards: (report) => triage.refreshCards(report),
@@ -208,6 +208,7 @@ export function buildServices(o: ServiceOptions) {
       },
     },
     cipher,
+    changes,
     clock,
   );
   const deadlines = new DeadlineService(

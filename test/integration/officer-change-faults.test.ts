@@ -136,4 +136,16 @@ describe('an officer change interrupted between its parts', () => {
     expect(await audits(id, 'forward')).toBe(1);
     expect(noticesTo(code)).toBe(1);
   });
+
+  it('a message to the reporter interrupted before its notice: the thread, the audit entry and the notice, once each', async () => {
+    const id = await fileTip();
+    dieAt(s.notices, 'enqueue');
+    await expect(s.followups.relayToReporter(officer, id, 'Anh chị nhớ biển số xe không?')).rejects.toThrow('killed');
+    expect(noticesTo('biển số xe')).toBe(0);
+
+    await sweepLater();
+    expect(noticesTo('biển số xe')).toBe(1);
+    expect(await audits(id, 'reply_to_reporter')).toBe(1);
+    expect((await s.followups.threadOf(id)).map((m) => m.text)).toEqual(['Anh chị nhớ biển số xe không?']);
+  });
 });

@@ -13,6 +13,7 @@ import type { EvidenceRecord } from '../../core/report';
 import type { TellReporter } from './reporter-notice';
 import type { ReportRepository } from '../../storage/report-repository';
 import type { PiiCipher } from '../../shared/pii-cipher';
+import type { ReportChanges } from '../triage/report-changes';
 
 export type RelayResult = 'sent' | 'queued' | 'not_a_desk' | 'unknown_report' | 'not_your_unit' | 'reporter_gone';
 export type AdditionResult = 'sent' | 'not_found' | 'not_yours';
@@ -43,6 +44,7 @@ export class FollowupService {
     private readonly threads: CaseThreads,
     private readonly ports: FollowupPorts,
     private readonly cipher: Pick<PiiCipher, 'encrypt' | 'decrypt'>,
+    private readonly changes: Pick<ReportChanges, 'act'>,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -58,18 +60,15 @@ export class FollowupService {
     if (!resident) return 'reporter_gone';
 
     const now = this.clock();
-    await this.models.messages.create({ _id: randomUUID(), reportId, direction: 'to_reporter', unitId: desk.unitId, textEnc: this.cipher.encrypt(text), evidenceId: null, at: now });
-    await this.models.audit.create({
-      _id: randomUUID(),
-      reportId,
-      unitId: desk.unitId,
-      actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name },
-      action: 'reply_to_reporter',
-      before: {},
-      after: { textEnc: this.cipher.encrypt(text) },
-      at: now,
+    const messageId = randomUUID();
+    const textEnc = this.cipher.encrypt(text);
+    // The message in the thread, its audit entry and the reporter's notice: all or nothing (ReportChanges).
+    await this.changes.act(reportId, `${reportId}:reply:${messageId}`, {
+      audit: { unitId: desk.unitId, actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name }, action: 'reply_to_reporter', before: {}, after: { textEnc } },
+      notice: { residentKey: resident.key, notice: { kind: 'desk_message', code: report.code, unit: this.units.byId(desk.unitId)?.name ?? '', text } },
+      forwardedTo: [],
+      threadMessage: { _id: messageId, reportId, direction: 'to_reporter', unitId: desk.unitId, textEnc, evidenceId: null, at: now },
     });
-    await this.ports.tellReporter(resident.key, { kind: 'desk_message', code: report.code, unit: this.units.byId(desk.unitId)?.name ?? '', text });
     // The officer learns when the reporter will only get it once they write again.
     return (await this.ports.reporterReachableNow(resident.key)) ? 'sent' : 'queued';
   }

@@ -6,6 +6,7 @@ import type { PiiCipher } from '../../shared/pii-cipher';
 import { insertOnce, replaceById } from '../../storage/claims';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { ReportChangeDoc } from '../../storage/models/report-change.model';
+import type { ReportMessageDoc } from '../../storage/models/report-message.model';
 import type { ReportRepository } from '../../storage/report-repository';
 import type { TellReporter } from '../followup/reporter-notice';
 
@@ -29,6 +30,8 @@ export interface Owed {
   notice: { residentKey: string; notice: ReporterNotice } | null;
   /** Units the report goes to by this change. */
   forwardedTo: string[];
+  /** A message this action adds to the case's thread. */
+  threadMessage?: ReportMessageDoc;
 }
 
 export interface ReportChangePorts {
@@ -58,7 +61,7 @@ export interface ReportChangePorts {
  */
 export class ReportChanges {
   constructor(
-    private readonly models: { reports: ReportRepository; changes: Model<ReportChangeDoc>; audit: Model<AuditEntryDoc> },
+    private readonly models: { reports: ReportRepository; changes: Model<ReportChangeDoc>; audit: Model<AuditEntryDoc>; messages: Model<ReportMessageDoc> },
     private readonly cipher: PiiCipher,
     private readonly ports: ReportChangePorts,
     private readonly clock: () => Date = () => new Date(),
@@ -70,20 +73,39 @@ export class ReportChanges {
    */
   async write(report: Pick<ReportDoc, '_id' | 'version'>, update: UpdateQuery<ReportDoc>, owed: Owed): Promise<ReportDoc | null> {
     const version = (report.version ?? 0) + 1;
-    const change: ReportChangeDoc = {
-      _id: `${report._id}:v${version}`,
-      reportId: report._id,
-      version,
-      audit: { ...owed.audit, after: { ...owed.audit.after, ...Object.fromEntries(Object.entries(owed.sealedInAudit ?? {}).map(([name, text]) => [`${name}Enc`, this.cipher.encrypt(text)])) } },
-      notice: owed.notice ? { residentKey: owed.notice.residentKey, bodyEnc: this.cipher.encrypt(JSON.stringify(owed.notice.notice)) } : null,
-      forwardedTo: owed.forwardedTo,
-      at: this.clock(),
-    };
+    const change = this.record(`${report._id}:v${version}`, report._id, version, owed, true);
     // Replaced, not inserted once: a record left by a writer that died before writing the report is this version's no longer.
     const { _id, ...rest } = change;
     await replaceById(this.models.changes, _id, rest);
     await this.models.reports.update(report._id, update);
     return this.complete(change);
+  }
+
+  /**
+   * An officer's action that leaves the report as it is (a message to the
+   * reporter), with what it owes, all or nothing: recorded, then done under
+   * the record's keys (`id`: unique per action).
+   */
+  async act(reportId: string, id: string, owed: Owed): Promise<void> {
+    // Version 0: the sweep finds every report "written" for it, and completes it.
+    const change = this.record(id, reportId, 0, owed, false);
+    const { _id, ...rest } = change;
+    await replaceById(this.models.changes, _id, rest);
+    await this.complete(change);
+  }
+
+  private record(id: string, reportId: string, version: number, owed: Owed, cards: boolean): ReportChangeDoc {
+    return {
+      _id: id,
+      reportId,
+      version,
+      audit: { ...owed.audit, after: { ...owed.audit.after, ...Object.fromEntries(Object.entries(owed.sealedInAudit ?? {}).map(([name, text]) => [`${name}Enc`, this.cipher.encrypt(text)])) } },
+      notice: owed.notice ? { residentKey: owed.notice.residentKey, bodyEnc: this.cipher.encrypt(JSON.stringify(owed.notice.notice)) } : null,
+      forwardedTo: owed.forwardedTo,
+      threadMessage: owed.threadMessage ?? null,
+      cards,
+      at: this.clock(),
+    };
   }
 
   /** Completes changes whose writer stopped before finishing; drops those never written. Run on a schedule; never throws. */
@@ -111,11 +133,12 @@ export class ReportChanges {
 
   /** Does what `change` owes, each part once however often this runs, then forgets it. */
   private async complete(change: ReportChangeDoc, written?: ReportDoc): Promise<ReportDoc | null> {
+    if (change.threadMessage) await insertOnce(this.models.messages, change.threadMessage);
     await insertOnce(this.models.audit, { _id: change._id, reportId: change.reportId, ...change.audit, at: change.at });
     if (change.notice) await this.ports.tellReporter(change.notice.residentKey, this.noticeOf(change.notice.bodyEnc), change._id);
     if (change.forwardedTo.length > 0) await this.ports.onForwarded(change.reportId, change.forwardedTo);
     const report = written ?? (await this.models.reports.byId(change.reportId));
-    if (report) await this.ports.refreshCards(report);
+    if (report && change.cards !== false) await this.ports.refreshCards(report);
     await this.models.changes.deleteOne({ _id: change._id });
     return report;
   }

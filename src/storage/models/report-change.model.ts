@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
+import type { ReportMessageDoc } from './report-message.model';
 
 /**
  * What an officer's change to a report owes once written: its audit entry,
@@ -18,6 +19,10 @@ export interface ReportChangeDoc {
   notice: { residentKey: string; bodyEnc: string } | null;
   /** Units the report was forwarded to by this change: their desks get its card. */
   forwardedTo: string[];
+  /** A message of the case's thread this action writes (an officer's words to the reporter, already encrypted). */
+  threadMessage?: ReportMessageDoc | null;
+  /** Whether the desks' cards show something new (false for a message to the reporter). */
+  cards?: boolean;
   at: Date;
 }
 
@@ -29,6 +34,8 @@ const schema = new Schema<ReportChangeDoc>(
     audit: { type: Schema.Types.Mixed, required: true },
     notice: { type: Schema.Types.Mixed, default: null },
     forwardedTo: { type: [String], default: [] },
+    threadMessage: { type: Schema.Types.Mixed, default: null },
+    cards: { type: Boolean, default: true },
     at: { type: Date, required: true },
   },
   { versionKey: false, autoIndex: false, collection: 'report_changes', minimize: false },
