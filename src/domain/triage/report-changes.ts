@@ -73,10 +73,7 @@ export class ReportChanges {
    */
   async write(report: Pick<ReportDoc, '_id' | 'version'>, update: UpdateQuery<ReportDoc>, owed: Owed): Promise<ReportDoc | null> {
     const version = (report.version ?? 0) + 1;
-    const change = this.record(`${report._id}:v${version}`, report._id, version, owed, true);
-    // Replaced, not inserted once: a record left by a writer that died before writing the report is this version's no longer.
-    const { _id, ...rest } = change;
-    await replaceById(this.models.changes, _id, rest);
+    const change = await this.remember(this.record(`${report._id}:v${version}`, report._id, version, owed, true));
     await this.models.reports.update(report._id, update);
     return this.complete(change);
   }
@@ -88,10 +85,14 @@ export class ReportChanges {
    */
   async act(reportId: string, id: string, owed: Owed): Promise<void> {
     // Version 0: the sweep finds every report "written" for it, and completes it.
-    const change = this.record(id, reportId, 0, owed, false);
+    await this.complete(await this.remember(this.record(id, reportId, 0, owed, false)));
+  }
+
+  /** Stores what a change owes. Replaced, not inserted once: a record left by a writer that died before writing the report is this version's no longer. */
+  private async remember(change: ReportChangeDoc): Promise<ReportChangeDoc> {
     const { _id, ...rest } = change;
     await replaceById(this.models.changes, _id, rest);
-    await this.complete(change);
+    return change;
   }
 
   private record(id: string, reportId: string, version: number, owed: Owed, cards: boolean): ReportChangeDoc {
@@ -137,7 +138,7 @@ export class ReportChanges {
     await insertOnce(this.models.audit, { _id: change._id, reportId: change.reportId, ...change.audit, at: change.at });
     if (change.notice) await this.ports.tellReporter(change.notice.residentKey, this.noticeOf(change.notice.bodyEnc), change._id);
     if (change.forwardedTo.length > 0) await this.ports.onForwarded(change.reportId, change.forwardedTo);
-    const report = written ?? (await this.models.reports.byId(change.reportId));
+    const report = written ?? (change.cards === false ? null : await this.models.reports.byId(change.reportId));
     if (report && change.cards !== false) await this.ports.refreshCards(report);
     await this.models.changes.deleteOne({ _id: change._id });
     return report;
