@@ -10,11 +10,12 @@ const log = moduleLogger('inbound');
 /** Tries of one turn when the database answers busy or the connection drops. */
 const TRANSIENT_ATTEMPTS = 4;
 
-/** `limited`: a flooding chat's message, answered once and then dropped (acknowledged to the platform, never retried). */
 /**
  * What became of an event. `pending`: another turn holds it (live, or dead
  * within its lease): the channel must have it delivered again later (a
- * webhook answers 5xx), never acknowledge it as done.
+ * webhook answers 5xx), never acknowledge it as done. `limited`: a flooding
+ * chat's message, answered once and then dropped (acknowledged to the
+ * platform, never retried).
  */
 export type InboundResult = 'processed' | 'duplicate' | 'pending' | 'failed' | 'limited';
 
