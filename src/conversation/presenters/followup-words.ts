@@ -1,7 +1,7 @@
 import { caseKindOfCode } from '../../domain/reports/receipt-code';
 
 /** Keys whose words differ for a dispute (vụ việc hòa giải, tổ hòa giải) and a tip (tin báo, cán bộ trực ban). */
-const DISPUTE_WORDED = new Set(['prompt', 'sent', 'not_found', 'not_yours']);
+const DISPUTE_WORDED = new Set(['prompt', 'sent', 'not_found', 'not_yours', 'too_many_files']);
 
 /** The locale key for a follow-up message about the case with this code, in the words of its kind. */
 export function followupKey(message: string, code: string): string {

@@ -16,7 +16,10 @@ import type { PiiCipher } from '../../shared/pii-cipher';
 import type { ReportChanges } from '../triage/report-changes';
 
 export type RelayResult = 'sent' | 'queued' | 'not_a_desk' | 'unknown_report' | 'not_your_unit' | 'reporter_gone';
-export type AdditionResult = 'sent' | 'not_found' | 'not_yours';
+export type AdditionResult = 'sent' | 'not_found' | 'not_yours' | 'too_many_files';
+
+/** Files one case may hold, those sent with it and those added later together: a case's document stays bounded. */
+export const MAX_FILES_PER_CASE = 30;
 
 export interface FollowupPorts {
   /** Durable delivery to a reporter (see ReporterNotices). */
@@ -95,6 +98,8 @@ export class FollowupService {
     const report = code ? await this.models.reports.byCode(code) : null;
     if (!report) return 'not_found';
     if (report.reporter?.residentKey !== residentKey) return 'not_yours';
+    // Checked on the case as read: two files sent in the same instant may both pass (one over the cap at most each).
+    if (content.evidence && report.evidence.length >= MAX_FILES_PER_CASE) return 'too_many_files';
 
     const now = this.clock();
     await this.models.messages.create({

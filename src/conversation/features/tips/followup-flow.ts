@@ -1,5 +1,5 @@
 import type { EvidenceStore } from '../../../domain/evidence/evidence-store';
-import type { FollowupService } from '../../../domain/followup/followup-service';
+import { MAX_FILES_PER_CASE, type FollowupService } from '../../../domain/followup/followup-service';
 import { cleanText } from '../../../shared/text';
 import type { Flow, StepOutcome } from '../../flow';
 import { saveEvidence } from './evidence-step';
@@ -39,7 +39,9 @@ export function createFollowupFlow(deps: { followups: FollowupService; evidence:
             return { kind: 'invalid', reason: 'followup.text_or_file' };
           }
           const result = await deps.followups.addFromReporter(deps.keyOf(input.address), ctx.draft.code, content);
-          return { kind: 'done', say: [{ text: ctx.t(followupKey(result, ctx.draft.code), { code: ctx.draft.code }) }] };
+          // A file the case has no room for is not kept.
+          if (result !== 'sent' && content.evidence) await deps.evidence.remove([content.evidence.id, ...(content.evidence.original ? [content.evidence.original.id] : [])]);
+          return { kind: 'done', say: [{ text: ctx.t(followupKey(result, ctx.draft.code), { code: ctx.draft.code, max: MAX_FILES_PER_CASE }) }] };
         },
       },
     ],
