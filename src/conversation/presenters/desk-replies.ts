@@ -43,7 +43,8 @@ export function mediationRefusalText(t: Translate, refusal: MediationRefusal): s
     case 'changed_meanwhile':
       return t(`triage.${refusal.why}`);
     case 'assign_invalid':
-      return t('mediation.assign_invalid', { max: refusal.max });
+    case 'too_many_sessions':
+      return t(`mediation.${refusal.why}`, { max: refusal.max });
     case 'not_on_roster':
       return t('mediation.not_on_roster', { name: refusal.name, roster: refusal.roster });
     case 'conflict':

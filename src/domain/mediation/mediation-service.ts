@@ -36,6 +36,8 @@ interface Plan {
 /** Why a change to a mediation case cannot be made now (with what the officer needs to put it right). */
 export type MediationRefusal =
   | { why: DeskRefusal | 'not_now' | 'not_a_dispute' | 'assign_first' | 'schedule_invalid' | 'schedule_past' | 'conflict_usage' | 'changed_meanwhile' }
+  /** Sessions one case may have without agreement before it must be closed or referred. */
+  | { why: 'too_many_sessions'; max: number }
   | { why: 'assign_invalid'; max: number }
   | { why: 'not_on_roster'; name: string; roster: string }
   | { why: 'conflict'; name: string }
@@ -48,6 +50,8 @@ export type MediationResult = { kind: 'done' } | { kind: 'conflict_recorded'; na
 
 const HOUR_MS = 3_600_000;
 const MAX_MEDIATORS = 5;
+/** Sessions one dispute may have (the first and those continued after it). */
+export const MAX_SESSIONS = 10;
 
 interface Ports {
   showCard: ShowCard;
@@ -204,6 +208,8 @@ export class MediationService {
       case 'settle':
         return make({ 'dispute.result': 'settled', 'dispute.agreement': change.agreement }, 'settled', 'settled');
       case 'continue':
+        // Each unsuccessful session adds to the case's history: after MAX_SESSIONS it is referred or closed, not continued.
+        if (report.statusHistory.filter((h) => h.status === 'not_settled').length >= MAX_SESSIONS - 1) return { refusal: { why: 'too_many_sessions', max: MAX_SESSIONS } };
         return make({ 'dispute.session': null }, 'assigned', 'continued', 'not_settled');
       case 'refer':
         return make({ 'dispute.result': 'not_settled', 'dispute.referral': change.authority }, 'not_settled', 'referred');

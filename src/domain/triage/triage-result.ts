@@ -13,4 +13,4 @@ export type TriageResult =
   /** "Duplicate of": the code typed is not an earlier case of this unit. */
   | { kind: 'duplicate_unknown'; code: string };
 
-export type ForwardResult = 'forwarded' | 'closed' | 'unknown_unit' | Exclude<TriageResult, { kind: 'done' }>;
+export type ForwardResult = 'forwarded' | 'closed' | 'unknown_unit' | 'too_many_forwards' | Exclude<TriageResult, { kind: 'done' }>;

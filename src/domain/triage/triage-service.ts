@@ -19,6 +19,9 @@ import type { ReportRepository } from '../../storage/report-repository';
 
 const log = moduleLogger('triage');
 
+/** Times one case may be forwarded. */
+export const MAX_FORWARDS = 10;
+
 export interface Actor {
   address: ChatAddress;
   userId: string;
@@ -143,6 +146,8 @@ export class TriageService {
     const target = this.units.byId(toUnitId);
     if (!target || report.unitIds.includes(toUnitId) || !this.units.forwardTargets(report.kind, desk.unitId).includes(target)) return 'unknown_unit';
     if (report.status === 'closed') return 'closed';
+    // A case passed back and forth has an end: its history (and document) stays bounded, and the units settle it between them.
+    if (report.forwards.length >= MAX_FORWARDS) return 'too_many_forwards';
     const now = this.clock();
     // Claimed per round, so two officers forwarding at once move the tip once.
     const forwardSlot = `${reportId}:forward:${report.forwards.length}`;

@@ -1,5 +1,5 @@
 import type { UnitDirectory } from '../../../config/units';
-import type { TriageService } from '../../../domain/triage/triage-service';
+import { MAX_FORWARDS, type TriageService } from '../../../domain/triage/triage-service';
 import { cleanText } from '../../../shared/text';
 import type { Flow, StepOutcome } from '../../flow';
 import { presentTriage } from '../../presenters/desk-replies';
@@ -32,7 +32,7 @@ export function createForwardReasonFlow(triage: Pick<TriageService, 'forward'>, 
           if (reason.length > MAX_REASON) return { kind: 'invalid', reason: 'errors.text_too_long', vars: { max: MAX_REASON, length: reason.length } };
           const actor = officerOf(input);
           const result = await triage.forward(actor, ctx.draft.reportId, ctx.draft.toUnitId, reason);
-          const say = typeof result === 'string' ? [{ text: ctx.t(`desk.forward_${result}`, { code: ctx.draft.code, unit: units.byId(ctx.draft.toUnitId)?.name ?? '' }) }] : presentTriage(ctx.t, result);
+          const say = typeof result === 'string' ? [{ text: ctx.t(`desk.forward_${result}`, { code: ctx.draft.code, unit: units.byId(ctx.draft.toUnitId)?.name ?? '', max: MAX_FORWARDS }) }] : presentTriage(ctx.t, result);
           return { kind: 'done', say };
         },
       },
