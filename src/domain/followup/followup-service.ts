@@ -13,7 +13,7 @@ import type { EvidenceRecord } from '../../core/report';
 import type { TellReporter } from './reporter-notice';
 import type { ReportRepository } from '../../storage/report-repository';
 import type { PiiCipher } from '../../shared/pii-cipher';
-import type { ReportChanges } from '../triage/report-changes';
+import { auditOf, type ReportChanges } from '../triage/report-changes';
 
 export type RelayResult = 'sent' | 'queued' | 'not_a_desk' | 'unknown_report' | 'not_your_unit' | 'reporter_gone';
 export type AdditionResult = 'sent' | 'not_found' | 'not_yours' | 'too_many_files';
@@ -67,7 +67,7 @@ export class FollowupService {
     const textEnc = this.cipher.encrypt(text);
     // The message in the thread, its audit entry and the reporter's notice: all or nothing (ReportChanges).
     await this.changes.act(reportId, `${reportId}:reply:${messageId}`, {
-      audit: { unitId: desk.unitId, actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name }, action: 'reply_to_reporter', before: {}, after: { textEnc } },
+      audit: auditOf(desk.unitId, actor, 'reply_to_reporter', {}, { textEnc }),
       notice: { residentKey: resident.key, notice: { kind: 'desk_message', code: report.code, unit: this.units.byId(desk.unitId)?.name ?? '', text } },
       forwardedTo: [],
       threadMessage: { _id: messageId, reportId, direction: 'to_reporter', unitId: desk.unitId, textEnc, evidenceId: null, at: now },

@@ -9,7 +9,7 @@ import type { ShowCard } from '../desks/card-options';
 import type { DisputeIntake } from './dispute-intake';
 import type { DeskRefusal } from '../triage/triage-result';
 import type { MediationStep, ReporterNotice } from '../followup/reporter-notice';
-import type { ReportChanges } from '../triage/report-changes';
+import { auditOf, type ReportChanges } from '../triage/report-changes';
 import type { DisputeDetails, ReportDoc } from '../../core/report';
 import type { ReportRepository } from '../../storage/report-repository';
 import { DeskService } from '../desks/desk-service';
@@ -67,7 +67,7 @@ interface Ports {
 export class MediationService {
   constructor(
     private readonly models: { reports: ReportRepository; deliveries: Pick<DeskDeliveryRepository, 'cardIn'> },
-    private readonly triage: Pick<TriageService, 'authorize' | 'auditOf'>,
+    private readonly triage: Pick<TriageService, 'authorize'>,
     private readonly intake: Pick<DisputeIntake, 'partiesOf'>,
     private readonly units: UnitDirectory,
     private readonly startDays: number,
@@ -129,7 +129,7 @@ export class MediationService {
         $inc: { version: 1 },
       },
       {
-        audit: this.triage.auditOf(
+        audit: auditOf(
           desk.unitId,
           actor,
           `mediation_${change.kind}`,

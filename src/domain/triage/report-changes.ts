@@ -1,4 +1,5 @@
 import type { Model, UpdateQuery } from 'mongoose';
+import type { ChatAddress } from '../../core/chat';
 import type { ReportDoc } from '../../core/report';
 import type { ReporterNotice } from '../../core/reporter-notice';
 import { moduleLogger } from '../../shared/logger';
@@ -32,6 +33,17 @@ export interface Owed {
   forwardedTo: string[];
   /** A message this action adds to the case's thread. */
   threadMessage?: ReportMessageDoc;
+}
+
+/** What the audit log records of an officer's action on a report: the unit, who (by their chat account), what, and the state before and after. */
+export function auditOf(
+  unitId: string,
+  actor: { address: ChatAddress; userId: string; name: string | null },
+  action: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Owed['audit'] {
+  return { unitId, actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name }, action, before, after };
 }
 
 export interface ReportChangePorts {

@@ -11,7 +11,7 @@ import { parseReceiptCode } from '../reports/receipt-code';
 import type { TriageAction } from './triage-actions';
 import type { DeskRefusal, ForwardResult, TriageResult } from './triage-result';
 import type { ReporterNotice } from '../followup/reporter-notice';
-import type { Owed, ReportChanges } from './report-changes';
+import { auditOf, type ReportChanges } from './report-changes';
 import type { UpdateQuery } from 'mongoose';
 import type { ChatAddress } from '../../core/chat';
 import type { Outcome, ReportDoc } from '../../core/report';
@@ -127,7 +127,7 @@ export class TriageService {
     const notice: ReporterNotice | null =
       action === 'accept' ? { kind: 'tip_accepted', code: report.code, unit } : action.startsWith('close:') ? { kind: 'tip_closed', code: report.code, unit, outcome: state.outcome ?? 'handled' } : null;
     await this.changes.write(report, update, {
-      audit: this.auditOf(desk.unitId, actor, action, before, { status: state.status, assessment: state.assessment, outcome: state.outcome, duplicateOf: state.duplicateOf }),
+      audit: auditOf(desk.unitId, actor, action, before, { status: state.status, assessment: state.assessment, outcome: state.outcome, duplicateOf: state.duplicateOf }),
       notice: notice && report.reporter ? { residentKey: report.reporter.residentKey, notice } : null,
       forwardedTo: [],
     });
@@ -165,7 +165,7 @@ export class TriageService {
         $inc: { version: 1 },
       },
       {
-        audit: this.auditOf(desk.unitId, actor, 'forward', { unitIds: report.unitIds, status: report.status }, { unitIds, toUnitId, reason }),
+        audit: auditOf(desk.unitId, actor, 'forward', { unitIds: report.unitIds, status: report.status }, { unitIds, toUnitId, reason }),
         notice: report.reporter ? { residentKey: report.reporter.residentKey, notice: { kind: 'tip_forwarded', code: report.code, unit: this.unitName(toUnitId) } } : null,
         forwardedTo: [toUnitId],
       },
@@ -196,12 +196,7 @@ export class TriageService {
 
   /** An audit entry for an action that changed nothing (a refusal), written at once. */
   private async audit(report: ReportDoc, unitId: string, actor: Actor, action: string, before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
-    await this.models.audit.create({ _id: randomUUID(), reportId: report._id, ...this.auditOf(unitId, actor, action, before, after), at: this.clock() });
-  }
-
-  /** What the audit log records of an officer's action on a report. */
-  auditOf(unitId: string, actor: Actor, action: string, before: Record<string, unknown>, after: Record<string, unknown>): Owed['audit'] {
-    return { unitId, actor: { channel: actor.address.channel, userId: actor.userId, name: actor.name }, action, before, after };
+    await this.models.audit.create({ _id: randomUUID(), reportId: report._id, ...auditOf(unitId, actor, action, before, after), at: this.clock() });
   }
 
   private unitName(unitId: string): string {

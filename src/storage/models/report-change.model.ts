@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
+import type { AuditEntryDoc } from './audit-log.model';
 import type { ReportMessageDoc } from './report-message.model';
 
 /**
@@ -14,7 +15,8 @@ export interface ReportChangeDoc {
   _id: string;
   reportId: string;
   version: number;
-  audit: { unitId: string; actor: { channel: string; userId: string; name: string | null }; action: string; before: Record<string, unknown>; after: Record<string, unknown> };
+  /** The audit entry, written with the record's `_id`, its report and its time. */
+  audit: Omit<AuditEntryDoc, '_id' | 'reportId' | 'at'>;
   /** The reporter's notice (JSON, encrypted: a session's place is in it), and whom it is for. */
   notice: { residentKey: string; bodyEnc: string } | null;
   /** Units the report was forwarded to by this change: their desks get its card. */
