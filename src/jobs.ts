@@ -1,10 +1,11 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import { VIETNAM_TZ } from './shared/vietnam-time';
 
 /**
  * A scheduled job: a plain use case that records what it did in the
  * database and never throws out of a tick. node-cron runs it in Vietnam time,
- * never two of the same job at once in one instance.
+ * never two of the same job at once in one instance, and, given a run
+ * coordinator, on one instance of the cluster per fire time.
  */
 export interface Job {
   name: string;
@@ -33,9 +34,15 @@ export const SCHEDULES = {
   zaloEventRecovery: '*/30 * * * * *',
 } as const;
 
-/** Starts the jobs; `stop` waits for none of them to be running. */
-export function startJobs(jobs: Job[]): { stop(): Promise<void> } {
-  const tasks: ScheduledTask[] = jobs.map((job) => cron.schedule(job.schedule, () => job.run(), { timezone: VIETNAM_TZ, name: job.name, noOverlap: true }));
+/**
+ * Starts the jobs; `stop` waits for none of them to be running. With a
+ * `coordinator` (storage/job-run-coordinator.ts), each fire time of each job
+ * runs on the one instance the coordinator elects.
+ */
+export function startJobs(jobs: Job[], coordinator?: RunCoordinator): { stop(): Promise<void> } {
+  const tasks: ScheduledTask[] = jobs.map((job) =>
+    cron.schedule(job.schedule, () => job.run(), { timezone: VIETNAM_TZ, name: job.name, noOverlap: true, distributed: Boolean(coordinator), runCoordinator: coordinator }),
+  );
   return {
     stop: async () => {
       for (const task of tasks) await task.stop();

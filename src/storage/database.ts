@@ -11,6 +11,7 @@ import { deliveryClaimModel } from './models/delivery-claim.model';
 import { deskModel } from './models/desk.model';
 import { inboxModel } from './models/inbox.model';
 import { leaseModel } from './models/lease.model';
+import { jobRunModel } from './models/job-run.model';
 import { migrationModel } from './models/migration.model';
 import { cacheVersionModel } from './models/cache-version.model';
 import { suspectSightingModel } from './models/suspect-sighting.model';
@@ -53,6 +54,7 @@ function bindModels(connection: Connection) {
     deskDeliveries: deskDeliveryModel(connection),
     deliveryClaims: deliveryClaimModel(connection),
     leases: leaseModel(connection),
+    jobRuns: jobRunModel(connection),
     webchatMessages: webchatMessageModel(connection),
     webchatFiles: webchatFileModel(connection),
     auditLog: auditLogModel(connection),
