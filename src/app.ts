@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { ChannelRegistry } from './channels/channel';
 import { TelegramBot } from './channels/telegram/telegram-bot';
@@ -32,7 +34,8 @@ import { reencryptAll } from './storage/key-rotation';
 import { projectRoot } from './shared/project-root';
 import { type Database, openDatabase } from './storage/database';
 import { ensureFerretdbBinary } from './storage/embedded/ferretdb-binary';
-import { pruneLedgers } from './storage/housekeeping';
+import { sweepRetention, type RetentionPolicy } from './storage/retention';
+import { JobRunCoordinator } from './storage/job-run-coordinator';
 import { detachExpiredReporters } from './domain/residents/retention';
 import { type EmbeddedFerretdb, startEmbeddedFerretdb } from './storage/embedded/ferretdb-process';
 
@@ -187,7 +190,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       name: 'housekeeping',
       schedule: SCHEDULES.housekeeping,
       run: async () => {
-        await pruneLedgers(models, clock());
+        await sweepRetentionLogged(models, { privacyMonths: env.PRIVACY_RETENTION_MONTHS, auditMonths: env.AUDIT_RETENTION_MONTHS }, clock());
         await detachExpiredReporters(services.reportRepository, env.PRIVACY_RETENTION_MONTHS, clock());
       },
     },
@@ -217,7 +220,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     jobs.push({ name: 'key-rotation', schedule: SCHEDULES.keyRotation, run: rotation });
     void rotation();
   }
-  const scheduled = startJobs(jobs);
+  const scheduled = startJobs(jobs, new JobRunCoordinator(models.jobRuns, `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`));
 
   log.info({ url: address, zalo: Boolean(zalo), telegram: Boolean(telegram), webchat: env.WEBCHAT_ENABLED, embedded: Boolean(embedded) }, 'service started');
   const unitsWithoutDesk = (await desks.unitsWithoutDesk()).map((unit) => unit.name);
@@ -256,4 +259,13 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       await embedded?.stop();
     },
   };
+}
+
+/** The nightly retention sweep; what it removed goes to the log, and a failure is logged, never thrown out of the job. */
+async function sweepRetentionLogged(models: Database['models'], policy: RetentionPolicy, now: Date): Promise<void> {
+  try {
+    log.info({ removed: await sweepRetention(models, policy, now) }, 'retention sweep done');
+  } catch (error) {
+    log.error({ err: error }, 'retention sweep failed; the next night retries');
+  }
 }

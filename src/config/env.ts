@@ -74,6 +74,8 @@ const envSchema = z
     TELEGRAM_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     DATABASE_TIMEOUT_MS: z.coerce.number().int().min(200).default(10_000),
     PRIVACY_RETENTION_MONTHS: z.coerce.number().int().positive().default(24),
+    /** How long officers' audit entries, stored period figures and campaign runs are kept. */
+    AUDIT_RETENTION_MONTHS: z.coerce.number().int().positive().default(60),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {

@@ -7,7 +7,7 @@ import { RECEIPT_ALPHABET } from '../reports/receipt-code';
 import type { Audience } from './audience';
 import type { ChatAddress } from '../../core/chat';
 import { insertOnce } from '../../storage/claims';
-import type { BroadcastOutcomeDoc } from '../../storage/models/broadcast-outcome.model';
+import type { BroadcastOutcomeDoc, BroadcastStatus } from '../../storage/models/broadcast-outcome.model';
 import type { CampaignRunDoc } from '../../storage/models/campaign-run.model';
 import { ownEntry } from '../../shared/lookup';
 
@@ -176,11 +176,17 @@ export class CampaignService {
   /** Per run: sent, failed, blocked, skipped by rule, in doubt, and not yet settled. */
   async figures(campaign: CampaignDoc): Promise<RunFigures[]> {
     const runs = await this.models.runs.find({ campaignId: campaign._id }).sort({ fireAt: -1 }).limit(10).lean();
-    const counts = await this.models.outcomes.aggregate<{ _id: { run: string; status: string }; n: number }>([
-      { $match: { campaignId: campaign._id } },
-      { $group: { _id: { run: '$runId', status: '$status' }, n: { $sum: 1 } } },
-    ]);
-    const of = (run: string, status: string) => counts.find((c) => c._id.run === run && c._id.status === status)?.n ?? 0;
+    // Only the runs shown: a campaign that ran daily for a year has hundreds. A run the retention sweep settled keeps its figures on itself.
+    const live = runs.filter((run) => !run.settled).map((run) => run._id);
+    const counts =
+      live.length === 0
+        ? []
+        : await this.models.outcomes.aggregate<{ _id: { run: string; status: string }; n: number }>([
+            { $match: { runId: { $in: live } } },
+            { $group: { _id: { run: '$runId', status: '$status' }, n: { $sum: 1 } } },
+          ]);
+    const of = (run: string, status: BroadcastStatus) =>
+      runs.find((r) => r._id === run)?.settled?.[status] ?? counts.find((c) => c._id.run === run && c._id.status === status)?.n ?? 0;
     return runs.map((run) => ({
       fireAt: run.fireAt,
       recipients: run.recipients,
@@ -189,7 +195,7 @@ export class CampaignService {
       blocked: of(run._id, 'blocked'),
       skipped: of(run._id, 'skipped'),
       inDoubt: of(run._id, 'in_doubt'),
-      pending: run.recipients - ['sent', 'failed', 'blocked', 'skipped', 'in_doubt'].reduce((sum, status) => sum + of(run._id, status), 0),
+      pending: run.recipients - (['sent', 'failed', 'blocked', 'skipped', 'in_doubt'] as const).reduce((sum, status) => sum + of(run._id, status), 0),
     }));
   }
 }

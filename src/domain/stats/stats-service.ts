@@ -115,13 +115,16 @@ export class StatsService {
   private async campaignFigures(unitId: string | null, period: Period, asOf: Date): Promise<CampaignFigures> {
     const campaignIds = unitId === null ? null : (await this.models.campaigns.find({ unitId }, { _id: 1 }).lean()).map((c) => c._id);
     const runs = await this.models.runs
-      .find({ fireAt: { $gte: period.from, $lt: asOf }, ...(campaignIds ? { campaignId: { $in: campaignIds } } : {}) }, { _id: 1, campaignId: 1, recipients: 1 })
+      .find({ fireAt: { $gte: period.from, $lt: asOf }, ...(campaignIds ? { campaignId: { $in: campaignIds } } : {}) }, { _id: 1, campaignId: 1, recipients: 1, settled: 1 })
       .lean();
     const byStatus = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as CampaignFigures['byStatus'];
     const recipients = runs.reduce((sum, run) => sum + run.recipients, 0);
-    if (runs.length > 0) {
+    // A run whose per-recipient ledger the retention sweep removed counts with the final figures it kept.
+    for (const run of runs) for (const [status, n] of Object.entries(run.settled ?? {})) if (status in byStatus) byStatus[status as BroadcastStatus] += n;
+    const live = runs.filter((run) => !run.settled);
+    if (live.length > 0) {
       const counts = await this.models.outcomes.aggregate<{ _id: BroadcastStatus; n: number }>([
-        { $match: { runId: { $in: runs.map((r) => r._id) }, at: { $lt: asOf } } },
+        { $match: { runId: { $in: live.map((r) => r._id) }, at: { $lt: asOf } } },
         { $group: { _id: '$status', n: { $sum: 1 } } },
       ]);
       for (const { _id, n } of counts) if (_id in byStatus) byStatus[_id] += n;

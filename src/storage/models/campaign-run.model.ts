@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
 import type { CampaignDoc } from './campaign.model';
+import type { BroadcastStatus } from './broadcast-outcome.model';
 
 /** One firing of a campaign: `_id` is "<campaign>:<fire time>", unique, so each fires once across instances. */
 export interface CampaignRunDoc {
@@ -15,6 +16,10 @@ export interface CampaignRunDoc {
   createdAt: Date;
   /** The campaign's messages when the run fired: every recipient of a run gets the same text, whatever an edit does meanwhile (absent on runs from before). */
   messages?: CampaignDoc['messages'];
+  /** A run's figures, kept on it once its per-recipient ledger is removed (retention.ts). */
+  settled?: Record<BroadcastStatus, number>;
+  /** When the retention sweep removed its deliveries, outcomes and retries. */
+  ledgerRemovedAt?: Date;
 }
 
 const schema = new Schema<CampaignRunDoc>(
@@ -27,6 +32,8 @@ const schema = new Schema<CampaignRunDoc>(
     doneThrough: { type: String, default: null },
     createdAt: { type: Date, required: true },
     messages: { type: [Schema.Types.Mixed], default: undefined },
+    settled: { type: Schema.Types.Mixed, default: undefined },
+    ledgerRemovedAt: { type: Date },
   },
   { versionKey: false, autoIndex: false, collection: 'campaign_runs' },
 );
