@@ -12,10 +12,12 @@ import { deskModel } from './models/desk.model';
 import { inboxModel } from './models/inbox.model';
 import { leaseModel } from './models/lease.model';
 import { jobRunModel } from './models/job-run.model';
+import { fileChunkModel, storedFileModel } from './models/stored-file.model';
 import { migrationModel } from './models/migration.model';
 import { cacheVersionModel } from './models/cache-version.model';
 import { suspectSightingModel } from './models/suspect-sighting.model';
 import { migrateVersionedStates, scheduleReminders } from './migrations';
+import { watchDriverMonitor } from './driver-watchdog';
 import { reportMessageModel } from './models/report-message.model';
 import { reportModel } from './models/report.model';
 import { statsSnapshotModel } from './models/stats-snapshot.model';
@@ -55,6 +57,8 @@ function bindModels(connection: Connection) {
     deliveryClaims: deliveryClaimModel(connection),
     leases: leaseModel(connection),
     jobRuns: jobRunModel(connection),
+    files: storedFileModel(connection),
+    fileChunks: fileChunkModel(connection),
     webchatMessages: webchatMessageModel(connection),
     webchatFiles: webchatFileModel(connection),
     auditLog: auditLogModel(connection),
@@ -99,12 +103,19 @@ export interface Database {
  * and fails loudly if the server rejects one, rather than running without
  * the unique indexes that idempotency depends on.
  */
+/** The driver's defaults but for connectTimeoutMS (30 s): a heartbeat to a server that does not answer fails within 10 s. */
+const CONNECT_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 10_000;
+
 export async function openDatabase(uri: string, dbName?: string, options: { timeoutMs?: number } = {}): Promise<Database> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const connection = mongoose.createConnection(uri, {
     dbName,
     // How long an operation waits for an unreachable server before it fails (and the update it serves is refused, to be delivered again).
     serverSelectionTimeoutMS: timeoutMs,
+    // Bounds a heartbeat: the watchdog below takes a longer one for a stuck monitor.
+    connectTimeoutMS: CONNECT_TIMEOUT_MS,
+    heartbeatFrequencyMS: HEARTBEAT_MS,
     autoIndex: false,
     autoCreate: false,
   });
@@ -129,7 +140,16 @@ export async function openDatabase(uri: string, dbName?: string, options: { time
     const late = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), pingTimeoutMs).unref());
     return Promise.race([ping, late]);
   };
-  return { connection, models, reachable, close: () => connection.close() };
+  const watchdog = watchDriverMonitor(connection, CONNECT_TIMEOUT_MS + HEARTBEAT_MS + 5_000);
+  return {
+    connection,
+    models,
+    reachable,
+    close: async () => {
+      watchdog.stop();
+      await connection.close();
+    },
+  };
 }
 
 /** Whether the server is FerretDB (its buildInfo says so), rather than MongoDB. */
