@@ -63,7 +63,6 @@ async function main(): Promise<void> {
     translate: (lang) => i18n.forLanguage(lang),
     cipher: createPiiCipher(Buffer.alloc(32, 5)),
     chats: { send: async (_a, messages) => messages.map(() => null), edit: async () => undefined, forgetChat: async () => undefined },
-    evidenceDir: mkdtempSync(path.join(os.tmpdir(), 'tinbao-bench-evidence-')),
     officerInviteCode: 'bench',
     systemAdmins: [],
     limits: { maxTextLength: 2000, maxEvidenceFiles: 10, maxEvidenceBytes: 20 * 1024 * 1024 },

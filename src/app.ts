@@ -30,6 +30,8 @@ import { moduleLogger, setLogLevel } from './shared/logger';
 import { createPiiCipher, derivedPseudonymKey, parseKey, parseKeys } from './shared/pii-cipher';
 import { pseudonymKey } from './storage/keyring';
 import { sealStoredContent } from './storage/content-migrations';
+import { moveDiskFilesToDatabase } from './storage/disk-files-migration';
+import { FileStore } from './storage/file-store';
 import { reencryptAll } from './storage/key-rotation';
 import { projectRoot } from './shared/project-root';
 import { type Database, openDatabase } from './storage/database';
@@ -99,6 +101,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     pseudonymKey: await pseudonymKey(models.keyring, keyCipher, derivedPseudonymKey(previousKeys.at(-1) ?? dataKey), clock()),
   });
   await sealStoredContent(models, cipher, clock());
+  await moveDiskFilesToDatabase(path.resolve(env.DATA_DIR, 'evidence'), new FileStore({ files: models.files, chunks: models.fileChunks }, clock));
 
   const channels = new ChannelRegistry();
   const services = buildServices({
@@ -108,7 +111,6 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     translate: (lang) => i18n.forLanguage(lang),
     cipher,
     chats: channels,
-    evidenceDir: path.resolve(env.DATA_DIR, 'evidence'),
     officerInviteCode: secrets.officerInviteCode,
     systemAdmins: env.ADMIN_TELEGRAM_IDS,
     limits: { maxTextLength: env.MAX_TEXT_LENGTH, maxEvidenceFiles: env.MAX_EVIDENCE_FILES, maxEvidenceBytes: env.MAX_EVIDENCE_BYTES },

@@ -31,6 +31,7 @@ import { DeskService } from './domain/desks/desk-service';
 import { CaseThreads } from './domain/desks/case-threads';
 import { createNotifiers } from './conversation/notifiers';
 import { EvidenceStore } from './domain/evidence/evidence-store';
+import { FileStore } from './storage/file-store';
 import { OriginalRelease } from './domain/evidence/original-release';
 import { DisputeIntake } from './domain/mediation/dispute-intake';
 import { buildDisputeCard } from './conversation/presenters/dispute-card';
@@ -75,7 +76,6 @@ export interface ServiceOptions {
   translate(lang: Language): Translate;
   cipher: PiiCipher;
   chats: ChatPort;
-  evidenceDir: string;
   officerInviteCode: string;
   /** Telegram user ids of system admins (ADMIN_TELEGRAM_IDS). */
   systemAdmins: string[];
@@ -108,7 +108,8 @@ export function buildServices(o: ServiceOptions) {
 
   const reportRepository = new ReportRepository(models.reports, models.reportActions, cipher);
   const deskDeliveries = new DeskDeliveryRepository(models.deskDeliveries, models.deliveryClaims);
-  const evidence = new EvidenceStore(o.evidenceDir, cipher);
+  const files = new FileStore({ files: models.files, chunks: models.fileChunks }, clock);
+  const evidence = new EvidenceStore(files, cipher);
   const residents = new ResidentService(models.residents, reportRepository, cipher);
   const desks = new DeskService(models.desks, models.cacheVersions, units, o.officerInviteCode);
   const unitAdmin = new UnitAdminService({ coverage: models.unitCoverage, audit: models.auditLog, versions: models.cacheVersions }, units, catalog, desks, reportRepository, new Set(o.systemAdmins));

@@ -12,6 +12,7 @@ export type AppErrorCode =
   | 'receipt_exhausted'
   | 'conversation_conflict'
   | 'evidence_too_large'
+  | 'file_missing'
   | 'channel_unavailable';
 
 export class AppError extends Error {

@@ -1,4 +1,5 @@
 import type { Models } from './database';
+import { finishInterruptedFiles } from './file-store';
 import type { BroadcastStatus } from './models/broadcast-outcome.model';
 
 const DAY_MS = 24 * 3_600_000;
@@ -82,6 +83,8 @@ export async function sweepRetention(models: Models, policy: RetentionPolicy, no
   await count('stats_snapshots', models.statsSnapshots.deleteMany({ computedAt: { $lt: monthsBefore(policy.auditMonths) } }));
   // Sightings are newest first: an identifier no tip named within the privacy period is forgotten.
   await count('suspect_sightings', models.suspectSightings.deleteMany({ 'sightings.0.at': { $lt: monthsBefore(policy.privacyMonths) } }));
+  const files = await finishInterruptedFiles({ files: models.files, chunks: models.fileChunks }, now);
+  if (files > 0) counts.files = files;
   await pruneReminders(models, before(REMINDERS_KEPT_MS), count);
   await settleOldRuns(models, before(BROADCAST_LEDGER_KEPT_MS), count);
   return counts;

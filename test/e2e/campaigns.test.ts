@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { startApp, type RunningApp } from '../../src/app';
 import { formatVietnamTime } from '../../src/shared/vietnam-time';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
@@ -342,8 +340,8 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
 
   it('uploads a picture with no usable file_id once for the whole run, and sends every other copy by the file_id Telegram gave it', async () => {
     // One picture came as a PNG file (Telegram sends photos only by a photo's file_id); the other's file_id was made under an older bot token.
-    const poster = await seedPicture(env.DATA_DIR, PNG_BYTES('poster'), 'image/png');
-    const old = await seedPicture(env.DATA_DIR, JPEG_BYTES('old token'), 'image/jpeg', 'old-token-photo');
+    const poster = await seedPicture(app.database.models, PNG_BYTES('poster'), 'image/png');
+    const old = await seedPicture(app.database.models, JPEG_BYTES('old token'), 'image/jpeg', 'old-token-photo');
     telegram.staleFileIds.add('old-token-photo');
     const ids = await seedTelegramSubscribers(app.database.models, 7100, 4, 'q3-p2', ['drugs']);
     now = new Date('2026-12-06T03:00:00Z');
@@ -370,8 +368,8 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
     expect((await app.database.models.broadcastOutcomes.find({ campaignId: 'CD-PIC' }).lean()).map((o) => o.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
   });
   it('edits a campaign with pictures: a kept message keeps its picture, a replaced picture’s file is deleted', async () => {
-    const replaced = await seedPicture(env.DATA_DIR, JPEG_BYTES('old poster'), 'image/jpeg', 'old-poster');
-    const kept = await seedPicture(env.DATA_DIR, JPEG_BYTES('kept poster'), 'image/jpeg', 'kept-poster');
+    const replaced = await seedPicture(app.database.models, JPEG_BYTES('old poster'), 'image/jpeg', 'old-poster');
+    const kept = await seedPicture(app.database.models, JPEG_BYTES('kept poster'), 'image/jpeg', 'kept-poster');
     const at = new Date(now.getTime() + 3_600_000);
     await seedCampaign(app.database.models, 'CD-EDITPIC', {
       authorId: String(ADMIN),
@@ -401,8 +399,8 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
       ['Ảnh mới CD-EDITPIC: công an không gọi điện đòi tiền.', 'new-poster'],
       ['Ảnh giữ CD-EDITPIC: không chuyển tiền cho người lạ.', 'kept-poster'],
     ]);
-    const file = (id: string) => existsSync(path.join(env.DATA_DIR, 'evidence', `${id}.bin`));
-    expect({ replaced: file(replaced.id), kept: file(kept.id), added: file(saved?.messages[0].image?.id ?? '') }).toEqual({ replaced: false, kept: true, added: true });
+    const file = async (id: string) => (await app.database.models.files.countDocuments({ _id: id })) === 1;
+    expect({ replaced: await file(replaced.id), kept: await file(kept.id), added: await file(saved?.messages[0].image?.id ?? '') }).toEqual({ replaced: false, kept: true, added: true });
   });
   it('skips the fire times a recurring campaign missed while paused, and sends a one-off paused past its time once resumed', async () => {
     const [resident] = await seedTelegramSubscribers(app.database.models, 7200, 1, 'q3-p9', ['loan_sharks']);

@@ -1,5 +1,3 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { startApp, type RunningApp } from '../../src/app';
 import { createPiiCipher, generateKey, parseKey } from '../../src/shared/pii-cipher';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
@@ -43,8 +41,11 @@ describe('rotating the data encryption key', () => {
       for (const match of text.matchAll(/"v2:([0-9a-f]{8}):/g)) ids.add(match[1] ?? '');
       if (/"v1:/.test(text)) ids.add('v1');
     }
-    const dir = path.join(base.DATA_DIR, 'evidence');
-    for (const name of readdirSync(dir)) ids.add(readFileSync(path.join(dir, name)).subarray(4, 8).toString('hex'));
+    // Files: the key id is in the header of their first chunk.
+    for (const file of await running.database.models.files.find({}).lean()) {
+      const first = await db.collection<{ _id: string; data: { buffer: Uint8Array } }>('file_chunks').findOne({ _id: `${file.blob}:0` });
+      ids.add(Buffer.from(first?.data.buffer ?? []).subarray(4, 8).toString('hex'));
+    }
     return ids;
   }
 

@@ -85,7 +85,7 @@ describe('officer desks in the local web chat', () => {
     await resident.press('✅ Xong');
     expect(resident.all.some((m) => m.text.includes('Đã đăng ký nhận cảnh báo'))).toBe(true);
     const bytes = JPEG_BYTES('web chat poster');
-    const picture = await seedPicture(env.DATA_DIR, bytes, 'image/jpeg');
+    const picture = await seedPicture(app.database.models, bytes, 'image/jpeg');
     const text = 'Cảnh báo CD-WEB: không bấm vào đường link lạ gửi qua tin nhắn.';
     await seedCampaign(app.database.models, 'CD-WEB', { messages: [{ text, image: picture }], schedule: { kind: 'once', at: new Date() } });
     await app.scheduler.tick();

@@ -41,7 +41,7 @@ describe('campaigns to Zalo followers outside the 7-day window, as promotion mes
 
     // Nine days later: outside the window, so the campaign goes as one promotion message.
     now = new Date('2026-12-10T03:00:00Z');
-    const picture = await seedPicture(env.DATA_DIR, JPEG_BYTES('promotion'), 'image/jpeg');
+    const picture = await seedPicture(app.database.models, JPEG_BYTES('promotion'), 'image/jpeg');
     await campaign('CD-PROMO1', [
       { text: 'Cảnh báo mua bán người\nKẻ gian hứa việc nhẹ lương cao ở nước ngoài rồi giữ giấy tờ.', image: picture },
       { text: 'Nghi ngờ thì gọi ngay 113.' },

@@ -279,7 +279,7 @@ describe('the Zalo Official Account channel', () => {
     await step(second, () => second.press('Phường 11'), 'Chọn các chủ đề');
     await step(second, () => second.press('Mua bán người'), 'Chọn các chủ đề');
     await step(second, () => second.press('✅ Xong'), 'Đã đăng ký nhận cảnh báo');
-    const picture = await seedPicture(env.DATA_DIR, JPEG_BYTES('zalo poster'), 'image/jpeg', 'a-telegram-file-id');
+    const picture = await seedPicture(app.database.models, JPEG_BYTES('zalo poster'), 'image/jpeg', 'a-telegram-file-id');
     const text = 'Ảnh CD-ZPIC: cảnh giác với lời mời việc nhẹ lương cao ở nước ngoài.';
     await seedCampaign(app.database.models, 'CD-ZPIC', { topic: 'trafficking', messages: [{ text, image: picture }], audience: { wards: ['q3-p11'], residents: true, groups: false, ownGroupsOf: null }, schedule: { kind: 'once', at: now } });
     const uploadsBefore = zalo.uploads.filter((u) => u.kind === 'image').length;

@@ -98,6 +98,24 @@ const TABLE: Record<string, { seed: Seed[]; left: string[] }> = {
     left: ['c:last-week|a'],
   },
   broadcast_retries: { seed: [{ _id: 'c:last-summer|b#1', runId: 'c:last-summer', dueAt: ago(100) }, { _id: 'c:stuck|a#1', runId: 'c:stuck', dueAt: ago(1) }], left: ['c:stuck|a#1'] },
+  files: {
+    seed: [
+      { _id: 'written', blob: 'b1', length: 3, chunkSize: 1048576, keyId: 'k', status: 'ready', at: ago(400) },
+      { _id: 'crashed-while-writing', blob: 'b2', length: 3, chunkSize: 1048576, keyId: 'k', status: 'writing', at: ago(1) },
+      { _id: 'crashed-while-removing', blob: 'b3', length: 3, chunkSize: 1048576, keyId: 'k', status: 'removing', at: ago(1) },
+      { _id: 'being-written', blob: 'b4', length: 3, chunkSize: 1048576, keyId: 'k', status: 'writing', at: ago(0) },
+    ],
+    left: ['being-written', 'written'],
+  },
+  file_chunks: {
+    seed: [
+      { _id: 'b1:0', fileId: 'written', n: 0, data: Buffer.from('abc') },
+      { _id: 'b2:0', fileId: 'crashed-while-writing', n: 0, data: Buffer.from('abc') },
+      { _id: 'b3:0', fileId: 'crashed-while-removing', n: 0, data: Buffer.from('abc') },
+      { _id: 'b4:0', fileId: 'being-written', n: 0, data: Buffer.from('abc') },
+    ],
+    left: ['b1:0', 'b4:0'],
+  },
   // Kept: the police record and what runs the service. Each is bounded by what it counts (tips, chats, units, campaigns) or removed by its own flow.
   reports: { seed: [{ _id: 'closed-tip', code: 'TB-OLD01', submissionKey: 's1', status: 'closed', createdAt: monthsAgo(70) }, { _id: 'open-tip', code: 'TB-OPEN1', submissionKey: 's2', status: 'accepted', createdAt: ago(40) }], left: ['closed-tip', 'open-tip'] },
   report_messages: { seed: [{ _id: 'm', reportId: 'closed-tip', at: monthsAgo(70) }], left: ['m'] },

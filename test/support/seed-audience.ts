@@ -1,7 +1,7 @@
 import { chatKey } from '../../src/conversation/chat-key';
-import path from 'node:path';
 import { Audience } from '../../src/domain/campaigns/audience';
 import { EvidenceStore } from '../../src/domain/evidence/evidence-store';
+import { FileStore } from '../../src/storage/file-store';
 import { ResidentService } from '../../src/domain/residents/resident-service';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import type { Models } from '../../src/storage/database';
@@ -62,8 +62,8 @@ export const PHOTO_WITH_EXIF = Buffer.from(
 export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 export const PNG_BYTES = (label: string) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`png ${label}`)]);
 
-/** A campaign picture kept in a service's evidence store (under its DATA_DIR), as the campaign flow keeps one. */
-export async function seedPicture(dataDir: string, bytes: Buffer, mime: string, telegramFileId: string | null = null): Promise<EvidenceRecord> {
-  const store = new EvidenceStore(path.resolve(dataDir, 'evidence'), createPiiCipher(Buffer.from(TEST_KEY, 'base64')));
+/** A campaign picture kept in a service's evidence store (in its database), as the campaign flow keeps one. */
+export async function seedPicture(models: Models, bytes: Buffer, mime: string, telegramFileId: string | null = null): Promise<EvidenceRecord> {
+  const store = new EvidenceStore(new FileStore({ files: models.files, chunks: models.fileChunks }), createPiiCipher(Buffer.from(TEST_KEY, 'base64')));
   return store.save(bytes, { kind: 'photo', mime, fileName: null, platform: telegramFileId ? { channel: 'telegram', fileId: telegramFileId } : null });
 }

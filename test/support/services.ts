@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadCatalog } from '../../src/config/catalog';
 import { loadUnits } from '../../src/config/units';
@@ -44,7 +42,6 @@ export async function openServices(label: string, options: { receiptCodes?: Rece
       edit: async (address, _ref, message) => void outbox.push({ address, messages: [message] }),
       forgetChat: async () => undefined,
     },
-    evidenceDir: mkdtempSync(path.join(os.tmpdir(), 'tinbao-evidence-')),
     officerInviteCode: TEST_INVITE_CODE,
     systemAdmins: options.systemAdmins ?? [],
     limits: { maxTextLength: 2000, maxEvidenceFiles: 3, maxEvidenceBytes: 1024 * 1024 },

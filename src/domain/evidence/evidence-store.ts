@@ -1,18 +1,25 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { OutboundAttachment } from '../../core/chat';
 import type { EvidenceKind, EvidenceRecord } from '../../core/report';
 
+/** Where the sealed bytes live: the database (storage/file-store.ts), so every instance reads what any one received. */
+export interface SealedFiles {
+  put(id: string, bytes: Buffer, keyId: string): Promise<void>;
+  get(id: string): Promise<Buffer>;
+  remove(ids: string[]): Promise<void>;
+  /** Re-seals a batch of the files not made with `keyId`: how many it changed (0 when nothing is left to do) and rewrote. */
+  reseal(keyId: string, reseal: (bytes: Buffer) => Buffer | null): Promise<{ changed: number; rewritten: number }>;
+}
+
 /**
- * Keeps the service's own copy of every evidence file, encrypted, under
- * DATA_DIR/evidence: platform links (Telegram file paths, Zalo URLs) expire,
- * a tip's evidence must not.
+ * Keeps the service's own copy of every evidence file (and campaign
+ * picture), encrypted: platform links (Telegram file paths, Zalo URLs)
+ * expire, a tip's evidence must not.
  */
 export class EvidenceStore {
   constructor(
-    private readonly dir: string,
+    private readonly files: SealedFiles,
     private readonly cipher: PiiCipher,
   ) {}
 
@@ -21,8 +28,7 @@ export class EvidenceStore {
     meta: { kind: EvidenceKind; mime: string; fileName: string | null; platform: EvidenceRecord['platform'] },
   ): Promise<EvidenceRecord> {
     const id = randomUUID();
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await writeFile(this.file(id), this.cipher.encryptBytes(bytes), { mode: 0o600 });
+    await this.files.put(id, this.cipher.encryptBytes(bytes), this.cipher.currentKeyId);
     return {
       id,
       kind: meta.kind,
@@ -35,7 +41,7 @@ export class EvidenceStore {
   }
 
   async load(id: string): Promise<Buffer> {
-    return this.cipher.decryptBytes(await readFile(this.file(id)));
+    return this.cipher.decryptBytes(await this.files.get(id));
   }
 
   /** A stored file as something to send: the platform's handle where there is one, else our copy, loaded when needed. */
@@ -44,31 +50,16 @@ export class EvidenceStore {
   }
 
   async remove(ids: string[]): Promise<void> {
-    await Promise.all(ids.map((id) => rm(this.file(id), { force: true })));
+    await this.files.remove(ids);
   }
 
-  /**
-   * Re-encrypts with the current key every file made with a previous one
-   * (a key rotation): each is written beside the old one and renamed over
-   * it, so a crash leaves either file whole. How many were rewritten.
-   */
+  /** Re-encrypts with the current key every file made with a previous one (a key rotation). How many were rewritten. */
   async reencrypt(): Promise<number> {
-    const names = await readdir(this.dir).catch(() => [] as string[]);
     let rewritten = 0;
-    for (const name of names.filter((n) => n.endsWith('.bin'))) {
-      const file = path.join(this.dir, name);
-      const sealed = await readFile(file);
-      if (this.cipher.isCurrent(sealed)) continue;
-      const next = `${file}.${randomUUID()}.tmp`;
-      await writeFile(next, this.cipher.encryptBytes(this.cipher.decryptBytes(sealed)), { mode: 0o600 });
-      await rename(next, file);
-      rewritten += 1;
+    for (;;) {
+      const batch = await this.files.reseal(this.cipher.currentKeyId, (sealed) => (this.cipher.isCurrent(sealed) ? null : this.cipher.encryptBytes(this.cipher.decryptBytes(sealed))));
+      rewritten += batch.rewritten;
+      if (batch.changed === 0) return rewritten;
     }
-    return rewritten;
-  }
-
-  private file(id: string): string {
-    if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error(`Bad evidence id ${id}`);
-    return path.join(this.dir, `${id}.bin`);
   }
 }
