@@ -89,7 +89,7 @@ export class ReportRepository {
     return this.reports.findOne({ 'evidence.id': evidenceId }, { evidence: 1, unitIds: 1 }).lean();
   }
 
-  /** A unit's cases not accepted yet, oldest first (index `unitIds, status`): what a desk that just registered must see. */
+  /** A unit's cases not accepted yet, oldest first (index `unitIds, status, createdAt`): what a desk that just registered must see. */
   async *awaitingAcceptanceBy(unitId: string): AsyncGenerator<string> {
     // A cursor, not a page: a unit with thousands of waiting cases gets every one of them.
     for await (const doc of this.reports.find({ unitIds: unitId, status: 'received' }, { _id: 1 }).sort({ createdAt: 1 }).lean().cursor()) yield doc._id;
@@ -113,7 +113,7 @@ export class ReportRepository {
     await this.reports.updateOne({ _id: id }, { $set: { 'deadlines.remindAt': next } });
   }
 
-  /** A unit's open cases near or past a deadline (/quahan; index `unitIds, status`). */
+  /** A unit's open cases near or past a deadline (/quahan; indexes `unitIds, status, deadlines.ackDueAt` and `… outcomeDueAt`, one per clause). */
   async nearDeadlinesOf(unitId: string, horizons: { ack: Date; outcome: Date }, limit: number): Promise<ReportDoc[]> {
     const found = await this.reports
       .find({
@@ -128,23 +128,9 @@ export class ReportRepository {
     return this.allOpened(found);
   }
 
-  /** How many of a unit's cases wait for acceptance (index `unitIds, status`; /donvi). */
+  /** How many of a unit's cases wait for acceptance (index `unitIds, status, createdAt`; /donvi). */
   countAwaitingAcceptanceBy(unitId: string): Promise<number> {
     return this.reports.countDocuments({ unitIds: unitId, status: 'received' });
-  }
-
-  /** Reports waiting to be accepted whose deadline for it is before `by` (index `status, deadlines.ackDueAt`). */
-  async awaitingAcceptance(by: Date, limit: number): Promise<ReportDoc[]> {
-    return this.allOpened(await this.reports.find({ status: 'received', 'deadlines.ackDueAt': { $lte: by } }).limit(limit).lean());
-  }
-
-  /**
-   * Open cases whose outcome deadline is before `by` (index `status,
-   * deadlines.outcomeDueAt`). A dispute's deadline is for starting
-   * mediation, met once a session is scheduled.
-   */
-  async outcomeDue(by: Date, limit: number): Promise<ReportDoc[]> {
-    return this.allOpened(await this.reports.find({ status: { $in: ['received', 'accepted', 'assigned'] }, 'deadlines.outcomeDueAt': { $lte: by } }).limit(limit).lean());
   }
 
   /** A team's disputes received in a period, oldest first (index `kind, unitIds, createdAt`). */

@@ -28,10 +28,9 @@ const schema = new Schema<BroadcastOutcomeDoc>(
   },
   { versionKey: false, autoIndex: false, collection: 'broadcast_outcomes' },
 );
-// Serves per-run figures.
-schema.index({ campaignId: 1, runId: 1, status: 1 });
-// Serves period statistics: the outcomes of the runs fired in a period.
-schema.index({ runId: 1, status: 1 });
+// CampaignService.figures (/chiendich: the last runs shown, by runId), StatsService.campaignFigures (the runs of a period, before `asOf`)
+// and the retention sweep (a settled run's outcomes, by runId).
+schema.index({ runId: 1, status: 1, at: 1 });
 
 export function broadcastOutcomeModel(connection: Connection): Model<BroadcastOutcomeDoc> {
   return registerModel<BroadcastOutcomeDoc>(connection, 'BroadcastOutcome', schema);

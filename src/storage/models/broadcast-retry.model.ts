@@ -29,6 +29,8 @@ const schema = new Schema<BroadcastRetryDoc>(
 );
 // Serves the retry round: retries that are due.
 schema.index({ dueAt: 1 });
+// The dispatcher's count of a run's retries left, and the retention sweep (a settled run's retries).
+schema.index({ runId: 1 });
 
 export function broadcastRetryModel(connection: Connection): Model<BroadcastRetryDoc> {
   return registerModel<BroadcastRetryDoc>(connection, 'BroadcastRetry', schema);

@@ -46,8 +46,9 @@ const schema = new Schema<DeskDeliveryDoc>(
   },
   { versionKey: false, autoIndex: false, collection: 'desk_deliveries' },
 );
-// Serves the delivery worker: pending deliveries that are due.
-schema.index({ status: 1, urgent: -1, nextAttemptAt: 1 });
+// DeskDeliveryRepository.due and holdDesk: pending deliveries that are due, urgent first. Partial: a sent delivery (nearly all of them,
+// kept as the record) is not in it, so the index stays the size of the pending work (MongoDB; FerretDB v1 creates only unique indexes).
+schema.index({ status: 1, urgent: -1, nextAttemptAt: 1 }, { partialFilterExpression: { status: 'pending' } });
 // DeskDeliveryRepository.sentFor: the desks that have a case's card (notices under it, card refreshes).
 schema.index({ reportId: 1 });
 

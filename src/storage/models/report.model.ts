@@ -109,10 +109,10 @@ schema.index({ unitIds: 1, createdAt: -1 });
 schema.index({ 'forwards.fromUnitId': 1, createdAt: 1 });
 // streamReceived for every unit (/thongke tatca).
 schema.index({ createdAt: 1 });
-// awaitingAcceptance: reports not yet accepted, by acceptance deadline (reminders, /quahan).
-schema.index({ status: 1, 'deadlines.ackDueAt': 1 });
-// outcomeDue: open cases by outcome deadline (reminders, /quahan).
-schema.index({ status: 1, 'deadlines.outcomeDueAt': 1 });
+// nearDeadlinesOf (/quahan): a unit's cases near their acceptance deadline (the first clause of its $or), soonest first…
+schema.index({ unitIds: 1, status: 1, 'deadlines.ackDueAt': 1 });
+// …and near their outcome deadline (the second clause).
+schema.index({ unitIds: 1, status: 1, 'deadlines.outcomeDueAt': 1 });
 // DeadlineService.remind: the cases whose next reminder is due, soonest first (on FerretDB v1 a scan, once per reminder run).
 schema.index({ 'deadlines.remindAt': 1 });
 // detachClosedBefore: the retention job.

@@ -32,8 +32,8 @@ const schema = new Schema<ReporterNoticeDoc>(
   },
   { versionKey: false, autoIndex: false, collection: 'reporter_notices' },
 );
-// Serves the retry round: pending notices that are due.
-schema.index({ status: 1, nextAttemptAt: 1 });
+// ReporterNotices.flush: pending notices that are due. Partial: delivered ones (kept a day without their body) are not in it.
+schema.index({ status: 1, nextAttemptAt: 1 }, { partialFilterExpression: { status: 'pending' } });
 // Serves /xoadulieu: a forgotten reporter's pending notices are dropped.
 schema.index({ residentKey: 1 });
 

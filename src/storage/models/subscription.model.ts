@@ -23,6 +23,8 @@ const schema = new Schema<SubscriptionDoc>(
 );
 // Serves materializing a run: subscribers of a ward and topic, streamed in key order.
 schema.index({ wardId: 1, topics: 1, _id: 1 });
+// Audience for a run to every ward: subscribers of a topic in `_id` order (the ward index has no usable prefix without a ward).
+schema.index({ topics: 1, _id: 1 });
 
 export function subscriptionModel(connection: Connection): Model<SubscriptionDoc> {
   return registerModel<SubscriptionDoc>(connection, 'Subscription', schema);
