@@ -92,7 +92,8 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     embedded = await startEmbeddedFerretdb({ binary: ensureFerretdbBinary(env.FERRETDB_BIN), dataDir: path.resolve(env.DATA_DIR, 'ferretdb') });
     uri = `${embedded.uri}tinbao`;
   }
-  const database = await openDatabase(uri, undefined, { timeoutMs: env.DATABASE_TIMEOUT_MS });
+  // Production runs on a schema `npm run db:migrate` brought to this version; the local mode migrates at start.
+  const database = await openDatabase(uri, undefined, { timeoutMs: env.DATABASE_TIMEOUT_MS, schema: embedded || env.APP_MODE === 'local' ? 'migrate' : 'require' });
   const { models } = database;
   // The oldest key is the one pseudonyms were made with before the keyring kept theirs (a rotation begun at the upgrade).
   const keyCipher = createPiiCipher(dataKey, { previous: previousKeys });

@@ -13,6 +13,8 @@ export type AppErrorCode =
   | 'conversation_conflict'
   | 'evidence_too_large'
   | 'file_missing'
+  | 'schema_outdated'
+  | 'schema_unknown'
   | 'channel_unavailable';
 
 export class AppError extends Error {

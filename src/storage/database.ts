@@ -1,4 +1,4 @@
-import mongoose, { type Collection, type Connection } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { AppError } from '../shared/errors';
 import { moduleLogger } from '../shared/logger';
 import { auditLogModel } from './models/audit-log.model';
@@ -18,6 +18,7 @@ import { cacheVersionModel } from './models/cache-version.model';
 import { suspectSightingModel } from './models/suspect-sighting.model';
 import { migrateVersionedStates, scheduleReminders } from './migrations';
 import { watchDriverMonitor } from './driver-watchdog';
+import { migrateSchema, requireSchema } from './schema';
 import { reportMessageModel } from './models/report-message.model';
 import { reportModel } from './models/report.model';
 import { statsSnapshotModel } from './models/stats-snapshot.model';
@@ -98,16 +99,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/**
- * Connects, creates every collection and index explicitly (autoIndex is off),
- * and fails loudly if the server rejects one, rather than running without
- * the unique indexes that idempotency depends on.
- */
 /** The driver's defaults but for connectTimeoutMS (30 s): a heartbeat to a server that does not answer fails within 10 s. */
 const CONNECT_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 10_000;
 
-export async function openDatabase(uri: string, dbName?: string, options: { timeoutMs?: number } = {}): Promise<Database> {
+/**
+ * Connects and makes sure the schema is the one this code knows (collections
+ * and indexes, storage/schema.ts): `schema: 'migrate'` (the default, and the
+ * local mode) brings it there; `'require'` (production) refuses to start on
+ * any other version, naming `npm run db:migrate`. Then the start-up data
+ * migrations run.
+ */
+export async function openDatabase(uri: string, dbName?: string, options: { timeoutMs?: number; schema?: 'migrate' | 'require' } = {}): Promise<Database> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const connection = mongoose.createConnection(uri, {
     dbName,
@@ -115,6 +118,13 @@ export async function openDatabase(uri: string, dbName?: string, options: { time
     serverSelectionTimeoutMS: timeoutMs,
     // Bounds a heartbeat: the watchdog below takes a longer one for a stuck monitor.
     connectTimeoutMS: CONNECT_TIMEOUT_MS,
+    // Every write here comes before an answer that relies on it (a receipt, "sent", an officer's confirmation, a claim another instance
+    // reads back): acknowledged only once on a majority of the replica set and in its journal, so a failover cannot take back what a
+    // resident or officer was told. Claims are read back from the primary. A write cut by a failover is retried once by the driver.
+    // FerretDB (one node) accepts the same options.
+    writeConcern: { w: 'majority', journal: true },
+    readPreference: 'primary',
+    retryWrites: true,
     heartbeatFrequencyMS: HEARTBEAT_MS,
     autoIndex: false,
     autoCreate: false,
@@ -125,12 +135,12 @@ export async function openDatabase(uri: string, dbName?: string, options: { time
     throw new AppError('database_unavailable', `Cannot connect to MongoDB at ${redact(uri)}: ${(error as Error).message}`);
   }
   const models = bindModels(connection);
-  const existing = new Set((await connection.listCollections()).map((c) => c.name));
-  const ferretdb = await isFerretdb(connection);
-  for (const model of Object.values(models)) {
-    if (!existing.has(model.collection.collectionName)) await model.createCollection();
-    if (ferretdb) await onlyUniqueIndexes(model);
-    else await model.createIndexes();
+  try {
+    if ((options.schema ?? 'migrate') === 'migrate') await migrateSchema(connection, models);
+    else await requireSchema(models);
+  } catch (error) {
+    await connection.close();
+    throw error;
   }
   await migrateVersionedStates(models, new Date());
   await scheduleReminders(models, new Date());
@@ -150,32 +160,6 @@ export async function openDatabase(uri: string, dbName?: string, options: { time
       await connection.close();
     },
   };
-}
-
-/** Whether the server is FerretDB (its buildInfo says so), rather than MongoDB. */
-async function isFerretdb(connection: Connection): Promise<boolean> {
-  const info = await connection.db?.admin().command({ buildInfo: 1 });
-  return typeof info?.ferretdbVersion === 'string';
-}
-
-/**
- * FerretDB v1 answers every query but `{_id: …}` by reading the whole
- * collection: it never uses a secondary index to find documents, yet its
- * SQLite backend keeps each one up to date on every write. So on FerretDB
- * only the unique indexes (what idempotency and receipt codes rely on) are
- * created, and a non-unique one left by an earlier version is dropped: each
- * insert and update then writes one B-tree or two instead of up to fourteen.
- * MongoDB gets every index the models declare.
- */
-async function onlyUniqueIndexes(model: { schema: { indexes(): [Record<string, unknown>, Record<string, unknown>?][] }; collection: Collection }): Promise<void> {
-  const declared = model.schema.indexes();
-  for (const [fields, options] of declared) {
-    if (options?.unique) await model.collection.createIndex(fields as Record<string, 1 | -1>, { ...options, background: undefined } as Record<string, unknown>);
-  }
-  const present = await model.collection.indexes();
-  for (const index of present) {
-    if (index.name && index.name !== '_id_' && !index.unique) await model.collection.dropIndex(index.name);
-  }
 }
 
 function redact(uri: string): string {

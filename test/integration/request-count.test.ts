@@ -101,4 +101,11 @@ describe('database requests per message', () => {
     const after = await requestsOfOneTip();
     expect(after.length).toBeLessThanOrEqual(before.length);
   });
+
+  it('has every write of a tip flow acknowledged by a majority of the replica set and its journal before the answer', async () => {
+    await requestsOfOneTip();
+    const writes = counter.requests.filter((r) => ['insert', 'update', 'delete', 'findAndModify'].includes(r.command));
+    expect(writes.length).toBeGreaterThan(10);
+    expect(writes.filter((w) => !(w.writeConcern?.w === 'majority' && w.writeConcern.j === true)).map((w) => `${w.command} ${w.collection}`)).toEqual([]);
+  });
 });

@@ -7,6 +7,8 @@ export interface WireRequest {
   collection: string;
   /** The filter's field names (`_id`, `key`…), or [] when the command has none. */
   filterFields: string[];
+  /** The write concern the command carries, as sent (null when none). */
+  writeConcern: Record<string, unknown> | null;
 }
 
 /** Commands the driver sends on its own (handshakes, heartbeats, sessions): not the service's requests. */
@@ -126,7 +128,8 @@ export class WireCounter {
     const command = Object.keys(body)[0];
     if (!command || DRIVER_CHATTER.has(command.toLowerCase())) return;
     const collection = typeof body[command] === 'string' ? (body[command] as string) : '';
-    this.requests.push({ command, collection, filterFields: filterFieldsOf(command, body, sequences) });
+    const writeConcern = (body.writeConcern as Record<string, unknown> | undefined) ?? null;
+    this.requests.push({ command, collection, filterFields: filterFieldsOf(command, body, sequences), writeConcern });
   }
 }
 
