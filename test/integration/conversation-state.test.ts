@@ -58,6 +58,14 @@ describe('conversation state shared by two instances', () => {
     expect((draft as { words: string[] }).words.slice(1).sort()).toEqual(['A', 'B']);
   });
 
+  it('applies twenty messages of one chat sent at once to two instances each on top of the one before: none lost, none twice', async () => {
+    const words = Array.from({ length: 20 }, (_, i) => `w${i}`);
+    await Promise.all(words.map((word, i) => append(i % 2 === 0 ? a : b, 'chat-burst', `burst-${i}`, word)));
+    const { draft, version } = await b.load('chat-burst');
+    expect(version).toBe(20);
+    expect([...(draft as { words: string[] }).words].sort()).toEqual([...words].sort());
+  });
+
   it('reports a redelivered event as a duplicate once its replies went out, and as pending while that is not known', async () => {
     await append(a, 'chat-3', 'd1', 'x');
     // Saved, its replies not sent yet (or the process died sending them): delivered again later, never acknowledged as done.
