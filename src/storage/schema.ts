@@ -11,8 +11,8 @@ const log = moduleLogger('schema');
  * the new code then refuse a database that `npm run db:migrate` has not
  * brought to it, and instances of the old code refuse one it has passed.
  *
- * 2: job_runs, files and file_chunks; partial pending indexes; the unit
- *    deadline, runId and topics indexes (#17).
+ * 2: job_runs, files and file_chunks; partial pending indexes; TTL indexes
+ *    for the plain expiries; the unit deadline, runId and topics indexes (#17).
  */
 export const SCHEMA_VERSION = 2;
 

@@ -155,6 +155,20 @@ describe('what is kept and for how long', () => {
     expect([...new Set(named)].sort()).toEqual(collections);
   });
 
+  it('declares on MongoDB a TTL index for each collection the README table says has one', () => {
+    const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const withTtl = readme
+      .split('\n')
+      .filter((line) => line.startsWith('| `') && line.includes('TTL on MongoDB'))
+      .map((line) => /`([a-z_]+)`/.exec(line)?.[1] ?? '')
+      .sort();
+    const declared = Object.values(db.models)
+      .filter((model) => model.schema.indexes().some(([, options]) => typeof options?.expireAfterSeconds === 'number'))
+      .map((model) => model.collection.collectionName)
+      .sort();
+    expect(declared).toEqual(withTtl);
+  });
+
   it('leaves in each collection only what the table keeps, aged documents of every kind seeded', async () => {
     for (const [collection, { seed }] of Object.entries(TABLE)) await db.connection.collection(collection).insertMany(seed as never[]);
 

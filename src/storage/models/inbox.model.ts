@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
+import { LEDGER_RETENTION_MS, ttlSeconds } from '../retention-periods';
 
 /**
  * Ledger of turns: inbound platform events (a Telegram update_id, a web chat
@@ -28,8 +29,8 @@ const schema = new Schema<InboxDoc>(
   },
   { versionKey: false, autoIndex: false, collection: 'inbox' },
 );
-// Serves the housekeeping job that prunes old ledger entries.
-schema.index({ receivedAt: 1 });
+// MongoDB removes entries past their period itself (TTL); FerretDB v1 has no TTL indexes, and there the retention sweep does (retention.ts).
+schema.index({ receivedAt: 1 }, { expireAfterSeconds: ttlSeconds(LEDGER_RETENTION_MS) });
 
 export function inboxModel(connection: Connection): Model<InboxDoc> {
   return registerModel<InboxDoc>(connection, 'Inbox', schema);

@@ -1,8 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
-
-/** How long the record of a job's run is kept: a day of runs shows which instance did what. */
-export const JOB_RUNS_KEPT_S = 24 * 3600;
+import { JOB_RUNS_KEPT_MS, ttlSeconds } from '../retention-periods';
 
 /**
  * One fire time of one scheduled job, run by one instance of the cluster:
@@ -29,7 +27,7 @@ const schema = new Schema<JobRunDoc>(
   { versionKey: false, autoIndex: false, collection: 'job_runs' },
 );
 // MongoDB removes a run's record a day on (TTL). FerretDB v1 has no TTL indexes: there the retention sweep deletes them (retention.ts).
-schema.index({ at: 1 }, { expireAfterSeconds: JOB_RUNS_KEPT_S });
+schema.index({ at: 1 }, { expireAfterSeconds: ttlSeconds(JOB_RUNS_KEPT_MS) });
 
 export function jobRunModel(connection: Connection): Model<JobRunDoc> {
   return registerModel<JobRunDoc>(connection, 'JobRun', schema);

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
+import { LEDGER_RETENTION_MS, ttlSeconds } from '../retention-periods';
 
 /**
  * Locks with a lease, for work that one instance at a time should do (a
@@ -18,8 +19,8 @@ const schema = new Schema<LeaseDoc>(
   },
   { versionKey: false, autoIndex: false, collection: 'leases' },
 );
-// Serves the housekeeping job that prunes leases long expired.
-schema.index({ expiresAt: 1 });
+// MongoDB removes entries past their period itself (TTL); FerretDB v1 has no TTL indexes, and there the retention sweep does (retention.ts).
+schema.index({ expiresAt: 1 }, { expireAfterSeconds: ttlSeconds(LEDGER_RETENTION_MS) });
 
 export function leaseModel(connection: Connection): Model<LeaseDoc> {
   return registerModel<LeaseDoc>(connection, 'Lease', schema);

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
+import { WEBCHAT_FILES_KEPT_MS, ttlSeconds } from '../retention-periods';
 
 /**
  * A file the bot made for one web chat message (a statistics export, the
@@ -30,6 +31,9 @@ const schema = new Schema<WebchatFileDoc>(
 );
 // Serves /xoadulieu in the web chat: every file of one chat.
 schema.index({ chatKey: 1 });
+
+// MongoDB removes entries past their period itself (TTL); FerretDB v1 has no TTL indexes, and there the retention sweep does (retention.ts).
+schema.index({ createdAt: 1 }, { expireAfterSeconds: ttlSeconds(WEBCHAT_FILES_KEPT_MS) });
 
 export function webchatFileModel(connection: Connection): Model<WebchatFileDoc> {
   return registerModel<WebchatFileDoc>(connection, 'WebchatFile', schema);

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
+import { WEBCHAT_MESSAGES_KEPT_MS, ttlSeconds } from '../retention-periods';
 
 /**
  * Messages from the bot to a local web chat session, kept until the page
@@ -27,6 +28,9 @@ const schema = new Schema<WebchatMessageDoc>(
 );
 // Serves the page's poll (messages of one chat after a sequence number) and makes seq unique per chat.
 schema.index({ chatKey: 1, seq: 1 }, { unique: true });
+
+// MongoDB removes entries past their period itself (TTL); FerretDB v1 has no TTL indexes, and there the retention sweep does (retention.ts).
+schema.index({ createdAt: 1 }, { expireAfterSeconds: ttlSeconds(WEBCHAT_MESSAGES_KEPT_MS) });
 
 export function webchatMessageModel(connection: Connection): Model<WebchatMessageDoc> {
   return registerModel<WebchatMessageDoc>(connection, 'WebchatMessage', schema);
