@@ -136,8 +136,9 @@ export async function openDatabase(uri: string, dbName?: string, options: { time
   }
   const models = bindModels(connection);
   try {
-    if ((options.schema ?? 'migrate') === 'migrate') await migrateSchema(connection, models);
-    else await requireSchema(models);
+    const schema = { all: Object.values(models), migrations: models.migrations, reports: models.reports };
+    if ((options.schema ?? 'migrate') === 'migrate') await migrateSchema(connection, schema);
+    else await requireSchema(schema);
   } catch (error) {
     await connection.close();
     throw error;

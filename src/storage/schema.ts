@@ -1,7 +1,21 @@
-import type { Collection, Connection } from 'mongoose';
+import type { Collection, Connection, Model } from 'mongoose';
 import { AppError } from '../shared/errors';
 import { moduleLogger } from '../shared/logger';
-import type { Models } from './database';
+import type { MigrationDoc } from './models/migration.model';
+
+/** What the schema is made of: every model (for its collection and declared indexes), and the two it reads the version from. */
+export interface SchemaModels {
+  all: IndexedModel[];
+  migrations: Model<MigrationDoc>;
+  reports: { collection: Collection };
+}
+
+interface IndexedModel {
+  schema: { indexes(): [Record<string, unknown>, Record<string, unknown>?][] };
+  collection: Collection;
+  createCollection(): Promise<unknown>;
+  syncIndexes(): Promise<unknown>;
+}
 
 const log = moduleLogger('schema');
 
@@ -27,12 +41,12 @@ const SCHEMA_DOC = 'schema';
  * (onlyUniqueIndexes). Refuses a database a newer version has migrated.
  * `npm run db:migrate` runs this; so does every start in local mode.
  */
-export async function migrateSchema(connection: Connection, models: Models): Promise<void> {
+export async function migrateSchema(connection: Connection, models: SchemaModels): Promise<void> {
   const current = await schemaVersion(models);
   if (current > SCHEMA_VERSION) throw newerSchema(current);
   const existing = new Set((await connection.listCollections()).map((c) => c.name));
   const ferretdb = await isFerretdb(connection);
-  for (const model of Object.values(models)) {
+  for (const model of models.all) {
     if (!existing.has(model.collection.collectionName)) await model.createCollection();
     if (ferretdb) await onlyUniqueIndexes(model);
     else await model.syncIndexes();
@@ -42,7 +56,7 @@ export async function migrateSchema(connection: Connection, models: Models): Pro
 }
 
 /** Start-up in production: the database must be at SCHEMA_VERSION, or the service does not start. */
-export async function requireSchema(models: Models): Promise<void> {
+export async function requireSchema(models: SchemaModels): Promise<void> {
   const current = await schemaVersion(models);
   if (current > SCHEMA_VERSION) throw newerSchema(current);
   if (current < SCHEMA_VERSION) {
@@ -51,7 +65,7 @@ export async function requireSchema(models: Models): Promise<void> {
 }
 
 /** The version recorded by the last migration; 0 for a database never migrated, 1 for one indexed by the versions before SCHEMA_VERSION existed. */
-export async function schemaVersion(models: Pick<Models, 'migrations' | 'reports'>): Promise<number> {
+export async function schemaVersion(models: Pick<SchemaModels, 'migrations' | 'reports'>): Promise<number> {
   const doc = await models.migrations.findOne({ _id: SCHEMA_DOC }).lean();
   if (doc?.version !== undefined) return doc.version;
   return (await models.reports.collection.indexExists('code_1').catch(() => false)) ? 1 : 0;
@@ -76,7 +90,7 @@ async function isFerretdb(connection: Connection): Promise<boolean> {
  * insert and update then writes one B-tree or two instead of up to fourteen.
  * MongoDB gets every index the models declare.
  */
-async function onlyUniqueIndexes(model: { schema: { indexes(): [Record<string, unknown>, Record<string, unknown>?][] }; collection: Collection }): Promise<void> {
+async function onlyUniqueIndexes(model: IndexedModel): Promise<void> {
   const declared = model.schema.indexes();
   for (const [fields, options] of declared) {
     if (options?.unique) await model.collection.createIndex(fields as Record<string, 1 | -1>, { ...options, background: undefined } as Record<string, unknown>);
