@@ -113,19 +113,23 @@ export class ReportRepository {
     await this.reports.updateOne({ _id: id }, { $set: { 'deadlines.remindAt': next } });
   }
 
-  /** A unit's open cases near or past a deadline (/quahan; indexes `unitIds, status, deadlines.ackDueAt` and `… outcomeDueAt`, one per clause). */
+  /**
+   * A unit's open cases near or past a deadline (/quahan): those near their
+   * acceptance deadline and those near their outcome deadline, each the
+   * `limit` soonest, by its own index (`unitIds, status, deadlines.ackDueAt`
+   * and `… outcomeDueAt`), merged without repeats.
+   */
   async nearDeadlinesOf(unitId: string, horizons: { ack: Date; outcome: Date }, limit: number): Promise<ReportDoc[]> {
-    const found = await this.reports
-      .find({
-        unitIds: unitId,
-        $or: [
-          { status: 'received', 'deadlines.ackDueAt': { $lte: horizons.ack } },
-          { status: { $in: ['received', 'accepted', 'assigned'] }, 'deadlines.outcomeDueAt': { $lte: horizons.outcome } },
-        ],
-      })
-      .limit(limit)
-      .lean();
-    return this.allOpened(found);
+    const [ack, outcome] = await Promise.all([
+      this.reports.find({ unitIds: unitId, status: 'received', 'deadlines.ackDueAt': { $lte: horizons.ack } }).sort({ 'deadlines.ackDueAt': 1 }).limit(limit).lean(),
+      this.reports
+        .find({ unitIds: unitId, status: { $in: ['received', 'accepted', 'assigned'] }, 'deadlines.outcomeDueAt': { $lte: horizons.outcome } })
+        .sort({ 'deadlines.outcomeDueAt': 1 })
+        .limit(limit)
+        .lean(),
+    ]);
+    const seen = new Set<string>();
+    return this.allOpened([...ack, ...outcome].filter((report) => !seen.has(String(report._id)) && seen.add(String(report._id))));
   }
 
   /** How many of a unit's cases wait for acceptance (index `unitIds, status, createdAt`; /donvi). */

@@ -63,9 +63,8 @@ const schema = new Schema<CampaignDoc>(
   },
   { versionKey: false, autoIndex: false, collection: 'campaigns' },
 );
-// Serves the scheduler (active campaigns) and /chiendich (an author's campaigns).
+// Serves the scheduler: the active campaigns.
 schema.index({ status: 1 });
-schema.index({ authorId: 1, createdAt: -1 });
 // Serves a unit's period statistics (/thongke): its campaigns.
 schema.index({ unitId: 1 });
 

@@ -31,10 +31,8 @@ const schema = new Schema<DeskDoc>(
   },
   { versionKey: false, autoIndex: false, collection: 'desks', minimize: false },
 );
-// Serves "is this chat a desk?" on every desk command, and keeps one desk per chat.
+// Keeps one desk per chat. (Every instance keeps all desks in memory, DeskService: no query reads this collection but by a full load.)
 schema.index({ channel: 1, chatId: 1 }, { unique: true });
-// Serves routing: the desks of the units a tip goes to.
-schema.index({ unitId: 1 });
 
 export function deskModel(connection: Connection): Model<DeskDoc> {
   return registerModel<DeskDoc>(connection, 'Desk', schema);

@@ -16,8 +16,10 @@ const schema = new Schema<ReminderDoc>(
   { _id: { type: String, required: true }, reportId: { type: String, required: true }, sentAt: { type: Date, required: true } },
   { versionKey: false, autoIndex: false, collection: 'deadline_reminders' },
 );
-// No query of the service reads it (reminders are claimed by _id, never pruned yet): it serves looking up one tip's reminders by hand.
+// Reminders are claimed by `_id`. This serves looking up one tip's reminders by hand.
 schema.index({ reportId: 1 });
+// Serves the retention sweep: reminders sent long ago (kept while their tip is open).
+schema.index({ sentAt: 1 });
 
 export function reminderModel(connection: Connection): Model<ReminderDoc> {
   return registerModel<ReminderDoc>(connection, 'Reminder', schema);
