@@ -113,6 +113,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     cipher,
     chats: channels,
     officerInviteCode: secrets.officerInviteCode,
+    webchatDesks: env.WEBCHAT_DESKS,
     systemAdmins: env.ADMIN_TELEGRAM_IDS,
     limits: { maxTextLength: env.MAX_TEXT_LENGTH, maxEvidenceFiles: env.MAX_EVIDENCE_FILES, maxEvidenceBytes: env.MAX_EVIDENCE_BYTES },
     idleTimeoutMs: env.CONVERSATION_TTL_HOURS * 3_600_000,
@@ -137,7 +138,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   const idleTimeoutMs = env.CONVERSATION_TTL_HOURS * 3_600_000;
   const pipeline = new InboundPipeline(engine, channels, deskT, new ChatRateLimit(env.CHAT_MESSAGES_PER_MINUTE));
 
-  const http = createHttpServer();
+  const http = createHttpServer({ trustProxy: env.TRUST_PROXY });
   // Readiness: 503 while the database does not answer (a load balancer stops sending traffic; /healthz says only that the process runs).
   http.get('/readyz', async (_request, reply) =>
     (await database.reachable(2000)) ? reply.send({ status: 'ready' }) : reply.code(503).send({ status: 'database_unreachable' }),
@@ -145,7 +146,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
   if (env.WEBCHAT_ENABLED) {
     const webchat = new WebchatChannel(models.webchatMessages, models.webchatFiles, cipher);
     channels.register(webchat);
-    registerWebchatRoutes(http, {
+    await registerWebchatRoutes(http, {
       pipeline,
       channel: webchat,
       desks,
@@ -155,6 +156,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       cipher,
       translate: (lang) => i18n.forLanguage(lang),
       maxUploadBytes: env.MAX_EVIDENCE_BYTES,
+      limits: { perSession: env.WEBCHAT_REQUESTS_PER_MINUTE, perAddress: env.WEBCHAT_REQUESTS_PER_MINUTE_PER_ADDRESS },
     });
   }
 

@@ -77,6 +77,8 @@ export interface ServiceOptions {
   cipher: PiiCipher;
   chats: ChatPort;
   officerInviteCode: string;
+  /** Whether a web chat may become a desk (WEBCHAT_DESKS); true by default. */
+  webchatDesks?: boolean;
   /** Telegram user ids of system admins (ADMIN_TELEGRAM_IDS). */
   systemAdmins: string[];
   limits: Limits;
@@ -247,7 +249,7 @@ export function buildServices(o: ServiceOptions) {
     accountFeature({ residents, consent, audience, forgetChannelData: (address) => chats.forgetChat(address), desks, units, catalog }),
     tipsFeature({ reports, followups, evidence, onTipFiled: () => deliveries.poke(), keyOf: (address) => chatKey(cipher, address) }),
     mediationFeature({ mediation, register, triage, intake, onFiled: () => deliveries.poke() }),
-    deskFeature({ catalog, units, desks, triage, followups, deadlines, onDeskRegistered: (unitId) => deliveries.catchUp(unitId) }),
+    deskFeature({ catalog, units, desks, triage, followups, deadlines, onDeskRegistered: (unitId) => deliveries.catchUp(unitId), webchatDesks: o.webchatDesks ?? true }),
     statsFeature({ stats, catalog, lateReplies, lateReplyAfterMs: o.lateReplyAfterMs ?? 2000 }),
     campaignsFeature({ catalog, audience, campaigns, evidence, isChatAdmin: (address, userId) => chats.isChatAdmin?.(address, userId) ?? Promise.resolve(false) }),
     adminFeature({ catalog, unitAdmin, originals: new OriginalRelease(reportRepository, unitAdmin, models.auditLog), evidence }),

@@ -53,7 +53,15 @@ const envSchema = z
     /** Campaigns reach Zalo followers outside the 7-day window as promotion messages (a verified OA with promotion quota). */
     ZALO_PROMOTION: booleanFlag.default(false),
 
-    WEBCHAT_ENABLED: booleanFlag.default(true),
+    /** Behind a reverse proxy (the compose file's Caddy): client address and https taken from its X-Forwarded-* headers. */
+    TRUST_PROXY: booleanFlag.default(false),
+    /** The web chat: on by default in local mode, off in production unless set to true. */
+    WEBCHAT_ENABLED: booleanFlag.optional(),
+    /** Whether a web chat may become a unit's desk (/trucban): on by default in local mode, off in production unless set to true. */
+    WEBCHAT_DESKS: booleanFlag.optional(),
+    /** Requests one web chat browser session may make per minute (the page polls 40 times a minute), and one address, all its sessions. */
+    WEBCHAT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(50).default(120),
+    WEBCHAT_REQUESTS_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(50).default(600),
 
     MAX_TEXT_LENGTH: z.coerce.number().int().min(50).max(4000).default(2000),
     MAX_EVIDENCE_FILES: z.coerce.number().int().min(0).max(50).default(10),
@@ -104,7 +112,12 @@ const envSchema = z
         }
       }
     }
-  });
+  })
+  .transform((env) => ({
+    ...env,
+    WEBCHAT_ENABLED: env.WEBCHAT_ENABLED ?? env.APP_MODE === 'local',
+    WEBCHAT_DESKS: env.WEBCHAT_DESKS ?? env.APP_MODE === 'local',
+  }));
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -95,9 +95,22 @@ describe('the local web chat in a browser', () => {
     expect(evidence.status()).toBe(200);
     expect((await evidence.body()).subarray(0, 8)).toEqual(PNG_1X1.subarray(0, 8));
 
-    // The resident's own tab is not a desk: it cannot open the evidence.
-    const residentTry = await page.request.get(new URL(href ?? '', app.url).toString().replace(/sessionId=\w+/, `sessionId=${await page.evaluate(() => localStorage.getItem('tinbao.webchat.session'))}`));
-    expect(residentTry.status()).toBe(403);
+    // The resident's own tab is not a desk: it cannot open the evidence. A copied link, without the desk's cookie, opens nothing.
+    expect((await page.request.get(new URL(href ?? '', app.url).toString())).status()).toBe(403);
+    expect((await fetch(new URL(href ?? '', app.url))).status).toBe(401);
+
+    // No credential in any URL or in the page: the session is an HttpOnly cookie the page's script cannot read.
+    const session = (await desk.context().cookies()).find((c) => c.name === 'tinbao_chat');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    const links = await desk.locator('a[href], img[src]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('href') ?? n.getAttribute('src') ?? ''));
+    expect(links.filter((link) => /session/i.test(link) || link.includes(session?.value ?? '§'))).toEqual([]);
+    expect(await desk.content()).not.toContain(session?.value ?? '§');
+    expect(await desk.evaluate(() => document.cookie)).not.toContain('tinbao_chat');
+    expect(desk.url()).not.toContain(session?.value ?? '§');
+
+    // A write without the page's CSRF token (another site's form, a script without the token) is refused.
+    const forged = await desk.request.post(new URL('/api/webchat/messages', app.url).toString(), { data: { id: 'forged-0001', text: '/quahan' } });
+    expect(forged.status()).toBe(403);
 
     await page.screenshot({ path: 'test/browser/webchat-tip.png', fullPage: true });
   });

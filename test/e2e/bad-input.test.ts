@@ -57,16 +57,15 @@ describe('bad input', () => {
   });
 
   it('rejects JSON bodies with operators or unknown fields with 400', async () => {
-    const post = (body: unknown): Promise<Response> =>
-      fetch(`${app.url}/api/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const chat = await WebchatClient.open(app.url);
+    const post = (body: unknown): Promise<Response> => chat.request('/api/webchat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await post({ sessionId: { $gt: '' }, id: 'abcdefgh1', text: 'hi' })).status).toBe(400);
-    expect((await post({ sessionId: chat.sessionId, id: 'abcdefgh2', text: { $gt: '' } })).status).toBe(400);
-    expect((await post({ sessionId: chat.sessionId, id: 'abcdefgh3', text: 'hi', $where: '1' })).status).toBe(400);
-    const malformed = await fetch(`${app.url}/api/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sessionId": ' });
+    expect((await post({ id: 'abcdefgh2', text: { $gt: '' } })).status).toBe(400);
+    expect((await post({ id: 'abcdefgh3', text: 'hi', $where: '1' })).status).toBe(400);
+    const malformed = await chat.request('/api/webchat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id": ' });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual({ error: 'malformed_json' });
-    const poll = await fetch(`${app.url}/api/webchat/messages?sessionId[$gt]=&after=0`);
+    const poll = await chat.request('/api/webchat/messages?after=%7B%22%24gt%22%3A0%7D');
     expect(poll.status).toBe(400);
   });
 

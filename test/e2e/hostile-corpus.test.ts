@@ -3,6 +3,7 @@ import { startApp, type RunningApp } from '../../src/app';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { FakeZaloServer, ZALO_APP_ID, zaloSignature } from '../support/fake-zalo-server';
 import { eventually, testEnv } from '../support/test-env';
+import { WebchatClient } from '../support/webchat-client';
 
 const SECRET = 'corpus-secret';
 
@@ -122,29 +123,36 @@ describe('a corpus of hostile input through every entry point', () => {
     await hit('zalo', '/webhooks/zalo', json(deeplyNested(5000)));
 
     // Web chat API: hostile messages in a session, wrong shapes, traversal, uploads, polling.
-    const { sessionId } = (await (await fetch(`${app.url}/api/webchat/sessions`, { method: 'POST' })).json()) as { sessionId: string };
+    // As a browser sends them: with the session's cookies and the CSRF token, so each input reaches what handles it.
+    const browser = await WebchatClient.open(app.url);
+    const asBrowser = (init: RequestInit, cookie = browser.cookieHeader): RequestInit => ({ ...init, headers: { ...(init.headers as Record<string, string>), cookie, 'x-csrf-token': browser.writeHeaders()['x-csrf-token'] ?? '' } });
+    const webchat = (path: string, init: RequestInit, cookie?: string) => hit('webchat', path, asBrowser(init, cookie));
     let n = 0;
     const id = () => `corpus${String(n++).padStart(6, '0')}`;
-    for (const text of NASTY_TEXTS) await hit('webchat', '/api/webchat/messages', json(JSON.stringify({ sessionId, id: id(), text: text.slice(0, 20_000) })));
+    for (const text of NASTY_TEXTS) await webchat('/api/webchat/messages', json(JSON.stringify({ id: id(), text: text.slice(0, 20_000) })));
     for (const value of NASTY_VALUES) {
-      await hit('webchat', '/api/webchat/messages', json(JSON.stringify({ sessionId, id: id(), text: value })));
-      await hit('webchat', '/api/webchat/messages', json(JSON.stringify({ sessionId: value, id: id(), text: 'x' })));
-      await hit('webchat', '/api/webchat/messages', json(JSON.stringify({ sessionId, id: value, text: 'x' })));
-      await hit('webchat', '/api/webchat/messages', json(JSON.stringify({ sessionId, id: id(), location: value })));
-      await hit('webchat', '/api/webchat/messages', json(JSON.stringify(value)));
+      await webchat('/api/webchat/messages', json(JSON.stringify({ id: id(), text: value })));
+      await webchat('/api/webchat/messages', json(JSON.stringify({ id: id(), text: 'x' })), `tinbao_chat=${encodeURIComponent(JSON.stringify(value))}; ${browser.cookieHeader.replace(/tinbao_chat=[^;]*;?\s*/, '')}`);
+      await webchat('/api/webchat/messages', json(JSON.stringify({ sessionId: value, id: id(), text: 'x' })));
+      await webchat('/api/webchat/messages', json(JSON.stringify({ id: value, text: 'x' })));
+      await webchat('/api/webchat/messages', json(JSON.stringify({ id: id(), location: value })));
+      await webchat('/api/webchat/messages', json(JSON.stringify(value)));
     }
-    for (const query of [`sessionId=${sessionId}&after=-1`, 'sessionId[$gt]=&after=0', `sessionId=${sessionId}&after=1e400`, 'sessionId=../../etc&after=0', '']) {
-      await hit('webchat', `/api/webchat/messages?${query}`, { method: 'GET' });
+    for (const query of ['after=-1', 'after[$gt]=', 'sessionId[$gt]=&after=0', 'after=1e400', 'after=../../etc', '']) {
+      await webchat(`/api/webchat/messages?${query}`, { method: 'GET' });
     }
     for (const name of ['../../etc/passwd', '\u0000.jpg', 'a'.repeat(300), 'x.exe']) {
-      await hit('webchat', `/api/webchat/upload?sessionId=${sessionId}&id=${id()}&name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from('MZ not a photo') });
+      await webchat(`/api/webchat/upload?id=${id()}&name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from('MZ not a photo') });
     }
-    for (const path of ['/api/webchat/evidence/../../etc/passwd', `/api/webchat/evidence/not-a-uuid?sessionId=${sessionId}`, '/api/webchat/files/%00', '/%2e%2e/%2e%2e/etc/passwd']) {
-      await hit('webchat', path, { method: 'GET' });
+    for (const path of ['/api/webchat/evidence/../../etc/passwd', '/api/webchat/evidence/not-a-uuid', '/api/webchat/files/%00', '/%2e%2e/%2e%2e/etc/passwd']) {
+      await webchat(path, { method: 'GET' });
     }
-    await hit('webchat', '/api/webchat/messages', json('{"sessionId": '));
-    await hit('webchat', '/api/webchat/messages', json(deeplyNested(5000)));
-    await hit('webchat', '/api/webchat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(200_000) });
+    await webchat('/api/webchat/messages', json('{"id": '));
+    await webchat('/api/webchat/messages', json(deeplyNested(5000)));
+    await webchat('/api/webchat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(200_000) });
+    // Without the CSRF token, or without a session: refused, never handled.
+    await hit('webchat', '/api/webchat/messages', json(JSON.stringify({ id: id(), text: 'forged' }), { cookie: browser.cookieHeader }));
+    await hit('webchat', '/api/webchat/messages', json(JSON.stringify({ id: id(), text: 'no session' })));
 
     const all = [...statuses.values()].flat();
     const serverErrors = [...statuses.entries()].flatMap(([entry, list]) => list.filter((s) => s >= 500).map((s) => `${entry}: ${s}`));

@@ -41,12 +41,12 @@ describe('officer desks in the local web chat', () => {
     const url = card.attachments[0]?.url;
     expect(url).toMatch(/^\/api\/webchat\/evidence\//);
 
-    const asOwnDesk = await fetch(`${app.url}${url}?sessionId=${p11Desk.sessionId}`);
+    const asOwnDesk = await p11Desk.request(url ?? '');
     expect(asOwnDesk.status).toBe(200);
     // The desk gets the photo re-encoded (still a PNG), not the bytes as sent.
     expect(Buffer.from(await asOwnDesk.arrayBuffer()).subarray(0, 8)).toEqual(PNG_1X1.subarray(0, 8));
-    expect((await fetch(`${app.url}${url}?sessionId=${p4Desk.sessionId}`)).status).toBe(403);
-    expect((await fetch(`${app.url}${url}?sessionId=${resident.sessionId}`)).status).toBe(403);
+    expect((await p4Desk.request(url ?? '')).status).toBe(403);
+    expect((await resident.request(url ?? '')).status).toBe(403);
     expect(p4Desk.all.concat(await p4Desk.newMessages()).some((m) => m.text.includes('TIN BÁO MỚI'))).toBe(false);
   });
 
@@ -64,16 +64,17 @@ describe('officer desks in the local web chat', () => {
     expect(summary.attachments.map((a) => a.fileName)).toEqual([expect.stringMatching(/^thong-ke-cap-p9-\d{8}-\d{8}\.csv$/), expect.stringMatching(/\.xlsx$/)]);
     const csvUrl = summary.attachments[0].url;
     expect(csvUrl).toMatch(/^\/api\/webchat\/files\//);
-    const csv = await fetch(`${app.url}${csvUrl}?sessionId=${desk.sessionId}`);
+    const csv = await desk.request(csvUrl ?? '');
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect((await csv.text()).replace(/^\uFEFF/, '')).toContain('Tin báo theo nhóm');
-    const png = await fetch(`${app.url}${chart.attachments[0].url}?sessionId=${desk.sessionId}`);
+    const png = await desk.request(chart.attachments[0].url ?? '');
     expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
 
     const other = await WebchatClient.open(app.url);
-    expect((await fetch(`${app.url}${csvUrl}?sessionId=${other.sessionId}`)).status).toBe(404);
-    expect((await fetch(`${app.url}${csvUrl}?sessionId=nothex`)).status).toBe(400);
+    expect((await other.request(csvUrl ?? '')).status).toBe(404);
+    // Without the session's cookie, a copied link opens nothing.
+    expect((await fetch(`${app.url}${csvUrl}`)).status).toBe(401);
   });
 
   it('shows a resident subscribed in the web chat a campaign picture with its caption, from that chat’s own copy', async () => {
@@ -96,9 +97,9 @@ describe('officer desks in the local web chat', () => {
       return resident.all.find((m) => m.text === text);
     });
     expect(message.attachments).toEqual([{ kind: 'photo', mime: 'image/jpeg', fileName: null, url: expect.stringMatching(/^\/api\/webchat\/files\//) }]);
-    const image = await fetch(`${app.url}${message.attachments[0].url}?sessionId=${resident.sessionId}`);
+    const image = await resident.request(message.attachments[0].url ?? '');
     expect(Buffer.from(await image.arrayBuffer())).toEqual(bytes);
     const other = await WebchatClient.open(app.url);
-    expect((await fetch(`${app.url}${message.attachments[0].url}?sessionId=${other.sessionId}`)).status).toBe(404);
+    expect((await other.request(message.attachments[0].url ?? '')).status).toBe(404);
   });
 });

@@ -32,6 +32,9 @@ export function testEnv(label: string, overrides: Record<string, string> = {}): 
     // Specs drive whole flows in a second; the flood spec sets its own limit.
     CHAT_MESSAGES_PER_MINUTE: '100000',
     ZALO_HTTP_TIMEOUT_MS: '2000',
+    // Specs drive the web chat faster than a person; the rate limit spec sets its own.
+    WEBCHAT_REQUESTS_PER_MINUTE: '100000',
+    WEBCHAT_REQUESTS_PER_MINUTE_PER_ADDRESS: '100000',
     ...overrides,
   });
 }

@@ -1,20 +1,58 @@
 import { randomBytes } from 'node:crypto';
 import type { WebchatMessage } from '../../src/channels/webchat/webchat-channel';
 
-/** A person using the local web chat, through the same HTTP API the page uses. */
+/**
+ * A person using the web chat, through the same HTTP API the page uses, as
+ * a browser does: the session and the CSRF secret are cookies kept here, and
+ * every write carries the CSRF token the session call returned.
+ */
 export class WebchatClient {
   private seen = 0;
   private counter = 0;
+  private readonly cookies = new Map<string, string>();
+  private csrfToken = '';
 
-  private constructor(
-    private readonly baseUrl: string,
-    readonly sessionId: string,
-  ) {}
+  private constructor(private readonly baseUrl: string) {}
 
   static async open(baseUrl: string): Promise<WebchatClient> {
-    const response = await fetch(`${baseUrl}/api/webchat/sessions`, { method: 'POST' });
-    const { sessionId } = (await response.json()) as { sessionId: string };
-    return new WebchatClient(baseUrl, sessionId);
+    const client = new WebchatClient(baseUrl);
+    await client.startSession();
+    return client;
+  }
+
+  /** The session id, as the server knows this browser (a desk's chat id): read from the cookie, as a spec may need it. */
+  get sessionId(): string {
+    return this.cookies.get('tinbao_chat') ?? '';
+  }
+
+  /** The Cookie header this browser sends. */
+  get cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  /** Headers of a write from this browser: its cookies and its CSRF token. */
+  writeHeaders(contentType = 'application/json'): Record<string, string> {
+    return { 'content-type': contentType, cookie: this.cookieHeader, 'x-csrf-token': this.csrfToken };
+  }
+
+  /** A request from this browser: its cookies, and for a write its CSRF token; cookies the answer sets are kept. */
+  async request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array<ArrayBuffer> } = {}): Promise<Response> {
+    const method = init.method ?? 'GET';
+    const headers = { cookie: this.cookieHeader, ...(method === 'GET' ? {} : { 'x-csrf-token': this.csrfToken }), ...init.headers };
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: init.body });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const at = pair.indexOf('=');
+      const value = pair.slice(at + 1);
+      if (value === '' || /Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(pair.slice(0, at));
+      else this.cookies.set(pair.slice(0, at), value);
+    }
+    return response;
+  }
+
+  async startSession(): Promise<void> {
+    const response = await this.request('/api/webchat/sessions', { method: 'POST' });
+    this.csrfToken = ((await response.json()) as { csrfToken: string }).csrfToken;
   }
 
   private nextId(): string {
@@ -37,18 +75,13 @@ export class WebchatClient {
   }
 
   async upload(bytes: Buffer, mime: string, name: string): Promise<WebchatMessage[]> {
-    const url = `${this.baseUrl}/api/webchat/upload?sessionId=${this.sessionId}&id=${this.nextId()}&name=${encodeURIComponent(name)}`;
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': mime }, body: new Uint8Array(bytes) });
+    const response = await this.request(`/api/webchat/upload?id=${this.nextId()}&name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'content-type': mime }, body: new Uint8Array(bytes) });
     if (!response.ok) throw new Error(`upload failed: ${response.status}`);
     return this.newMessages();
   }
 
   async post(body: Record<string, unknown>): Promise<Response> {
-    const response = await fetch(`${this.baseUrl}/api/webchat/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sessionId: this.sessionId, id: this.nextId(), ...body }),
-    });
+    const response = await this.request('/api/webchat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: this.nextId(), ...body }) });
     if (!response.ok) throw new Error(`message failed: ${response.status} ${await response.text()}`);
     return response;
   }
@@ -61,7 +94,7 @@ export class WebchatClient {
   }
 
   async newMessages(): Promise<WebchatMessage[]> {
-    const response = await fetch(`${this.baseUrl}/api/webchat/messages?sessionId=${this.sessionId}&after=${this.seen}`);
+    const response = await this.request(`/api/webchat/messages?after=${this.seen}`);
     const { messages } = (await response.json()) as { messages: WebchatMessage[] };
     for (const m of messages) this.seen = Math.max(this.seen, m.seq);
     this.all.push(...messages);

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { DeskService } from '../../domain/desks/desk-service';
 import type { EvidenceStore } from '../../domain/evidence/evidence-store';
@@ -12,13 +11,13 @@ import type { PiiCipher } from '../../shared/pii-cipher';
 import type { WebchatChannel } from './webchat-channel';
 import type { InboundEvent, InboundMedia } from '../../core/chat';
 import { isLanguage, type Language } from '../../core/language';
+import { evidenceTypeOf } from '../../domain/evidence/evidence-type';
+import { ensureSession, secureWebchat, sessionOf } from './webchat-security';
 
-const sessionId = z.string().regex(/^[a-f0-9]{32}$/, 'sessionId must be 32 hex characters');
 const messageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id must be 8 to 64 letters, digits, _ or -');
 
 const postMessage = z
   .object({
-    sessionId,
     id: messageId,
     text: z.string().max(20_000).optional(),
     button: z.string().max(100).optional(),
@@ -27,8 +26,8 @@ const postMessage = z
   .strict()
   .refine((b) => [b.text, b.button, b.location].filter((v) => v !== undefined).length === 1, 'send exactly one of text, button, location');
 
-const pollQuery = z.object({ sessionId, after: z.coerce.number().int().min(0).default(0) });
-const uploadQuery = z.object({ sessionId, id: messageId, name: z.string().max(200).optional() });
+const pollQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
+const uploadQuery = z.object({ id: messageId, name: z.string().max(200).optional() });
 
 export interface WebchatRouteDeps {
   pipeline: InboundPipeline;
@@ -41,17 +40,34 @@ export interface WebchatRouteDeps {
   cipher: PiiCipher;
   translate(lang: Language): Translate;
   maxUploadBytes: number;
+  /** Requests per minute: one browser session, and one address. */
+  limits: { perSession: number; perAddress: number };
 }
 
 /**
- * The local web chat's HTTP side: the page, and a small JSON API through
- * which the page talks to the same InboundPipeline as Telegram.
+ * The web chat's HTTP side: the page, and a small JSON API through which the
+ * page talks to the same InboundPipeline as Telegram. The browser's session
+ * is a cookie (webchat-security.ts); every writing request carries the CSRF
+ * token the session call gave the page.
  */
-export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDeps): void {
+export async function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDeps): Promise<void> {
   const publicDir = path.join(__dirname, 'public');
   const template = readFileSync(path.join(publicDir, 'index.html'), 'utf8');
   const script = readFileSync(path.join(publicDir, 'webchat.js'), 'utf8');
   const styles = readFileSync(path.join(publicDir, 'webchat.css'), 'utf8');
+  const languageOf = (request: FastifyRequest): Language => {
+    const header = request.headers['accept-language'];
+    return typeof header === 'string' && /^en\b/i.test(header) ? 'en' : 'vi';
+  };
+  const { limited } = await secureWebchat(app, {
+    cookieSecret: deps.cipher.pseudonym('webchat:cookie-secret'),
+    perSessionPerMinute: deps.limits.perSession,
+    perAddressPerMinute: deps.limits.perAddress,
+    politeMessage: (request) => deps.translate(languageOf(request))('webchat.rate_limited'),
+  });
+  const writing = { onRequest: app.csrfProtection, preHandler: limited };
+  const reading = { preHandler: limited };
+  const noSession = (reply: FastifyReply) => reply.code(401).send({ error: 'no_session' });
 
   app.get('/', async (request, reply) => {
     const queryLang = (request.query as { lang?: unknown }).lang;
@@ -61,13 +77,19 @@ export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDe
   app.get('/webchat.js', async (_request, reply) => reply.type('application/javascript; charset=utf-8').send(script));
   app.get('/webchat.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(styles));
 
-  app.post('/api/webchat/sessions', async () => ({ sessionId: randomBytes(16).toString('hex') }));
+  // Starts (or resumes) this browser's session: the cookie is set here, and the page gets only the CSRF token for its writes.
+  app.post('/api/webchat/sessions', reading, async (request, reply) => {
+    ensureSession(request, reply);
+    return { csrfToken: reply.generateCsrf() };
+  });
 
-  app.post('/api/webchat/messages', async (request, reply) => {
+  app.post('/api/webchat/messages', writing, async (request, reply) => {
+    const session = sessionOf(request);
+    if (!session) return noSession(reply);
     const parsed = postMessage.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send({ error: 'invalid_request', issues: parsed.error.issues.map((i) => i.message) });
     const body = parsed.data;
-    const base = baseEvent(deps.cipher, body.sessionId, body.id);
+    const base = baseEvent(deps.cipher, session, body.id);
     let event: InboundEvent;
     if (body.location) event = { ...base, kind: 'location', lat: body.location.lat, lon: body.location.lon };
     else if (body.button !== undefined) event = { ...base, kind: 'button', payload: body.button };
@@ -78,7 +100,9 @@ export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDe
     return { result };
   });
 
-  app.post('/api/webchat/upload', { bodyLimit: deps.maxUploadBytes + 1024 }, async (request, reply) => {
+  app.post('/api/webchat/upload', { ...writing, bodyLimit: deps.maxUploadBytes + 1024 }, async (request, reply) => {
+    const session = sessionOf(request);
+    if (!session) return noSession(reply);
     const parsed = uploadQuery.safeParse(request.query);
     if (!parsed.success || !Buffer.isBuffer(request.body)) return reply.code(400).send({ error: 'invalid_request' });
     const bytes = request.body;
@@ -91,39 +115,55 @@ export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDe
       platformFileId: null,
       fetch: async () => bytes,
     };
-    const event: InboundEvent = { ...baseEvent(deps.cipher, parsed.data.sessionId, parsed.data.id), kind: 'media', media };
+    const event: InboundEvent = { ...baseEvent(deps.cipher, session, parsed.data.id), kind: 'media', media };
     return { result: await deps.pipeline.process(event) };
   });
 
-  app.get('/api/webchat/messages', async (request, reply) => {
+  app.get('/api/webchat/messages', reading, async (request, reply) => {
+    const session = sessionOf(request);
+    if (!session) return noSession(reply);
     const parsed = pollQuery.safeParse(request.query);
     if (!parsed.success) return reply.code(400).send({ error: 'invalid_request' });
-    return { messages: await deps.channel.since(parsed.data.sessionId, parsed.data.after) };
+    return { messages: await deps.channel.since(session, parsed.data.after) };
   });
 
   // A file the bot made for a chat (an export, a chart) is served to that chat's session only.
-  app.get('/api/webchat/files/:id', async (request, reply) => {
+  app.get('/api/webchat/files/:id', reading, async (request, reply) => {
+    const session = sessionOf(request);
+    if (!session) return noSession(reply);
     const params = z.object({ id: z.string().uuid() }).safeParse(request.params);
-    const query = z.object({ sessionId }).safeParse(request.query);
-    if (!params.success || !query.success) return reply.code(400).send({ error: 'invalid_request' });
-    const file = await deps.channel.file(query.data.sessionId, params.data.id);
+    if (!params.success) return reply.code(400).send({ error: 'invalid_request' });
+    const file = await deps.channel.file(session, params.data.id);
     if (!file) return reply.code(404).send({ error: 'not_found' });
-    const name = encodeURIComponent(file.fileName ?? params.data.id);
-    return reply.type(file.mime).header('content-disposition', `inline; filename*=UTF-8''${name}`).send(file.data);
+    return sendFile(reply, file.data, file.fileName ?? params.data.id);
   });
 
   // Evidence is shown only to a web chat registered as the desk of a unit holding the tip, or one that was sent its card.
-  app.get('/api/webchat/evidence/:id', async (request, reply) => {
+  app.get('/api/webchat/evidence/:id', reading, async (request, reply) => {
+    const session = sessionOf(request);
+    if (!session) return noSession(reply);
     const params = z.object({ id: z.string().uuid() }).safeParse(request.params);
-    const query = z.object({ sessionId }).safeParse(request.query);
-    if (!params.success || !query.success) return reply.code(400).send({ error: 'invalid_request' });
-    const desk = await deps.desks.find({ channel: 'webchat', chatId: query.data.sessionId });
+    if (!params.success) return reply.code(400).send({ error: 'invalid_request' });
+    const desk = await deps.desks.find({ channel: 'webchat', chatId: session });
     if (!desk) return reply.code(403).send({ error: 'desk_only' });
     const found = await deps.reports.evidenceById(params.data.id);
     if (!found) return reply.code(404).send({ error: 'not_found' });
     if (!found.unitIds.includes(desk.unitId) && !(await deps.hasCard(found.reportId, desk._id))) return reply.code(403).send({ error: 'not_your_unit' });
-    return reply.type(found.record.mime).send(await deps.evidence.load(found.record.id));
+    return sendFile(reply, await deps.evidence.load(found.record.id), found.record.fileName ?? found.record.id);
   });
+}
+
+/**
+ * A stored file, typed by what its bytes are (never by a stored or claimed
+ * type): a picture shown in the page, anything else downloaded; nosniff
+ * (helmet) keeps the browser from guessing otherwise.
+ */
+async function sendFile(reply: FastifyReply, data: Buffer, fileName: string): Promise<FastifyReply> {
+  const detected = await evidenceTypeOf(data, 'document');
+  const textual = /\.csv$/i.test(fileName) ? 'text/csv; charset=utf-8' : null;
+  const mime = detected?.mime ?? textual ?? 'application/octet-stream';
+  const disposition = mime.startsWith('image/') ? 'inline' : 'attachment';
+  return reply.type(mime).header('content-disposition', `${disposition}; filename*=UTF-8''${encodeURIComponent(fileName)}`).send(data);
 }
 
 function baseEvent(cipher: PiiCipher, session: string, id: string) {

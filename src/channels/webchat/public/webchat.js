@@ -8,8 +8,8 @@
   var form = document.getElementById('composer');
   var input = document.getElementById('text');
   var fileInput = document.getElementById('file');
-  var storageKey = 'tinbao.webchat.session';
-  var sessionId = localStorage.getItem(storageKey);
+  // The session is an HttpOnly cookie the page never sees; writes carry the CSRF token the session call returns.
+  var csrfToken = null;
   var after = 0;
   var polling = false;
 
@@ -25,7 +25,8 @@
   }
 
   function api(method, url, body, contentType) {
-    var options = { method: method, headers: {} };
+    var options = { method: method, headers: {}, credentials: 'same-origin' };
+    if (method !== 'GET' && csrfToken) options.headers['X-CSRF-Token'] = csrfToken;
     if (body !== undefined) {
       options.headers['Content-Type'] = contentType || 'application/json';
       options.body = contentType ? body : JSON.stringify(body);
@@ -34,7 +35,11 @@
       if (!res.ok) {
         var error = new Error('HTTP ' + res.status);
         error.status = res.status;
-        throw error;
+        return res.json().catch(function () { return {}; }).then(function (body) {
+          // Too many requests: the server says so politely; the page shows it.
+          if (res.status === 429 && body && body.message) showStatus(body.message);
+          throw error;
+        });
       }
       return res.json();
     });
@@ -93,7 +98,7 @@
     }
     message.attachments.forEach(function (a) {
       var link = document.createElement('a');
-      link.href = a.url + '?sessionId=' + sessionId;
+      link.href = a.url;
       link.target = '_blank';
       link.textContent = '📎 ' + (a.fileName || a.kind);
       div.appendChild(link);
@@ -108,28 +113,27 @@
   }
 
   function poll() {
-    if (polling || !sessionId) return Promise.resolve();
+    if (polling || !csrfToken) return Promise.resolve();
     polling = true;
-    return api('GET', '/api/webchat/messages?sessionId=' + sessionId + '&after=' + after)
+    return api('GET', '/api/webchat/messages?after=' + after)
       .then(function (res) {
         showStatus('');
         res.messages.forEach(function (m) { after = Math.max(after, m.seq); render(m); });
       })
-      .catch(function () { showStatus(S.connection_lost); })
+      .catch(function (error) { if (!error || error.status !== 429) showStatus(S.connection_lost); })
       .then(function () { polling = false; });
   }
 
   // A message the server could not record (it answered 503, or the network failed) is sent again with the same id,
   // so it is handled once whichever attempt got through; the status line says we are retrying.
   function send(body, attempt) {
-    body.sessionId = sessionId;
     body.id = body.id || newId();
     attempt = attempt || 0;
     return api('POST', '/api/webchat/messages', body)
       .then(function () { showStatus(''); return poll(); })
       .catch(function (error) {
         // A refusal of the message itself (4xx) is not retried; only the server or the network failing is.
-        if (error && error.status && error.status < 500) return;
+        if (error && error.status && error.status < 500 && error.status !== 429) return;
         showStatus(S.connection_lost);
         if (attempt < 20) return new Promise(function (resolve) { setTimeout(resolve, Math.min(1000 * Math.pow(2, attempt), 15000)); }).then(function () { return send(body, attempt + 1); });
       });
@@ -149,7 +153,7 @@
     if (!file) return;
     bubble('me', '📎 ' + file.name);
     showStatus(S.uploading);
-    var url = '/api/webchat/upload?sessionId=' + sessionId + '&id=' + newId() + '&name=' + encodeURIComponent(file.name);
+    var url = '/api/webchat/upload?id=' + newId() + '&name=' + encodeURIComponent(file.name);
     api('POST', url, file, file.type || 'application/octet-stream')
       .then(function () { showStatus(''); return poll(); })
       .catch(function () { showStatus(S.connection_lost); });
@@ -176,10 +180,8 @@
     setInterval(poll, 1500);
   }
 
-  if (sessionId) begin();
-  else api('POST', '/api/webchat/sessions').then(function (res) {
-    sessionId = res.sessionId;
-    localStorage.setItem(storageKey, sessionId);
+  api('POST', '/api/webchat/sessions').then(function (res) {
+    csrfToken = res.csrfToken;
     begin();
-  });
+  }, function () { showStatus(S.connection_lost); });
 })();

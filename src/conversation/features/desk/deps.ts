@@ -16,4 +16,6 @@ export interface DeskDeps {
   /** A desk registered: deliver what waited for it. */
   /** A unit's desk registered: the cases waiting for that unit get their cards there. */
   onDeskRegistered(unitId: string): Promise<void>;
+  /** Whether a web chat may become a desk (WEBCHAT_DESKS). */
+  webchatDesks: boolean;
 }

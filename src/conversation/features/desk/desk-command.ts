@@ -7,7 +7,9 @@ export const deskCommand: Command<DeskDeps> = {
   id: 'desk',
   names: { vi: ['trucban'], en: ['desk'] },
   where: ['private', 'group'],
-  async handle(turn, code, { desks, onDeskRegistered }) {
+  async handle(turn, code, { desks, onDeskRegistered, webchatDesks }) {
+    // A desk sees every tip of its unit: on a public website it is allowed only where the operator turned it on.
+    if (turn.event.address.channel === 'webchat' && !webchatDesks) return void turn.say({ text: turn.t('desk.webchat_desks_off') });
     if (!code.trim()) {
       turn.say({ text: turn.t('desk.code_missing') });
       return;

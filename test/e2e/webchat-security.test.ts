@@ -1,0 +1,93 @@
+import { startApp, type RunningApp } from '../../src/app';
+import { parseEnv } from '../../src/config/env';
+import { TEST_INVITE_CODE, TEST_KEY, testEnv } from '../support/test-env';
+import { WebchatClient } from '../support/webchat-client';
+
+/**
+ * The web chat as a ward would put it on its website: the session is a
+ * cookie, writes need the page's CSRF token, requests are limited per
+ * browser and per address with a polite answer, every page carries a strict
+ * Content-Security-Policy, and desks on the web are the operator's choice.
+ */
+describe('the web chat on a public website', () => {
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    app = await startApp(testEnv('webchat_security', { WEBCHAT_DESKS: 'false' }));
+  });
+
+  afterAll(() => app.stop());
+
+  const message = (text: string) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `m${Date.now()}${Math.random().toString(36).slice(2, 8)}`, text }) });
+
+  it('serves every page with a strict Content-Security-Policy and nosniff, and sets the session only as an HttpOnly SameSite cookie', async () => {
+    const page = await fetch(`${app.url}/`);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+
+    const session = await fetch(`${app.url}/api/webchat/sessions`, { method: 'POST' });
+    const body = (await session.json()) as Record<string, unknown>;
+    expect(Object.keys(body)).toEqual(['csrfToken']);
+    const cookie = session.headers.getSetCookie().find((c) => c.startsWith('tinbao_chat='));
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+  });
+
+  it('refuses a write without this browser’s CSRF token, or without a session, and handles none of it', async () => {
+    const resident = await WebchatClient.open(app.url);
+    const other = await WebchatClient.open(app.url);
+    const noToken = await fetch(`${app.url}/api/webchat/messages`, { ...message('/trogiup'), headers: { 'content-type': 'application/json', cookie: resident.cookieHeader } });
+    expect(noToken.status).toBe(403);
+    const othersToken = await fetch(`${app.url}/api/webchat/messages`, { ...message('/trogiup'), headers: { ...other.writeHeaders(), cookie: resident.cookieHeader } });
+    expect(othersToken.status).toBe(403);
+    expect((await fetch(`${app.url}/api/webchat/messages?after=0`)).status).toBe(401);
+    expect(await resident.newMessages()).toEqual([]);
+
+    expect((await resident.request('/api/webchat/messages', message('/trogiup'))).status).toBe(200);
+    expect((await resident.newMessages()).some((m) => m.text.includes('Các lệnh'))).toBe(true);
+  });
+
+  it('limits requests per browser and per address, answering politely in Vietnamese', async () => {
+    const limited = await startApp(testEnv('webchat_limits', { WEBCHAT_REQUESTS_PER_MINUTE: '50', WEBCHAT_REQUESTS_PER_MINUTE_PER_ADDRESS: '80' }));
+    try {
+      await floodedFrom(limited.url);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  async function floodedFrom(url: string): Promise<void> {
+    const flooder = await WebchatClient.open(url);
+    let last: Response | null = null;
+    for (let i = 0; i < 60 && last?.status !== 429; i += 1) last = await flooder.request('/api/webchat/messages?after=0');
+    expect(last?.status).toBe(429);
+    expect(await last?.json()).toMatchObject({ error: 'rate_limited', message: 'Bạn gửi quá nhanh. Vui lòng chờ một phút rồi thử lại.' });
+
+    // Other browsers at the same address share its allowance: a few more, then they wait too.
+    const neighbour = await WebchatClient.open(url);
+    const statuses: number[] = [];
+    for (let i = 0; i < 40 && !statuses.includes(429); i += 1) statuses.push((await neighbour.request('/api/webchat/messages?after=0')).status);
+    expect(statuses[0]).toBe(200);
+    expect(statuses).toContain(429);
+  }
+
+  it('does not let a web chat become a desk unless WEBCHAT_DESKS is on', async () => {
+    const officer = await WebchatClient.open(app.url);
+    const unitCode = app.unitInviteCodes.find((u) => u.unitId === 'cap-p4')?.code ?? '';
+    const answer = await officer.say(`/trucban ${unitCode}`);
+    expect(answer.map((m) => m.text).join('\n')).toContain('không thể làm bàn trực ban');
+    expect(await app.database.models.desks.countDocuments({ channel: 'webchat' })).toBe(0);
+  });
+
+  it('turns the web chat and web desks off in production unless set, on in local mode', () => {
+    const production = parseEnv({ APP_MODE: 'production', MONGODB_URI: 'mongodb://db/x', DATA_ENCRYPTION_KEY: TEST_KEY, OFFICER_INVITE_CODE: TEST_INVITE_CODE });
+    expect({ enabled: production.WEBCHAT_ENABLED, desks: production.WEBCHAT_DESKS }).toEqual({ enabled: false, desks: false });
+    const optedIn = parseEnv({ APP_MODE: 'production', MONGODB_URI: 'mongodb://db/x', DATA_ENCRYPTION_KEY: TEST_KEY, OFFICER_INVITE_CODE: TEST_INVITE_CODE, WEBCHAT_ENABLED: 'true' });
+    expect({ enabled: optedIn.WEBCHAT_ENABLED, desks: optedIn.WEBCHAT_DESKS }).toEqual({ enabled: true, desks: false });
+    const local = parseEnv({});
+    expect({ enabled: local.WEBCHAT_ENABLED, desks: local.WEBCHAT_DESKS }).toEqual({ enabled: true, desks: true });
+  });
+});
