@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../../src/app';
-import { testEnv } from '../support/test-env';
+import { eventually, testEnv } from '../support/test-env';
 import { PNG_1X1 } from '../support/seed-audience';
 
 
@@ -113,6 +113,51 @@ describe('the local web chat in a browser', () => {
     expect(forged.status()).toBe(403);
 
     await page.screenshot({ path: 'test/browser/webchat-tip.png', fullPage: true });
+  });
+
+  it('keeps each step’s buttons in view on a 390×844 phone, and answers a 30 MB file in the chat', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, geolocation: { latitude: 10.7795, longitude: 106.682 }, permissions: ['geolocation'] });
+    const page = await phone.newPage();
+    await page.goto(app.url);
+    /** The last button of the bot's latest buttons lies inside the screen, without the resident scrolling. */
+    const buttonsInView = async (step: string): Promise<void> => {
+      await eventually(`buttons in view at ${step}`, async () => {
+        const box = await page.locator('.buttons button:not([disabled])').last().boundingBox();
+        return box !== null && box.y >= 0 && box.y + box.height <= 844;
+      });
+    };
+    await botSays(page, '113');
+    await buttonsInView('consent');
+    await clickButton(page, 'Tôi đồng ý');
+    await buttonsInView('the menu');
+    await clickButton(page, 'Báo tin / tố giác');
+    await botSays(page, 'Bước 1/7');
+    await buttonsInView('the 11 categories');
+    await clickButton(page, 'Lừa đảo (cả qua mạng)');
+    await botSays(page, 'Bước 2/7');
+    await type(page, 'Có người nhắn tin giả danh ngân hàng, gửi đường link lạ để lấy mã OTP.');
+    await botSays(page, 'nút 📍');
+    await page.click('#locate');
+    await botSays(page, 'Bước 4/7');
+    await buttonsInView('the time');
+    await clickButton(page, 'Sớm hơn trong hôm nay');
+    await botSays(page, 'Bước 5/7');
+    await buttonsInView('evidence');
+
+    // 30 MB: over the 20 MB limit. The chat says so in the bot's words; nothing is sent.
+    await page.setInputFiles('#file', { name: 'video-dai.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(30 * 1024 * 1024) });
+    await botSays(page, 'Tệp quá lớn (tối đa 20 MB)');
+    await clickButton(page, 'Bỏ qua');
+    await botSays(page, 'Bước 6/7');
+    await buttonsInView('suspects');
+    await clickButton(page, 'Bỏ qua');
+    await botSays(page, 'Bước 7/7');
+    await buttonsInView('anonymity');
+    await clickButton(page, 'Gửi ẩn danh');
+    await botSays(page, 'Kiểm tra lại');
+    await buttonsInView('the review’s send button');
+    await page.screenshot({ path: 'test/browser/webchat-phone.png' });
+    await phone.close();
   });
 
   it('switches the page and the bot to English', async () => {

@@ -74,6 +74,20 @@ describe('the web chat on a public website', () => {
     expect(statuses).toContain(429);
   }
 
+  it('keeps the open page working after /xoadulieu: what the bot says next comes after what the page has', async () => {
+    const resident = await WebchatClient.open(app.url);
+    await resident.say('/trogiup');
+    await resident.say('/xoadulieu');
+    const done = await resident.press('🗑 Xóa dữ liệu của tôi');
+    expect(done.map((m) => m.text).join('\n')).toContain('Đã xóa dữ liệu cá nhân của bạn');
+    const again = await resident.say('/baotin');
+    expect(again.map((m) => m.text).join('\n')).toContain('dữ liệu cá nhân');
+    // What was said before the erasure is gone for a new page too.
+    const reloaded = await resident.request('/api/webchat/messages?after=0');
+    const texts = ((await reloaded.json()) as { messages: { text: string }[] }).messages.map((m) => m.text);
+    expect(texts.some((t) => t.includes('Các lệnh'))).toBe(false);
+  });
+
   it('does not let a web chat become a desk unless WEBCHAT_DESKS is on', async () => {
     const officer = await WebchatClient.open(app.url);
     const unitCode = app.unitInviteCodes.find((u) => u.unitId === 'cap-p4')?.code ?? '';

@@ -60,7 +60,7 @@ export class WebchatChannel implements Channel {
 
   async since(sessionId: string, after: number): Promise<WebchatMessage[]> {
     const docs = await this.messages.find({ chatKey: this.chatKey(sessionId), seq: { $gt: after } }).sort({ seq: 1 }).limit(100).lean();
-    return docs.map((doc) => ({ seq: doc.seq, ...(JSON.parse(this.cipher.decrypt(doc.body)) as Omit<WebchatMessage, 'seq'>) }));
+    return docs.filter((doc) => doc.body !== '').map((doc) => ({ seq: doc.seq, ...(JSON.parse(this.cipher.decrypt(doc.body)) as Omit<WebchatMessage, 'seq'>) }));
   }
 
   /** A file made for this chat, for this chat's session only. */
@@ -69,9 +69,17 @@ export class WebchatChannel implements Channel {
     return doc ? { mime: doc.mime, fileName: doc.fileName, data: Buffer.from(this.cipher.decrypt(doc.dataEnc), 'base64') } : null;
   }
 
+  /**
+   * /xoadulieu: the chat's messages and files go. A mark without content
+   * keeps the last number, so what the bot says next comes after it and the
+   * open page, which asks for messages after the last it has, still sees it.
+   */
   async forgetChat(chatId: string): Promise<void> {
-    await this.messages.deleteMany({ chatKey: this.chatKey(chatId) });
-    await this.files.deleteMany({ chatKey: this.chatKey(chatId) });
+    const chatKey = this.chatKey(chatId);
+    const last = await this.messages.findOne({ chatKey }, { seq: 1 }).sort({ seq: -1 }).lean();
+    if (last) await insertOnce(this.messages, { _id: randomUUID(), chatKey, seq: last.seq + 1, body: '', createdAt: new Date() });
+    await this.messages.deleteMany({ chatKey, body: { $ne: '' } });
+    await this.files.deleteMany({ chatKey });
   }
 
   private async keepFile(chatKey: string, attachment: OutboundAttachment): Promise<string> {

@@ -72,7 +72,7 @@ export async function registerWebchatRoutes(app: FastifyInstance, deps: WebchatR
   app.get('/', async (request, reply) => {
     const queryLang = (request.query as { lang?: unknown }).lang;
     const lang: Language = isLanguage(queryLang) ? queryLang : 'vi';
-    return reply.type('text/html; charset=utf-8').send(renderPage(template, lang, deps.translate(lang)));
+    return reply.type('text/html; charset=utf-8').send(renderPage(template, lang, deps.translate(lang), deps.maxUploadBytes));
   });
   app.get('/webchat.js', async (_request, reply) => reply.type('application/javascript; charset=utf-8').send(script));
   app.get('/webchat.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(styles));
@@ -182,10 +182,12 @@ function textEvent(base: ReturnType<typeof baseEvent>, text: string): InboundEve
   return { ...base, kind: 'text', text };
 }
 
-function renderPage(template: string, lang: Language, t: Translate): string {
-  const keys = ['title', 'subtitle', 'placeholder', 'send', 'attach', 'emergency', 'switch_language', 'connection_lost', 'uploading', 'map_pin', 'share_location', 'location_failed'];
-  const strings = Object.fromEntries(keys.map((k) => [k, t(`webchat.${k}`)]));
-  const json = JSON.stringify({ lang, strings }).replace(/</g, '\\u003c');
+function renderPage(template: string, lang: Language, t: Translate, maxUploadBytes: number): string {
+  const keys = ['title', 'subtitle', 'placeholder', 'send', 'attach', 'attach_label', 'emergency', 'switch_language', 'connection_lost', 'uploading', 'map_pin', 'share_location', 'location_failed'];
+  const strings: Record<string, string> = Object.fromEntries(keys.map((k) => [k, t(`webchat.${k}`)]));
+  // The bot's own words for a file over the limit: the page says them before sending (or when the server refuses it).
+  strings.upload_too_large = t('tip.evidence.too_large', { max: Math.floor(maxUploadBytes / (1024 * 1024)) });
+  const json = JSON.stringify({ lang, strings, maxUploadBytes }).replace(/</g, '\\u003c');
   return template
     .replace(/\{\{lang\}\}/g, lang)
     .replace(/\{\{(\w+)\}\}/g, (_m, key: string) => escapeHtml(strings[key] ?? ''))

@@ -11,7 +11,7 @@ export interface WebchatMessageDoc {
   /** Pseudonym of the web chat session id. */
   chatKey: string;
   seq: number;
-  /** The rendered message, encrypted: it can hold a tip's review. */
+  /** The rendered message, encrypted: it can hold a tip's review. "" for the mark /xoadulieu leaves (see WebchatChannel.forgetChat). */
   body: string;
   createdAt: Date;
 }
@@ -21,7 +21,7 @@ const schema = new Schema<WebchatMessageDoc>(
     _id: { type: String, required: true },
     chatKey: { type: String, required: true },
     seq: { type: Number, required: true },
-    body: { type: String, required: true },
+    body: { type: String, default: '' },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, autoIndex: false, collection: 'webchat_messages' },

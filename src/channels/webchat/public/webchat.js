@@ -55,8 +55,13 @@
     div.className = 'msg ' + who;
     div.textContent = text;
     log.appendChild(div);
-    log.scrollTop = log.scrollHeight;
+    scrollToEnd();
     return div;
+  }
+
+  // After the message's buttons, links and pictures are in: on a phone, each step's buttons must be in view.
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
   }
 
   function disableButtons() {
@@ -107,9 +112,11 @@
         img.src = link.href;
         img.alt = a.fileName || '';
         img.className = 'attachment-image';
+        img.addEventListener('load', scrollToEnd);
         div.appendChild(img);
       }
     });
+    scrollToEnd();
   }
 
   function poll() {
@@ -152,12 +159,19 @@
     var file = fileInput.files && fileInput.files[0];
     if (!file) return;
     bubble('me', '📎 ' + file.name);
+    fileInput.value = '';
+    // Over the limit: said in the chat at once, in the bot's words, instead of sending megabytes to be refused.
+    if (file.size > boot.maxUploadBytes) {
+      bubble('bot', S.upload_too_large);
+      return;
+    }
     showStatus(S.uploading);
     var url = '/api/webchat/upload?id=' + newId() + '&name=' + encodeURIComponent(file.name);
     api('POST', url, file, file.type || 'application/octet-stream')
       .then(function () { showStatus(''); return poll(); })
-      .catch(function () { showStatus(S.connection_lost); });
-    fileInput.value = '';
+      .catch(function (error) {
+        if (error && error.status === 413) { showStatus(''); bubble('bot', S.upload_too_large); } else showStatus(S.connection_lost);
+      });
   });
 
   // "📍": the browser's own location, with the resident's permission; a refusal says what to do instead.
