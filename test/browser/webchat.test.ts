@@ -160,12 +160,17 @@ describe('the local web chat in a browser', () => {
     await phone.close();
   });
 
-  it('switches the page and the bot to English', async () => {
+  it('switches the page and the bot to English, and back', async () => {
     const page = await browser.newPage();
     await page.goto(`${app.url}/?lang=en`);
     await expect(page.locator('#send').textContent()).resolves.toBe('Send');
+    // The bot speaks English from its first words: the privacy notice, with its buttons.
+    await botSays(page, 'About your personal data');
+    await expect(page.locator('.msg.bot').first().textContent()).resolves.toContain('Switched to English');
     await page.click('#switch-language');
     await page.waitForURL(/lang=vi/);
     await expect(page.locator('#send').textContent()).resolves.toBe('Gửi');
+    // The same chat (the cookie), now in Vietnamese: the bot says so and repeats the notice in Vietnamese.
+    await botSays(page, 'Thông báo về dữ liệu cá nhân');
   });
 });

@@ -188,8 +188,11 @@
 
   function begin() {
     after = 0;
+    // The language link (?lang=…) switches the bot too: it says so, and what comes next, in that language.
+    var chosen = /[?&]lang=(vi|en)\b/.exec(location.search);
     poll().then(function () {
-      if (after === 0) send({ text: '/start' });
+      if (chosen) send({ text: '/ngonngu ' + chosen[1] });
+      else if (after === 0) send({ text: '/start' });
     });
     setInterval(poll, 1500);
   }

@@ -38,13 +38,15 @@ export const languageButton: GlobalButton<AccountDeps> = {
  * Kept for the chat and the resident, and for a desk its cards, reminders and
  * notices from now on; the current question is asked again in it.
  */
-export async function useLanguage(turn: Turn, lang: Language, { residents, desks }: AccountDeps, { runner }: ConversationTools): Promise<void> {
+export async function useLanguage(turn: Turn, lang: Language, { residents, desks }: AccountDeps, tools: ConversationTools): Promise<void> {
   turn.set({ lang });
   await residents.setLanguage(turn.key, lang);
   await desks.setLanguage(turn.event.address, lang);
   turn.say({ text: turn.t('language.changed') });
-  const prompt = runner.currentPrompt(turn);
+  // Then what comes next, in the new language: the step in progress, or (in a private chat) the notice or the menu.
+  const prompt = tools.runner.currentPrompt(turn);
   if (prompt) turn.say(prompt);
+  else if (!turn.event.isGroup) await tools.run(turn, 'start', '');
 }
 
 /** "Xóa" confirmed: the draft, the resident's personal data, their subscriptions, their conversation and the channel's copy go. */
