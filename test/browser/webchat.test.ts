@@ -112,6 +112,14 @@ describe('the local web chat in a browser', () => {
     const forged = await desk.request.post(new URL('/api/webchat/messages', app.url).toString(), { data: { id: 'forged-0001', text: '/quahan' } });
     expect(forged.status()).toBe(403);
 
+    // A reload keeps both sides: the resident's own messages as well as the bot's, each once.
+    const before = await page.locator('.msg.me').allTextContents();
+    await page.reload();
+    await botSays(page, 'Đã tiếp nhận tin báo');
+    await eventually('both sides back', async () => (await page.locator('.msg.me').allTextContents()).length >= before.length);
+    expect(await page.locator('.msg.me').allTextContents()).toEqual(before);
+    expect(await page.locator('.msg.me', { hasText: 'Có người nhắn tin giả danh ngân hàng' }).count()).toBe(1);
+
     await page.screenshot({ path: 'test/browser/webchat-tip.png', fullPage: true });
   });
 

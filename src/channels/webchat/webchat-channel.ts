@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import { insertOnce } from '../../storage/claims';
+import { isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { WebchatFileDoc } from '../../storage/models/webchat-file.model';
 import type { WebchatMessageDoc } from '../../storage/models/webchat-message.model';
@@ -16,6 +17,8 @@ export interface WebchatMessage {
   quickReplies: string[];
   location: { lat: number; lon: number } | null;
   attachments: { kind: string; mime: string; fileName: string | null; url: string }[];
+  /** Set on what the resident sent (kept so a reload shows both sides): the page's id for it. */
+  own?: string;
 }
 
 /**
@@ -48,12 +51,35 @@ export class WebchatChannel implements Channel {
       location: message.location ?? null,
       attachments: files.map((a, i) => ({ kind: a.kind, mime: a.mime, fileName: a.fileName, url: urls[i] })),
     };
+    const seq = await this.append(chatKey, randomUUID(), body);
+    return seq === null ? null : String(seq);
+  }
+
+  /**
+   * What the resident sent, kept in the transcript before it is handled, so
+   * a reload shows both sides. Once per message id: the page sends a message
+   * again with the same id when it got no answer.
+   */
+  async recordOwn(sessionId: string, id: string, text: string): Promise<void> {
+    const chatKey = this.chatKey(sessionId);
+    const body: Omit<WebchatMessage, 'seq'> = { text, buttons: [], quickReplies: [], location: null, attachments: [], own: id };
+    await this.append(chatKey, `own:${this.cipher.pseudonym(`${sessionId}:${id}`)}`, body);
+  }
+
+  /** Appends a message with the chat's next number; a message whose `_id` is there already is not appended again. */
+  private async append(chatKey: string, id: string, body: Omit<WebchatMessage, 'seq'>): Promise<number | null> {
     const bodyEnc = this.cipher.encrypt(JSON.stringify(body));
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const last = await this.messages.findOne({ chatKey }, { seq: 1 }).sort({ seq: -1 }).lean();
       // Two sends to one chat may draw the same next number; the unique (chatKey, seq) index lets one through.
       const seq = (last?.seq ?? 0) + 1;
-      if (await insertOnce(this.messages, { _id: randomUUID(), chatKey, seq, body: bodyEnc, createdAt: new Date() })) return String(seq);
+      try {
+        await this.messages.create({ _id: id, chatKey, seq, body: bodyEnc, createdAt: new Date() });
+        return seq;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        if (await this.messages.exists({ _id: id })) return null;
+      }
     }
     throw new Error('Could not append to the web chat transcript');
   }

@@ -21,6 +21,10 @@ const postMessage = z
     id: messageId,
     text: z.string().max(20_000).optional(),
     button: z.string().max(100).optional(),
+    /** What the page showed for this message (a button's label, a pin): kept in the transcript beside the bot's messages. */
+    label: z.string().max(200).optional(),
+    /** Sent by the page on its own (its first /start, a language switch): not shown, not kept as the resident's words. */
+    quiet: z.boolean().optional(),
     location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict().optional(),
   })
   .strict()
@@ -94,8 +98,10 @@ export async function registerWebchatRoutes(app: FastifyInstance, deps: WebchatR
     if (body.location) event = { ...base, kind: 'location', lat: body.location.lat, lon: body.location.lon };
     else if (body.button !== undefined) event = { ...base, kind: 'button', payload: body.button };
     else event = textEvent(base, body.text ?? '');
-    const result = await deps.pipeline.process(event);
+    const own = body.quiet ? undefined : (body.label ?? body.text ?? (body.location ? `📍 ${body.location.lat}, ${body.location.lon}` : undefined));
     // Not recorded (the database is unreachable, say): 503, and the page sends the same message again, which is then handled once.
+    if (own && !(await deps.channel.recordOwn(session, body.id, own.slice(0, 2000)).then(() => true, () => false))) return reply.code(503).send({ error: 'retry_later' });
+    const result = await deps.pipeline.process(event);
     if (result === 'failed' || result === 'pending') return reply.code(503).send({ error: 'retry_later' });
     return { result };
   });
@@ -116,6 +122,7 @@ export async function registerWebchatRoutes(app: FastifyInstance, deps: WebchatR
       fetch: async () => bytes,
     };
     const event: InboundEvent = { ...baseEvent(deps.cipher, session, parsed.data.id), kind: 'media', media };
+    if (!(await deps.channel.recordOwn(session, parsed.data.id, `📎 ${parsed.data.name ?? media.kind}`).then(() => true, () => false))) return reply.code(503).send({ error: 'retry_later' });
     return { result: await deps.pipeline.process(event) };
   });
 

@@ -11,6 +11,8 @@
   // The session is an HttpOnly cookie the page never sees; writes carry the CSRF token the session call returns.
   var csrfToken = null;
   var after = 0;
+  // Ids of what this page sent and showed already: the transcript's copy of them is not shown twice.
+  var shown = {};
   var polling = false;
 
   document.getElementById('switch-language').addEventListener('click', function (e) {
@@ -69,6 +71,10 @@
   }
 
   function render(message) {
+    if (message.own) {
+      if (!shown[message.own]) bubble('me', message.text);
+      return;
+    }
     var div = bubble('bot', message.text);
     var rows = message.buttons.slice();
     if (message.quickReplies.length) rows.push(message.quickReplies.map(function (q) { return { label: q, text: q }; }));
@@ -85,7 +91,7 @@
           btn.addEventListener('click', function () {
             disableButtons();
             bubble('me', b.label);
-            send(b.text !== undefined ? { text: b.text } : { button: b.payload });
+            send(b.text !== undefined ? { text: b.text } : { button: b.payload, label: b.label });
           });
           r.appendChild(btn);
         });
@@ -135,6 +141,7 @@
   // so it is handled once whichever attempt got through; the status line says we are retrying.
   function send(body, attempt) {
     body.id = body.id || newId();
+    shown[body.id] = true;
     attempt = attempt || 0;
     return api('POST', '/api/webchat/messages', body)
       .then(function () { showStatus(''); return poll(); })
@@ -166,7 +173,9 @@
       return;
     }
     showStatus(S.uploading);
-    var url = '/api/webchat/upload?id=' + newId() + '&name=' + encodeURIComponent(file.name);
+    var uploadId = newId();
+    shown[uploadId] = true;
+    var url = '/api/webchat/upload?id=' + uploadId + '&name=' + encodeURIComponent(file.name);
     api('POST', url, file, file.type || 'application/octet-stream')
       .then(function () { showStatus(''); return poll(); })
       .catch(function (error) {
@@ -181,8 +190,9 @@
       var lat = Math.round(position.coords.latitude * 1e6) / 1e6;
       var lon = Math.round(position.coords.longitude * 1e6) / 1e6;
       showStatus('');
-      bubble('me', S.map_pin + ' ' + lat + ', ' + lon);
-      send({ location: { lat: lat, lon: lon } });
+      var pin = S.map_pin + ' ' + lat + ', ' + lon;
+      bubble('me', pin);
+      send({ location: { lat: lat, lon: lon }, label: pin });
     }, function () { showStatus(S.location_failed); }, { enableHighAccuracy: true, timeout: 15000 });
   });
 
@@ -191,8 +201,8 @@
     // The language link (?lang=…) switches the bot too: it says so, and what comes next, in that language.
     var chosen = /[?&]lang=(vi|en)\b/.exec(location.search);
     poll().then(function () {
-      if (chosen) send({ text: '/ngonngu ' + chosen[1] });
-      else if (after === 0) send({ text: '/start' });
+      if (chosen) send({ text: '/ngonngu ' + chosen[1], quiet: true });
+      else if (after === 0) send({ text: '/start', quiet: true });
     });
     setInterval(poll, 1500);
   }
