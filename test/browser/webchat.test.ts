@@ -168,6 +168,21 @@ describe('the local web chat in a browser', () => {
     await phone.close();
   });
 
+  it('has no serious accessibility violations (axe-core): labels, contrast, focus order', async () => {
+    // axe is injected as a script, which the page's own Content-Security-Policy would refuse: this context bypasses it.
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await botSays(page, '113');
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
+      return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+    });
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+    await context.close();
+  });
+
   it('switches the page and the bot to English, and back', async () => {
     const page = await browser.newPage();
     await page.goto(`${app.url}/?lang=en`);
