@@ -88,6 +88,25 @@ describe('the web chat on a public website', () => {
     expect(texts.some((t) => t.includes('Các lệnh'))).toBe(false);
   });
 
+  it('asks a web chat for a dispute requester’s number typed, never naming a button the web does not have', async () => {
+    const resident = await WebchatClient.open(app.url);
+    await resident.say('/hoagiai');
+    await resident.press('✅ Tôi đồng ý');
+    await resident.press('Không, chỉ là mâu thuẫn, tranh chấp');
+    await resident.press('Tiếng ồn');
+    await resident.say('Nhà bên cạnh hát karaoke đến 1 giờ sáng mỗi tối.');
+    await resident.say('Khoảng hai tuần nay');
+    await resident.press('Chưa thử gì');
+    await resident.say('Nhà số 14, hẻm 12');
+    await resident.press('Chưa rõ');
+    await resident.say('Phường 4');
+    const contact = await resident.say('hẻm 12 Trần Văn Đặng');
+    const prompt = contact.find((m) => m.text.includes('Bước 5/7'));
+    expect(prompt?.text).toContain('Gõ số điện thoại của bạn vào ô nhập tin');
+    expect(prompt?.text).not.toContain('Chia sẻ số điện thoại');
+    expect(prompt?.quickReplies).toEqual([]);
+  });
+
   it('does not let a web chat become a desk unless WEBCHAT_DESKS is on', async () => {
     const officer = await WebchatClient.open(app.url);
     const unitCode = app.unitInviteCodes.find((u) => u.unitId === 'cap-p4')?.code ?? '';
