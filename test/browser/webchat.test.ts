@@ -112,6 +112,12 @@ describe('the local web chat in a browser', () => {
     const forged = await desk.request.post(new URL('/api/webchat/messages', app.url).toString(), { data: { id: 'forged-0001', text: '/quahan' } });
     expect(forged.status()).toBe(403);
 
+    // The desk accepts the tip from its card: the card changes in place, still one card, its title following the state.
+    await desk.locator('.msg.bot', { hasText: `TIN BÁO MỚI ${code}` }).last().locator('button', { hasText: 'Tiếp nhận' }).click();
+    await desk.locator('.msg.bot', { hasText: `📋 TIN BÁO ${code}` }).waitFor({ timeout: 10_000 });
+    expect(await desk.locator('.msg.bot', { hasText: `TIN BÁO MỚI ${code}` }).count()).toBe(0);
+    expect(await desk.locator('.msg.bot', { hasText: `TIN BÁO ${code}` }).count()).toBe(1);
+
     // A reload keeps both sides: the resident's own messages as well as the bot's, each once.
     const before = await page.locator('.msg.me').allTextContents();
     await page.reload();

@@ -48,6 +48,17 @@ describe('officer desks in the local web chat', () => {
     expect((await p4Desk.request(url ?? '')).status).toBe(403);
     expect((await resident.request(url ?? '')).status).toBe(403);
     expect(p4Desk.all.concat(await p4Desk.newMessages()).some((m) => m.text.includes('TIN BÁO MỚI'))).toBe(false);
+
+    // Accepted from the card: the card is edited in place, as on Telegram, its title following the state; nothing is posted again.
+    const tipCode = /TB-\w{6}/.exec(card.text)?.[0] ?? '';
+    await p11Desk.press('✅ Tiếp nhận');
+    const edit = await eventually('the card edited', async () => (await p11Desk.newMessages(), p11Desk.all.find((m) => m.replaces === card.seq)));
+    expect(edit.text).toContain(`📋 TIN BÁO ${tipCode}`);
+    expect(edit.text).not.toContain('TIN BÁO MỚI');
+    expect(p11Desk.all.filter((m) => m.text.includes('TIN BÁO MỚI') && m.replaces === undefined)).toHaveLength(1);
+    // A reload shows the card once, as it is now.
+    const reloaded = ((await (await p11Desk.request('/api/webchat/messages?after=0')).json()) as { messages: { seq: number; text: string }[] }).messages;
+    expect(reloaded.find((m) => m.seq === card.seq)?.text).toContain(`📋 TIN BÁO ${tipCode}`);
   });
 
   it('gives a desk its period statistics as files it alone can open, the chart shown in the chat', async () => {

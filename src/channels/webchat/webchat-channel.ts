@@ -19,6 +19,8 @@ export interface WebchatMessage {
   attachments: { kind: string; mime: string; fileName: string | null; url: string }[];
   /** Set on what the resident sent (kept so a reload shows both sides): the page's id for it. */
   own?: string;
+  /** Set on an edit: the number of the message it replaces in the page (a desk card whose status changed). */
+  replaces?: number;
 }
 
 /**
@@ -41,18 +43,35 @@ export class WebchatChannel implements Channel {
 
   async send(chatId: string, message: OutboundMessage): Promise<string | null> {
     const chatKey = this.chatKey(chatId);
+    const seq = await this.append(chatKey, randomUUID(), await this.render(chatKey, message));
+    return seq === null ? null : String(seq);
+  }
+
+  /**
+   * Replaces a message in place, as Telegram edits a desk card: the
+   * transcript's copy changes (a reload shows the latest), and an entry
+   * naming the replaced number tells an open page to swap it.
+   */
+  async edit(chatId: string, messageRef: string, message: OutboundMessage): Promise<void> {
+    const chatKey = this.chatKey(chatId);
+    const seq = Number(messageRef);
+    if (!Number.isInteger(seq) || seq < 1) return;
+    const body = await this.render(chatKey, message);
+    await this.messages.updateOne({ chatKey, seq }, { $set: { body: this.cipher.encrypt(JSON.stringify(body)) } });
+    await this.append(chatKey, randomUUID(), { ...body, replaces: seq });
+  }
+
+  private async render(chatKey: string, message: OutboundMessage): Promise<Omit<WebchatMessage, 'seq'>> {
     // A campaign's picture is this chat's own copy, like a generated file: the evidence route serves desks only.
     const files = [...(message.image ? [{ ...message.image, generated: true }] : []), ...(message.attachments ?? [])];
     const urls = await Promise.all(files.map((a) => (a.generated ? this.keepFile(chatKey, a) : `/api/webchat/evidence/${a.evidenceId}`)));
-    const body: Omit<WebchatMessage, 'seq'> = {
+    return {
       text: message.text,
       buttons: message.buttons ?? [],
       quickReplies: message.requestContact ? [message.requestContact.alternative] : [],
       location: message.location ?? null,
       attachments: files.map((a, i) => ({ kind: a.kind, mime: a.mime, fileName: a.fileName, url: urls[i] })),
     };
-    const seq = await this.append(chatKey, randomUUID(), body);
-    return seq === null ? null : String(seq);
   }
 
   /**

@@ -75,7 +75,12 @@
       if (!shown[message.own]) bubble('me', message.text);
       return;
     }
+    // An edit (a desk card whose status changed) replaces the message in place, as in Telegram.
+    var old = message.replaces ? log.querySelector('[data-seq="' + message.replaces + '"]') : null;
     var div = bubble('bot', message.text);
+    div.setAttribute('data-seq', String(message.replaces || message.seq));
+    if (old) old.replaceWith(div);
+    else if (message.replaces) { div.remove(); return; }
     var rows = message.buttons.slice();
     if (message.quickReplies.length) rows.push(message.quickReplies.map(function (q) { return { label: q, text: q }; }));
     if (rows.length) {
