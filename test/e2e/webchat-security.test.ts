@@ -51,7 +51,7 @@ describe('the web chat on a public website', () => {
   });
 
   it('limits requests per browser and per address, answering politely in Vietnamese', async () => {
-    const limited = await startApp(testEnv('webchat_limits', { WEBCHAT_REQUESTS_PER_MINUTE: '50', WEBCHAT_REQUESTS_PER_MINUTE_PER_ADDRESS: '80' }));
+    const limited = await startApp(testEnv('webchat_limits', { WEBCHAT_REQUESTS_PER_MINUTE: '50', WEBCHAT_REQUESTS_PER_MINUTE_PER_ADDRESS: '80', TRUST_PROXY: 'true' }));
     try {
       await floodedFrom(limited.url);
     } finally {
@@ -72,6 +72,14 @@ describe('the web chat on a public website', () => {
     for (let i = 0; i < 40 && !statuses.includes(429); i += 1) statuses.push((await neighbour.request('/api/webchat/messages?after=0')).status);
     expect(statuses[0]).toBe(200);
     expect(statuses).toContain(429);
+    // A message sent over the limit is refused, not handled. A later one from another address (the proxy says which) is handled;
+    // once it is answered, the bot has answered one /trogiup, not two.
+    expect((await neighbour.request('/api/webchat/messages', message('/trogiup'))).status).toBe(429);
+    const later = await neighbour.request('/api/webchat/messages', { ...message('/trogiup'), headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.0.0.2' } });
+    expect(later.status).toBe(200);
+    const transcript = await neighbour.request('/api/webchat/messages?after=0', { headers: { 'x-forwarded-for': '10.0.0.3' } });
+    const texts = ((await transcript.json()) as { messages: { text: string; own?: string }[] }).messages.filter((m) => m.own === undefined).map((m) => m.text);
+    expect(texts.filter((t) => t.includes('Các lệnh'))).toHaveLength(1);
   }
 
   it('keeps the open page working after /xoadulieu: what the bot says next comes after what the page has', async () => {

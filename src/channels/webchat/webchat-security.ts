@@ -53,7 +53,7 @@ export async function secureWebchat(app: FastifyInstance, limits: WebchatLimits)
         frameAncestors: ["'self'"],
       },
     },
-    // The page is served over plain HTTP on 127.0.0.1 in local mode: no HSTS there, the proxy in front sets it in production.
+    // The page is served over plain HTTP on 127.0.0.1 in local mode: no HSTS from here; the proxy in front sets it (deploy/Caddyfile).
     strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
   });
@@ -63,7 +63,8 @@ export async function secureWebchat(app: FastifyInstance, limits: WebchatLimits)
   const perSession = app.rateLimit({ max: limits.perSessionPerMinute, timeWindow: 60_000, keyGenerator: (request) => `session:${sessionOf(request) ?? request.ip}`, errorResponseBuilder: exceeded });
   const addresses = new MinuteBudget(limits.perAddressPerMinute);
   const perAddress: preHandlerAsyncHookHandler = async (request, reply) => {
-    if (!addresses.take(request.ip, Date.now())) await reply.code(429).send({ error: 'rate_limited', message: limits.politeMessage(request) });
+    // Returning the reply ends the request here: the handler does not run.
+    if (!addresses.take(request.ip, Date.now())) return reply.code(429).send({ error: 'rate_limited', message: limits.politeMessage(request) });
   };
   return { limited: [perAddress, perSession] };
 }
