@@ -57,7 +57,6 @@ export async function sweepRetention(models: Models, policy: RetentionPolicy, no
   await count('webchat_files', models.webchatFiles.deleteMany({ createdAt: { $lt: before(WEBCHAT_FILES_KEPT_MS) } }));
   await count('webchat_messages', models.webchatMessages.deleteMany({ createdAt: { $lt: before(WEBCHAT_MESSAGES_KEPT_MS) } }));
   await count('audit_log', models.auditLog.deleteMany({ at: { $lt: monthsBefore(policy.auditMonths) } }));
-  await count('campaign_runs', models.campaignRuns.deleteMany({ status: 'done', fireAt: { $lt: monthsBefore(policy.auditMonths) } }));
   await count('stats_snapshots', models.statsSnapshots.deleteMany({ computedAt: { $lt: monthsBefore(policy.auditMonths) } }));
   // Sightings are newest first: an identifier no tip named within the privacy period is forgotten.
   await count('suspect_sightings', models.suspectSightings.deleteMany({ 'sightings.0.at': { $lt: monthsBefore(policy.privacyMonths) } }));
@@ -65,6 +64,8 @@ export async function sweepRetention(models: Models, policy: RetentionPolicy, no
   if (files > 0) counts.files = files;
   await pruneReminders(models, before(REMINDERS_KEPT_MS), count);
   await settleOldRuns(models, before(BROADCAST_LEDGER_KEPT_MS), count);
+  // After the settling, so that a run goes only once its recipients and outcomes have gone (none is left without its run).
+  await count('campaign_runs', models.campaignRuns.deleteMany({ status: 'done', fireAt: { $lt: monthsBefore(policy.auditMonths) }, ledgerRemovedAt: { $exists: true } }));
   return counts;
 }
 
