@@ -31,7 +31,6 @@ import { createPiiCipher, derivedPseudonymKey, parseKey, parseKeys } from './sha
 import { pseudonymKey } from './storage/keyring';
 import { sealStoredContent } from './storage/content-migrations';
 import { moveDiskFilesToDatabase } from './storage/disk-files-migration';
-import { FileStore } from './storage/file-store';
 import { reencryptAll } from './storage/key-rotation';
 import { projectRoot } from './shared/project-root';
 import { type Database, openDatabase } from './storage/database';
@@ -102,7 +101,6 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     pseudonymKey: await pseudonymKey(models.keyring, keyCipher, derivedPseudonymKey(previousKeys.at(-1) ?? dataKey), clock()),
   });
   await sealStoredContent(models, cipher, clock());
-  await moveDiskFilesToDatabase(path.resolve(env.DATA_DIR, 'evidence'), new FileStore({ files: models.files, chunks: models.fileChunks }, clock));
 
   const channels = new ChannelRegistry();
   const services = buildServices({
@@ -134,6 +132,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       zaloPromotion: env.ZALO_PROMOTION,
     },
   });
+  await moveDiskFilesToDatabase(path.resolve(env.DATA_DIR, 'evidence'), services.files);
   const { deskT, evidence, reports, desks, store, deliveries, notices, deadlines, engine, scheduler, dispatcher, audience } = services;
   const idleTimeoutMs = env.CONVERSATION_TTL_HOURS * 3_600_000;
   const pipeline = new InboundPipeline(engine, channels, deskT, new ChatRateLimit(env.CHAT_MESSAGES_PER_MINUTE));

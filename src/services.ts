@@ -269,7 +269,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   });
 
-  return { reportRepository, deskDeliveries, deskT, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, changes, triage, followups, deadlines, lateReplies, engine };
+  return { reportRepository, deskDeliveries, deskT, files, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, changes, triage, followups, deadlines, lateReplies, engine };
 }
 
 /** The collections the broadcast dispatcher works on. */

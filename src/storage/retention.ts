@@ -14,6 +14,9 @@ export interface RetentionPolicy {
 /** What the sweep removed, per collection (only those it removed from). */
 export type SweepCounts = Record<string, number>;
 
+/** Adds what a removal deleted to the sweep's counts. */
+type Count = (collection: string, removal: Promise<{ deletedCount: number }>) => Promise<void>;
+
 const STATUSES: BroadcastStatus[] = ['sent', 'failed', 'blocked', 'skipped', 'in_doubt'];
 
 /**
@@ -36,7 +39,7 @@ export async function sweepRetention(models: Models, policy: RetentionPolicy, no
     return cutoff;
   };
   const counts: SweepCounts = {};
-  const count = async (collection: string, removal: Promise<{ deletedCount: number }>) => {
+  const count: Count = async (collection, removal) => {
     const { deletedCount } = await removal;
     if (deletedCount > 0) counts[collection] = (counts[collection] ?? 0) + deletedCount;
   };
@@ -70,7 +73,7 @@ export async function sweepRetention(models: Models, policy: RetentionPolicy, no
 }
 
 /** Reminder keys of closed tips, once old: an open tip keeps them, or the reminder job would remind its desk again. */
-async function pruneReminders(models: Models, cutoff: Date, count: (collection: string, removal: Promise<{ deletedCount: number }>) => Promise<void>): Promise<void> {
+async function pruneReminders(models: Models, cutoff: Date, count: Count): Promise<void> {
   for (;;) {
     const old = await models.reminders.find({ sentAt: { $lt: cutoff } }, { reportId: 1 }).limit(500).lean();
     if (old.length === 0) return;
@@ -90,7 +93,7 @@ async function pruneReminders(models: Models, cutoff: Date, count: (collection: 
  * a run whose ledger the next sweep removes, never a run without figures;
  * and a run is settled once, not read again every night.
  */
-async function settleOldRuns(models: Models, cutoff: Date, count: (collection: string, removal: Promise<{ deletedCount: number }>) => Promise<void>): Promise<void> {
+async function settleOldRuns(models: Models, cutoff: Date, count: Count): Promise<void> {
   const runs = await models.campaignRuns.find({ status: 'done', fireAt: { $lt: cutoff }, ledgerRemovedAt: { $exists: false } }, { _id: 1, settled: 1 }).lean();
   for (const run of runs) {
     if (!run.settled) {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import { insertOnce } from '../../storage/claims';
-import { isDuplicateKeyError } from '../../shared/errors';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import type { WebchatFileDoc } from '../../storage/models/webchat-file.model';
 import type { WebchatMessageDoc } from '../../storage/models/webchat-message.model';
@@ -92,13 +91,9 @@ export class WebchatChannel implements Channel {
       const last = await this.messages.findOne({ chatKey }, { seq: 1 }).sort({ seq: -1 }).lean();
       // Two sends to one chat may draw the same next number; the unique (chatKey, seq) index lets one through.
       const seq = (last?.seq ?? 0) + 1;
-      try {
-        await this.messages.create({ _id: id, chatKey, seq, body: bodyEnc, createdAt: new Date() });
-        return seq;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        if (await this.messages.exists({ _id: id })) return null;
-      }
+      if (await insertOnce(this.messages, { _id: id, chatKey, seq, body: bodyEnc, createdAt: new Date() })) return seq;
+      // Taken: by this message's own earlier copy (nothing to append), or by another message's number (try the next one).
+      if (await this.messages.exists({ _id: id })) return null;
     }
     throw new Error('Could not append to the web chat transcript');
   }
