@@ -156,6 +156,8 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       translate: (lang) => i18n.forLanguage(lang),
       maxUploadBytes: env.MAX_EVIDENCE_BYTES,
       limits: { perSession: env.WEBCHAT_REQUESTS_PER_MINUTE, perAddress: env.WEBCHAT_REQUESTS_PER_MINUTE_PER_ADDRESS },
+      deskIdleMs: env.WEBCHAT_DESK_IDLE_MINUTES * 60_000,
+      clock,
     });
   }
 

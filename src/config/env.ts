@@ -59,6 +59,8 @@ const envSchema = z
     WEBCHAT_ENABLED: booleanFlag.optional(),
     /** Whether a web chat may become a unit's desk (/trucban): on by default in local mode, off in production unless set to true. */
     WEBCHAT_DESKS: booleanFlag.optional(),
+    /** A web chat desk locks after this many minutes without its officer writing or pressing a button; /trucban <code> opens it again. */
+    WEBCHAT_DESK_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
     /** Requests one web chat browser session may make per minute (the page polls 40 times a minute), and one address, all its sessions. */
     WEBCHAT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(50).default(120),
     WEBCHAT_REQUESTS_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(50).default(600),

@@ -13,6 +13,7 @@ import type { InboundEvent, InboundMedia } from '../../core/chat';
 import { isLanguage, type Language } from '../../core/language';
 import { evidenceTypeOf } from '../../domain/evidence/evidence-type';
 import { ensureSession, secureWebchat, sessionOf } from './webchat-security';
+import { WebDeskLock } from './web-desk-lock';
 
 const messageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id must be 8 to 64 letters, digits, _ or -');
 
@@ -46,7 +47,13 @@ export interface WebchatRouteDeps {
   maxUploadBytes: number;
   /** Requests per minute: one browser session, and one address. */
   limits: { perSession: number; perAddress: number };
+  /** A web chat desk locks after this long without its officer acting (WEBCHAT_DESK_IDLE_MINUTES). */
+  deskIdleMs: number;
+  clock: () => Date;
 }
+
+/** `/trucban <code>` (or `/desk <code>`): what a locked desk types to open again. */
+const DESK_CODE = /^\/(?:trucban|desk)\s+(\S+)\s*$/i;
 
 /**
  * The web chat's HTTP side: the page, and a small JSON API through which the
@@ -72,6 +79,22 @@ export async function registerWebchatRoutes(app: FastifyInstance, deps: WebchatR
   const writing = { onRequest: app.csrfProtection, preHandler: limited };
   const reading = { preHandler: limited };
   const noSession = (reply: FastifyReply) => reply.code(401).send({ error: 'no_session' });
+  const deskLock = new WebDeskLock(deps.desks, deps.deskIdleMs, deps.clock);
+  const locked = (request: FastifyRequest, reply: FastifyReply) =>
+    reply.code(401).send({ error: 'desk_locked', message: deps.translate(languageOf(request))('webchat.desk_locked', { minutes: deskLock.idleMinutes }) });
+  /** This browser's session, unless it has none or is a desk locked for inactivity (then the answer is sent here). */
+  const openSession = async (request: FastifyRequest, reply: FastifyReply, acting: boolean): Promise<string | null> => {
+    const session = sessionOf(request);
+    if (!session) {
+      await noSession(reply);
+      return null;
+    }
+    if ((await deskLock.state(session, acting)) === 'locked') {
+      await locked(request, reply);
+      return null;
+    }
+    return session;
+  };
 
   app.get('/', async (request, reply) => {
     const queryLang = (request.query as { lang?: unknown }).lang;
@@ -93,6 +116,11 @@ export async function registerWebchatRoutes(app: FastifyInstance, deps: WebchatR
     const parsed = postMessage.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send({ error: 'invalid_request', issues: parsed.error.issues.map((i) => i.message) });
     const body = parsed.data;
+    if ((await deskLock.state(session, true)) === 'locked') {
+      // Only the unit's own code opens a locked desk; then the bot answers it as usual ("this chat is already the desk of …").
+      const code = DESK_CODE.exec(body.text?.trim() ?? '')?.[1];
+      if (!code || !(await deskLock.unlock(session, code))) return locked(request, reply);
+    }
     const base = baseEvent(deps.cipher, session, body.id);
     let event: InboundEvent;
     if (body.location) event = { ...base, kind: 'location', lat: body.location.lat, lon: body.location.lon };
@@ -107,8 +135,8 @@ export async function registerWebchatRoutes(app: FastifyInstance, deps: WebchatR
   });
 
   app.post('/api/webchat/upload', { ...writing, bodyLimit: deps.maxUploadBytes + 1024 }, async (request, reply) => {
-    const session = sessionOf(request);
-    if (!session) return noSession(reply);
+    const session = await openSession(request, reply, true);
+    if (!session) return reply;
     const parsed = uploadQuery.safeParse(request.query);
     if (!parsed.success || !Buffer.isBuffer(request.body)) return reply.code(400).send({ error: 'invalid_request' });
     const bytes = request.body;
@@ -127,8 +155,8 @@ export async function registerWebchatRoutes(app: FastifyInstance, deps: WebchatR
   });
 
   app.get('/api/webchat/messages', reading, async (request, reply) => {
-    const session = sessionOf(request);
-    if (!session) return noSession(reply);
+    const session = await openSession(request, reply, false);
+    if (!session) return reply;
     const parsed = pollQuery.safeParse(request.query);
     if (!parsed.success) return reply.code(400).send({ error: 'invalid_request' });
     return { messages: await deps.channel.since(session, parsed.data.after) };
@@ -136,8 +164,8 @@ export async function registerWebchatRoutes(app: FastifyInstance, deps: WebchatR
 
   // A file the bot made for a chat (an export, a chart) is served to that chat's session only.
   app.get('/api/webchat/files/:id', reading, async (request, reply) => {
-    const session = sessionOf(request);
-    if (!session) return noSession(reply);
+    const session = await openSession(request, reply, false);
+    if (!session) return reply;
     const params = z.object({ id: z.string().uuid() }).safeParse(request.params);
     if (!params.success) return reply.code(400).send({ error: 'invalid_request' });
     const file = await deps.channel.file(session, params.data.id);
@@ -147,8 +175,8 @@ export async function registerWebchatRoutes(app: FastifyInstance, deps: WebchatR
 
   // Evidence is shown only to a web chat registered as the desk of a unit holding the tip, or one that was sent its card.
   app.get('/api/webchat/evidence/:id', reading, async (request, reply) => {
-    const session = sessionOf(request);
-    if (!session) return noSession(reply);
+    const session = await openSession(request, reply, false);
+    if (!session) return reply;
     const params = z.object({ id: z.string().uuid() }).safeParse(request.params);
     if (!params.success) return reply.code(400).send({ error: 'invalid_request' });
     const desk = await deps.desks.find({ channel: 'webchat', chatId: session });

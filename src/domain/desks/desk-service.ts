@@ -129,6 +129,21 @@ export class DeskService {
     return { channel: desk.channel, chatId: desk.chatId };
   }
 
+  /**
+   * When a web chat desk's officer last acted, read from the database (not
+   * the cache: any instance may have written it since); its registration
+   * when never.
+   */
+  async webSeenAt(desk: Pick<DeskDoc, '_id' | 'registeredAt'>): Promise<Date> {
+    const stored = await this.desks.findById(desk._id, { webSeenAt: 1 }).lean();
+    return stored?.webSeenAt ?? desk.registeredAt;
+  }
+
+  /** Records that a web chat desk's officer acted now. Not a change the cached desks need: they never read it. */
+  async markWebSeen(deskId: string, now: Date): Promise<void> {
+    await this.desks.updateOne({ _id: deskId }, { $set: { webSeenAt: now } });
+  }
+
   /** A desk by id; one this instance does not know yet (registered through another within the last second) is looked for again at once. */
   async byId(id: string): Promise<DeskDoc | null> {
     return (await this.all.get()).get(id) ?? (await this.all.fresh()).get(id) ?? null;

@@ -16,6 +16,8 @@ export interface DeskDoc {
   /** The language its cards, reminders and notices are written in (/ngonngu in the desk chat); Vietnamese when unset. */
   lang?: Language;
   registeredAt: Date;
+  /** A web chat desk: when its officer last wrote or pressed a button (its session locks after WEBCHAT_DESK_IDLE_MINUTES without). */
+  webSeenAt?: Date | null;
 }
 
 const schema = new Schema<DeskDoc>(
@@ -28,6 +30,7 @@ const schema = new Schema<DeskDoc>(
     title: { type: String, default: null },
     lang: { type: String, default: null },
     registeredAt: { type: Date, required: true },
+    webSeenAt: { type: Date, default: null },
   },
   { versionKey: false, autoIndex: false, collection: 'desks', minimize: false },
 );

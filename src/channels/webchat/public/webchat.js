@@ -14,6 +14,8 @@
   // Ids of what this page sent and showed already: the transcript's copy of them is not shown twice.
   var shown = {};
   var polling = false;
+  // A desk locked for inactivity: nothing of it is shown, and the page stops asking until the officer types /trucban <code>.
+  var locked = false;
 
   document.getElementById('switch-language').addEventListener('click', function (e) {
     e.preventDefault();
@@ -40,6 +42,7 @@
         return res.json().catch(function () { return {}; }).then(function (body) {
           // Too many requests: the server says so politely; the page shows it.
           if (res.status === 429 && body && body.message) showStatus(body.message);
+          if (res.status === 401 && body && body.error === 'desk_locked') lock(body.message);
           throw error;
         });
       }
@@ -50,6 +53,14 @@
   function showStatus(text) {
     statusLine.textContent = text || '';
     statusLine.hidden = !text;
+  }
+
+  function lock(message) {
+    locked = true;
+    while (log.firstChild) log.removeChild(log.firstChild);
+    after = 0;
+    shown = {};
+    showStatus(message);
   }
 
   function bubble(who, text) {
@@ -131,14 +142,14 @@
   }
 
   function poll() {
-    if (polling || !csrfToken) return Promise.resolve();
+    if (polling || locked || !csrfToken) return Promise.resolve();
     polling = true;
     return api('GET', '/api/webchat/messages?after=' + after)
       .then(function (res) {
         showStatus('');
         res.messages.forEach(function (m) { after = Math.max(after, m.seq); render(m); });
       })
-      .catch(function (error) { if (!error || error.status !== 429) showStatus(S.connection_lost); })
+      .catch(function (error) { if (!error || (error.status !== 429 && !locked)) showStatus(S.connection_lost); })
       .then(function () { polling = false; });
   }
 
@@ -146,10 +157,11 @@
   // so it is handled once whichever attempt got through; the status line says we are retrying.
   function send(body, attempt) {
     body.id = body.id || newId();
-    shown[body.id] = true;
+    // Once a locked desk opens, the whole transcript comes back in order, this message with it.
+    if (!locked) shown[body.id] = true;
     attempt = attempt || 0;
     return api('POST', '/api/webchat/messages', body)
-      .then(function () { showStatus(''); return poll(); })
+      .then(function () { locked = false; showStatus(''); return poll(); })
       .catch(function (error) {
         // A refusal of the message itself (4xx) is not retried; only the server or the network failing is.
         if (error && error.status && error.status < 500 && error.status !== 429) return;
@@ -163,7 +175,7 @@
     var text = input.value;
     if (!text.trim()) return;
     input.value = '';
-    bubble('me', text);
+    if (!locked) bubble('me', text);
     send({ text: text });
   });
 
