@@ -158,6 +158,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       limits: { perSession: env.WEBCHAT_REQUESTS_PER_MINUTE, perAddress: env.WEBCHAT_REQUESTS_PER_MINUTE_PER_ADDRESS },
       deskIdleMs: env.WEBCHAT_DESK_IDLE_MINUTES * 60_000,
       clock,
+      local: env.APP_MODE === 'local',
     });
   }
 

@@ -66,8 +66,20 @@ export interface OutboundMessage {
   text: string;
   /** Rows of choice buttons (Telegram inline keyboard, web chat buttons). */
   buttons?: Button[][];
-  /** Ask the platform for the person's phone number (Telegram contact button). */
-  requestContact?: { label: string; alternative: string };
+  /**
+   * Ask for the person's phone number: Telegram's contact button (with the
+   * alternative as a second button), a phone field in the web chat; on Zalo
+   * only the alternative, as a button.
+   */
+  requestContact?: { label: string; alternative?: string };
+  /**
+   * Offer to send where the person is, where the channel can ask for it
+   * beside the step's buttons: the web chat's button that reads the
+   * browser's location. Telegram's location button lives in a reply
+   * keyboard, which cannot sit beside inline buttons, and Zalo has none:
+   * there the prompt says where the platform's own button is.
+   */
+  requestLocation?: { label: string };
   /** Remove a reply keyboard shown earlier. */
   removeKeyboard?: boolean;
   /** A map pin shown after the text. */

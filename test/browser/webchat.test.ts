@@ -15,10 +15,12 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 describe('the local web chat in a browser', () => {
   let app: RunningApp;
   let browser: Browser;
+  /** The service's clock runs this far ahead of the real one (the idle desk spec moves it). */
+  let clockAhead = 0;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run "npm test" (its pretest installs Debian's chromium) or set CHROMIUM_PATH`);
-    app = await startApp(testEnv('browser'));
+    app = await startApp(testEnv('browser'), { clock: () => new Date(Date.now() + clockAhead) });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -37,6 +39,16 @@ describe('the local web chat in a browser', () => {
   async function type(page: Page, text: string): Promise<void> {
     await page.fill('#text', text);
     await page.click('#send');
+  }
+
+  /** What axe-core finds serious or critical in the page as it is now (the page's context must bypass its CSP to take the script). */
+  async function seriousViolations(page: Page): Promise<{ id: string; impact: string | null; targets: string[] }[]> {
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
+      return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+    });
+    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   }
 
   async function botSays(page: Page, text: string): Promise<void> {
@@ -62,8 +74,9 @@ describe('the local web chat in a browser', () => {
     await clickButton(page, 'Lừa đảo (cả qua mạng)');
     await botSays(page, 'Bước 2/7');
     await type(page, 'Có người nhắn tin giả danh ngân hàng, gửi đường link lạ để lấy mã OTP.');
-    await botSays(page, 'nút 📍');
-    await page.click('#locate');
+    // The question offers the web's own button; it reads the browser's location (permission given above).
+    await botSays(page, 'nút “📍 Gửi vị trí” bên dưới');
+    await clickButton(page, '📍 Gửi vị trí');
     await botSays(page, 'Bước 4/7');
     await clickButton(page, 'Sớm hơn trong hôm nay');
     await botSays(page, 'Bước 5/7');
@@ -150,8 +163,10 @@ describe('the local web chat in a browser', () => {
     await clickButton(page, 'Lừa đảo (cả qua mạng)');
     await botSays(page, 'Bước 2/7');
     await type(page, 'Có người nhắn tin giả danh ngân hàng, gửi đường link lạ để lấy mã OTP.');
-    await botSays(page, 'nút 📍');
-    await page.click('#locate');
+    // The question offers the web's own button; it reads the browser's location (permission given above).
+    await botSays(page, 'nút “📍 Gửi vị trí” bên dưới');
+    await buttonsInView('the place');
+    await clickButton(page, '📍 Gửi vị trí');
     await botSays(page, 'Bước 4/7');
     await buttonsInView('the time');
     await clickButton(page, 'Sớm hơn trong hôm nay');
@@ -180,12 +195,7 @@ describe('the local web chat in a browser', () => {
     const page = await context.newPage();
     await page.goto(app.url);
     await botSays(page, '113');
-    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
-      return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
-    });
-    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
 
@@ -201,5 +211,93 @@ describe('the local web chat in a browser', () => {
     await expect(page.locator('#send').textContent()).resolves.toBe('Gửi');
     // The same chat (the cookie), now in Vietnamese: the bot says so and repeats the notice in Vietnamese.
     await botSays(page, 'Thông báo về dữ liệu cá nhân');
+  });
+  it('asks for a number with a phone field, never a Telegram button, and keeps working after /xoadulieu for a new tip', async () => {
+    // The context bypasses the page's CSP only so that axe-core can be injected at the phone field.
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await botSays(page, '113');
+    await clickButton(page, 'Tôi đồng ý');
+    await clickButton(page, 'Báo tin / tố giác');
+    await clickButton(page, 'Trộm cắp, cướp giật');
+    await type(page, 'Nhóm thanh niên bẻ khóa xe máy ở bãi giữ xe chung cư.');
+    await type(page, 'Phường 4');
+    await clickButton(page, 'Không rõ');
+    await clickButton(page, 'Bỏ qua');
+    await clickButton(page, 'Bỏ qua');
+    await clickButton(page, 'Để lại số điện thoại');
+    await botSays(page, 'Gõ số điện thoại của bạn');
+    const question = page.locator('.msg.bot', { hasText: 'Gõ số điện thoại của bạn' }).last();
+    expect(await question.textContent()).not.toMatch(/Chia sẻ số điện thoại|Telegram/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await question.locator('.phone input[type=tel]').fill('0912 345 678');
+    await question.locator('.phone button', { hasText: 'Gửi số' }).click();
+    await botSays(page, 'Họ tên của bạn');
+    await type(page, 'Nguyễn Văn An');
+    await botSays(page, 'Kiểm tra lại tin báo');
+    await clickButton(page, 'Gửi tin báo');
+    await botSays(page, 'Đã tiếp nhận tin báo');
+    const first = /TB-\w{6}/.exec((await page.locator('.msg.bot', { hasText: 'Đã tiếp nhận tin báo' }).last().textContent()) ?? '')?.[0];
+    expect(await app.database.models.reports.countDocuments({ code: first, anonymous: false })).toBe(1);
+
+    // /xoadulieu erases the chat's transcript on the server; the open page goes on: the next tip is asked and filed.
+    await type(page, '/xoadulieu');
+    await clickButton(page, 'Xóa dữ liệu của tôi');
+    await botSays(page, 'Đã xóa dữ liệu cá nhân');
+    await type(page, '/baotin');
+    await botSays(page, 'Thông báo về dữ liệu cá nhân');
+    await clickButton(page, 'Tôi đồng ý');
+    await botSays(page, 'Bước 1/7');
+    await clickButton(page, 'Ma túy');
+    await type(page, 'Có người bán ma túy ở quán nước đầu hẻm vào buổi tối.');
+    await type(page, 'Phường 4');
+    await clickButton(page, 'Không rõ');
+    await clickButton(page, 'Bỏ qua');
+    await clickButton(page, 'Bỏ qua');
+    await clickButton(page, 'Gửi ẩn danh');
+    await clickButton(page, 'Gửi tin báo');
+    await eventually('a second receipt', async () => (await page.locator('.msg.bot', { hasText: 'Đã tiếp nhận tin báo' }).count()) === 2);
+    const second = /TB-\w{6}/.exec((await page.locator('.msg.bot', { hasText: 'Đã tiếp nhận tin báo' }).last().textContent()) ?? '')?.[0];
+    expect(second).not.toBe(first);
+    expect(await app.database.models.reports.countDocuments({ code: second, category: 'drugs' })).toBe(1);
+    await context.close();
+  });
+
+  it('says so politely in the page when a browser goes over its request limit', async () => {
+    const limited = await startApp(testEnv('browser_limits', { WEBCHAT_REQUESTS_PER_MINUTE: '50' }));
+    try {
+      const page = await browser.newPage();
+      await page.goto(limited.url);
+      await botSays(page, '113');
+      // Requests from this page's own session, as a runaway script or a held-down key would make them.
+      await page.evaluate(async () => {
+        for (let i = 0; i < 60; i += 1) await fetch('/api/webchat/messages?after=0', { credentials: 'same-origin' });
+      });
+      await page.locator('#status', { hasText: 'Bạn gửi quá nhanh. Vui lòng chờ một phút rồi thử lại.' }).waitFor({ timeout: 10_000 });
+      await page.close();
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('clears a desk page left idle past WEBCHAT_DESK_IDLE_MINUTES, and shows it again once the unit’s code is typed', async () => {
+    const desk = await browser.newPage();
+    await desk.goto(app.url);
+    await botSays(desk, 'Tôi đồng ý');
+    const code = app.unitInviteCodes.find((u) => u.unitId === 'cap-p4')?.code ?? '';
+    await type(desk, `/trucban ${code}`);
+    await botSays(desk, 'bàn trực ban');
+
+    clockAhead += 31 * 60_000;
+    await desk.locator('#status', { hasText: 'Phiên trực ban trên web đã khóa' }).waitFor({ timeout: 10_000 });
+    expect(await desk.locator('.msg').count()).toBe(0);
+
+    await type(desk, `/trucban ${code}`);
+    await botSays(desk, 'đã là bàn trực ban');
+    // Everything it had is back, in order: the registration before the answer to the code typed again.
+    const texts = await desk.locator('.msg').allTextContents();
+    expect(texts.findIndex((t) => t.includes('đã được đăng ký làm bàn trực ban'))).toBeLessThan(texts.findIndex((t) => t.includes('đã là bàn trực ban')));
+    await desk.close();
   });
 });

@@ -96,7 +96,7 @@ describe('the web chat on a public website', () => {
     expect(texts.some((t) => t.includes('Các lệnh'))).toBe(false);
   });
 
-  it('asks a web chat for a dispute requester’s number typed, never naming a button the web does not have', async () => {
+  it('asks a web chat for a dispute requester’s number in a phone field, never naming a button the web does not have', async () => {
     const resident = await WebchatClient.open(app.url);
     await resident.say('/hoagiai');
     await resident.press('✅ Tôi đồng ý');
@@ -110,8 +110,9 @@ describe('the web chat on a public website', () => {
     await resident.say('Phường 4');
     const contact = await resident.say('hẻm 12 Trần Văn Đặng');
     const prompt = contact.find((m) => m.text.includes('Bước 5/7'));
-    expect(prompt?.text).toContain('Gõ số điện thoại của bạn vào ô nhập tin');
+    expect(prompt?.text).toContain('Gõ số điện thoại của bạn vào ô bên dưới');
     expect(prompt?.text).not.toContain('Chia sẻ số điện thoại');
+    expect(prompt?.phoneField).toBe(true);
     expect(prompt?.quickReplies).toEqual([]);
   });
 

@@ -154,7 +154,7 @@ function markup(message: OutboundMessage): InlineKeyboardMarkup | ReplyKeyboardM
   }
   if (message.requestContact) {
     return {
-      keyboard: [[{ text: message.requestContact.label, request_contact: true }], [{ text: message.requestContact.alternative }]],
+      keyboard: [[{ text: message.requestContact.label, request_contact: true }], ...(message.requestContact.alternative ? [[{ text: message.requestContact.alternative }]] : [])],
       one_time_keyboard: true,
       resize_keyboard: true,
     };

@@ -15,6 +15,10 @@ export interface WebchatMessage {
   /** Buttons that send their label as typed text (the web form of Telegram's reply keyboard). */
   quickReplies: string[];
   location: { lat: number; lon: number } | null;
+  /** A button that sends the browser's location (with the person's permission): its label. */
+  askLocation?: string;
+  /** A phone number field under the message (the web's form of Telegram's contact button). */
+  phoneField?: boolean;
   attachments: { kind: string; mime: string; fileName: string | null; url: string }[];
   /** Set on what the resident sent (kept so a reload shows both sides): the page's id for it. */
   own?: string;
@@ -67,8 +71,10 @@ export class WebchatChannel implements Channel {
     return {
       text: message.text,
       buttons: message.buttons ?? [],
-      quickReplies: message.requestContact ? [message.requestContact.alternative] : [],
+      quickReplies: message.requestContact?.alternative ? [message.requestContact.alternative] : [],
       location: message.location ?? null,
+      ...(message.requestLocation ? { askLocation: message.requestLocation.label } : {}),
+      ...(message.requestContact ? { phoneField: true } : {}),
       attachments: files.map((a, i) => ({ kind: a.kind, mime: a.mime, fileName: a.fileName, url: urls[i] })),
     };
   }

@@ -13,6 +13,7 @@ import type { InboundEvent, InboundMedia } from '../../core/chat';
 import { isLanguage, type Language } from '../../core/language';
 import { evidenceTypeOf } from '../../domain/evidence/evidence-type';
 import { ensureSession, secureWebchat, sessionOf } from './webchat-security';
+import { renderPage } from './webchat-page';
 import { WebDeskLock } from './web-desk-lock';
 
 const messageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id must be 8 to 64 letters, digits, _ or -');
@@ -50,6 +51,8 @@ export interface WebchatRouteDeps {
   /** A web chat desk locks after this long without its officer acting (WEBCHAT_DESK_IDLE_MINUTES). */
   deskIdleMs: number;
   clock: () => Date;
+  /** Local mode: the page says it is the test chat on this machine; otherwise it is the ward's public channel. */
+  local: boolean;
 }
 
 /** `/trucban <code>` (or `/desk <code>`): what a locked desk types to open again. */
@@ -99,7 +102,7 @@ export async function registerWebchatRoutes(app: FastifyInstance, deps: WebchatR
   app.get('/', async (request, reply) => {
     const queryLang = (request.query as { lang?: unknown }).lang;
     const lang: Language = isLanguage(queryLang) ? queryLang : 'vi';
-    return reply.type('text/html; charset=utf-8').send(renderPage(template, lang, deps.translate(lang), deps.maxUploadBytes));
+    return reply.type('text/html; charset=utf-8').send(renderPage(template, lang, deps.translate(lang), deps.maxUploadBytes, deps.local));
   });
   app.get('/webchat.js', async (_request, reply) => reply.type('application/javascript; charset=utf-8').send(script));
   app.get('/webchat.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(styles));
@@ -215,20 +218,4 @@ function textEvent(base: ReturnType<typeof baseEvent>, text: string): InboundEve
   const command = /^\/([\p{L}\p{N}_]{1,64})(?:\s+([\s\S]*))?$/u.exec(text.trim());
   if (command) return { ...base, kind: 'command', command: command[1], args: (command[2] ?? '').trim() };
   return { ...base, kind: 'text', text };
-}
-
-function renderPage(template: string, lang: Language, t: Translate, maxUploadBytes: number): string {
-  const keys = ['title', 'subtitle', 'placeholder', 'send', 'attach', 'attach_label', 'emergency', 'switch_language', 'connection_lost', 'uploading', 'map_pin', 'share_location', 'location_failed'];
-  const strings: Record<string, string> = Object.fromEntries(keys.map((k) => [k, t(`webchat.${k}`)]));
-  // The bot's own words for a file over the limit: the page says them before sending (or when the server refuses it).
-  strings.upload_too_large = t('tip.evidence.too_large', { max: Math.floor(maxUploadBytes / (1024 * 1024)) });
-  const json = JSON.stringify({ lang, strings, maxUploadBytes }).replace(/</g, '\\u003c');
-  return template
-    .replace(/\{\{lang\}\}/g, lang)
-    .replace(/\{\{(\w+)\}\}/g, (_m, key: string) => escapeHtml(strings[key] ?? ''))
-    .replace('/*BOOTSTRAP*/', json);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -49,7 +49,8 @@ export function splitText(text: string, limit = ZALO_TEXT_LIMIT): string[] {
  */
 export function renderForZalo(message: OutboundMessage, imageAttachmentId: string | null = null): ZaloMessage[] {
   const buttons = (message.buttons ?? []).flat().map((b) => ({ title: b.label.slice(0, TITLE_LIMIT), type: 'oa.query.hide', payload: b.payload }));
-  if (message.requestContact) buttons.push({ title: message.requestContact.alternative.slice(0, TITLE_LIMIT), type: 'oa.query.hide', payload: message.requestContact.alternative });
+  const alternative = message.requestContact?.alternative;
+  if (alternative) buttons.push({ title: alternative.slice(0, TITLE_LIMIT), type: 'oa.query.hide', payload: alternative });
   const lines = message.text.trim().split('\n');
   const last = lines[lines.length - 1] ?? '';
   // The question becomes the list's title when it fits one; the text before it is sent as text.

@@ -29,7 +29,8 @@
   }
 
   function api(method, url, body, contentType) {
-    var options = { method: method, headers: {}, credentials: 'same-origin' };
+    // What the server says itself (a limit, a locked desk) comes in the page's language, not the browser's.
+    var options = { method: method, headers: { 'Accept-Language': boot.lang }, credentials: 'same-origin' };
     if (method !== 'GET' && csrfToken) options.headers['X-CSRF-Token'] = csrfToken;
     if (body !== undefined) {
       options.headers['Content-Type'] = contentType || 'application/json';
@@ -78,7 +79,33 @@
   }
 
   function disableButtons() {
-    log.querySelectorAll('.buttons button').forEach(function (b) { b.disabled = true; });
+    log.querySelectorAll('.buttons button, .phone input, .phone button').forEach(function (b) { b.disabled = true; });
+  }
+
+  // The web's form of Telegram's contact button: a phone field under the question; the number is sent as typed text.
+  function phoneField() {
+    var form = document.createElement('form');
+    form.className = 'phone';
+    var field = document.createElement('input');
+    field.type = 'tel';
+    field.autocomplete = 'tel';
+    field.setAttribute('inputmode', 'tel');
+    field.setAttribute('aria-label', S.phone_label);
+    field.placeholder = S.phone_placeholder;
+    var submit = document.createElement('button');
+    submit.type = 'submit';
+    submit.textContent = S.phone_send;
+    form.appendChild(field);
+    form.appendChild(submit);
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var number = field.value.trim();
+      if (!number) return;
+      disableButtons();
+      bubble('me', number);
+      send({ text: number });
+    });
+    return form;
   }
 
   function render(message) {
@@ -92,7 +119,10 @@
     div.setAttribute('data-seq', String(message.replaces || message.seq));
     if (old) old.replaceWith(div);
     else if (message.replaces) { div.remove(); return; }
+    if (message.phoneField) div.appendChild(phoneField());
     var rows = message.buttons.slice();
+    // "📍 Send my location" first, where the step asks where: the browser's location, with the resident's permission.
+    if (message.askLocation) rows.unshift([{ label: message.askLocation, locate: true }]);
     if (message.quickReplies.length) rows.push(message.quickReplies.map(function (q) { return { label: q, text: q }; }));
     if (rows.length) {
       var box = document.createElement('div');
@@ -105,6 +135,7 @@
           btn.type = 'button';
           btn.textContent = b.label;
           btn.addEventListener('click', function () {
+            if (b.locate) return shareLocation(disableButtons);
             disableButtons();
             bubble('me', b.label);
             send(b.text !== undefined ? { text: b.text } : { button: b.payload, label: b.label });
@@ -200,18 +231,21 @@
       });
   });
 
-  // "📍": the browser's own location, with the resident's permission; a refusal says what to do instead.
-  document.getElementById('locate').addEventListener('click', function () {
+  // The browser's own location, with the resident's permission; a refusal says what to do instead.
+  function shareLocation(onShared) {
     if (!navigator.geolocation) { showStatus(S.location_failed); return; }
     navigator.geolocation.getCurrentPosition(function (position) {
       var lat = Math.round(position.coords.latitude * 1e6) / 1e6;
       var lon = Math.round(position.coords.longitude * 1e6) / 1e6;
       showStatus('');
+      if (onShared) onShared();
       var pin = S.map_pin + ' ' + lat + ', ' + lon;
       bubble('me', pin);
       send({ location: { lat: lat, lon: lon }, label: pin });
     }, function () { showStatus(S.location_failed); }, { enableHighAccuracy: true, timeout: 15000 });
-  });
+  }
+
+  document.getElementById('locate').addEventListener('click', function () { shareLocation(); });
 
   function begin() {
     after = 0;

@@ -107,10 +107,10 @@ export function createDisputeFlow(deps: { intake: DisputeIntake; onFiled(): void
 
       {
         id: 'contact',
-        // Only Telegram has a button that shares the number; elsewhere the prompt asks for it typed and mentions no button.
+        // Telegram has a button that shares the number (and one to type it instead), the web chat a phone field; on Zalo it is typed.
         prompt: (ctx): OutboundMessage => ({
           text: ctx.t('dispute.contact.prompt', { how: ctx.t(`dispute.contact.how.${ctx.channel}`) }),
-          ...(ctx.channel === 'telegram' ? { requestContact: { label: ctx.t('tip.contact.share_button'), alternative: ctx.t('dispute.contact.type_instead') } } : {}),
+          requestContact: { label: ctx.t('tip.contact.share_button'), ...(ctx.channel === 'telegram' ? { alternative: ctx.t('dispute.contact.type_instead') } : {}) },
         }),
         handle: (ctx, input): StepOutcome<DisputeDraft> => {
           if (input.kind === 'text' && input.text.trim() === ctx.t('dispute.contact.type_instead')) return { kind: 'invalid', reason: 'dispute.contact.type_it' };

@@ -56,6 +56,7 @@ export function createTipFlow(deps: { reports: ReportService; evidence: Evidence
         id: 'location',
         prompt: (ctx): OutboundMessage => ({
           text: ctx.t('tip.location.prompt', { share: ctx.t(`tip.location.share_hint.${ctx.channel}`) }),
+          requestLocation: { label: ctx.t('tip.location.share_button') },
           buttons: [
             [{ label: ctx.t('tip.location.pick_ward'), payload: stepPayload('location', 'pick_ward') }],
             [{ label: ctx.t('tip.location.unknown'), payload: stepPayload('location', 'unknown') }],
