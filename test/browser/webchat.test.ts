@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../../src/app';
 import { eventually, testEnv } from '../support/test-env';
@@ -300,4 +302,51 @@ describe('the local web chat in a browser', () => {
     expect(texts.findIndex((t) => t.includes('đã được đăng ký làm bàn trực ban'))).toBeLessThan(texts.findIndex((t) => t.includes('đã là bàn trực ban')));
     await desk.close();
   });
+  it('works under a path of a ward’s website, through a proxy that strips the path', async () => {
+    const site = await wardSiteServing(app.url, '/tinbao');
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${site.url}/tinbao`);
+      expect(new URL(page.url()).pathname).toBe('/tinbao/');
+      await botSays(page, '113');
+      await clickButton(page, 'Tôi đồng ý');
+      await clickButton(page, 'Báo tin / tố giác');
+      await clickButton(page, 'Lừa đảo (cả qua mạng)');
+      await type(page, 'Có người gọi điện giả danh công an, đòi chuyển tiền để "xác minh".');
+      await botSays(page, 'Bước 3/7');
+      // Everything the page asked for stayed under the ward's path (a browser's own favicon request aside).
+      expect(site.paths.filter((p) => !p.startsWith('/tinbao/') && p !== '/tinbao' && p !== '/favicon.ico')).toEqual([]);
+      expect(site.paths.some((p) => p.startsWith('/tinbao/api/webchat/messages'))).toBe(true);
+      await page.close();
+    } finally {
+      await site.close();
+    }
+  });
+
+  /** A ward's website on 127.0.0.1 whose proxy serves the web chat under `prefix` (stripped), as README's Caddy example does. */
+  async function wardSiteServing(target: string, prefix: string): Promise<{ url: string; paths: string[]; close(): Promise<void> }> {
+    const paths: string[] = [];
+    const upstream = new URL(target);
+    const server = http.createServer((request, response) => {
+      const path = request.url ?? '/';
+      paths.push(path);
+      if (path === prefix) return void response.writeHead(301, { location: `${prefix}/` }).end();
+      if (!path.startsWith(`${prefix}/`)) return void response.writeHead(200, { 'content-type': 'text/html' }).end('<a href="/tinbao/">Báo tin</a>');
+      const forward = http.request(
+        { host: upstream.hostname, port: upstream.port, method: request.method, path: path.slice(prefix.length), headers: { ...request.headers, host: upstream.host } },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      forward.on('error', () => response.writeHead(502).end());
+      request.pipe(forward);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      paths,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+  }
 });

@@ -1,4 +1,5 @@
-// The local web chat page: talks to /api/webchat/*, renders every text with textContent.
+// The web chat page: talks to api/webchat/*, renders every text with textContent.
+// Every address is relative to the page, so a ward's site can serve it under a path (https://site/tinbao/) through its proxy.
 (function () {
   'use strict';
   var boot = JSON.parse(document.getElementById('bootstrap').textContent);
@@ -26,6 +27,11 @@
     var bytes = new Uint8Array(12);
     crypto.getRandomValues(bytes);
     return Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+  }
+
+  // The server names its files from the root (/api/webchat/…); under a ward site's path they are relative to the page.
+  function pageRelative(url) {
+    return url.charAt(0) === '/' ? url.slice(1) : url;
   }
 
   function api(method, url, body, contentType) {
@@ -156,11 +162,11 @@
     }
     message.attachments.forEach(function (a) {
       var link = document.createElement('a');
-      link.href = a.url;
+      link.href = pageRelative(a.url);
       link.target = '_blank';
       link.textContent = '📎 ' + (a.fileName || a.kind);
       div.appendChild(link);
-      if (a.kind === 'photo' && a.url.indexOf('/api/webchat/files/') === 0) {
+      if (a.kind === 'photo' && link.getAttribute('href').indexOf('api/webchat/files/') === 0) {
         var img = document.createElement('img');
         img.src = link.href;
         img.alt = a.fileName || '';
@@ -175,7 +181,7 @@
   function poll() {
     if (polling || locked || !csrfToken) return Promise.resolve();
     polling = true;
-    return api('GET', '/api/webchat/messages?after=' + after)
+    return api('GET', 'api/webchat/messages?after=' + after)
       .then(function (res) {
         showStatus('');
         res.messages.forEach(function (m) { after = Math.max(after, m.seq); render(m); });
@@ -191,7 +197,7 @@
     // Once a locked desk opens, the whole transcript comes back in order, this message with it.
     if (!locked) shown[body.id] = true;
     attempt = attempt || 0;
-    return api('POST', '/api/webchat/messages', body)
+    return api('POST', 'api/webchat/messages', body)
       .then(function () { locked = false; showStatus(''); return poll(); })
       .catch(function (error) {
         // A refusal of the message itself (4xx) is not retried; only the server or the network failing is.
@@ -223,7 +229,7 @@
     showStatus(S.uploading);
     var uploadId = newId();
     shown[uploadId] = true;
-    var url = '/api/webchat/upload?id=' + uploadId + '&name=' + encodeURIComponent(file.name);
+    var url = 'api/webchat/upload?id=' + uploadId + '&name=' + encodeURIComponent(file.name);
     api('POST', url, file, file.type || 'application/octet-stream')
       .then(function () { showStatus(''); return poll(); })
       .catch(function (error) {
@@ -258,7 +264,7 @@
     setInterval(poll, 1500);
   }
 
-  api('POST', '/api/webchat/sessions').then(function (res) {
+  api('POST', 'api/webchat/sessions').then(function (res) {
     csrfToken = res.csrfToken;
     begin();
   }, function () { showStatus(S.connection_lost); });
