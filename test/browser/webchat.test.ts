@@ -198,6 +198,20 @@ describe('the local web chat in a browser', () => {
     await page.goto(app.url);
     await botSays(page, '113');
     expect(await seriousViolations(page)).toEqual([]);
+
+    // Focus order follows the chat: with the keyboard alone, Tab goes from the language link through the bot's buttons to the composer.
+    const inDomOrder = await page.locator('a[href], button:not([disabled]), input:not([type=file])').evaluateAll((nodes) =>
+      nodes.filter((n) => (n as HTMLElement).offsetParent !== null).map((n) => n.id || n.textContent?.trim() || ''),
+    );
+    const tabbed: string[] = [];
+    await page.locator('body').focus();
+    for (let i = 0; i < inDomOrder.length + 1; i += 1) {
+      await page.keyboard.press('Tab');
+      tabbed.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || ''));
+    }
+    expect(tabbed.slice(0, inDomOrder.length)).toEqual(inDomOrder);
+    // Every control of the composer is among them, the attachment button included.
+    expect(inDomOrder.slice(-4)).toEqual(['attach', 'locate', 'text', 'send']);
     await context.close();
   });
 
@@ -213,6 +227,29 @@ describe('the local web chat in a browser', () => {
     await expect(page.locator('#send').textContent()).resolves.toBe('Gửi');
     // The same chat (the cookie), now in Vietnamese: the bot says so and repeats the notice in Vietnamese.
     await botSays(page, 'Thông báo về dữ liệu cá nhân');
+  });
+
+  it('takes a whole tip in English, from the notice to the receipt, with the web’s own buttons', async () => {
+    const context = await browser.newContext({ geolocation: { latitude: 10.7795, longitude: 106.682 }, permissions: ['geolocation'] });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/?lang=en`);
+    await botSays(page, 'About your personal data');
+    await clickButton(page, 'I agree');
+    await clickButton(page, 'Report a tip');
+    await clickButton(page, 'Fraud (incl. online scams)');
+    await type(page, 'Someone called pretending to be the bank and asked for the OTP code.');
+    await botSays(page, '📍 Send my location');
+    await clickButton(page, '📍 Send my location');
+    await clickButton(page, 'Earlier today');
+    await clickButton(page, 'Skip');
+    await clickButton(page, 'Skip');
+    await clickButton(page, 'Send anonymously');
+    await clickButton(page, 'Send the tip');
+    await botSays(page, 'Your tip has been received');
+    // Nothing the bot said on the way was in Vietnamese.
+    const said = await page.locator('.msg.bot').allTextContents();
+    expect(said.filter((text) => /Bước \d|Tôi đồng ý|Gửi tin báo|Đã tiếp nhận/.test(text))).toEqual([]);
+    await context.close();
   });
   it('asks for a number with a phone field, never a Telegram button, and keeps working after /xoadulieu for a new tip', async () => {
     // The context bypasses the page's CSP only so that axe-core can be injected at the phone field.

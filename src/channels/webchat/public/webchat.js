@@ -216,6 +216,9 @@
     send({ text: text });
   });
 
+  // A button, not a label around the hidden input: it is reached with Tab and opened with Enter like every other control.
+  document.getElementById('attach').addEventListener('click', function () { fileInput.click(); });
+
   fileInput.addEventListener('change', function () {
     var file = fileInput.files && fileInput.files[0];
     if (!file) return;
