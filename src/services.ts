@@ -49,6 +49,8 @@ import { SuspectSightings } from './storage/suspect-sightings';
 import { ResidentService } from './domain/residents/resident-service';
 import { TriageService } from './domain/triage/triage-service';
 import { UnitAdminService } from './domain/units/unit-admin-service';
+import { ModelService } from './domain/models/model-service';
+import { modelsFeature } from './conversation/features/models';
 import { type Translate } from './i18n';
 import type { PiiCipher } from './shared/pii-cipher';
 import type { Models } from './storage/database';
@@ -243,11 +245,20 @@ export function buildServices(o: ServiceOptions) {
     clock,
   );
 
+  const communityModels = new ModelService(
+    { communityModels: models.communityModels, modelMembers: models.modelMembers, modelActivities: models.modelActivities, leases: models.leases, auditLog: models.auditLog },
+    units,
+    (admin) => unitAdmin.managedUnits(admin),
+    cipher,
+    (modelId) => reportRepository.tipsOfModel(modelId),
+  );
+
   const lateReplies = new LateReplies(o.sendInOrder ?? ((address, messages) => chats.send(address, messages)));
   const consent = residentConsent(residents, o.retentionMonths);
   const features = [
-    accountFeature({ residents, consent, audience, forgetChannelData: (address) => chats.forgetChat(address), desks, units, catalog }),
-    tipsFeature({ reports, followups, evidence, onTipFiled: () => deliveries.poke(), keyOf: (address) => chatKey(cipher, address) }),
+    accountFeature({ residents, consent, audience, forgetChannelData: (address) => chats.forgetChat(address), desks, units, catalog, models: communityModels }),
+    tipsFeature({ reports, followups, evidence, onTipFiled: () => deliveries.poke(), keyOf: (address) => chatKey(cipher, address), modelOf: (residentKey) => communityModels.modelOf(residentKey) }),
+    modelsFeature({ models: communityModels, catalog }),
     mediationFeature({ mediation, register, triage, intake, onFiled: () => deliveries.poke() }),
     deskFeature({ catalog, units, desks, triage, followups, deadlines, onDeskRegistered: (unitId) => deliveries.catchUp(unitId), webchatDesks: o.webchatDesks ?? true }),
     statsFeature({ stats, catalog, lateReplies, lateReplyAfterMs: o.lateReplyAfterMs ?? 2000 }),
@@ -269,7 +280,7 @@ export function buildServices(o: ServiceOptions) {
     clock,
   });
 
-  return { reportRepository, deskDeliveries, deskT, files, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, changes, triage, followups, deadlines, lateReplies, engine };
+  return { communityModels, reportRepository, deskDeliveries, deskT, files, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, changes, triage, followups, deadlines, lateReplies, engine };
 }
 
 /** The collections the broadcast dispatcher works on. */

@@ -38,6 +38,10 @@ const disputesSchema = z.object({
   deadlines: z.object({ assignHours: z.number().positive(), startDays: z.number().positive() }),
 });
 
+const modelsSchema = z.object({
+  kinds: z.array(z.object({ id: z.string().regex(/^[a-z_]+$/), keywords: z.array(z.string()).default([]) })).min(1),
+});
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 const campaignsSchema = z.object({
   topics: z.array(z.object({ id: z.string().regex(/^[a-z_]+$/), keywords: z.array(z.string()).default([]) })).min(1),
@@ -111,6 +115,8 @@ export interface Catalog {
   /** Finds a category from typed text by its keywords. */
   matchCategory(typed: string): Category | undefined;
   disputes: DisputeCatalog;
+  /** Kinds of self-management models (mô hình tự quản, config/models.json). */
+  modelKinds: { id: string; keywords: string[] }[];
   campaigns: {
     topics: { id: string; keywords: string[] }[];
     matchTopic(typed: string): { id: string } | undefined;
@@ -140,6 +146,7 @@ export function loadCatalog(configDir: string): Catalog {
   const wards = parse(wardsSchema, path.join(configDir, 'wards.json'));
   const disputes = parse(disputesSchema, path.join(configDir, 'disputes.json'));
   const campaigns = parse(campaignsSchema, path.join(configDir, 'campaigns.json'));
+  const models = parse(modelsSchema, path.join(configDir, 'models.json'));
   const minutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3));
 
   for (const category of cats.categories) {
@@ -169,6 +176,7 @@ export function loadCatalog(configDir: string): Catalog {
       const folded = foldVietnamese(typed);
       return cats.categories.find((c) => c.id === folded || c.keywords.some((k) => foldVietnamese(k) === folded));
     },
+    modelKinds: models.kinds,
     campaigns: {
       topics: campaigns.topics,
       quietHours: { startMin: minutes(campaigns.quietHours.start), endMin: minutes(campaigns.quietHours.end) },

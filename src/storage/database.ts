@@ -42,6 +42,9 @@ import { broadcastOutcomeModel } from './models/broadcast-outcome.model';
 import { broadcastRetryModel } from './models/broadcast-retry.model';
 import { broadcastSenderModel } from './models/broadcast-sender.model';
 import { broadcastPromotionDayModel } from './models/broadcast-promotion-day.model';
+import { communityModelModel } from './models/community-model.model';
+import { modelMemberModel } from './models/model-member.model';
+import { modelActivityModel } from './models/model-activity.model';
 
 const log = moduleLogger('database');
 
@@ -88,6 +91,9 @@ function bindModels(connection: Connection) {
     migrations: migrationModel(connection),
     cacheVersions: cacheVersionModel(connection),
     suspectSightings: suspectSightingModel(connection),
+    communityModels: communityModelModel(connection),
+    modelMembers: modelMemberModel(connection),
+    modelActivities: modelActivityModel(connection),
   };
 }
 

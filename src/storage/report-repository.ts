@@ -137,6 +137,15 @@ export class ReportRepository {
     return this.reports.countDocuments({ unitIds: unitId, status: 'received' });
   }
 
+  /** Tips that carry a self-management model, and of those judged valuable (index `model.id`; /mohinh). */
+  async tipsOfModel(modelId: string): Promise<{ tips: number; valuable: number }> {
+    const [tips, valuable] = await Promise.all([
+      this.reports.countDocuments({ 'model.id': modelId, kind: 'tip' }),
+      this.reports.countDocuments({ 'model.id': modelId, kind: 'tip', assessment: 'valuable' }),
+    ]);
+    return { tips, valuable };
+  }
+
   /** A team's disputes received in a period, oldest first (index `kind, unitIds, createdAt`). */
   async disputesReceived(unitId: string, period: ReceivedBetween, limit: number): Promise<ReportDoc[]> {
     return this.allOpened(await this.reports.find({ kind: 'dispute', unitIds: unitId, createdAt: { $gte: period.from, $lt: period.to } }).sort({ createdAt: 1 }).limit(limit).lean());

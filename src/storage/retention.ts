@@ -61,6 +61,11 @@ export async function sweepRetention(models: Models, policy: RetentionPolicy, no
   await count('webchat_messages', models.webchatMessages.deleteMany({ createdAt: { $lt: before(WEBCHAT_MESSAGES_KEPT_MS) } }));
   await count('audit_log', models.auditLog.deleteMany({ at: { $lt: monthsBefore(policy.auditMonths) } }));
   await count('stats_snapshots', models.statsSnapshots.deleteMany({ computedAt: { $lt: monthsBefore(policy.auditMonths) } }));
+  // Self-management models: what leaders recorded counts in reviews for the audit period; a dissolved model goes that long after it
+  // was dissolved (an active one stays); a resident is counted under the model whose link they followed for the privacy period.
+  await count('model_activities', models.modelActivities.deleteMany({ at: { $lt: monthsBefore(policy.auditMonths) } }));
+  await count('community_models', models.communityModels.deleteMany({ status: 'dissolved', 'dissolved.at': { $lt: monthsBefore(policy.auditMonths) } }));
+  await count('model_members', models.modelMembers.deleteMany({ joinedAt: { $lt: monthsBefore(policy.privacyMonths) } }));
   // Sightings are newest first: an identifier no tip named within the privacy period is forgotten.
   await count('suspect_sightings', models.suspectSightings.deleteMany({ 'sightings.0.at': { $lt: monthsBefore(policy.privacyMonths) } }));
   const files = await finishInterruptedFiles({ files: models.files, chunks: models.fileChunks }, now);

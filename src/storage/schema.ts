@@ -27,8 +27,10 @@ const log = moduleLogger('schema');
  *
  * 2: job_runs, files and file_chunks; partial pending indexes; TTL indexes
  *    for the plain expiries; the unit deadline, runId and topics indexes (#17).
+ * 3: community_models, model_members and model_activities; reports carry
+ *    their model (#19).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The migrations collection's document that records the schema version. */
 const SCHEMA_DOC = 'schema';

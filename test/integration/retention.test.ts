@@ -54,6 +54,16 @@ const TABLE: Record<string, { seed: Seed[]; left: string[] }> = {
   webchat_messages: { seed: [{ _id: 'old', chatKey: 'k', seq: 1, createdAt: ago(31) }, { _id: 'new', chatKey: 'k', seq: 2, createdAt: ago(1) }], left: ['new'] },
   audit_log: { seed: [{ _id: 'past-period', reportId: 'r', at: monthsAgo(61) }, { _id: 'in-period', reportId: 'r', at: monthsAgo(59) }], left: ['in-period'] },
   stats_snapshots: { seed: [{ _id: '*|2021', computedAt: monthsAgo(61) }, { _id: '*|2022', computedAt: monthsAgo(59) }], left: ['*|2022'] },
+  model_activities: { seed: [{ _id: 'past-period', modelId: 'm', at: monthsAgo(61) }, { _id: 'in-period', modelId: 'm', at: monthsAgo(59) }], left: ['in-period'] },
+  community_models: {
+    seed: [
+      { _id: 'dissolved-long-ago', code: 'MH-AAAAAA', status: 'dissolved', dissolved: { reason: 'r', at: monthsAgo(61) }, createdAt: monthsAgo(70) },
+      { _id: 'dissolved-lately', code: 'MH-BBBBBB', status: 'dissolved', dissolved: { reason: 'r', at: monthsAgo(2) }, createdAt: monthsAgo(70) },
+      { _id: 'active-for-years', code: 'MH-CCCCCC', status: 'active', dissolved: null, createdAt: monthsAgo(70) },
+    ],
+    left: ['active-for-years', 'dissolved-lately'],
+  },
+  model_members: { seed: [{ _id: 'joined-long-ago', modelId: 'm', joinedAt: monthsAgo(25) }, { _id: 'joined-lately', modelId: 'm', joinedAt: monthsAgo(1) }], left: ['joined-lately'] },
   suspect_sightings: {
     seed: [
       { _id: 'named-long-ago', sightings: [{ code: 'TB-A', unitIds: ['u'], at: monthsAgo(25) }, { code: 'TB-B', unitIds: ['u'], at: monthsAgo(30) }] },

@@ -40,6 +40,8 @@ export function buildDeskCard(
       : t('desk.card.named', { name: contact.name ?? t('desk.card.no_name'), phone: contact.phone }),
   );
   lines.push(t('desk.card.channel', { channel: t(`channel.${report.channel}`) }));
+  // The model whose link brought the reporter: which neighbourhood group the tip came through, never who sent it.
+  if (report.model) lines.push(t('desk.card.model', { name: report.model.name }));
   lines.push(triageStatusLine(report, t));
   // A desk whose unit forwarded the tip keeps the card, with where it went and no buttons.
   const forwardedAway = options.viewerUnitId !== undefined && !report.unitIds.includes(options.viewerUnitId);

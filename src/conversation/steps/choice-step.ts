@@ -15,7 +15,8 @@ export interface ChoiceStepSpec<Draft> {
   prompt(ctx: StepContext<Draft>): string;
   options(ctx: StepContext<Draft>): ChoiceOption[];
   columns?: number;
-  chosen(ctx: StepContext<Draft>, value: string): StepOutcome<Draft>;
+  /** May be async: a last answer that records something (an activity) and ends the flow. */
+  chosen(ctx: StepContext<Draft>, value: string): StepOutcome<Draft> | Promise<StepOutcome<Draft>>;
   /** Typed text that matches no option; by default it is refused. */
   typed?(ctx: StepContext<Draft>, text: string): StepOutcome<Draft>;
 }

@@ -26,6 +26,8 @@ export interface TipSubmission {
   residentKey: string;
   channel: string;
   lang: string;
+  /** The model whose link brought the reporter, if any. */
+  model?: { id: string; name: string } | null;
 }
 
 export interface StatusView {
@@ -84,6 +86,7 @@ export class ReportService {
       },
       channel: input.channel,
       lang: input.lang,
+      model: input.model ?? null,
       unitIds,
       status: 'received',
       statusHistory: [{ status: 'received', at: now }],

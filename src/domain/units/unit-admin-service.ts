@@ -141,7 +141,7 @@ export class UnitAdminService {
   }
 
   /** Units the sender may administer; roles come only from Telegram user ids, never from a chat. */
-  private managedUnits(admin: AdminActor): Unit[] {
+  managedUnits(admin: AdminActor): Unit[] {
     const sender = admin.telegramUserId;
     if (!sender) return [];
     if (this.systemAdmins.has(sender)) return this.units.units;

@@ -54,6 +54,7 @@ const schema = new Schema<ReportDoc>(
     },
     channel: { type: String, required: true },
     lang: { type: String, required: true },
+    model: { type: new Schema({ id: String, name: String }, { _id: false }), default: null },
     unitIds: { type: [String], required: true },
     status: { type: String, required: true },
     statusHistory: [{ _id: false, status: String, at: Date }],
@@ -119,6 +120,8 @@ schema.index({ 'deadlines.remindAt': 1 });
 schema.index({ closedAt: 1 });
 // disputesOf and detachResident: every report of one resident (/xoadulieu).
 schema.index({ 'reporter.residentKey': 1 });
+// A model's tips (/mohinh): only tips that carry one are in it.
+schema.index({ 'model.id': 1 }, { partialFilterExpression: { 'model.id': { $type: 'string' } } });
 // holdingEvidence: one evidence file for a desk (web chat link).
 schema.index({ 'evidence.id': 1 });
 // disputesReceived: a team's disputes by date received (/sohoagiai).

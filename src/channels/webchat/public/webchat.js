@@ -260,9 +260,13 @@
     after = 0;
     // The language link (?lang=…) switches the bot too: it says so, and what comes next, in that language.
     var chosen = /[?&]lang=(vi|en)\b/.exec(location.search);
+    // A self-management model's link (?mohinh=MH-…): the resident is counted under that model, once; the code then leaves the address.
+    var model = /[?&]mohinh=(MH-?[A-Za-z0-9]{6})\b/i.exec(location.search);
+    if (model) history.replaceState(null, '', location.pathname + (chosen ? '?lang=' + chosen[1] : ''));
     poll().then(function () {
-      if (chosen) send({ text: '/ngonngu ' + chosen[1], quiet: true });
-      else if (after === 0) send({ text: '/start', quiet: true });
+      var next = chosen ? send({ text: '/ngonngu ' + chosen[1], quiet: true }) : Promise.resolve();
+      if (model) next.then(function () { send({ text: '/start ' + model[1], quiet: true }); });
+      else if (!chosen && after === 0) send({ text: '/start', quiet: true });
     });
     setInterval(poll, 1500);
   }

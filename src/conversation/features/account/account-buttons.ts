@@ -61,6 +61,8 @@ export const forgetButton: GlobalButton<AccountDeps> = {
     const detached = await deps.residents.forget(turn.key);
     // Forgetting stops every campaign message too (the subscription held how to reach them).
     await deps.audience.unsubscribe(turn.key);
+    // No longer counted under the model whose link brought them.
+    await deps.models.forget(turn.key);
     await deps.forgetChannelData(turn.event.address);
     // The conversation is saved blank: nothing of it is kept but its language and version.
     turn.set({ flow: null, step: null, draft: null, pendingFlow: null, expiredFlow: null, filed: null });

@@ -5,6 +5,7 @@ import type { DeskService } from '../../../domain/desks/desk-service';
 import type { Audience } from '../../../domain/campaigns/audience';
 import type { ResidentService } from '../../../domain/residents/resident-service';
 import type { ConsentGate } from '../../flow-runner';
+import type { ModelService } from '../../../domain/models/model-service';
 
 /** What the account feature (start, consent, language, help, forgetting) uses. */
 export interface AccountDeps {
@@ -17,4 +18,6 @@ export interface AccountDeps {
   /** Which desk, if any, this chat is: help in a desk chat lists the desk's commands, and its language is the desk's. */
   desks: Pick<DeskService, 'find' | 'setLanguage'>;
   units: UnitDirectory;
+  /** A self-management model's link (/start <code>) counts the resident under it. */
+  models: Pick<ModelService, 'byCode' | 'join' | 'forget'>;
 }

@@ -12,4 +12,6 @@ export interface TipsDeps {
   onTipFiled(): void;
   /** The pseudonymous key of a chat. */
   keyOf(address: ChatAddress): string;
+  /** The self-management model whose link brought this resident, if any: their tips carry it. */
+  modelOf(residentKey: string): Promise<{ id: string; name: string } | null>;
 }

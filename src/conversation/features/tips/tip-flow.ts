@@ -1,5 +1,4 @@
-import type { ReportService } from '../../../domain/reports/report-service';
-import type { EvidenceStore } from '../../../domain/evidence/evidence-store';
+import type { TipsDeps } from './deps';
 import { cleanText } from '../../../shared/text';
 import { subStep, type Flow, type StepContext, type StepOutcome } from '../../flow';
 import { choiceStep } from '../../steps/choice-step';
@@ -25,7 +24,7 @@ const EDITABLE = ['category', 'description', 'location', 'occurred', 'evidence',
  * evidence, suspects, anonymity, review, send. Steps 4–8 of the foundation
  * issue, declared in order.
  */
-export function createTipFlow(deps: { reports: ReportService; evidence: EvidenceStore; onTipFiled(): void }): Flow<TipDraft> {
+export function createTipFlow(deps: Pick<TipsDeps, 'reports' | 'evidence' | 'onTipFiled' | 'modelOf'>): Flow<TipDraft> {
   return {
     id: 'tip',
     needsConsent: true,
@@ -230,6 +229,7 @@ export function createTipFlow(deps: { reports: ReportService; evidence: Evidence
           residentKey: ctx.residentKey,
           channel: ctx.channel,
           lang: ctx.lang,
+          model: await deps.modelOf(ctx.residentKey),
         },
         ctx.now,
       );

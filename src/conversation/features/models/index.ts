@@ -1,0 +1,20 @@
+import { feature, type Feature } from '../../registry/command';
+import { activityCommand } from './activity-command';
+import { createActivityFlow } from './activity-flow';
+import type { ModelsDeps } from './deps';
+import { leaderCommand } from './leader-command';
+import { modelButton } from './model-button';
+import { createModelCreateFlow } from './model-create-flow';
+import { createModelDissolveFlow, createModelSizeFlow } from './model-edit-flows';
+import { modelsCommand } from './models-command';
+
+export type { ModelsDeps };
+
+/** Neighbourhood self-management models: unit admins create them and invite leaders; leaders record what their model did. */
+export function modelsFeature(deps: ModelsDeps): Feature {
+  return feature(deps, {
+    commands: [modelsCommand, leaderCommand, activityCommand],
+    buttons: [modelButton],
+    flows: [createModelCreateFlow(deps.models), createModelDissolveFlow(deps.models), createModelSizeFlow(deps.models), createActivityFlow(deps.models)],
+  });
+}
