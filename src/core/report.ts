@@ -80,6 +80,8 @@ export interface ReportDoc {
   reporter: { residentKey: string; contactEnc: string | null } | null;
   channel: string;
   lang: string;
+  /** Subjects (đối tượng) dealt with, as the officer said when closing the tip as handled or prosecuted (0 allowed); null otherwise. */
+  subjects?: number | null;
   /** The self-management model whose link brought the reporter (its name as it was then); never who they are. */
   model?: { id: string; name: string } | null;
   /** Units the tip was routed to; every officer query is scoped by these. */

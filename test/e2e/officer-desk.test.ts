@@ -70,11 +70,17 @@ describe('officer desks: routing, triage in the chat, reporter follow-up', () =>
     officer.pressData(deskPayload(report._id, 'close_menu'));
     await eventually('outcome menu', () => telegram.callsOf('editMessageText', P4_DESK).some((c) => JSON.stringify(c.params.reply_markup).includes('Đã khởi tố')));
     officer.pressData(deskPayload(report._id, 'close:prosecuted'));
+    // Closing as prosecuted asks how many subjects were dealt with: a number, as every review counts them.
+    await eventually('the subjects question', () => telegram.textsTo(P4_DESK).some((t) => t.includes('Đã xử lý bao nhiêu đối tượng?')));
+    officer.text('nhiều');
+    await eventually('a number asked for', () => telegram.textsTo(P4_DESK).some((t) => t.includes('Hãy gõ số đối tượng')));
+    officer.text('2');
+    await eventually('the card says how many', () => cardEdits(P4_DESK, report.code).some((t) => t.includes('Đối tượng đã xử lý: 2')));
     await eventually('reporter told of the outcome', () => telegram.textsTo(resident.id).some((t) => t.includes('Kết quả: Đã khởi tố')));
     expect(telegram.textsTo(resident.id).find((t) => t.includes('Kết quả'))).toContain('khiếu nại');
 
     const closed = await app.database.models.reports.findOne({ _id: report._id }).lean();
-    expect(closed).toMatchObject({ status: 'closed', assessment: 'valuable', outcome: 'prosecuted', assignee: { unitId: 'cap-p4', name: 'Tuấn' }, closedAt: expect.any(Date) });
+    expect(closed).toMatchObject({ status: 'closed', assessment: 'valuable', outcome: 'prosecuted', subjects: 2, assignee: { unitId: 'cap-p4', name: 'Tuấn' }, closedAt: expect.any(Date) });
     expect(closed?.statusHistory.map((h) => h.status)).toEqual(['received', 'accepted', 'closed']);
 
     const audit = await app.database.models.auditLog.find({ reportId: report._id }).sort({ at: 1 }).lean();

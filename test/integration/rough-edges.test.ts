@@ -101,6 +101,7 @@ describe('rough edges residents and officers tripped over', () => {
     const { id, code } = await s.reports.submitTip(tipSubmission({ residentKey: s.engine.keyOf({ channel: 'webchat', chatId: 'edges-lookup' }) }), now);
     await button(desk.chatId, `d:${id}:accept`, { id: 'officer-2', name: 'Tuấn' });
     await button(desk.chatId, `d:${id}:close:prosecuted`, { id: 'officer-2', name: 'Tuấn' });
+    await s.engine.handle(from(desk.chatId, { kind: 'text', text: '1' }, { id: 'officer-2', name: 'Tuấn' }));
 
     const vi = texts(await command('edges-lookup', 'tracuu', code));
     expect(vi).toContain('Tình trạng: Đã kết thúc\nKết quả: Đã khởi tố');

@@ -40,6 +40,7 @@ export function buildDeskCard(
       : t('desk.card.named', { name: contact.name ?? t('desk.card.no_name'), phone: contact.phone }),
   );
   lines.push(t('desk.card.channel', { channel: t(`channel.${report.channel}`) }));
+  if (report.status === 'closed' && report.subjects !== undefined && report.subjects !== null) lines.push(t('desk.card.subjects', { count: report.subjects }));
   // The model whose link brought the reporter: which neighbourhood group the tip came through, never who sent it.
   if (report.model) lines.push(t('desk.card.model', { name: report.model.name }));
   lines.push(triageStatusLine(report, t));

@@ -10,6 +10,9 @@ export type TriageAction = 'accept' | 'valuable' | 'not_valuable' | 'close_menu'
  */
 export type DeskButtonAction = TriageAction | 'reply' | 'forward_menu' | `fwd:${string}`;
 
+/** Closing as handled or prosecuted asks the officer first how many subjects (đối tượng) were dealt with: every review counts them. */
+export const ASKS_SUBJECTS: readonly string[] = ['close:handled', 'close:prosecuted'];
+
 export function isTriageAction(value: string): value is TriageAction {
   return ['accept', 'valuable', 'not_valuable', 'close_menu', 'close_back', 'forward_menu'].includes(value) || OUTCOMES.some((o) => value === `close:${o}`);
 }

@@ -8,7 +8,7 @@ import type { DeskDoc } from '../../storage/models/desk.model';
 import type { ShowCard } from '../desks/card-options';
 import { DeskService } from '../desks/desk-service';
 import { parseReceiptCode } from '../reports/receipt-code';
-import type { TriageAction } from './triage-actions';
+import { ASKS_SUBJECTS, type TriageAction } from './triage-actions';
 import type { DeskRefusal, ForwardResult, TriageResult } from './triage-result';
 import type { ReporterNotice } from '../followup/reporter-notice';
 import { auditOf, type ReportChanges } from './report-changes';
@@ -70,8 +70,9 @@ export class TriageService {
 
   /**
    * @param duplicateOf for "close:duplicate": the code of the earlier tip of the same unit this one repeats.
+   * @param subjects for "close:handled" and "close:prosecuted": how many subjects (đối tượng) were dealt with.
    */
-  async handle(actor: Actor, reportId: string, action: TriageAction, duplicateOf?: string): Promise<TriageResult> {
+  async handle(actor: Actor, reportId: string, action: TriageAction, duplicateOf?: string, subjects?: number): Promise<TriageResult> {
     const allowed = await this.authorize(actor, reportId);
     if ('refusal' in allowed) return refused(allowed.refusal);
     const { desk, report } = allowed;
@@ -118,7 +119,7 @@ export class TriageService {
       }
       if (!(await this.claim(slot('close'), report, name, now))) return this.alreadyDone(slot('close'));
       if (!(await this.lockVersion(report, slot('close'), name, now))) return refused('changed_meanwhile');
-      after = { status: 'closed', outcome, duplicateOf: original, closedAt: now };
+      after = { status: 'closed', outcome, duplicateOf: original, closedAt: now, subjects: ASKS_SUBJECTS.includes(action) ? (subjects ?? null) : null };
       update = { $set: after, $push: { statusHistory: { status: 'closed', at: now } }, $inc: { version: 1 } };
     }
 
@@ -127,7 +128,7 @@ export class TriageService {
     const notice: ReporterNotice | null =
       action === 'accept' ? { kind: 'tip_accepted', code: report.code, unit } : action.startsWith('close:') ? { kind: 'tip_closed', code: report.code, unit, outcome: state.outcome ?? 'handled' } : null;
     await this.changes.write(report, update, {
-      audit: auditOf(desk.unitId, actor, action, before, { status: state.status, assessment: state.assessment, outcome: state.outcome, duplicateOf: state.duplicateOf }),
+      audit: auditOf(desk.unitId, actor, action, before, { status: state.status, assessment: state.assessment, outcome: state.outcome, duplicateOf: state.duplicateOf, subjects: state.subjects ?? null }),
       notice: notice && report.reporter ? { residentKey: report.reporter.residentKey, notice } : null,
       forwardedTo: [],
     });

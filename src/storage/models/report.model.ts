@@ -55,6 +55,7 @@ const schema = new Schema<ReportDoc>(
     channel: { type: String, required: true },
     lang: { type: String, required: true },
     model: { type: new Schema({ id: String, name: String }, { _id: false }), default: null },
+    subjects: { type: Number, default: null },
     unitIds: { type: [String], required: true },
     status: { type: String, required: true },
     statusHistory: [{ _id: false, status: String, at: Date }],

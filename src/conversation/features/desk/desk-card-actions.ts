@@ -1,4 +1,4 @@
-import { isTriageAction } from '../../../domain/triage/triage-actions';
+import { ASKS_SUBJECTS, isTriageAction } from '../../../domain/triage/triage-actions';
 import { officerOf } from '../../actors';
 import { presentTriage } from '../../presenters/desk-replies';
 import { caseForOfficer } from '../../case-access';
@@ -8,10 +8,10 @@ import type { DeskDeps } from './deps';
 /**
  * Buttons on a tip's card that ask the officer to type something in the desk
  * chat: a message to the reporter, a reason to forward, the code a tip
- * duplicates. Only the officer who pressed is listened to afterwards.
+ * duplicates, how many subjects a handled or prosecuted tip dealt with. Only the officer who pressed is listened to afterwards.
  */
 export const deskQuestionAction: DeskAction<DeskDeps> = {
-  accepts: (action) => action === 'reply' || action === 'close:duplicate' || /^fwd:[a-z0-9-]{2,20}$/.test(action),
+  accepts: (action) => action === 'reply' || action === 'close:duplicate' || ASKS_SUBJECTS.includes(action) || /^fwd:[a-z0-9-]{2,20}$/.test(action),
   async handle(turn, reportId, action, { triage }, { runner }) {
     const allowed = await caseForOfficer(turn, triage, reportId);
     if (!allowed) return;
@@ -19,6 +19,7 @@ export const deskQuestionAction: DeskAction<DeskDeps> = {
     const forwardTo = /^fwd:(.+)$/.exec(action)?.[1];
     if (forwardTo) await runner.start(turn, 'forward_reason', { ...draft, toUnitId: forwardTo });
     else if (action === 'close:duplicate') await runner.start(turn, 'duplicate_of', draft);
+    else if (ASKS_SUBJECTS.includes(action) && isTriageAction(action)) await runner.start(turn, 'close_subjects', { ...draft, action });
     else await runner.start(turn, 'desk_reply', draft);
   },
 };

@@ -7,6 +7,7 @@ import { topicCommand } from './topic-command';
 import { deskQuestionAction, triageAction } from './desk-card-actions';
 import { createDeskReplyFlow } from './desk-reply-flow';
 import { createDuplicateOfFlow } from './duplicate-of-flow';
+import { createCloseSubjectsFlow } from './close-subjects-flow';
 import { createForwardReasonFlow } from './forward-reason-flow';
 
 export type { DeskDeps };
@@ -15,8 +16,8 @@ export type { DeskDeps };
 export function deskFeature(deps: DeskDeps): Feature {
   return feature(deps, {
     commands: [deskCommand, topicCommand, overdueCommand, extendCommand],
-    // The question buttons first: "close:duplicate" is also a triage action, but asks for the earlier tip's code.
+    // The question buttons first: "close:duplicate", "close:handled" and "close:prosecuted" are also triage actions, but ask something first.
     deskActions: [deskQuestionAction, triageAction],
-    flows: [createDeskReplyFlow(deps.followups), createForwardReasonFlow(deps.triage, deps.units), createDuplicateOfFlow(deps.triage)],
+    flows: [createDeskReplyFlow(deps.followups), createForwardReasonFlow(deps.triage, deps.units), createDuplicateOfFlow(deps.triage), createCloseSubjectsFlow(deps.triage)],
   });
 }
