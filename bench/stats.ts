@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   const t = createI18n(path.join(root, 'locales')).forLanguage('vi');
   const { models } = database;
   const stats = new StatsService(
-    { reports: new ReportRepository(models.reports, models.reportActions, createPiiCipher(Buffer.alloc(32, 1))), campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes, audit: models.auditLog, snapshots: models.statsSnapshots },
+    { reports: new ReportRepository(models.reports, models.reportActions, createPiiCipher(Buffer.alloc(32, 1))), campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes, audit: models.auditLog, snapshots: models.statsSnapshots, communityModels: models.communityModels, modelActivities: models.modelActivities },
     new StatsScopes({ find: async () => null }, units, new Set()),
     catalog,
   );

@@ -195,7 +195,7 @@ export function buildServices(o: ServiceOptions) {
   );
   const register = new MediationRegister({ reports: reportRepository, audit: models.auditLog }, desks, units, catalog, (report) => intake.partiesOf(report));
   const stats = new StatsService(
-    { reports: reportRepository, campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes, audit: models.auditLog, snapshots: models.statsSnapshots },
+    { reports: reportRepository, campaigns: models.campaigns, runs: models.campaignRuns, outcomes: models.broadcastOutcomes, audit: models.auditLog, snapshots: models.statsSnapshots, communityModels: models.communityModels, modelActivities: models.modelActivities },
     new StatsScopes(desks, units, new Set(o.systemAdmins)),
     catalog,
   );

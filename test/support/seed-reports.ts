@@ -23,6 +23,10 @@ export interface SeededReport {
   forwards?: { from: string; to: string; afterHours: number }[];
   extensions?: { days: number; afterHours: number }[];
   ackHours?: number;
+  /** The self-management model whose link brought the reporter. */
+  model?: { id: string; name: string };
+  /** Subjects dealt with, for a tip closed as handled or prosecuted. */
+  subjects?: number;
   outcomeDays?: number;
 }
 
@@ -93,6 +97,8 @@ export async function seedReport(reports: Model<ReportDoc>, seed: SeededReport):
             referral: seed.referral ?? null,
           }
         : null,
+    model: seed.model ?? null,
+    subjects: seed.subjects ?? null,
     createdAt,
   };
   await reports.create(doc);

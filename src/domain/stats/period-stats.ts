@@ -1,5 +1,7 @@
 import type { NamedPeriod, Period } from '../../shared/vietnam-period';
-import type { ReportFigures } from './report-tally';
+import type { ModelTipFigures, ReportFigures } from './report-tally';
+import type { ActivityTotals } from '../models/activity-totals';
+import type { CommunityModelStatus } from '../../core/community-model';
 import type { StatsScope } from './stats-scope';
 import type { BroadcastStatus } from '../../storage/models/broadcast-outcome.model';
 
@@ -14,6 +16,17 @@ export interface CampaignFigures {
   byStatus: Record<BroadcastStatus | 'pending', number>;
 }
 
+/** A self-management model's line in a period's review: its tips (with cases and subjects) and what its leaders recorded. */
+export interface ModelRow extends ModelTipFigures {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  wardId: string;
+  status: CommunityModelStatus;
+  activity: ActivityTotals;
+}
+
 /** A period's figures for one scope, as they stood at `asOf`. */
 export interface PeriodStats {
   scope: StatsScope;
@@ -23,4 +36,6 @@ export interface PeriodStats {
   asOf: Date;
   reports: ReportFigures;
   campaigns: CampaignFigures;
+  /** The scope's self-management models with their figures in the period (a police unit's; none for a mediation team). */
+  models: ModelRow[];
 }

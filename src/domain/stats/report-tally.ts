@@ -12,7 +12,7 @@ export const DISPUTE_RESULTS = ['settled', 'not_settled', 'referred', 'pending']
 /** The fields of a report the figures are computed from (the statistics query projects exactly these). */
 export type TallySource = Pick<
   ReportDoc,
-  'kind' | 'category' | 'group' | 'channel' | 'unitIds' | 'statusHistory' | 'forwards' | 'assessment' | 'assessedAt' | 'outcome' | 'createdAt'
+  'kind' | 'category' | 'group' | 'channel' | 'unitIds' | 'statusHistory' | 'forwards' | 'assessment' | 'assessedAt' | 'outcome' | 'createdAt' | 'subjects' | 'model'
 > & {
   deadlines: Pick<ReportDoc['deadlines'], 'ackDueAt' | 'outcomeDueAt' | 'extensions'>;
   /** Absent for tips (the query projects only the referral of a dispute). */
@@ -36,6 +36,11 @@ export interface ReportFigures {
     /** Tips this unit received in the period and forwarded to another unit (not counted in `received`). */
     forwardedAway: number;
     weekly: WeekFigures[];
+    /** Cases handled (closed as handled or prosecuted) and the subjects dealt with in them, in all and per reporting group. */
+    handled: CaseCount;
+    handledByGroup: Record<string, CaseCount>;
+    /** Per self-management model (by id): the tips that came through it, valuable ones, and the cases and subjects among them. */
+    byModel: Record<string, ModelTipFigures>;
   };
   disputes: {
     received: number;
@@ -43,6 +48,30 @@ export interface ReportFigures {
     byResult: Record<(typeof DISPUTE_RESULTS)[number], number>;
     forwardedAway: number;
   };
+}
+
+export interface CaseCount {
+  cases: number;
+  subjects: number;
+}
+
+export interface ModelTipFigures extends CaseCount {
+  tips: number;
+  valuable: number;
+}
+
+/** The outcomes that count as a case handled, with its subjects (as reviews state "xử lý … vụ việc với … đối tượng"). */
+export const HANDLED_OUTCOMES: readonly Outcome[] = ['handled', 'prosecuted'];
+
+/**
+ * Figures kept before the case and model figures existed read as zero for
+ * them (an ended period's snapshot is never computed again).
+ */
+type CaseFields = 'handled' | 'handledByGroup' | 'byModel';
+export type KeptReportFigures = Omit<ReportFigures, 'tips'> & { tips: Omit<ReportFigures['tips'], CaseFields> & Partial<Pick<ReportFigures['tips'], CaseFields>> };
+
+export function withCaseFigures(kept: KeptReportFigures): ReportFigures {
+  return { ...kept, tips: { handled: { cases: 0, subjects: 0 }, handledByGroup: {}, byModel: {}, ...kept.tips } };
 }
 
 export interface WeekFigures {
@@ -97,6 +126,9 @@ export class ReportTally {
       medianHoursToClose: null,
       forwardedAway: 0,
       weekly: [],
+      handled: { cases: 0, subjects: 0 },
+      handledByGroup: Object.fromEntries(lists.groups.map((g) => [g, { cases: 0, subjects: 0 }])),
+      byModel: {},
     };
     this.disputeFigures = { received: 0, byKind: zeros(lists.disputeKinds), byResult: zeros(DISPUTE_RESULTS), forwardedAway: 0 };
     for (let week = startOfVietnamWeek(period.from).getTime(); week < asOf.getTime(); week += 7 * DAY_MS) {
@@ -143,6 +175,25 @@ export class ReportTally {
 
     const assessment = report.assessment && new Date(report.assessedAt ?? report.createdAt) < this.asOf ? report.assessment : 'pending';
     tips.byAssessment[assessment] += 1;
+
+    const handled = state === 'closed' && HANDLED_OUTCOMES.includes(report.outcome ?? 'handled');
+    const subjects = handled ? (report.subjects ?? 0) : 0;
+    if (handled) {
+      tips.handled.cases += 1;
+      tips.handled.subjects += subjects;
+      const group = (tips.handledByGroup[report.group] ??= { cases: 0, subjects: 0 });
+      group.cases += 1;
+      group.subjects += subjects;
+    }
+    if (report.model) {
+      const model = (tips.byModel[report.model.id] ??= { tips: 0, valuable: 0, cases: 0, subjects: 0 });
+      model.tips += 1;
+      if (assessment === 'valuable') model.valuable += 1;
+      if (handled) {
+        model.cases += 1;
+        model.subjects += subjects;
+      }
+    }
 
     const accepted = history.find((h) => h.status === 'accepted');
     if (accepted) this.acceptDurations.push((new Date(accepted.at).getTime() - created.getTime()) / HOUR_MS);

@@ -5,8 +5,11 @@ import { parseStatsPeriod, type NamedPeriod, type Period } from '../../shared/vi
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { CampaignDoc } from '../../storage/models/campaign.model';
 import type { StatsSnapshotDoc } from '../../storage/models/stats-snapshot.model';
-import { ReportTally, type ReportFigures, type TallySource } from './report-tally';
-import { DELIVERY_STATUSES, type CampaignFigures, type PeriodStats } from './period-stats';
+import { ReportTally, withCaseFigures, type KeptReportFigures, type ReportFigures, type TallySource } from './report-tally';
+import { DELIVERY_STATUSES, type CampaignFigures, type ModelRow, type PeriodStats } from './period-stats';
+import { addActivity, noActivity, type ActivityTotals } from '../models/activity-totals';
+import type { CommunityModelDoc } from '../../storage/models/community-model.model';
+import type { ModelActivityDoc } from '../../storage/models/model-activity.model';
 import type { StatsScope, StatsScopes } from './stats-scope';
 import type { ChatAddress } from '../../core/chat';
 import { insertOnce } from '../../storage/claims';
@@ -27,6 +30,8 @@ const TALLY_PROJECTION: Record<Exclude<keyof TallySource, 'dispute'> | 'dispute.
   assessedAt: 1,
   outcome: 1,
   createdAt: 1,
+  subjects: 1,
+  model: 1,
   deadlines: 1,
   'dispute.referral': 1,
 };
@@ -41,6 +46,8 @@ export interface StatsModels {
   outcomes: Model<BroadcastOutcomeDoc>;
   audit: Model<AuditEntryDoc>;
   snapshots: Model<StatsSnapshotDoc>;
+  communityModels: Model<CommunityModelDoc>;
+  modelActivities: Model<ModelActivityDoc>;
 }
 
 /**
@@ -88,12 +95,17 @@ export class StatsService {
     const key = `${scope.kind === 'unit' ? scope.unit.id : '*'}|${period.from.toISOString()}|${period.to.toISOString()}`;
     if (ended) {
       const kept = await this.models.snapshots.findOne({ _id: key }).lean();
-      if (kept) return { scope, kind, period, asOf: period.to, reports: kept.reports as ReportFigures, campaigns: kept.campaigns as CampaignFigures };
+      if (kept) {
+        const reports = withCaseFigures(kept.reports as KeptReportFigures);
+        // Kept before models were counted: their rows are computed now (what leaders recorded in the period, and the kept tips per model, none).
+        const models = (kept.models as ModelRow[] | undefined) ?? (await this.modelRows(scope, period, period.to, reports.tips.byModel));
+        return { scope, kind, period, asOf: period.to, reports, campaigns: kept.campaigns as CampaignFigures, models };
+      }
     }
     const stats = await this.tally(scope, kind, period, now);
     if (ended) {
       // Another request may have kept the same period first: the same figures.
-      await insertOnce(this.models.snapshots, { _id: key, reports: stats.reports, campaigns: stats.campaigns, computedAt: now });
+      await insertOnce(this.models.snapshots, { _id: key, reports: stats.reports, campaigns: stats.campaigns, models: stats.models, computedAt: now });
     }
     return stats;
   }
@@ -108,7 +120,39 @@ export class StatsService {
       unitId,
     );
     for await (const report of this.models.reports.streamReceived<TallySource>({ from: period.from, to: asOf }, unitId, TALLY_PROJECTION)) tally.add(report);
-    return { scope, kind, period, asOf, reports: tally.figures(), campaigns: await this.campaignFigures(unitId, period, asOf) };
+    const reports = tally.figures();
+    return { scope, kind, period, asOf, reports, campaigns: await this.campaignFigures(unitId, period, asOf), models: await this.modelRows(scope, period, asOf, reports.tips.byModel) };
+  }
+
+  /**
+   * The scope's self-management models, each with the tips that came through
+   * it in the period and what its leaders recorded then. A model dissolved
+   * before the period, with nothing in it, is left out.
+   */
+  private async modelRows(scope: StatsScope, period: Period, asOf: Date, tips: ReportFigures['tips']['byModel']): Promise<ModelRow[]> {
+    const unitFilter = scope.kind === 'unit' ? { unitId: scope.unit.id } : {};
+    const [models, records] = await Promise.all([
+      this.models.communityModels.find({ ...unitFilter, createdAt: { $lt: asOf } }).lean(),
+      this.models.modelActivities.find({ ...unitFilter, at: { $gte: period.from, $lt: asOf } }, { modelId: 1, activity: 1 }).lean(),
+    ]);
+    const activity = new Map<string, ActivityTotals>();
+    for (const record of records) {
+      const totals = activity.get(record.modelId) ?? noActivity();
+      activity.set(record.modelId, addActivity(totals, record.activity));
+    }
+    return models
+      .map((m) => ({
+        id: m._id,
+        code: m.code,
+        name: m.name,
+        kind: m.kind,
+        wardId: m.wardId,
+        status: m.status === 'dissolved' && m.dissolved && m.dissolved.at >= asOf ? 'active' : m.status,
+        ...(tips[m._id] ?? { tips: 0, valuable: 0, cases: 0, subjects: 0 }),
+        activity: activity.get(m._id) ?? noActivity(),
+      }))
+      .filter((row) => !(row.status === 'dissolved' && row.tips === 0 && Object.values(row.activity).every((n) => n === 0)))
+      .sort((a, b) => a.wardId.localeCompare(b.wardId) || a.name.localeCompare(b.name, 'vi'));
   }
 
   /** Runs fired in the period (of the unit's campaigns), and where each of their deliveries stood at `asOf`. */

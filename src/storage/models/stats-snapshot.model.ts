@@ -14,6 +14,8 @@ export interface StatsSnapshotDoc {
   /** ReportFigures and CampaignFigures, as computed (dates stay dates). */
   reports: object;
   campaigns: object;
+  /** ModelRow[]; absent in snapshots kept before models were counted. */
+  models?: object[];
   computedAt: Date;
 }
 
@@ -22,6 +24,7 @@ const schema = new Schema<StatsSnapshotDoc>(
     _id: { type: String, required: true },
     reports: { type: Schema.Types.Mixed, required: true },
     campaigns: { type: Schema.Types.Mixed, required: true },
+    models: { type: [Schema.Types.Mixed], default: undefined },
     computedAt: { type: Date, required: true },
   },
   { versionKey: false, autoIndex: false, collection: 'stats_snapshots', minimize: false },

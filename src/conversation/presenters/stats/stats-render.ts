@@ -10,6 +10,7 @@ import type { StatsAnswer } from '../../../domain/stats/stats-service';
 import { sectionsOf, statsTables, type RenderContext } from './stats-tables';
 import type { OutboundAttachment, OutboundMessage } from '../../../core/chat';
 import { OUTCOMES } from '../../../core/report';
+import { sumTotals } from '../../../domain/models/activity-totals';
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -89,6 +90,28 @@ function summaryLines(stats: PeriodStats, { t, lang }: RenderContext): string[] 
       t('stats.channel_line', { list: list(CHANNELS.map((c) => [t(`channel.${c}`), tips.byChannel[c]])) }),
     );
     if (stats.scope.kind === 'unit' && tips.forwardedAway > 0) lines.push(t('stats.forwarded_line', { count: n(tips.forwardedAway) }));
+    lines.push(t('stats.cases_line', { cases: n(tips.handled.cases), subjects: n(tips.handled.subjects) }));
+  }
+  if (stats.models.length > 0) {
+    const all = sumTotals(stats.models.map((m) => m.activity));
+    const sum = (pick: (m: PeriodStats['models'][number]) => number) => n(stats.models.reduce((total, m) => total + pick(m), 0));
+    lines.push(
+      t('stats.models_line', {
+        count: n(stats.models.length),
+        tips: sum((m) => m.tips),
+        valuable: sum((m) => m.valuable),
+        disputes: n(all.disputesFound),
+        resolved: n(all.disputesResolved),
+        sessions: n(all.propagandaSessions),
+        attendees: n(all.attendees),
+        loudspeaker: n(all.loudspeakerBroadcasts),
+        patrols: n(all.patrolShifts),
+        participants: n(all.patrolParticipants),
+        pledges: n(all.pledgeHouseholds),
+      }),
+    );
+    const dormant = stats.models.filter((m) => m.status === 'review');
+    if (dormant.length > 0) lines.push(t('stats.models_review', { list: dormant.map((m) => `${m.code} ${m.name}`).join(', ') }));
   }
   if (sections.disputes) {
     const { settled, not_settled: unsettled, referred, pending } = disputes.byResult;

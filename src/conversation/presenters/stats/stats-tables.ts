@@ -91,6 +91,17 @@ export function statsTables(stats: PeriodStats, { t, catalog }: RenderContext): 
     });
   }
 
+  if (sections.tips) {
+    tables.push({
+      id: 'cases',
+      title: t('stats.table.cases'),
+      header: [t('stats.col.group'), t('stats.col.cases'), t('stats.col.subjects')],
+      rows: Object.entries(tips.handledByGroup).map(([g, count]) => [t(`group.${g}`), count.cases, count.subjects]),
+      total: [t('stats.total'), tips.handled.cases, tips.handled.subjects],
+    });
+  }
+  if (stats.models.length > 0) tables.push(modelsTable(stats, { t, catalog }));
+
   if (sections.disputes) {
     tables.push(counted('disputes_by_kind', 'kind', Object.entries(disputes.byKind).map(([k, n]) => [t(`dispute_kind.${k}`), n]), disputes.received));
     tables.push(counted('disputes_by_result', 'result', DISPUTE_RESULTS.map((r) => [t(`stats.result.${r}`), disputes.byResult[r]]), disputes.received));
@@ -111,6 +122,37 @@ export function statsTables(stats: PeriodStats, { t, catalog }: RenderContext): 
   });
   return tables;
 }
+
+/** One row per self-management model: its tips, cases and subjects, and what its leaders recorded in the period; totals below. */
+function modelsTable(stats: PeriodStats, { t, catalog }: Pick<RenderContext, 't' | 'catalog'>): StatsTable {
+  const figures = (row: ModelFigureSource): number[] => [
+    row.tips,
+    row.valuable,
+    row.cases,
+    row.subjects,
+    row.activity.disputesFound,
+    row.activity.disputesResolved,
+    row.activity.propagandaSessions,
+    row.activity.attendees,
+    row.activity.loudspeakerBroadcasts,
+    row.activity.patrolShifts,
+    row.activity.patrolParticipants,
+    row.activity.pledgeHouseholds,
+  ];
+  const totals = stats.models.reduce<number[]>((sum, row) => figures(row).map((n, i) => n + (sum[i] ?? 0)), []);
+  return {
+    id: 'models',
+    title: t('stats.table.models'),
+    header: [t('stats.col.model'), t('stats.col.model_kind'), t('stats.col.ward'), t('stats.col.model_status'), ...MODEL_COLUMNS.map((c) => t(`stats.col.${c}`))],
+    rows: stats.models.map((row) => [`${row.code} ${row.name}`, t(`model_kind.${row.kind}`), catalog.wardById(row.wardId)?.name ?? row.wardId, t(`models.status.${row.status}`), ...figures(row)]),
+    total: [t('stats.total'), '', '', '', ...totals],
+  };
+}
+
+type ModelFigureSource = PeriodStats['models'][number];
+
+/** The figure columns of the models table, in order. */
+const MODEL_COLUMNS = ['tips', 'valuable', 'cases', 'subjects', 'disputes_found', 'disputes_resolved', 'propaganda_sessions', 'attendees', 'loudspeaker', 'patrol_shifts', 'patrol_participants', 'pledges'] as const;
 
 /** Valuable tips as a percentage of all tips, to one decimal ("" when there are none). */
 export function ratio(part: number, whole: number): Cell {
