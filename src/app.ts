@@ -193,6 +193,7 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
     { name: 'reporter-notice-retries', schedule: SCHEDULES.reporterNoticeRetries, run: () => notices.flush() },
     { name: 'report-change-sweep', schedule: SCHEDULES.reportChangeSweep, run: () => services.changes.sweep() },
     { name: 'deadline-reminders', schedule: SCHEDULES.deadlineReminders, run: () => deadlines.remind(clock()) },
+    { name: 'model-dormancy', schedule: SCHEDULES.modelDormancy, run: () => services.communityModels.flagDormant(env.MODEL_DORMANT_WEEKS, clock()).then(() => undefined) },
     {
       name: 'housekeeping',
       schedule: SCHEDULES.housekeeping,

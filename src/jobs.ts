@@ -30,6 +30,8 @@ export const SCHEDULES = {
   keyRotation: '7 * * * *',
   /** Prunes the idempotency ledgers and detaches reporters past the retention period, at night. */
   housekeeping: '17 3 * * *',
+  /** Flags self-management models without activity for MODEL_DORMANT_WEEKS as "hoạt động cầm chừng", for their unit to review. */
+  modelDormancy: '47 2 * * *',
   /** Handles Zalo events recorded but not handled (a crash between the 200 and the handling). A scan of zalo_events on FerretDB v1 (named exception). */
   zaloEventRecovery: '*/30 * * * * *',
 } as const;

@@ -65,6 +65,9 @@ const envSchema = z
     WEBCHAT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(50).default(120),
     WEBCHAT_REQUESTS_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(50).default(600),
 
+    /** A self-management model with no activity recorded for this many weeks is flagged "hoạt động cầm chừng" for its unit to review (/mohinh). */
+    MODEL_DORMANT_WEEKS: z.coerce.number().int().min(1).max(104).default(8),
+
     MAX_TEXT_LENGTH: z.coerce.number().int().min(50).max(4000).default(2000),
     MAX_EVIDENCE_FILES: z.coerce.number().int().min(0).max(50).default(10),
     MAX_EVIDENCE_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),

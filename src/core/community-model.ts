@@ -31,6 +31,8 @@ export interface CommunityModelDoc {
   invite: { hash: string; expiresAt: Date } | null;
   status: CommunityModelStatus;
   dissolved: { reason: string; at: Date; by: string | null } | null;
+  /** When its unit last decided to keep it after a dormancy flag: the dormancy clock starts again there. */
+  keptAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

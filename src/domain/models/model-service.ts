@@ -168,9 +168,30 @@ export class ModelService {
   async keep(admin: AdminActor, modelId: string, now: Date): Promise<boolean> {
     const model = await this.byId(modelId);
     if (!model || model.status === 'dissolved' || !this.administers(admin, model)) return false;
-    await this.models.communityModels.updateOne({ _id: model._id }, { $set: { status: 'active', updatedAt: now } });
+    await this.models.communityModels.updateOne({ _id: model._id }, { $set: { status: 'active', keptAt: now, updatedAt: now } });
     await this.audit(model, adminAudit(admin), 'model_kept', { status: model.status }, { status: 'active' }, now);
     return true;
+  }
+
+  /**
+   * The nightly look at every active model: one with nothing recorded for
+   * `weeks` (since it was created, or kept after an earlier flag) is flagged
+   * "hoạt động cầm chừng" for its unit to keep or dissolve. Returns the codes
+   * flagged.
+   */
+  async flagDormant(weeks: number, now: Date): Promise<string[]> {
+    const cutoff = new Date(now.getTime() - weeks * 7 * 24 * 3_600_000);
+    const flagged: string[] = [];
+    for (const model of await this.models.communityModels.find({ status: 'active' }).lean()) {
+      const since = [model.createdAt, model.keptAt ?? null].filter((d): d is Date => d !== null).reduce((a, b) => (a > b ? a : b));
+      if (since >= cutoff) continue;
+      if (await this.models.modelActivities.exists({ modelId: model._id, at: { $gte: cutoff } })) continue;
+      const changed = await this.models.communityModels.updateOne({ _id: model._id, status: 'active' }, { $set: { status: 'review', updatedAt: now } });
+      if (changed.modifiedCount !== 1) continue;
+      await this.audit(model, { channel: 'system', userId: 'model-dormancy', name: null }, 'model_flagged_dormant', { status: 'active' }, { status: 'review', weeks }, now);
+      flagged.push(model.code);
+    }
+    return flagged;
   }
 
   /** What a leader recorded that the model did: counted in the review, audited. */

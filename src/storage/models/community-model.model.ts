@@ -19,6 +19,7 @@ const schema = new Schema<CommunityModelDoc>(
     invite: { type: new Schema({ hash: String, expiresAt: Date }, { _id: false }), default: null },
     status: { type: String, required: true },
     dissolved: { type: new Schema({ reason: String, at: Date, by: { type: String, default: null } }, { _id: false }), default: null },
+    keptAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
