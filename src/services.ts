@@ -262,7 +262,7 @@ export function buildServices(o: ServiceOptions) {
     mediationFeature({ mediation, register, triage, intake, onFiled: () => deliveries.poke() }),
     deskFeature({ catalog, units, desks, triage, followups, deadlines, onDeskRegistered: (unitId) => deliveries.catchUp(unitId), webchatDesks: o.webchatDesks ?? true }),
     statsFeature({ stats, catalog, lateReplies, lateReplyAfterMs: o.lateReplyAfterMs ?? 2000 }),
-    campaignsFeature({ catalog, audience, campaigns, evidence, isChatAdmin: (address, userId) => chats.isChatAdmin?.(address, userId) ?? Promise.resolve(false) }),
+    campaignsFeature({ catalog, audience, campaigns, evidence, models: communityModels, isChatAdmin: (address, userId) => chats.isChatAdmin?.(address, userId) ?? Promise.resolve(false) }),
     adminFeature({ catalog, unitAdmin, originals: new OriginalRelease(reportRepository, unitAdmin, models.auditLog), evidence }),
   ];
   const runner = new FlowRunner(
@@ -278,6 +278,11 @@ export function buildServices(o: ServiceOptions) {
     translate: o.translate,
     idleTimeoutMs: o.idleTimeoutMs,
     clock,
+    groupModel: async (groupKey) => {
+      const modelId = await audience.modelOfGroup(groupKey);
+      const model = modelId ? await communityModels.byId(modelId) : null;
+      return model && model.status !== 'dissolved' ? { code: model.code, name: model.name } : null;
+    },
   });
 
   return { communityModels, reportRepository, deskDeliveries, deskT, files, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, changes, triage, followups, deadlines, lateReplies, engine };

@@ -24,6 +24,8 @@ export interface EngineDeps {
   translate(lang: Language): Translate;
   idleTimeoutMs: number;
   clock(): Date;
+  /** The self-management model a group chat is registered for (/nhom <mã mô hình>), to point its members to the private chat with its code. */
+  groupModel?(groupKey: string): Promise<{ code: string; name: string } | null>;
 }
 
 /**
@@ -191,7 +193,9 @@ export class ConversationEngine {
     const command = event.kind === 'command' ? registry.command(event.command) : null;
     if (command && command.where.includes('group')) return command.handle(turn, event.kind === 'command' ? event.args : '', this.tools);
     if (command) {
-      turn.say({ text: turn.t('group.use_private_chat') });
+      // In a model's group, the way to the private chat carries the model's code, so the tip is counted under the model.
+      const model = (await this.deps.groupModel?.(turn.key)) ?? null;
+      turn.say({ text: model ? turn.t('group.use_private_chat_model', { code: model.code, name: model.name }) : turn.t('group.use_private_chat') });
       return;
     }
     turn.skipSave = true;

@@ -92,6 +92,9 @@ describe('prevention campaigns: subscriptions, groups and scheduled broadcasts',
     admin.text('Phường 4');
     await said(ADMIN, 'Gửi cho ai');
     admin.press('Người đăng ký và các nhóm');
+    // Groups: all of them, or only those of one kind of self-management model.
+    await said(ADMIN, 'Gửi tới nhóm nào?');
+    admin.press('Mọi nhóm đã đăng ký của các phường đã chọn');
     await said(ADMIN, 'Khi nào gửi');
     admin.text('23/11/2026 10:00');
     await said(ADMIN, 'Giờ yên lặng');

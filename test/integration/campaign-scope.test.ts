@@ -54,12 +54,25 @@ describe('the reach of a unit admin’s campaigns', () => {
     expect(wardsPrompt).toContain('Gửi đến phường nào?');
     await say({ kind: 'button', payload: 's:wards:all' });
     await say({ kind: 'button', payload: 's:recipients:both' });
+    await say({ kind: 'button', payload: 's:group_kind:all' });
     await say({ kind: 'text', text: '25/12/2026 08:00' });
     await say({ kind: 'button', payload: 's:quiet:none' });
     expect(await say({ kind: 'button', payload: 's:preview:activate' })).toContain('CD-');
     const created = await s.models.campaigns.findOne({ authorId: P4_ADMIN }).lean();
     expect(created?.audience.wards.sort()).toEqual(['q3-p4', 'q3-p5']);
     expect(created?.unitId).toBe('cap-p4');
+  });
+
+  it('aims a campaign at the groups of one kind of self-management model, and says so in the preview', async () => {
+    await toWardsStep();
+    await say({ kind: 'text', text: 'Phường 4' });
+    expect(await say({ kind: 'button', payload: 's:recipients:groups' })).toContain('Gửi tới nhóm nào?');
+    await say({ kind: 'text', text: 'to lien gia' });
+    await say({ kind: 'text', text: '26/12/2026 08:00' });
+    expect(await say({ kind: 'button', payload: 's:quiet:none' })).toContain('(chỉ nhóm của mô hình Tổ liên gia tự quản)');
+    await say({ kind: 'button', payload: 's:preview:activate' });
+    const created = await s.models.campaigns.findOne({ authorId: P4_ADMIN, 'audience.wards': ['q3-p4'] }).lean();
+    expect(created?.audience).toMatchObject({ wards: ['q3-p4'], residents: false, groups: true, modelKinds: ['household_group'] });
   });
 
   it('refuses a ward outside the unit when typed', async () => {

@@ -29,6 +29,14 @@ export class FakeZaloServer {
   rateLimitNext = 0;
   /** Users Zalo says are outside the 7-day window (-230). */
   readonly outsideWindow = new Set<string>();
+  /** Messages the OA sent into Zalo groups (Group Message Framework), with the group id exactly as it was in the JSON. */
+  readonly groupSent: { groupId: string; message: ZaloSent['message'] }[] = [];
+  /** Each group's members as its member list gives them (the admins marked). */
+  readonly groupMembers = new Map<string, { user_id: string; name: string; is_admin: boolean }[]>();
+  /** Groups whose GMF package has run out: messages to them answer a quota error (-211). */
+  readonly groupsOverQuota = new Set<string>();
+  /** Group messages refused for quota, per group: a sender that retried forever would show here. */
+  readonly groupRefusals = new Map<string, number>();
   private accessToken = 'access-1';
   private refreshToken = 'refresh-1';
   private generation = 1;
@@ -85,6 +93,11 @@ export class FakeZaloServer {
   }
 
 
+  /** What a Zalo group reads from the OA: each text (a picture's caption included). */
+  textsToGroup(groupId: string): string[] {
+    return this.groupSent.filter((s) => s.groupId === groupId).flatMap((s) => (s.message.text !== undefined ? [s.message.text] : []));
+  }
+
   /** What the user reads: each text, and the question a list template carries as its title. */
   textsTo(userId: string): string[] {
     return this.sent.filter((s) => s.userId === userId).flatMap((s) => {
@@ -136,6 +149,24 @@ export class FakeZaloServer {
       const parsed = JSON.parse(body.toString('utf8')) as { message: ZaloSent['message'] };
       this.sent.push({ userId, message: parsed.message });
       return json(res, { error: 0, message: 'Success', data: { message_id: `m${this.sent.length}`, user_id: userId } });
+    }
+    if (url === '/v3.0/oa/group/message') {
+      const groupId = /"group_id"\s*:\s*"([^"]+)"/.exec(body.toString('utf8'))?.[1] ?? '';
+      if (this.groupsOverQuota.has(groupId)) {
+        this.groupRefusals.set(groupId, (this.groupRefusals.get(groupId) ?? 0) + 1);
+        return json(res, { error: -211, message: 'Out of quota' });
+      }
+      const parsed = JSON.parse(body.toString('utf8')) as { message: ZaloSent['message'] };
+      this.groupSent.push({ groupId, message: parsed.message });
+      return json(res, { error: 0, message: 'Success', data: { message_id: `g${this.groupSent.length}`, group_id: groupId } });
+    }
+    if (url.startsWith('/v3.0/oa/group/listmember?') && req.method === 'GET') {
+      const query = new URL(url, this.base).searchParams;
+      const members = this.groupMembers.get(query.get('group_id') ?? '');
+      if (!members) return json(res, { error: -201, message: 'group not found' });
+      const offset = Number(query.get('offset') ?? 0);
+      const count = Number(query.get('count') ?? 50);
+      return json(res, { error: 0, data: { total: members.length, members: members.slice(offset, offset + count) } });
     }
     if (url === '/v3.0/oa/message/promotion') {
       const parsed = JSON.parse(body.toString('utf8')) as { recipient: { user_id: string }; message: ZaloSent['message'] };

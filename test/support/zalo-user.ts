@@ -42,6 +42,13 @@ export class ZaloUser {
     return this.post(this.event('user_send_text', { text }));
   }
 
+  /** Text written in a Zalo group the OA is in: Zalo names the group in `recipient.group_id`. */
+  async groupText(groupId: string, text: string): Promise<Response> {
+    const event = this.event('user_send_group_text', { text });
+    const body = event.body.replace('"recipient":{"id":"579745863508352884"}', `"recipient":{"group_id":"${groupId}"}`);
+    return this.post({ body, timestamp: event.timestamp });
+  }
+
   /** Taps a button of the latest list templates: Zalo sends its hidden payload back as text. */
   async press(label: string): Promise<Response> {
     // The buttons follow the question's text as separate messages: wait for them as a person would.

@@ -5,7 +5,8 @@ import type { PiiCipher } from '../../shared/pii-cipher';
 import type { Channel } from '../channel';
 import type { ZaloClient } from './zalo-client';
 import { ZaloApiError } from './zalo-errors';
-import { renderForZalo, renderZaloPromotion } from './zalo-render';
+import { renderForZalo, renderForZaloGroup, renderZaloPromotion } from './zalo-render';
+import { zaloGroupIdOf } from './zalo-inbound';
 import type { OutboundAttachment, OutboundMessage } from '../../core/chat';
 import type { SendFailure } from '../../core/send-failure';
 import type { ZaloContactDoc } from '../../storage/models/zalo-contact.model';
@@ -36,6 +37,9 @@ export class ZaloChannel implements Channel {
   ) {}
 
   async send(userId: string, message: OutboundMessage): Promise<string | null> {
+    // A Zalo group the OA was added to: no 7-day window, no buttons.
+    const groupId = zaloGroupIdOf(userId);
+    if (groupId) return this.sendToGroup(groupId, message);
     // A promotion message reaches every follower (Zalo counts it against the OA's quota).
     if (message.promotion) {
       const imageId = message.image ? await this.imageAttachmentId(message.image) : null;
@@ -67,17 +71,35 @@ export class ZaloChannel implements Channel {
     if (error.kind === 'rate_limited') return { kind: 'rate_limited', retryAfterMs: 1000 };
     if (error.kind === 'outside_window' || error.kind === 'night') return { kind: 'outside_window' };
     if (error.kind === 'not_follower') return { kind: 'blocked' };
+    // Out of quota (a promotion quota, a group's GMF package): trying again within minutes would not help; the failure is recorded.
+    if (error.kind === 'quota') return { kind: 'permanent' };
     return error.kind === 'other' ? { kind: 'permanent' } : { kind: 'transient' };
+  }
+
+  /** Whether the user administers the Zalo group (GMF member list): who may register it with /nhom. */
+  async isChatAdmin(chatId: string, userId: string): Promise<boolean> {
+    const groupId = zaloGroupIdOf(chatId);
+    return groupId !== null && this.client.isGroupAdmin(groupId, userId);
+  }
+
+  private async sendToGroup(groupId: string, message: OutboundMessage): Promise<string | null> {
+    const imageId = message.image ? await this.imageAttachmentId(message.image) : null;
+    let ref: string | null = null;
+    for (const part of renderForZaloGroup(message, imageId)) ref ??= await this.client.sendGroupMessage(groupId, part);
+    return ref;
   }
 
   /** True when the user wrote within the window, so a message reaches them now. */
   async reachableNow(userId: string): Promise<boolean> {
+    if (zaloGroupIdOf(userId)) return true;
     const contact = await this.models.contacts.findOne({ _id: this.contactKey(userId) }).lean();
     return contact !== null && this.clock().getTime() - contact.lastInboundAt.getTime() < ZALO_WINDOW_MS;
   }
 
   /** The user just wrote: the window opens again, and what was held for them is sent first, oldest first. */
   async noteInbound(userId: string): Promise<void> {
+    // Writing in a group opens no window with the OA.
+    if (zaloGroupIdOf(userId)) return;
     const key = this.contactKey(userId);
     const now = this.clock();
     const updated = await this.models.contacts.updateOne({ _id: key }, { $set: { lastInboundAt: now } });

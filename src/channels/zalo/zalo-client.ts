@@ -9,6 +9,15 @@ export type ZaloMessage =
   | { attachment: { type: 'file'; payload: { token: string } } };
 
 const RATE_LIMIT_RETRIES = 2;
+/** Members read per page of a group's member list. */
+const GROUP_PAGE = 50;
+
+/** A member of a Zalo group as its member list gives it (the OA itself has `oa_id` instead of `user_id`). */
+interface GroupMember {
+  user_id?: string | number;
+  is_admin?: boolean;
+  role?: string;
+}
 
 interface ZaloEnvelope<T> {
   error?: number;
@@ -44,6 +53,29 @@ export class ZaloClient {
     return String(data?.message_id ?? '');
   }
 
+  /** Sends a message into a Zalo group the OA was added to (Group Message Framework); returns Zalo's message id. */
+  async sendGroupMessage(groupId: string, message: ZaloMessage): Promise<string> {
+    const data = await this.call<{ message_id?: string }>('/v3.0/oa/group/message', () => JSON.stringify({ recipient: { group_id: groupId }, message }), 'application/json');
+    return String(data?.message_id ?? '');
+  }
+
+  /**
+   * Whether a user administers a Zalo group (GMF member list, paged 50 at a
+   * time). The member list marks the group's owner and deputies (phó nhóm);
+   * this reads `is_admin` or a `role` of admin/owner/deputy.
+   */
+  async isGroupAdmin(groupId: string, userId: string): Promise<boolean> {
+    for (let offset = 0; offset < 5_000; offset += GROUP_PAGE) {
+      const query = new URLSearchParams({ group_id: groupId, offset: String(offset), count: String(GROUP_PAGE) });
+      const data = await this.call<{ members?: GroupMember[]; total?: number }>(`/v3.0/oa/group/listmember?${query.toString()}`, null, null);
+      const members = data?.members ?? [];
+      const member = members.find((m) => String(m.user_id ?? '') === userId);
+      if (member) return member.is_admin === true || ['admin', 'owner', 'deputy', 'creator'].includes(String(member.role ?? '').toLowerCase());
+      if (members.length < GROUP_PAGE) return false;
+    }
+    return false;
+  }
+
   /** Uploads an image; returns the attachment id to send it with. */
   async uploadImage(bytes: Buffer, mime: string, fileName: string): Promise<string> {
     const data = await this.call<{ attachment_id?: string }>('/v2.0/oa/upload/image', () => formWith(bytes, mime, fileName), null);
@@ -56,14 +88,15 @@ export class ZaloClient {
     return String(data?.token ?? '');
   }
 
-  private async call<T>(path: string, body: () => string | FormData, contentType: string | null): Promise<T | undefined> {
+  /** A POST with the body `body` makes, or a GET when `body` is null. */
+  private async call<T>(path: string, body: (() => string | FormData) | null, contentType: string | null): Promise<T | undefined> {
     let token = await this.tokens.accessToken();
     for (let attempt = 0; ; attempt += 1) {
       const response = await fetch(`${this.apiBase}${path}`, {
         signal: AbortSignal.timeout(this.timeoutMs),
-        method: 'POST',
+        method: body ? 'POST' : 'GET',
         headers: { access_token: token, ...(contentType ? { 'content-type': contentType } : {}) },
-        body: body(),
+        body: body ? body() : undefined,
       });
       if (!response.ok) throw new ZaloApiError(-response.status, `HTTP ${response.status}`);
       const envelope = parseZaloJson(await response.text()) as ZaloEnvelope<T>;

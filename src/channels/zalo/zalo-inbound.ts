@@ -11,6 +11,8 @@ export const zaloEventSchema = z.object({
   timestamp: id,
   sender: z.object({ id }).optional(),
   follower: z.object({ id }).optional(),
+  /** In a group's events (Group Message Framework): the group the message was written in. */
+  recipient: z.object({ id: id.optional(), group_id: id.optional() }).optional(),
   user_id_by_app: id.optional(),
   message: z
     .object({
@@ -37,6 +39,16 @@ export const zaloEventSchema = z.object({
     .optional(),
 });
 export type ZaloEvent = z.infer<typeof zaloEventSchema>;
+
+/** A Zalo group as a chat: its id, marked apart from users' ids (both are digit strings). */
+export function zaloGroupChatId(groupId: string): string {
+  return `group:${groupId}`;
+}
+
+/** The group id of a chat that is a Zalo group, or null for a user's chat. */
+export function zaloGroupIdOf(chatId: string): string | null {
+  return chatId.startsWith('group:') ? chatId.slice('group:'.length) : null;
+}
 
 /** Events that carry nothing for the bot: its own messages echoed back, read and delivery receipts. */
 const IGNORED = /^(oa_send_|user_seen_message|user_received_message|user_reacted_message|oa_reacted_message)/;
@@ -71,6 +83,16 @@ export function toInboundEvent(event: ZaloEvent, download: (url: string) => Prom
   if (!userId) return null;
   const base = { key, address: { channel: 'zalo' as const, chatId: userId }, isGroup: false, senderId: userId, senderName: null };
   const message = event.message;
+
+  // Written in a Zalo group the OA was added to: a group chat (commands such as /nhom; a tip is refused there, as in any group).
+  if (event.event_name === 'user_send_group_text') {
+    const groupId = event.recipient?.group_id;
+    if (!groupId) return null;
+    const group = { ...base, address: { channel: 'zalo' as const, chatId: zaloGroupChatId(groupId) }, isGroup: true };
+    const text = message?.text ?? '';
+    const command = /^\/(\S+)\s*([\s\S]*)$/.exec(text);
+    return command ? { ...group, kind: 'command', command: command[1], args: command[2] } : { ...group, kind: 'text', text };
+  }
 
   switch (event.event_name) {
     case 'follow':

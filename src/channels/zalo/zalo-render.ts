@@ -91,3 +91,15 @@ export function renderZaloPromotion(message: OutboundMessage, imageAttachmentId:
   ];
   return { attachment: { type: 'template', payload: { template_type: 'promotion', language: 'VI', elements } } };
 }
+
+/**
+ * A message for a Zalo group: Zalo's group messages carry no buttons, so the
+ * text goes alone (split at the limit); a picture goes first with the text
+ * as its caption when it fits.
+ */
+export function renderForZaloGroup(message: OutboundMessage, imageAttachmentId: string | null): ZaloMessage[] {
+  const pieces = splitText(message.text).filter((piece) => piece.trim() !== '');
+  if (!imageAttachmentId) return pieces.map((text) => ({ text }));
+  const [caption, ...rest] = pieces;
+  return [{ text: caption ?? '', attachment: { type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', attachment_id: imageAttachmentId }] } } }, ...rest.map((text) => ({ text }))];
+}

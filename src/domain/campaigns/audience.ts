@@ -36,9 +36,15 @@ export class Audience {
     return this.models.subscriptions.findOne({ _id: residentKey }).lean();
   }
 
-  async registerGroup(groupKey: string, address: ChatAddress, wardId: string, adminId: string, now: Date): Promise<void> {
-    const doc = { addressEnc: this.cipher.encrypt(JSON.stringify(address)), wardId, registeredBy: adminId, registeredAt: now };
+  /** A group chat registered for a ward's campaigns; with `model`, as that self-management model's group. */
+  async registerGroup(groupKey: string, address: ChatAddress, wardId: string, adminId: string, now: Date, model: { id: string; kind: string } | null = null): Promise<void> {
+    const doc = { addressEnc: this.cipher.encrypt(JSON.stringify(address)), wardId, registeredBy: adminId, registeredAt: now, modelId: model?.id ?? null, modelKind: model?.kind ?? null };
     await insertOrUpdate(this.models.groups, { _id: groupKey, ...doc }, { $set: doc });
+  }
+
+  /** The self-management model a group is registered for, if any. */
+  async modelOfGroup(groupKey: string): Promise<string | null> {
+    return (await this.models.groups.findOne({ _id: groupKey }, { modelId: 1 }).lean())?.modelId ?? null;
   }
 
   async unregisterGroup(groupKey: string): Promise<boolean> {

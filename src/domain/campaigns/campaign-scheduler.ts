@@ -100,13 +100,13 @@ export class CampaignScheduler {
     const campaign = run ? await this.models.campaigns.findOne({ _id: run.campaignId }).lean() : null;
     if (!run || !campaign) return;
     const delivery = (kind: 'resident' | 'group', key: string): BroadcastDeliveryDoc => ({ _id: `${runId}|${kind}:${key}`, runId, campaignId: campaign._id, recipient: { kind, key } });
-    const { wards, residents, groups, ownGroupsOf } = campaign.audience;
+    const { wards, residents, groups, ownGroupsOf, modelKinds } = campaign.audience;
     const wardFilter = wards.includes('*') ? {} : { wardId: { $in: wards } };
     if (residents && !ownGroupsOf) {
       await this.insertStreamed(runId, this.models.subscriptions.find({ ...wardFilter, topics: campaign.topic }, { _id: 1 }).sort({ _id: 1 }).lean().cursor(), (s) => delivery('resident', s._id));
     }
     if (groups) {
-      const groupFilter = ownGroupsOf ? { registeredBy: ownGroupsOf } : wardFilter;
+      const groupFilter = ownGroupsOf ? { registeredBy: ownGroupsOf } : modelKinds?.length ? { ...wardFilter, modelKind: { $in: modelKinds } } : wardFilter;
       await this.insertStreamed(runId, this.models.groups.find(groupFilter, { _id: 1 }).sort({ _id: 1 }).lean().cursor(), (g) => delivery('group', g._id));
     }
     const recipients = await this.models.deliveries.countDocuments({ runId });

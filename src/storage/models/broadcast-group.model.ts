@@ -10,6 +10,9 @@ export interface BroadcastGroupDoc {
   /** Platform user id of the admin who registered it; they may run campaigns for their own groups. */
   registeredBy: string;
   registeredAt: Date;
+  /** Registered as a self-management model's group (/nhom <mã mô hình>): the model, and its kind for campaigns aimed at a kind. */
+  modelId?: string | null;
+  modelKind?: string | null;
 }
 
 const schema = new Schema<BroadcastGroupDoc>(
@@ -19,6 +22,8 @@ const schema = new Schema<BroadcastGroupDoc>(
     wardId: { type: String, required: true },
     registeredBy: { type: String, required: true },
     registeredAt: { type: Date, required: true },
+    modelId: { type: String, default: null },
+    modelKind: { type: String, default: null },
   },
   { versionKey: false, autoIndex: false, collection: 'broadcast_groups' },
 );

@@ -26,6 +26,8 @@ export interface CampaignDoc {
     groups: boolean;
     /** Set for a group admin's campaign: only groups they registered. */
     ownGroupsOf: string | null;
+    /** Set: only the groups of self-management models of these kinds (in those wards). */
+    modelKinds?: string[] | null;
   };
   schedule: CampaignSchedule;
   /** Minutes after midnight (Vietnam time); no sends from start to end. Null: none. */
@@ -51,7 +53,7 @@ const schema = new Schema<CampaignDoc>(
     _id: { type: String, required: true },
     topic: { type: String, required: true },
     messages: [{ _id: false, text: String, image: { type: evidenceRecordSchema, default: null } }],
-    audience: { wards: [String], residents: Boolean, groups: Boolean, ownGroupsOf: { type: String, default: null } },
+    audience: { wards: [String], residents: Boolean, groups: Boolean, ownGroupsOf: { type: String, default: null }, modelKinds: { type: [String], default: undefined } },
     schedule: { type: Schema.Types.Mixed, required: true },
     quiet: { type: new Schema({ startMin: Number, endMin: Number }, { _id: false }), default: null },
     status: { type: String, required: true },

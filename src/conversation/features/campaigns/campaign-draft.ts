@@ -23,6 +23,8 @@ export interface CampaignFlowDraft {
   discardedImages?: string[];
   wards: string[];
   recipients: 'both' | 'residents' | 'groups';
+  /** Groups only of self-management models of this kind (null: every registered group of the wards). */
+  modelKind?: string | null;
   schedule: { kind: 'once'; at: string } | { kind: 'cron'; expression: string; until: string } | null;
   quiet: { startMin: number; endMin: number } | null;
   /** Set when changing an existing campaign (/chiendich <mã> sua): its id and what it says now, each offered to keep. */

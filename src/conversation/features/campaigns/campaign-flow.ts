@@ -2,7 +2,7 @@ import type { CampaignRole, CampaignService } from '../../../domain/campaigns/ca
 import type { EvidenceStore } from '../../../domain/evidence/evidence-store';
 import { parseCron, parseQuietHours } from '../../../domain/campaigns/schedule';
 import { formatVietnamTime, parseVietnamDateTime, startOfVietnamDay } from '../../../shared/vietnam-time';
-import type { Flow, StepContext, StepOutcome } from '../../flow';
+import { subStep, type Flow, type StepContext, type StepOutcome } from '../../flow';
 import { choiceStep } from '../../steps/choice-step';
 import { textStep } from '../../steps/text-step';
 import { campaignMessageStep } from './campaign-message-step';
@@ -74,8 +74,21 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create' | '
         id: 'recipients',
         prompt: (ctx) => ctx.t('campaign.ask.recipients'),
         options: (ctx) => (['both', 'residents', 'groups'] as const).map((value) => ({ value, label: ctx.t(`campaign.recipients.${value}`) })),
-        chosen: (ctx, value) => advance(ctx, { recipients: value as CampaignFlowDraft['recipients'] }),
+        chosen: (ctx, value) => {
+          const recipients = value as CampaignFlowDraft['recipients'];
+          // Groups are reached: all of them, or only those of one kind of self-management model (every "tổ liên gia" group of the wards).
+          return recipients === 'residents' ? advance(ctx, { recipients, modelKind: null }) : { kind: 'goto', step: 'group_kind', draft: { ...ctx.draft, recipients } };
+        },
       }),
+      subStep('recipients', choiceStep<CampaignFlowDraft>({
+        id: 'group_kind',
+        prompt: (ctx) => ctx.t('campaign.ask.group_kind'),
+        options: (ctx) => [
+          { value: 'all', label: ctx.t('campaign.group_kind_all'), aliases: ['tat ca', 'all'] },
+          ...ctx.catalog.modelKinds.map((k) => ({ value: k.id, label: ctx.t('campaign.group_kind', { kind: ctx.t(`model_kind.${k.id}`) }), aliases: k.keywords })),
+        ],
+        chosen: (ctx, value) => advance(ctx, { modelKind: value === 'all' ? null : value }),
+      })),
       textStep<CampaignFlowDraft>({
         id: 'schedule',
         prompt: (ctx) => ctx.t('campaign.ask.schedule'),
@@ -131,6 +144,7 @@ export function createCampaignFlow(campaigns: Pick<CampaignService, 'create' | '
           residents: d.mode !== 'group_admin' && d.recipients !== 'groups',
           groups: d.mode === 'group_admin' || d.recipients !== 'residents',
           ownGroupsOf: d.mode === 'group_admin' ? d.authorId : null,
+          modelKinds: d.mode !== 'group_admin' && d.recipients !== 'residents' && d.modelKind ? [d.modelKind] : null,
         },
         schedule: d.schedule.kind === 'once' ? ({ kind: 'once', at: new Date(d.schedule.at) } as const) : ({ kind: 'cron', expression: d.schedule.expression, until: new Date(d.schedule.until) } as const),
         quiet: d.quiet,
@@ -179,7 +193,8 @@ function scheduleLine(ctx: Ctx, schedule: CampaignFlowDraft['schedule']): string
 function summary(ctx: Ctx): string {
   const d = ctx.draft;
   const wards = wardNames(ctx, d.wards);
-  const audience = d.mode === 'group_admin' ? ctx.t('campaign.own_groups') : ctx.t(`campaign.audience.${d.recipients}`, { wards });
+  const groups = d.recipients !== 'residents' && d.modelKind ? ` ${ctx.t('campaign.only_model_groups', { kind: ctx.t(`model_kind.${d.modelKind}`) })}` : '';
+  const audience = d.mode === 'group_admin' ? ctx.t('campaign.own_groups') : `${ctx.t(`campaign.audience.${d.recipients}`, { wards })}${groups}`;
   const schedule = scheduleLine(ctx, d.schedule);
   const pictures = d.messages.filter((m) => m.image).length;
   const quiet = d.quiet ? ctx.t('campaign.quiet_line', { start: hhmm(d.quiet.startMin), end: hhmm(d.quiet.endMin) }) : ctx.t('campaign.quiet_none');

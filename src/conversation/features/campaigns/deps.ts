@@ -3,6 +3,7 @@ import type { ChatAddress } from '../../../core/chat';
 import type { Audience } from '../../../domain/campaigns/audience';
 import type { CampaignService } from '../../../domain/campaigns/campaign-service';
 import type { EvidenceStore } from '../../../domain/evidence/evidence-store';
+import type { ModelService } from '../../../domain/models/model-service';
 
 /** What the prevention campaigns feature (subscriptions, groups, campaigns) uses. */
 export interface CampaignDeps {
@@ -13,4 +14,6 @@ export interface CampaignDeps {
   evidence: EvidenceStore;
   /** True when the user administers the group chat (asked of the platform). */
   isChatAdmin(address: ChatAddress, userId: string): Promise<boolean>;
+  /** /nhom <mã mô hình>: the self-management model a group is registered for. */
+  models: Pick<ModelService, 'byCode'>;
 }
