@@ -174,7 +174,8 @@ export async function startApp(env: Env, overrides: AppOverrides = {}): Promise<
       },
       pipeline,
     );
-    channels.register(new TelegramChannel(telegram.bot.telegram));
+    const bot = telegram.bot;
+    channels.register(new TelegramChannel(bot.telegram, () => bot.botInfo?.username ?? null));
     telegram.onRemovedFromChat = (address) => audience.unregisterGroup(engine.keyOf(address)).then(() => undefined);
     telegram.registerWebhookRoute(http);
   }

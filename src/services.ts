@@ -54,7 +54,7 @@ import { modelsFeature } from './conversation/features/models';
 import { type Translate } from './i18n';
 import type { PiiCipher } from './shared/pii-cipher';
 import type { Models } from './storage/database';
-import type { ChatAddress, OutboundMessage } from './core/chat';
+import type { ChannelName, ChatAddress, OutboundMessage } from './core/chat';
 import type { SendFailure } from './core/send-failure';
 import { DEFAULT_LANGUAGE, type Language } from './core/language';
 import type { ReportDoc } from './core/report';
@@ -69,6 +69,8 @@ export interface ChatPort {
   /** What a send error means (rate limit, blocked…); transient when unknown. */
   classifyError?(address: ChatAddress, error: unknown): SendFailure;
   isChatAdmin?(address: ChatAddress, userId: string): Promise<boolean>;
+  /** A web address that opens a private chat with the bot on this channel, started with `payload`. */
+  startLink?(channel: ChannelName, payload: string): string | null;
 }
 
 export interface ServiceOptions {
@@ -258,7 +260,7 @@ export function buildServices(o: ServiceOptions) {
   const features = [
     accountFeature({ residents, consent, audience, forgetChannelData: (address) => chats.forgetChat(address), desks, units, catalog, models: communityModels }),
     tipsFeature({ reports, followups, evidence, onTipFiled: () => deliveries.poke(), keyOf: (address) => chatKey(cipher, address), modelOf: (residentKey) => communityModels.modelOf(residentKey) }),
-    modelsFeature({ models: communityModels, catalog }),
+    modelsFeature({ models: communityModels, catalog, startLink: (channel, payload) => chats.startLink?.(channel, payload) ?? null }),
     mediationFeature({ mediation, register, triage, intake, onFiled: () => deliveries.poke() }),
     deskFeature({ catalog, units, desks, triage, followups, deadlines, onDeskRegistered: (unitId) => deliveries.catchUp(unitId), webchatDesks: o.webchatDesks ?? true }),
     statsFeature({ stats, catalog, lateReplies, lateReplyAfterMs: o.lateReplyAfterMs ?? 2000 }),
@@ -283,6 +285,7 @@ export function buildServices(o: ServiceOptions) {
       const model = modelId ? await communityModels.byId(modelId) : null;
       return model && model.status !== 'dissolved' ? { code: model.code, name: model.name } : null;
     },
+    startLink: (channel, payload) => chats.startLink?.(channel, payload) ?? null,
   });
 
   return { communityModels, reportRepository, deskDeliveries, deskT, files, evidence, residents, reports, intake, mediation, stats, audience, campaigns, scheduler, dispatcher, desks, unitAdmin, store, deliveries, notices, changes, triage, followups, deadlines, lateReplies, engine };

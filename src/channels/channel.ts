@@ -21,6 +21,8 @@ export interface Channel {
   classifyError?(error: unknown): SendFailure;
   /** True when the user administers the group chat (registering a group for campaigns). */
   isChatAdmin?(chatId: string, userId: string): Promise<boolean>;
+  /** A web address that opens a private chat with the bot, started with `payload` (Telegram's t.me/<bot>?start=); null where there is none. */
+  startLink?(payload: string): string | null;
 }
 
 export class ChannelRegistry {
@@ -69,6 +71,10 @@ export class ChannelRegistry {
   async isChatAdmin(address: ChatAddress, userId: string): Promise<boolean> {
     const channel = this.channels.get(address.channel);
     return channel?.isChatAdmin ? channel.isChatAdmin(address.chatId, userId) : false;
+  }
+
+  startLink(channel: ChannelName, payload: string): string | null {
+    return this.channels.get(channel)?.startLink?.(payload) ?? null;
   }
 
   async forgetChat(address: ChatAddress): Promise<void> {

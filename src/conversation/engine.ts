@@ -1,4 +1,4 @@
-import type { InboundEvent, OutboundMessage, ChatAddress } from '../core/chat';
+import type { ChannelName, InboundEvent, OutboundMessage, ChatAddress } from '../core/chat';
 import { parsePayload } from '../core/payloads';
 import type { Language } from '../core/language';
 import type { Translate } from '../i18n';
@@ -26,6 +26,8 @@ export interface EngineDeps {
   clock(): Date;
   /** The self-management model a group chat is registered for (/nhom <mã mô hình>), to point its members to the private chat with its code. */
   groupModel?(groupKey: string): Promise<{ code: string; name: string } | null>;
+  /** A web address opening a private chat with the bot on this channel, started with `payload` (null where there is none). */
+  startLink?(channel: ChannelName, payload: string): string | null;
 }
 
 /**
@@ -195,7 +197,9 @@ export class ConversationEngine {
     if (command) {
       // In a model's group, the way to the private chat carries the model's code, so the tip is counted under the model.
       const model = (await this.deps.groupModel?.(turn.key)) ?? null;
-      turn.say({ text: model ? turn.t('group.use_private_chat_model', { code: model.code, name: model.name }) : turn.t('group.use_private_chat') });
+      const url = model ? (this.deps.startLink?.(event.address.channel, model.code) ?? null) : null;
+      if (!model) turn.say({ text: turn.t('group.use_private_chat') });
+      else turn.say({ text: turn.t('group.use_private_chat_model', { code: model.code, name: model.name }), ...(url ? { link: { label: turn.t('group.open_private_chat'), url } } : {}) });
       return;
     }
     turn.skipSave = true;

@@ -80,6 +80,8 @@ export interface OutboundMessage {
    * there the prompt says where the platform's own button is.
    */
   requestLocation?: { label: string };
+  /** A button that opens a web address (Telegram's URL button: a private chat with the bot that starts with a code); elsewhere the text alone says what to do. */
+  link?: { label: string; url: string };
   /** Remove a reply keyboard shown earlier. */
   removeKeyboard?: boolean;
   /** A map pin shown after the text. */

@@ -63,7 +63,8 @@ describe('neighbourhood self-management models', () => {
     const created = await answer(admin, () => admin.press('✅ Tạo mô hình'), 'Đã tạo mô hình');
     modelCode = /MH-[A-Z2-9]{6}/.exec(created)?.[0] ?? '';
     expect(modelCode).not.toBe('');
-    expect(created).toContain(`?start=${modelCode}`);
+    // The link residents open: the bot's own address (its name from Telegram), starting the private chat with the model's code.
+    expect(created).toContain(`https://t.me/tinbao_test_bot?start=${modelCode}`);
 
     const invited = await answer(admin, () => admin.press('👤 Mời trưởng mô hình'), 'Mã mời trưởng mô hình');
     invite = /LD-[A-Z2-9]{8}/.exec(invited)?.[0] ?? '';

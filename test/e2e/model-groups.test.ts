@@ -86,6 +86,9 @@ describe('a self-management model’s Zalo and Telegram groups', () => {
     await groupSaid('g-zalo-9', 'gửi: /start MH-GRPZL2');
     new TelegramUser(telegram, 6302, 'Thành viên', -6300).text('/baotin');
     await eventually('told in the Telegram group', () => telegram.textsTo(-6300).some((t) => t.includes('/start MH-GRPZL2')));
+    // With a button that opens the private chat already started with the model's code.
+    const refusal = telegram.callsOf('sendMessage', -6300).find((c) => String(c.params.text).includes('/start MH-GRPZL2'));
+    expect(JSON.stringify(refusal?.params.reply_markup)).toContain('"url":"https://t.me/tinbao_test_bot?start=MH-GRPZL2"');
     expect(await app.database.models.reports.countDocuments({})).toBe(0);
   });
 });

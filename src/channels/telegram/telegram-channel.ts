@@ -21,7 +21,17 @@ export class TelegramChannel implements Channel {
   private readonly uploading = new Map<string, Promise<void>>();
   private readonly refused = new Set<string>();
 
-  constructor(private readonly telegram: Telegram) {}
+  constructor(
+    private readonly telegram: Telegram,
+    /** The bot's username, once Telegram told it (getMe at start): the private chat's address. */
+    private readonly username: () => string | null = () => null,
+  ) {}
+
+  /** t.me/<bot>?start=<payload>: opens the private chat with the bot and sends /start <payload>. */
+  startLink(payload: string): string | null {
+    const username = this.username();
+    return username ? `https://t.me/${username}?start=${encodeURIComponent(payload)}` : null;
+  }
 
   async send(chatId: string, message: OutboundMessage): Promise<string | null> {
     const topic = message.threadId ? { message_thread_id: Number(message.threadId) } : {};
@@ -149,8 +159,9 @@ export class TelegramChannel implements Channel {
 type PhotoExtra = Parameters<Telegram['sendPhoto']>[2];
 
 function markup(message: OutboundMessage): InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | undefined {
-  if (message.buttons && message.buttons.length > 0) {
-    return { inline_keyboard: message.buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: b.payload }))) };
+  const link = message.link ? [[{ text: message.link.label, url: message.link.url }]] : [];
+  if ((message.buttons && message.buttons.length > 0) || link.length > 0) {
+    return { inline_keyboard: [...(message.buttons ?? []).map((row) => row.map((b) => ({ text: b.label, callback_data: b.payload }))), ...link] };
   }
   if (message.requestContact) {
     return {

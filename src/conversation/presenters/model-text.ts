@@ -17,13 +17,15 @@ export function modelDetails(
   figures: { residents: number; tips: number; valuable: number; activity: ActivityTotals },
   t: Translate,
   catalog: Catalog,
+  /** The Telegram link that starts the bot with the model's code, once the bot's name is known. */
+  telegramLink: string | null = null,
 ): string {
   const a = figures.activity;
   const lines = [
     modelLine(model, t, catalog),
     t('models.size', { households: model.households ?? '?', members: model.members ?? '?' }),
     t('models.leaders', { count: model.leaders.length, names: model.leaders.map((l) => l.name ?? '—').join(', ') || '—' }),
-    ...(model.status === 'dissolved' && model.dissolved ? [t('models.dissolved_reason', { reason: model.dissolved.reason })] : [t('models.join_how', { code: model.code })]),
+    ...(model.status === 'dissolved' && model.dissolved ? [t('models.dissolved_reason', { reason: model.dissolved.reason })] : [t('models.join_how', { code: model.code, telegram: telegramLink ?? t('models.telegram_link_unknown', { code: model.code }) })]),
     '',
     t('models.figures', {
       residents: figures.residents,

@@ -15,6 +15,6 @@ export function modelsFeature(deps: ModelsDeps): Feature {
   return feature(deps, {
     commands: [modelsCommand, leaderCommand, activityCommand],
     buttons: [modelButton],
-    flows: [createModelCreateFlow(deps.models), createModelDissolveFlow(deps.models), createModelSizeFlow(deps.models), createActivityFlow(deps.models)],
+    flows: [createModelCreateFlow(deps.models, deps.startLink), createModelDissolveFlow(deps.models), createModelSizeFlow(deps.models), createActivityFlow(deps.models)],
   });
 }

@@ -28,7 +28,7 @@ export function newModelCreateDraft(admin: AdminActor | null = null, unitIds: st
 }
 
 /** /mohinh → "➕ Tạo mô hình": kind, unit (when the admin has several), ward, khu phố/tổ dân phố, name, size, confirm; then the new model with its code. */
-export function createModelCreateFlow(models: Pick<ModelService, 'create' | 'figures' | 'managedUnits'>): Flow<ModelCreateDraft> {
+export function createModelCreateFlow(models: Pick<ModelService, 'create' | 'figures' | 'managedUnits'>, startLink: (channel: 'telegram', payload: string) => string | null): Flow<ModelCreateDraft> {
   const advance = (ctx: Ctx, patch: Partial<ModelCreateDraft>): StepOutcome<ModelCreateDraft> => ({ kind: 'advance', draft: { ...ctx.draft, ...patch } });
   /** The unit's wards: those it covers, or every ward for a unit that covers all. */
   const wardsOf = (ctx: Ctx) => {
@@ -116,7 +116,7 @@ export function createModelCreateFlow(models: Pick<ModelService, 'create' | 'fig
         ctx.now,
       );
       if (!created) return { say: [{ text: ctx.t('models.not_admin') }] };
-      const details = modelDetails(created, await models.figures(created), ctx.t, ctx.catalog);
+      const details = modelDetails(created, await models.figures(created), ctx.t, ctx.catalog, startLink('telegram', created.code));
       return { say: [{ text: `${ctx.t('models.created')}\n\n${details}`, buttons: modelButtons(created, ctx.t, true) }] };
     },
   };

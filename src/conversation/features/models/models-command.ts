@@ -43,10 +43,10 @@ export const modelsCommand: Command<ModelsDeps> = {
 };
 
 /** One model in full, to its unit's admin or one of its leaders; to anyone else, nothing (not even whether it exists). */
-export async function showModel(turn: Turn, code: string, { models, catalog }: ModelsDeps): Promise<void> {
+export async function showModel(turn: Turn, code: string, { models, catalog, startLink }: ModelsDeps): Promise<void> {
   const model = await models.byCode(code);
   const admin = adminActor(turn.event);
   const isAdmin = model !== null && models.administers(admin, model);
   if (!model || (!isAdmin && !model.leaders.some((l) => l.key === turn.key))) return void turn.say({ text: turn.t('models.not_found', { code }) });
-  turn.say({ text: modelDetails(model, await models.figures(model), turn.t, catalog), buttons: modelButtons(model, turn.t, isAdmin) });
+  turn.say({ text: modelDetails(model, await models.figures(model), turn.t, catalog, startLink('telegram', model.code)), buttons: modelButtons(model, turn.t, isAdmin) });
 }
