@@ -50,6 +50,7 @@ import { ResidentService } from './domain/residents/resident-service';
 import { TriageService } from './domain/triage/triage-service';
 import { UnitAdminService } from './domain/units/unit-admin-service';
 import { ModelService } from './domain/models/model-service';
+import { Commendations } from './domain/models/commendations';
 import { modelsFeature } from './conversation/features/models';
 import { type Translate } from './i18n';
 import type { PiiCipher } from './shared/pii-cipher';
@@ -260,7 +261,7 @@ export function buildServices(o: ServiceOptions) {
   const features = [
     accountFeature({ residents, consent, audience, forgetChannelData: (address) => chats.forgetChat(address), desks, units, catalog, models: communityModels }),
     tipsFeature({ reports, followups, evidence, onTipFiled: () => deliveries.poke(), keyOf: (address) => chatKey(cipher, address), modelOf: (residentKey) => communityModels.modelOf(residentKey) }),
-    modelsFeature({ models: communityModels, catalog, startLink: (channel, payload) => chats.startLink?.(channel, payload) ?? null }),
+    modelsFeature({ models: communityModels, catalog, commendations: new Commendations(reportRepository, communityModels, notices, (address, messages) => chats.send(address, messages), cipher, models.auditLog), translate: o.translate, startLink: (channel, payload) => chats.startLink?.(channel, payload) ?? null }),
     mediationFeature({ mediation, register, triage, intake, onFiled: () => deliveries.poke() }),
     deskFeature({ catalog, units, desks, triage, followups, deadlines, onDeskRegistered: (unitId) => deliveries.catchUp(unitId), webchatDesks: o.webchatDesks ?? true }),
     statsFeature({ stats, catalog, lateReplies, lateReplyAfterMs: o.lateReplyAfterMs ?? 2000 }),

@@ -146,6 +146,14 @@ export class ReportRepository {
     return { tips, valuable };
   }
 
+  /** A unit's tips received in a period and judged valuable: who filed them (by pseudonym) and through which model (index `unitIds, createdAt`; /khenthuong). */
+  valuableTipsOf(unitIds: string[], from: Date, to: Date): Promise<Pick<ReportDoc, '_id' | 'code' | 'reporter' | 'model' | 'lang'>[]> {
+    return this.reports
+      .find({ kind: 'tip', unitIds: { $in: unitIds }, assessment: 'valuable', createdAt: { $gte: from, $lt: to } }, { code: 1, reporter: 1, model: 1, lang: 1, createdAt: 1 })
+      .sort({ createdAt: 1 })
+      .lean();
+  }
+
   /** A team's disputes received in a period, oldest first (index `kind, unitIds, createdAt`). */
   async disputesReceived(unitId: string, period: ReceivedBetween, limit: number): Promise<ReportDoc[]> {
     return this.allOpened(await this.reports.find({ kind: 'dispute', unitIds: unitId, createdAt: { $gte: period.from, $lt: period.to } }).sort({ createdAt: 1 }).limit(limit).lean());

@@ -4,6 +4,7 @@ import { TelegramUser } from '../support/telegram-user';
 import { fileTelegramTip } from '../support/file-tip';
 import { eventually, testEnv } from '../support/test-env';
 import { WebchatClient } from '../support/webchat-client';
+import { deskPayload } from '../../src/core/payloads';
 
 const SYSTEM_ADMIN = 6101;
 const LEADER = 6102;
@@ -45,6 +46,7 @@ describe('neighbourhood self-management models', () => {
 
   let modelCode = '';
   let invite = '';
+  let tipCode = '';
 
   it('lets a unit admin create a model in a few steps, and gives it a join code and a one-time leader invite', async () => {
     const admin = new TelegramUser(telegram, SYSTEM_ADMIN, 'Thượng úy Hùng');
@@ -92,6 +94,7 @@ describe('neighbourhood self-management models', () => {
     const resident = new TelegramUser(telegram, RESIDENT, 'Bà Năm');
     await answer(resident, () => resident.text(`/start ${modelCode}`), 'Bạn đến từ mô hình “Tổ liên gia số 5 hẻm 12”');
     const code = await fileTelegramTip(telegram, resident, { category: 'Ma túy', description: 'Thanh niên lạ tụ tập sử dụng ma túy trong hẻm mỗi tối.', ward: 'Phường 4' });
+    tipCode = code;
     const card = await eventually('the card at the Phường 4 desk', () => telegram.textsTo(P4_DESK).find((t) => t.includes(code)));
     expect(card).toContain('Mô hình tự quản: Tổ liên gia số 5 hẻm 12');
     expect(card).toContain('Người báo: Ẩn danh');
@@ -136,6 +139,37 @@ describe('neighbourhood self-management models', () => {
     expect(details).toContain('30 hộ ký cam kết');
     expect(await app.database.models.modelActivities.countDocuments({})).toBe(5);
     expect(await app.database.models.auditLog.countDocuments({ action: 'model_activity_recorded' })).toBe(5);
+  });
+
+  it('lists for commendation the model and the reporter (by code only) with valuable tips, and thanks them through the bot without revealing who the reporter is', async () => {
+    const report = await app.database.models.reports.findOne({ code: tipCode }).lean();
+    const officer = new TelegramUser(telegram, 6198, 'Tuấn', P4_DESK);
+    officer.pressData(deskPayload(report?._id ?? '', 'accept'));
+    await eventually('accepted', async () => (await app.database.models.reports.findOne({ code: tipCode }).lean())?.status === 'accepted');
+    officer.pressData(deskPayload(report?._id ?? '', 'valuable'));
+    await eventually('assessed', async () => (await app.database.models.reports.findOne({ code: tipCode }).lean())?.assessment === 'valuable');
+
+    const admin = new TelegramUser(telegram, SYSTEM_ADMIN, 'Thượng úy Hùng');
+    const list = await answer(admin, () => admin.text('/khenthuong'), 'Đề xuất khen thưởng');
+    expect(list).toContain(`${modelCode} “Tổ liên gia số 5 hẻm 12”: 1 tin có giá trị`);
+    expect(list).toContain(`Người báo tin qua ${tipCode}: 1 tin có giá trị`);
+
+    await answer(admin, () => admin.press(`🏅 Khen người báo tin ${tipCode}`), 'Bot không cho bạn biết họ là ai');
+    await answer(admin, () => admin.press('Dùng lời khen mặc định'), 'Đã gửi lời khen tới người báo tin');
+    await eventually('the reporter thanked', () => telegram.textsTo(RESIDENT).some((t) => t.includes(`trân trọng cảm ơn bạn về thông tin đã cung cấp (${tipCode})`)));
+
+    await answer(admin, () => admin.text('/khenthuong'), 'Đề xuất khen thưởng');
+    await answer(admin, () => admin.press(`🏅 Khen mô hình ${modelCode}`), 'trưởng mô hình');
+    await answer(admin, () => admin.text('Cảm ơn tổ đã phát hiện sớm điểm tụ tập.'), 'Đã gửi lời khen tới các trưởng mô hình');
+    await eventually('the leader thanked', () => telegram.textsTo(LEADER).some((t) => t.includes('Cảm ơn tổ đã phát hiện sớm điểm tụ tập.')));
+
+    // Nobody learns who the reporter is: not the admin's chat, not the audit log.
+    const adminSaw = telegram.textsTo(SYSTEM_ADMIN).join('\n');
+    expect(adminSaw).not.toContain('Bà Năm');
+    expect(adminSaw).not.toContain(String(RESIDENT));
+    const audit = await app.database.models.auditLog.find({ action: /^commend_/ }).lean();
+    expect(audit.map((a) => a.action).sort()).toEqual(['commend_model', 'commend_reporter']);
+    expect(JSON.stringify(audit)).not.toContain(String(RESIDENT));
   });
 
   it('counts web chat residents who come with ?mohinh=, and no one once the model is dissolved with a reason', async () => {

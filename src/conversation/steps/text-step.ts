@@ -12,7 +12,7 @@ export interface TextStepSpec<Draft> {
   minLength?: number;
   /** Buttons offered beside typing (e.g. "Skip"); a typed label picks them too. */
   options?(ctx: StepContext<Draft>): ChoiceOption[];
-  chosen?(ctx: StepContext<Draft>, value: string): StepOutcome<Draft>;
+  chosen?(ctx: StepContext<Draft>, value: string): StepOutcome<Draft> | Promise<StepOutcome<Draft>>;
   accept(ctx: StepContext<Draft>, text: string): StepOutcome<Draft> | Promise<StepOutcome<Draft>>;
 }
 

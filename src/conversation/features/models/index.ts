@@ -3,7 +3,9 @@ import { activityCommand } from './activity-command';
 import { createActivityFlow } from './activity-flow';
 import type { ModelsDeps } from './deps';
 import { leaderCommand } from './leader-command';
-import { modelButton } from './model-button';
+import { commendButton, modelButton } from './model-button';
+import { commendCommand } from './commend-command';
+import { createCommendFlow } from './commend-flow';
 import { createModelCreateFlow } from './model-create-flow';
 import { createModelDissolveFlow, createModelSizeFlow } from './model-edit-flows';
 import { modelsCommand } from './models-command';
@@ -13,8 +15,8 @@ export type { ModelsDeps };
 /** Neighbourhood self-management models: unit admins create them and invite leaders; leaders record what their model did. */
 export function modelsFeature(deps: ModelsDeps): Feature {
   return feature(deps, {
-    commands: [modelsCommand, leaderCommand, activityCommand],
-    buttons: [modelButton],
-    flows: [createModelCreateFlow(deps.models, deps.startLink), createModelDissolveFlow(deps.models), createModelSizeFlow(deps.models), createActivityFlow(deps.models)],
+    commands: [modelsCommand, leaderCommand, activityCommand, commendCommand],
+    buttons: [modelButton, commendButton],
+    flows: [createModelCreateFlow(deps.models, deps.startLink), createModelDissolveFlow(deps.models), createModelSizeFlow(deps.models), createActivityFlow(deps.models), createCommendFlow(deps.commendations, deps.translate)],
   });
 }

@@ -5,6 +5,17 @@ import type { ModelsDeps } from './deps';
 import { newModelCreateDraft } from './model-create-flow';
 import { showModel } from './models-command';
 
+/** "🏅 Khen …" under /khenthuong ("g:commend:r:<tip id>" or "g:commend:m:<model code>"): asks for the words, then sends them. */
+export const commendButton: GlobalButton<ModelsDeps> = {
+  action: 'commend',
+  async handle(turn, arg, { models }, { runner }) {
+    const match = /^([rm]):(.+)$/.exec(arg ?? '');
+    const admin = adminActor(turn.event);
+    if (!match || models.managedUnits(admin).length === 0) return void turn.say({ text: turn.t('models.not_admin') });
+    await runner.start(turn, 'commend', { target: { kind: match[1] === 'r' ? 'reporter' : 'model', id: match[2] }, admin, key: turn.event.key });
+  },
+};
+
 /** The buttons under a model ("g:model:<op>:<code>") and under /mohinh ("g:model:new"). Each checks who presses, as typed commands do. */
 export const modelButton: GlobalButton<ModelsDeps> = {
   action: 'model',
