@@ -339,6 +339,17 @@ describe('the local web chat in a browser', () => {
     expect(texts.findIndex((t) => t.includes('đã được đăng ký làm bàn trực ban'))).toBeLessThan(texts.findIndex((t) => t.includes('đã là bàn trực ban')));
     await desk.close();
   });
+  it('counts a resident who opens the page from a model’s link (?mohinh=), and takes the code out of the address', async () => {
+    const now = new Date();
+    await app.database.models.communityModels.create({ _id: 'browser-model', code: 'MH-WEBAB2', unitId: 'cap-p4', wardId: 'q3-p4', area: null, kind: 'household_group', name: 'Tổ liên gia hẻm 5', households: null, members: null, leaders: [], invite: null, status: 'active', dissolved: null, createdAt: now, updatedAt: now });
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/?mohinh=MH-WEBAB2`);
+    await botSays(page, 'Bạn đến từ mô hình “Tổ liên gia hẻm 5”');
+    expect(page.url()).not.toContain('mohinh');
+    await eventually('counted under the model', async () => (await app.database.models.modelMembers.countDocuments({ modelId: 'browser-model' })) === 1);
+    await page.close();
+  });
+
   it('works under a path of a ward’s website, through a proxy that strips the path', async () => {
     const site = await wardSiteServing(app.url, '/tinbao');
     try {
