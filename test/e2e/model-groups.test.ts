@@ -91,6 +91,12 @@ describe('a self-management model’s Zalo and Telegram groups', () => {
     expect(JSON.stringify(refusal?.params.reply_markup)).toContain('"url":"https://t.me/tinbao_test_bot?start=MH-GRPZL2"');
     expect(await app.database.models.reports.countDocuments({})).toBe(0);
   });
+
+  it('counts a Zalo member who writes /start with the model’s code to the OA privately', async () => {
+    const member = new ZaloUser(app.url, zalo, GROUP_MEMBER);
+    await member.step(() => member.text('/start MH-GRPZL2'), 'Bạn đến từ mô hình “Tổ liên gia số 9”');
+    expect(await app.database.models.modelMembers.countDocuments({ modelId: 'id-MH-GRPZL2' })).toBe(1);
+  });
 });
 
 describe('a campaign to the groups of one kind of model survives kill -9', () => {
