@@ -250,7 +250,6 @@ export function buildServices(o: ServiceOptions) {
 
   const communityModels = new ModelService(
     { communityModels: models.communityModels, modelMembers: models.modelMembers, modelActivities: models.modelActivities, leases: models.leases, auditLog: models.auditLog },
-    units,
     (admin) => unitAdmin.managedUnits(admin),
     cipher,
     (modelId) => reportRepository.tipsOfModel(modelId),

@@ -44,4 +44,3 @@ export type ModelActivity =
   | { kind: 'patrol'; people: number; hours: number }
   | { kind: 'pledges'; households: number };
 
-export type ModelActivityKind = ModelActivity['kind'];

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
-import type { Unit, UnitDirectory } from '../../config/units';
+import type { Unit } from '../../config/units';
 import type { ChatAddress } from '../../core/chat';
 import type { PiiCipher } from '../../shared/pii-cipher';
 import { insertOnce } from '../../storage/claims';
@@ -65,7 +65,6 @@ export function parseModelCode(typed: string): string | null {
 export class ModelService {
   constructor(
     private readonly models: ModelServiceModels,
-    private readonly units: UnitDirectory,
     private readonly unitsManagedBy: (admin: AdminActor) => Unit[],
     private readonly cipher: PiiCipher,
     /** Tips that carry a model, and of those judged valuable. */
@@ -225,27 +224,16 @@ export class ModelService {
     await this.models.modelMembers.deleteOne({ _id: residentKey });
   }
 
-  /** How many residents each model brought. */
-  async memberCounts(modelIds: string[]): Promise<Map<string, number>> {
-    const rows = await this.models.modelMembers.aggregate<{ _id: string; n: number }>([{ $match: { modelId: { $in: modelIds } } }, { $group: { _id: '$modelId', n: { $sum: 1 } } }]);
-    return new Map(rows.map((r) => [r._id, r.n]));
-  }
-
   /** A model's figures since it began: residents it brought, their tips, and what its leaders recorded. */
-  async figures(model: Pick<CommunityModelDoc, '_id'>): Promise<{ residents: number; tips: number; valuable: number; activity: ActivityTotals; lastActivityAt: Date | null }> {
+  async figures(model: Pick<CommunityModelDoc, '_id'>): Promise<{ residents: number; tips: number; valuable: number; activity: ActivityTotals }> {
     const [residents, tips, records] = await Promise.all([
       this.models.modelMembers.countDocuments({ modelId: model._id }),
       this.tipsOf(model._id),
-      this.models.modelActivities.find({ modelId: model._id }, { activity: 1, at: 1 }).lean(),
+      this.models.modelActivities.find({ modelId: model._id }, { activity: 1 }).lean(),
     ]);
     const activity = noActivity();
     for (const record of records) addActivity(activity, record.activity);
-    const lastActivityAt = records.reduce<Date | null>((last, r) => (!last || r.at > last ? r.at : last), null);
-    return { residents, ...tips, activity, lastActivityAt };
-  }
-
-  unitName(unitId: string): string {
-    return this.units.byId(unitId)?.name ?? unitId;
+    return { residents, ...tips, activity };
   }
 
   private mayEdit(actor: { admin: AdminActor; leaderKey: string }, model: CommunityModelDoc): boolean {

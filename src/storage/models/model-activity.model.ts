@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { registerModel } from './register-model';
 import type { ModelActivity } from '../../core/community-model';
 
-export type { ModelActivity, ModelActivityKind } from '../../core/community-model';
+export type { ModelActivity } from '../../core/community-model';
 
 export interface ModelActivityDoc {
   _id: string;
