@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../../src/app';
 import { eventually, testEnv } from '../support/test-env';
 import { PNG_1X1 } from '../support/seed-audience';
+import { communityModel } from '../support/seed-model';
 
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -340,8 +341,7 @@ describe('the local web chat in a browser', () => {
     await desk.close();
   });
   it('counts a resident who opens the page from a model’s link (?mohinh=), and takes the code out of the address', async () => {
-    const now = new Date();
-    await app.database.models.communityModels.create({ _id: 'browser-model', code: 'MH-WEBAB2', unitId: 'cap-p4', wardId: 'q3-p4', area: null, kind: 'household_group', name: 'Tổ liên gia hẻm 5', households: null, members: null, leaders: [], invite: null, status: 'active', dissolved: null, createdAt: now, updatedAt: now });
+    await app.database.models.communityModels.create(communityModel('MH-WEBAB2', { _id: 'browser-model', name: 'Tổ liên gia hẻm 5' }));
     const page = await browser.newPage();
     await page.goto(`${app.url}/?mohinh=MH-WEBAB2`);
     await botSays(page, 'Bạn đến từ mô hình “Tổ liên gia hẻm 5”');

@@ -1,11 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { openDatabase, type Database } from '../../src/storage/database';
-import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
+import { FakeTelegramServer } from '../support/fake-telegram-server';
 import { seedCampaign, seedTelegramSubscribers } from '../support/seed-audience';
-import { buildServiceForChildProcess, exited, spawnService } from '../support/service-process';
-import { TEST_INVITE_CODE, TEST_KEY, eventually, testDatabaseUri } from '../support/test-env';
+import { broadcastServiceEnv, buildServiceForChildProcess, exited, spawnService } from '../support/service-process';
+import { eventually, testDatabaseUri } from '../support/test-env';
 
 const RECIPIENTS = 400;
 const CONCURRENCY = 8;
@@ -32,22 +29,7 @@ describe('a broadcast survives kill -9 of the service mid-run', () => {
   it('resumes after the process is killed: nobody gets the message twice, and only sends in doubt can be missing', async () => {
     const chats = await seedTelegramSubscribers(database.models, 900_000, RECIPIENTS, 'q3-p4', ['scams']);
     await seedCampaign(database.models, 'CD-CRASH', { schedule: { kind: 'once', at: new Date(Date.now() - 1000) } });
-    const env = {
-      MONGODB_URI: uri,
-      TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_POLLING: 'false',
-      WEBCHAT_ENABLED: 'false',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'tinbao-crash-')),
-      DATA_ENCRYPTION_KEY: TEST_KEY,
-      OFFICER_INVITE_CODE: TEST_INVITE_CODE,
-      BROADCAST_RATE_PER_SECOND: '100',
-      BROADCAST_CHAT_INTERVAL_MS: '0',
-      BROADCAST_CONCURRENCY: String(CONCURRENCY),
-      BROADCAST_SEND_LEASE_MS: '1500',
-    };
+    const env = broadcastServiceEnv(uri, telegram.apiRoot, CONCURRENCY);
     const sentTo = () => telegram.callsOf('sendMessage').filter((c) => String(c.params.text).includes('Cảnh báo CD-CRASH')).map((c) => String(c.params.chat_id));
 
     const first = spawnService(mainJs, env);

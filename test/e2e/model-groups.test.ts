@@ -1,30 +1,23 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startApp, type RunningApp } from '../../src/app';
 import { chatKey } from '../../src/conversation/chat-key';
 import { Audience } from '../../src/domain/campaigns/audience';
 import { ResidentService } from '../../src/domain/residents/resident-service';
 import { createPiiCipher } from '../../src/shared/pii-cipher';
 import { openDatabase, type Database } from '../../src/storage/database';
-import type { CommunityModelDoc } from '../../src/storage/models/community-model.model';
 import { ReportRepository } from '../../src/storage/report-repository';
 import type { ChatAddress } from '../../src/core/chat';
 import { FAKE_BOT_TOKEN, FakeTelegramServer } from '../support/fake-telegram-server';
 import { FakeZaloServer } from '../support/fake-zalo-server';
 import { seedCampaign, seedTelegramSubscribers } from '../support/seed-audience';
-import { buildServiceForChildProcess, exited, spawnService } from '../support/service-process';
-import { TEST_INVITE_CODE, TEST_KEY, eventually, testDatabaseUri, testEnv } from '../support/test-env';
+import { broadcastServiceEnv, buildServiceForChildProcess, exited, spawnService } from '../support/service-process';
+import { TEST_KEY, eventually, testDatabaseUri, testEnv } from '../support/test-env';
 import { TelegramUser } from '../support/telegram-user';
 import { ZaloUser } from '../support/zalo-user';
+import { communityModel } from '../support/seed-model';
 
 const GROUP_ADMIN = '3000000000000000001';
 const GROUP_MEMBER = '3000000000000000002';
 
-function model(code: string, kind: string, fields: Partial<CommunityModelDoc> = {}): CommunityModelDoc {
-  const now = new Date();
-  return { _id: `id-${code}`, code, unitId: 'cap-p4', wardId: 'q3-p4', area: null, kind, name: `Mô hình ${code}`, households: null, members: null, leaders: [], invite: null, status: 'active', dissolved: null, createdAt: now, updatedAt: now, ...fields };
-}
 
 /**
  * A model's chat groups, where the movement lives: a Zalo group the OA was
@@ -42,7 +35,7 @@ describe('a self-management model’s Zalo and Telegram groups', () => {
     const apiRoot = await telegram.start();
     await zalo.start();
     app = await startApp(testEnv('model_groups', { TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN, TELEGRAM_API_ROOT: apiRoot, ...zalo.serviceEnv() }));
-    await app.database.models.communityModels.insertMany([model('MH-GRPZL2', 'household_group', { name: 'Tổ liên gia số 9' })]);
+    await app.database.models.communityModels.insertMany([communityModel('MH-GRPZL2', { _id: 'id-MH-GRPZL2', name: 'Tổ liên gia số 9' })]);
     zalo.groupMembers.set('g-zalo-9', [
       { user_id: GROUP_ADMIN, name: 'Trưởng nhóm', is_admin: true },
       { user_id: GROUP_MEMBER, name: 'Thành viên', is_admin: false },
@@ -124,7 +117,7 @@ describe('a campaign to the groups of one kind of model survives kill -9', () =>
 
   it('reaches each group of the kind once, in Zalo and Telegram; other groups not; a group out of quota is recorded failed, not retried', async () => {
     const { models } = database;
-    await models.communityModels.insertMany([model('MH-KILLA2', 'household_group'), model('MH-KILLB3', 'boarding_house'), model('MH-KILLC4', 'household_group')]);
+    await models.communityModels.insertMany([communityModel('MH-KILLA2', { _id: 'id-MH-KILLA2' }), communityModel('MH-KILLB3', { _id: 'id-MH-KILLB3', kind: 'boarding_house' }), communityModel('MH-KILLC4', { _id: 'id-MH-KILLC4' })]);
     const cipher = createPiiCipher(Buffer.from(TEST_KEY, 'base64'));
     const audience = new Audience({ subscriptions: models.subscriptions, groups: models.broadcastGroups }, new ResidentService(models.residents, new ReportRepository(models.reports, models.reportActions, cipher), cipher), cipher);
     const register = (address: ChatAddress, modelDoc: { id: string; kind: string } | null) => audience.registerGroup(chatKey(cipher, address), address, 'q3-p4', '1', new Date(), modelDoc);
@@ -139,23 +132,7 @@ describe('a campaign to the groups of one kind of model survives kill -9', () =>
       schedule: { kind: 'once', at: new Date(Date.now() - 1000) },
       audience: { wards: ['q3-p4'], residents: true, groups: true, ownGroupsOf: null, modelKinds: ['household_group'] },
     });
-    const env = {
-      MONGODB_URI: uri,
-      TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_POLLING: 'false',
-      WEBCHAT_ENABLED: 'false',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'tinbao-model-groups-')),
-      DATA_ENCRYPTION_KEY: TEST_KEY,
-      OFFICER_INVITE_CODE: TEST_INVITE_CODE,
-      BROADCAST_RATE_PER_SECOND: '100',
-      BROADCAST_CHAT_INTERVAL_MS: '0',
-      BROADCAST_CONCURRENCY: '8',
-      BROADCAST_SEND_LEASE_MS: '1500',
-      ...zalo.serviceEnv(),
-    };
+    const env = broadcastServiceEnv(uri, telegram.apiRoot, 8, zalo.serviceEnv());
     const campaignTexts = () => telegram.callsOf('sendMessage').filter((c) => String(c.params.text).includes('Cảnh báo CD-MODELS'));
 
     const first = spawnService(mainJs, env);

@@ -1,6 +1,6 @@
 import type { InboundEvent, OutboundMessage } from '../../src/core/chat';
-import type { CommunityModelDoc } from '../../src/storage/models/community-model.model';
 import { openServices } from '../support/services';
+import { communityModel } from '../support/seed-model';
 
 const WEEK = 7 * 24 * 3_600_000;
 const ADMIN = '7201';
@@ -20,33 +20,15 @@ describe('dormant self-management models', () => {
     const event = { key: `dormancy:${counter}`, address: { channel: 'telegram', chatId: ADMIN }, isGroup: false, senderId: ADMIN, senderName: 'Thượng úy Hùng', ...body } as InboundEvent;
     return s.engine.handle(event);
   };
-  const model = (code: string, fields: Partial<CommunityModelDoc>): CommunityModelDoc => ({
-    _id: code,
-    code,
-    unitId: 'cap-p4',
-    wardId: 'q3-p4',
-    area: null,
-    kind: 'household_group',
-    name: `Tổ ${code}`,
-    households: null,
-    members: null,
-    leaders: [],
-    invite: null,
-    status: 'active',
-    dissolved: null,
-    createdAt: ago(20),
-    updatedAt: ago(20),
-    ...fields,
-  });
 
   beforeAll(async () => {
     s = await openServices('model_dormancy', { clock: () => now, systemAdmins: [ADMIN] });
     await s.models.communityModels.insertMany([
-      model('MH-QUIET2', {}),
-      model('MH-BUSY23', {}),
-      model('MH-NEW234', { createdAt: ago(3) }),
-      model('MH-KEPT34', { keptAt: ago(1) }),
-      model('MH-GONE45', { status: 'dissolved', dissolved: { reason: 'x', at: ago(10), by: null } }),
+      communityModel('MH-QUIET2', { createdAt: ago(20) }),
+      communityModel('MH-BUSY23', { createdAt: ago(20) }),
+      communityModel('MH-NEW234', { createdAt: ago(3) }),
+      communityModel('MH-KEPT34', { createdAt: ago(20), keptAt: ago(1) }),
+      communityModel('MH-GONE45', { createdAt: ago(20), status: 'dissolved', dissolved: { reason: 'x', at: ago(10), by: null } }),
     ]);
     await s.models.modelActivities.insertMany([
       { _id: 'busy-recent', modelId: 'MH-BUSY23', unitId: 'cap-p4', activity: { kind: 'pledges', households: 4 }, at: ago(2), by: 'l' },

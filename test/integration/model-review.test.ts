@@ -1,11 +1,11 @@
 import ExcelJS from 'exceljs';
 import { presentStats } from '../../src/conversation/presenters/stats/stats-render';
 import { statsTables } from '../../src/conversation/presenters/stats/stats-tables';
-import type { CommunityModelDoc } from '../../src/storage/models/community-model.model';
 import type { ModelActivity } from '../../src/storage/models/model-activity.model';
 import { parseStatsPeriod } from '../../src/shared/vietnam-period';
 import type { OutboundMessage } from '../../src/core/chat';
 import { openServices } from '../support/services';
+import { communityModel } from '../support/seed-model';
 import { seedReport } from '../support/seed-reports';
 import { parseCsv } from '../support/csv';
 
@@ -28,34 +28,16 @@ describe('the review by self-management model', () => {
     return { kind: 'unit' as const, unit };
   };
 
-  const model = (id: string, code: string, name: string, fields: Partial<CommunityModelDoc>): CommunityModelDoc => ({
-    _id: id,
-    code,
-    unitId: 'cap-p4',
-    wardId: 'q3-p4',
-    area: null,
-    kind: 'household_group',
-    name,
-    households: null,
-    members: null,
-    leaders: [],
-    invite: null,
-    status: 'active',
-    dissolved: null,
-    createdAt: new Date('2026-10-01T00:00:00Z'),
-    updatedAt: new Date('2026-10-01T00:00:00Z'),
-    ...fields,
-  });
   const A = { id: 'model-a', name: 'Tổ liên gia số 5' };
   const B = { id: 'model-b', name: 'Nhà trọ tự quản 12' };
 
   beforeAll(async () => {
     env = await openServices('model_review');
     await env.models.communityModels.insertMany([
-      model(A.id, 'MH-AAAAA2', A.name, {}),
-      model(B.id, 'MH-BBBBB3', B.name, { wardId: 'q3-p5', kind: 'boarding_house', status: 'review' }),
-      model('model-c', 'MH-CCCCC4', 'Camera an ninh hẻm 7', { kind: 'security_camera', status: 'dissolved', dissolved: { reason: 'sáp nhập', at: new Date('2026-10-15T00:00:00Z'), by: 'x' } }),
-      model('model-d', 'MH-DDDDD5', 'Tổ tuần tra P9', { unitId: 'cap-p9', wardId: 'q3-p9', kind: 'patrol_team' }),
+      communityModel('MH-AAAAA2', { _id: A.id, name: A.name }),
+      communityModel('MH-BBBBB3', { _id: B.id, name: B.name, wardId: 'q3-p5', kind: 'boarding_house', status: 'review' }),
+      communityModel('MH-CCCCC4', { _id: 'model-c', name: 'Camera an ninh hẻm 7', kind: 'security_camera', status: 'dissolved', dissolved: { reason: 'sáp nhập', at: new Date('2026-10-15T00:00:00Z'), by: 'x' } }),
+      communityModel('MH-DDDDD5', { _id: 'model-d', name: 'Tổ tuần tra P9', unitId: 'cap-p9', wardId: 'q3-p9', kind: 'patrol_team' }),
     ]);
     const reports = env.models.reports;
     const valuable = { as: 'valuable' as const, afterHours: 2 };

@@ -1,6 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { FAKE_BOT_TOKEN } from './fake-telegram-server';
 import { ROOT } from './services';
+import { TEST_INVITE_CODE, TEST_KEY } from './test-env';
 
 const BUILD_DIR = path.join(ROOT, '.test-build');
 
@@ -9,6 +13,31 @@ export function buildServiceForChildProcess(): string {
   const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--outDir', BUILD_DIR], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`tsc failed:\n${result.stdout}\n${result.stderr}`);
   return path.join(BUILD_DIR, 'src', 'main.js');
+}
+
+/**
+ * What a child service process sending a campaign needs: the shared database,
+ * the fake Bot API, no polling and no web chat, a fast broadcast with short
+ * send leases (a killed process's sends are taken over within seconds).
+ */
+export function broadcastServiceEnv(uri: string, telegramApiRoot: string, concurrency: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    MONGODB_URI: uri,
+    TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
+    TELEGRAM_API_ROOT: telegramApiRoot,
+    TELEGRAM_POLLING: 'false',
+    WEBCHAT_ENABLED: 'false',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'tinbao-broadcast-')),
+    DATA_ENCRYPTION_KEY: TEST_KEY,
+    OFFICER_INVITE_CODE: TEST_INVITE_CODE,
+    BROADCAST_RATE_PER_SECOND: '100',
+    BROADCAST_CHAT_INTERVAL_MS: '0',
+    BROADCAST_CONCURRENCY: String(concurrency),
+    BROADCAST_SEND_LEASE_MS: '1500',
+    ...extra,
+  };
 }
 
 /** Starts the service as its own process (the real entry point, src/main.ts) with this environment. */

@@ -13,15 +13,7 @@ import type { AdminActor } from '../units/unit-admin-service';
 import { addActivity, noActivity, type ActivityTotals } from './activity-totals';
 
 /** What a unit admin fills in to create a model (/mohinh). */
-export interface NewModel {
-  unitId: string;
-  wardId: string;
-  area: string | null;
-  kind: string;
-  name: string;
-  households: number | null;
-  members: number | null;
-}
+export type NewModel = Pick<CommunityModelDoc, 'unitId' | 'wardId' | 'area' | 'kind' | 'name' | 'households' | 'members'>;
 
 /** Someone acting on a model from a chat: a leader (by the chat's pseudonym) or an admin. */
 export interface ModelActor {
