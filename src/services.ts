@@ -249,7 +249,7 @@ export function buildServices(o: ServiceOptions) {
   );
 
   const communityModels = new ModelService(
-    { communityModels: models.communityModels, modelMembers: models.modelMembers, modelActivities: models.modelActivities, leases: models.leases, auditLog: models.auditLog },
+    { communityModels: models.communityModels, modelMembers: models.modelMembers, modelActivities: models.modelActivities, leases: models.leases, auditLog: models.auditLog, broadcastGroups: models.broadcastGroups },
     (admin) => unitAdmin.managedUnits(admin),
     cipher,
     (modelId) => reportRepository.tipsOfModel(modelId),

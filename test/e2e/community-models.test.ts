@@ -176,17 +176,25 @@ describe('neighbourhood self-management models', () => {
     const web = await WebchatClient.open(app.url);
     expect((await web.say(`/start ${modelCode}`)).map((m) => m.text).join('\n')).toContain('Bạn đến từ mô hình');
 
+    // A leader sees and edits their own model.
+    const leader = new TelegramUser(telegram, LEADER, 'Cô Tư');
+    const own = await answer(leader, () => leader.text('/mohinh'), 'Mô hình tự quản (1)');
+    expect(own).toContain(modelCode);
+    await answer(leader, () => leader.text(`/mohinh ${modelCode}`), 'Nhóm chat đã đăng ký: 0');
+    await answer(leader, () => leader.press('✏️ Đổi tên'), 'Tên mới của mô hình');
+    await answer(leader, () => leader.text('Tổ liên gia số 5 hẻm 12A'), 'nay tên là “Tổ liên gia số 5 hẻm 12A”');
+    expect(await app.database.models.auditLog.countDocuments({ action: 'model_renamed' })).toBe(1);
+
     const admin = new TelegramUser(telegram, SYSTEM_ADMIN, 'Thượng úy Hùng');
-    await answer(admin, () => admin.text(`/mohinh ${modelCode}`), 'Từ khi thành lập');
+    expect(await answer(admin, () => admin.text(`/mohinh ${modelCode}`), 'Từ khi thành lập')).toContain('“Tổ liên gia số 5 hẻm 12A”');
     await answer(admin, () => admin.press('⛔ Giải thể'), 'Lý do giải thể');
     await answer(admin, () => admin.text('Hoạt động cầm chừng, sáp nhập vào tổ 6'), 'Đã giải thể mô hình');
 
     const late = await WebchatClient.open(app.url);
     expect((await late.say(`/start ${modelCode}`)).map((m) => m.text).join('\n')).not.toContain('Bạn đến từ mô hình');
-    const leader = new TelegramUser(telegram, LEADER, 'Cô Tư');
     await answer(leader, () => leader.text('/hoatdong'), 'chưa là trưởng mô hình nào');
     expect(await app.database.models.modelMembers.countDocuments({})).toBe(2);
     const actions = (await app.database.models.auditLog.find({ action: /^model_/ }).lean()).map((a) => a.action);
-    expect(new Set(actions)).toEqual(new Set(['model_created', 'model_leader_invited', 'model_leader_joined', 'model_activity_recorded', 'model_dissolved']));
+    expect(new Set(actions)).toEqual(new Set(['model_created', 'model_leader_invited', 'model_leader_joined', 'model_activity_recorded', 'model_renamed', 'model_dissolved']));
   });
 });

@@ -14,7 +14,7 @@ export function modelLine(model: ModelView, t: Translate, catalog: Catalog): str
 /** A model in full: what it is, its size and leaders, how residents join it, and its figures. */
 export function modelDetails(
   model: ModelView & Pick<CommunityModelDoc, 'dissolved'>,
-  figures: { residents: number; tips: number; valuable: number; activity: ActivityTotals },
+  figures: { residents: number; groups: number; tips: number; valuable: number; activity: ActivityTotals },
   t: Translate,
   catalog: Catalog,
   /** The Telegram link that starts the bot with the model's code, once the bot's name is known. */
@@ -25,6 +25,7 @@ export function modelDetails(
     modelLine(model, t, catalog),
     t('models.size', { households: model.households ?? '?', members: model.members ?? '?' }),
     t('models.leaders', { count: model.leaders.length, names: model.leaders.map((l) => l.name ?? '—').join(', ') || '—' }),
+    t('models.groups', { count: figures.groups }),
     ...(model.status === 'dissolved' && model.dissolved ? [t('models.dissolved_reason', { reason: model.dissolved.reason })] : [t('models.join_how', { code: model.code, telegram: telegramLink ?? t('models.telegram_link_unknown', { code: model.code }) })]),
     '',
     t('models.figures', {

@@ -7,6 +7,7 @@ import { insertOnce } from '../../storage/claims';
 import type { AuditEntryDoc } from '../../storage/models/audit-log.model';
 import type { CommunityModelDoc } from '../../storage/models/community-model.model';
 import type { LeaseDoc } from '../../storage/models/lease.model';
+import type { BroadcastGroupDoc } from '../../storage/models/broadcast-group.model';
 import type { ModelActivity, ModelActivityDoc } from '../../storage/models/model-activity.model';
 import type { ModelMemberDoc } from '../../storage/models/model-member.model';
 import type { AdminActor } from '../units/unit-admin-service';
@@ -22,6 +23,12 @@ export interface ModelActor {
   name: string | null;
 }
 
+/** Who changes a model: its unit's admin, or one of its leaders (by the chat's pseudonym). */
+export interface ModelEditor {
+  admin: AdminActor;
+  leaderKey: string;
+}
+
 export type InviteAnswer = { result: 'accepted'; model: CommunityModelDoc } | { result: 'invalid' | 'already_leader' };
 
 export interface ModelServiceModels {
@@ -30,6 +37,8 @@ export interface ModelServiceModels {
   modelActivities: Model<ModelActivityDoc>;
   leases: Model<LeaseDoc>;
   auditLog: Model<AuditEntryDoc>;
+  /** The model's registered chat groups (/nhom <mã mô hình>), counted on its card. */
+  broadcastGroups: Model<BroadcastGroupDoc>;
 }
 
 /** Letters of a model's join code and a leader's invite: no 0/O, 1/I/L, read out over the phone without doubt. */
@@ -137,11 +146,21 @@ export class ModelService {
   }
 
   /** Households and members, as the admin or a leader counts them now. */
-  async setSize(actor: { admin: AdminActor; leaderKey: string }, modelId: string, size: { households: number | null; members: number | null }, now: Date): Promise<boolean> {
+  setSize(editor: ModelEditor, modelId: string, size: { households: number | null; members: number | null }, now: Date): Promise<boolean> {
+    return this.change(editor, modelId, size, 'model_size_set', now);
+  }
+
+  /** A new name (the group renamed itself, a typo), by the admin or a leader. */
+  rename(editor: ModelEditor, modelId: string, name: string, now: Date): Promise<boolean> {
+    return this.change(editor, modelId, { name }, 'model_renamed', now);
+  }
+
+  private async change(editor: ModelEditor, modelId: string, fields: Partial<Pick<CommunityModelDoc, 'name' | 'households' | 'members'>>, action: string, now: Date): Promise<boolean> {
     const model = await this.byId(modelId);
-    if (!model || model.status === 'dissolved' || !this.mayEdit(actor, model)) return false;
-    await this.models.communityModels.updateOne({ _id: model._id }, { $set: { ...size, updatedAt: now } });
-    await this.audit(model, { channel: actor.admin.address.channel, userId: actor.admin.telegramUserId ?? actor.leaderKey, name: actor.admin.name }, 'model_size_set', { households: model.households, members: model.members }, size, now);
+    if (!model || model.status === 'dissolved' || !this.mayEdit(editor, model)) return false;
+    await this.models.communityModels.updateOne({ _id: model._id }, { $set: { ...fields, updatedAt: now } });
+    const before = Object.fromEntries(Object.keys(fields).map((key) => [key, model[key as keyof typeof fields]]));
+    await this.audit(model, { channel: editor.admin.address.channel, userId: editor.admin.telegramUserId ?? editor.leaderKey, name: editor.admin.name }, action, before, fields, now);
     return true;
   }
 
@@ -217,18 +236,19 @@ export class ModelService {
   }
 
   /** A model's figures since it began: residents it brought, their tips, and what its leaders recorded. */
-  async figures(model: Pick<CommunityModelDoc, '_id'>): Promise<{ residents: number; tips: number; valuable: number; activity: ActivityTotals }> {
-    const [residents, tips, records] = await Promise.all([
+  async figures(model: Pick<CommunityModelDoc, '_id'>): Promise<{ residents: number; groups: number; tips: number; valuable: number; activity: ActivityTotals }> {
+    const [residents, groups, tips, records] = await Promise.all([
       this.models.modelMembers.countDocuments({ modelId: model._id }),
+      this.models.broadcastGroups.countDocuments({ modelId: model._id }),
       this.tipsOf(model._id),
       this.models.modelActivities.find({ modelId: model._id }, { activity: 1 }).lean(),
     ]);
     const activity = noActivity();
     for (const record of records) addActivity(activity, record.activity);
-    return { residents, ...tips, activity };
+    return { residents, groups, ...tips, activity };
   }
 
-  private mayEdit(actor: { admin: AdminActor; leaderKey: string }, model: CommunityModelDoc): boolean {
+  private mayEdit(actor: ModelEditor, model: CommunityModelDoc): boolean {
     return this.administers(actor.admin, model) || model.leaders.some((l) => l.key === actor.leaderKey);
   }
 

@@ -7,7 +7,7 @@ import { commendButton, modelButton } from './model-button';
 import { commendCommand } from './commend-command';
 import { createCommendFlow } from './commend-flow';
 import { createModelCreateFlow } from './model-create-flow';
-import { createModelDissolveFlow, createModelSizeFlow } from './model-edit-flows';
+import { createModelDissolveFlow, createModelRenameFlow, createModelSizeFlow } from './model-edit-flows';
 import { modelsCommand } from './models-command';
 
 export type { ModelsDeps };
@@ -17,6 +17,6 @@ export function modelsFeature(deps: ModelsDeps): Feature {
   return feature(deps, {
     commands: [modelsCommand, leaderCommand, activityCommand, commendCommand],
     buttons: [modelButton, commendButton],
-    flows: [createModelCreateFlow(deps.models, deps.startLink), createModelDissolveFlow(deps.models), createModelSizeFlow(deps.models), createActivityFlow(deps.models), createCommendFlow(deps.commendations, deps.translate)],
+    flows: [createModelCreateFlow(deps.models, deps.startLink), createModelDissolveFlow(deps.models),  createModelSizeFlow(deps.models), createModelRenameFlow(deps.models), createActivityFlow(deps.models), createCommendFlow(deps.commendations, deps.translate)],
   });
 }

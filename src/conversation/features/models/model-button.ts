@@ -35,6 +35,7 @@ export const modelButton: GlobalButton<ModelsDeps> = {
     const edit = { code: model.code, modelId: model._id, admin, leaderKey: turn.key };
     if (op === 'activity' && isLeader) return startActivity(turn, model, tools);
     if (op === 'size') return tools.runner.start(turn, 'model_size', { ...edit });
+    if (op === 'rename') return tools.runner.start(turn, 'model_rename', { ...edit });
     if (op === 'invite' && isAdmin) {
       const invite = await deps.models.invite(admin, model._id, turn.now);
       return void turn.say({ text: turn.t(invite ? 'models.invite_code' : 'models.not_allowed', { code: model.code, name: model.name, invite: invite ?? '' }) });

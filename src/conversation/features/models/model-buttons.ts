@@ -4,7 +4,7 @@ import type { Translate } from '../../../i18n';
 import type { CommunityModelDoc } from '../../../core/community-model';
 
 /** A model action on a button: "g:model:<op>:<code>". */
-export type ModelOp = 'show' | 'invite' | 'size' | 'dissolve' | 'keep' | 'activity';
+export type ModelOp = 'show' | 'invite' | 'size' | 'rename' | 'dissolve' | 'keep' | 'activity';
 
 export function modelPayload(op: ModelOp | 'new', code = ''): string {
   return globalPayload('model', code ? `${op}:${code}` : op);
@@ -16,7 +16,10 @@ export function modelButtons(model: Pick<CommunityModelDoc, 'code' | 'status'>, 
   const rows: Button[][] = [];
   if (admin) rows.push([{ label: t('models.button.invite'), payload: modelPayload('invite', model.code) }]);
   else rows.push([{ label: t('models.button.activity'), payload: modelPayload('activity', model.code) }]);
-  rows.push([{ label: t('models.button.size'), payload: modelPayload('size', model.code) }]);
+  rows.push([
+    { label: t('models.button.size'), payload: modelPayload('size', model.code) },
+    { label: t('models.button.rename'), payload: modelPayload('rename', model.code) },
+  ]);
   if (admin && model.status === 'review') rows.push([{ label: t('models.button.keep'), payload: modelPayload('keep', model.code) }]);
   if (admin) rows.push([{ label: t('models.button.dissolve'), payload: modelPayload('dissolve', model.code) }]);
   return rows;

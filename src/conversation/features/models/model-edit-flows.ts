@@ -56,3 +56,24 @@ export function createModelSizeFlow(models: Pick<ModelService, 'setSize'>): Flow
     ],
   };
 }
+
+/** "✏️ Đổi tên": the model's new name, by its unit's admin or a leader. */
+export function createModelRenameFlow(models: Pick<ModelService, 'rename'>): Flow<ModelEditDraft> {
+  return {
+    id: 'model_rename',
+    needsConsent: false,
+    newDraft: blank,
+    steps: [
+      textStep<ModelEditDraft>({
+        id: 'name',
+        prompt: (ctx) => ctx.t('models.ask.rename', { code: ctx.draft.code }),
+        minLength: 3,
+        maxLength: 120,
+        accept: async (ctx, name) => {
+          const saved = ctx.draft.admin !== null && (await models.rename({ admin: ctx.draft.admin, leaderKey: ctx.draft.leaderKey }, ctx.draft.modelId, name, ctx.now));
+          return { kind: 'done', say: [{ text: ctx.t(saved ? 'models.renamed' : 'models.not_allowed', { code: ctx.draft.code, name }) }] };
+        },
+      }),
+    ],
+  };
+}
