@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FAKE_BOT_TOKEN } from './fake-telegram-server';
@@ -8,8 +8,14 @@ import { TEST_INVITE_CODE, TEST_KEY } from './test-env';
 
 const BUILD_DIR = path.join(ROOT, '.test-build');
 
-/** Compiles the project (as `npm start` would run it) into .test-build, for specs that need a real process to kill. */
+/**
+ * Compiles the project (as `npm start` would run it) into .test-build, for
+ * specs that need a real process to kill. A build newer than every source
+ * file is used as it is: the suites that need one share it.
+ */
 export function buildServiceForChildProcess(): string {
+  const main = path.join(BUILD_DIR, 'src', 'main.js');
+  if (modifiedAt(main) > Math.max(newestIn(path.join(ROOT, 'src')), modifiedAt(path.join(ROOT, 'tsconfig.json')))) return main;
   const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--outDir', BUILD_DIR], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`tsc failed:\n${result.stdout}\n${result.stderr}`);
   return path.join(BUILD_DIR, 'src', 'main.js');
@@ -56,4 +62,20 @@ export function spawnServiceWithLog(mainJs: string, env: Record<string, string>)
 
 export function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+}
+
+function modifiedAt(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** The latest change to any file below `dir`. */
+function newestIn(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+    const full = path.join(dir, entry.name);
+    return Math.max(newest, entry.isDirectory() ? newestIn(full) : modifiedAt(full));
+  }, modifiedAt(dir));
 }
