@@ -89,9 +89,7 @@ export function toInboundEvent(event: ZaloEvent, download: (url: string) => Prom
     const groupId = event.recipient?.group_id;
     if (!groupId) return null;
     const group = { ...base, address: { channel: 'zalo' as const, chatId: zaloGroupChatId(groupId) }, isGroup: true };
-    const text = message?.text ?? '';
-    const command = /^\/(\S+)\s*([\s\S]*)$/.exec(text);
-    return command ? { ...group, kind: 'command', command: command[1], args: command[2] } : { ...group, kind: 'text', text };
+    return typedBy(group, message?.text ?? '');
   }
 
   switch (event.event_name) {
@@ -101,9 +99,7 @@ export function toInboundEvent(event: ZaloEvent, download: (url: string) => Prom
     case 'anonymous_send_text': {
       const text = message?.text ?? '';
       if (/^[sgd]:\S+$/.test(text)) return { ...base, kind: 'button', payload: text };
-      const command = /^\/(\S+)\s*([\s\S]*)$/.exec(text);
-      if (command) return { ...base, kind: 'command', command: command[1], args: command[2] };
-      return { ...base, kind: 'text', text };
+      return typedBy(base, text);
     }
     case 'user_send_location': {
       const coordinates = message?.attachments?.[0]?.payload?.coordinates;
@@ -144,4 +140,10 @@ export function toInboundEvent(event: ZaloEvent, download: (url: string) => Prom
     default:
       return null;
   }
+}
+
+/** Typed text: a command ("/nhom MH-7K3M9Q") or plain text. */
+function typedBy(base: Omit<InboundEvent, 'kind'>, text: string): InboundEvent {
+  const command = /^\/(\S+)\s*([\s\S]*)$/.exec(text);
+  return command ? { ...base, kind: 'command', command: command[1], args: command[2] } : { ...base, kind: 'text', text };
 }

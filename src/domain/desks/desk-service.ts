@@ -131,7 +131,7 @@ export class DeskService {
 
   /**
    * When a web chat desk's officer last acted, read from the database (not
-   * the cache: any instance may have written it since); its registration
+   * the cache: another instance may have written it since); its registration
    * when never.
    */
   async webSeenAt(desk: Pick<DeskDoc, '_id' | 'registeredAt'>): Promise<Date> {

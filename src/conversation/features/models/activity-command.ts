@@ -3,7 +3,7 @@ import type { ConversationTools } from '../../registry/command';
 import type { Turn } from '../../turn';
 import type { Command } from '../../registry/command';
 import type { ModelsDeps } from './deps';
-import { modelPayload } from './model-buttons';
+import { modelChoice } from './model-buttons';
 
 /** /hoatdong (/activity): a leader records what their model did; with several models, which one first. */
 export const activityCommand: Command<ModelsDeps> = {
@@ -14,7 +14,7 @@ export const activityCommand: Command<ModelsDeps> = {
     const led = await models.ledBy(turn.key);
     if (led.length === 0) return void turn.say({ text: turn.t('activity.not_leader') });
     if (led.length === 1) return startActivity(turn, led[0], tools);
-    turn.say({ text: turn.t('activity.which_model'), buttons: led.map((m) => [{ label: `${m.code} · ${m.name}`.slice(0, 60), payload: modelPayload('activity', m.code) }]) });
+    turn.say({ text: turn.t('activity.which_model'), buttons: led.map((m) => [modelChoice(m, 'activity')]) });
   },
 };
 

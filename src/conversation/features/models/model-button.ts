@@ -2,8 +2,7 @@ import { adminActor } from '../../actors';
 import type { GlobalButton } from '../../registry/command';
 import { startActivity } from './activity-command';
 import type { ModelsDeps } from './deps';
-import { newModelCreateDraft } from './model-create-flow';
-import { showModel } from './models-command';
+import { showModel, startModelCreation } from './models-command';
 
 /** "🏅 Khen …" under /khenthuong ("g:commend:r:<tip id>" or "g:commend:m:<model code>"): asks for the words, then sends them. */
 export const commendButton: GlobalButton<ModelsDeps> = {
@@ -22,11 +21,7 @@ export const modelButton: GlobalButton<ModelsDeps> = {
   async handle(turn, arg, deps, tools) {
     const [op = '', code = ''] = (arg ?? '').split(':');
     const admin = adminActor(turn.event);
-    if (op === 'new') {
-      const units = deps.models.managedUnits(admin);
-      if (units.length === 0) return void turn.say({ text: turn.t('models.not_admin') });
-      return tools.runner.start(turn, 'model_create', { ...newModelCreateDraft(admin, units.map((u) => u.id)) });
-    }
+    if (op === 'new') return startModelCreation(turn, deps, tools.runner);
     if (op === 'show') return showModel(turn, code, deps);
     const model = await deps.models.byCode(code);
     const isAdmin = model !== null && deps.models.administers(admin, model);

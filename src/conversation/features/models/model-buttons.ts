@@ -10,6 +10,11 @@ export function modelPayload(op: ModelOp | 'new', code = ''): string {
   return globalPayload('model', code ? `${op}:${code}` : op);
 }
 
+/** A model as a choice in a list ("MH-7K3M9Q · Tổ liên gia số 5"), pressing which does `op` on it. */
+export function modelChoice(model: Pick<CommunityModelDoc, 'code' | 'name'>, op: ModelOp): Button {
+  return { label: `${model.code} · ${model.name}`.slice(0, 60), payload: modelPayload(op, model.code) };
+}
+
 /** What can be done with a model from its card: the unit admin's actions, or a leader's. */
 export function modelButtons(model: Pick<CommunityModelDoc, 'code' | 'status'>, t: Translate, admin: boolean): Button[][] {
   if (model.status === 'dissolved') return [];

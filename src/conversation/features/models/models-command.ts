@@ -1,9 +1,9 @@
 import { adminActor } from '../../actors';
 import type { Turn } from '../../turn';
 import { modelDetails, modelLine } from '../../presenters/model-text';
-import type { Command } from '../../registry/command';
+import type { Command, ConversationTools } from '../../registry/command';
 import type { ModelsDeps } from './deps';
-import { modelButtons, modelPayload } from './model-buttons';
+import { modelButtons, modelChoice, modelPayload } from './model-buttons';
 import { newModelCreateDraft } from './model-create-flow';
 
 const NEW_WORDS = /^(tao|tạo|moi|mới|new|create)$/i;
@@ -22,11 +22,7 @@ export const modelsCommand: Command<ModelsDeps> = {
   async handle(turn, args, deps, { runner }) {
     const admin = adminActor(turn.event);
     const typed = args.trim();
-    if (NEW_WORDS.test(typed)) {
-      const units = deps.models.managedUnits(admin);
-      if (units.length === 0) return void turn.say({ text: turn.t('models.not_admin') });
-      return runner.start(turn, 'model_create', { ...newModelCreateDraft(admin, units.map((u) => u.id)) });
-    }
+    if (NEW_WORDS.test(typed)) return startModelCreation(turn, deps, runner);
     if (typed) return showModel(turn, typed, deps);
     const visible = await deps.models.visibleTo(admin, turn.key);
     const isAdmin = deps.models.managedUnits(admin).length > 0;
@@ -35,12 +31,20 @@ export const modelsCommand: Command<ModelsDeps> = {
     turn.say({
       text: [turn.t('models.list_title', { count: visible.length }), ...visible.map((m) => modelLine(m, context.t, context.catalog))].join('\n'),
       buttons: [
-        ...visible.filter((m) => m.status !== 'dissolved').slice(0, LISTED).map((m) => [{ label: `${m.code} · ${m.name}`.slice(0, 60), payload: modelPayload('show', m.code) }]),
+        ...visible.filter((m) => m.status !== 'dissolved').slice(0, LISTED).map((m) => [modelChoice(m, 'show')]),
         ...(isAdmin ? [[{ label: turn.t('models.button.new'), payload: modelPayload('new') }]] : []),
       ],
     });
   },
 };
+
+/** "➕ Tạo mô hình" (or /mohinh tao): the creation flow, for an admin of at least one unit. */
+export function startModelCreation(turn: Turn, { models }: ModelsDeps, runner: ConversationTools['runner']): Promise<void> {
+  const admin = adminActor(turn.event);
+  const units = models.managedUnits(admin);
+  if (units.length === 0) return Promise.resolve(void turn.say({ text: turn.t('models.not_admin') }));
+  return runner.start(turn, 'model_create', { ...newModelCreateDraft(admin, units.map((u) => u.id)) });
+}
 
 /** One model in full, to its unit's admin or one of its leaders; to anyone else, nothing (not even whether it exists). */
 export async function showModel(turn: Turn, code: string, { models, catalog, startLink }: ModelsDeps): Promise<void> {
